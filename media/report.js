@@ -1,0 +1,285 @@
+// @ts-check
+/* Completion quality report webview: draws the figures the extension sends (tables and SVG
+ * charts, built with DOM APIs: no inline HTML from data, no inline styles) and reports back
+ * what it rendered. Plain JS, no framework. */
+(function () {
+  'use strict';
+  // eslint-disable-next-line no-undef
+  const vscode = acquireVsCodeApi();
+  const SVG = 'http://www.w3.org/2000/svg';
+  const root = /** @type {HTMLElement} */ (document.getElementById('root'));
+  const span = /** @type {HTMLElement} */ (document.getElementById('span'));
+  /** @type {Record<string, string>} */
+  let figures = {};
+
+  const pct = (x) => (x === undefined || x === null ? '–' : (x * 100).toFixed(1) + '%');
+  const ms = (x) => (x === undefined || x === null ? '–' : Math.round(x) + ' ms');
+  const num = (x, d = 2) => (x === undefined || x === null ? '–' : Number(x).toFixed(d));
+
+  /** @param {string} tag @param {Record<string, any>} [attrs] @param {(Node|string)[]} [children] */
+  function el(tag, attrs = {}, children = []) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === 'text') e.textContent = String(v);
+      else if (v !== undefined) e.setAttribute(k, String(v));
+    }
+    for (const c of children) e.append(c);
+    return e;
+  }
+  /** @param {string} tag @param {Record<string, any>} [attrs] @param {(Node|string)[]} [children] */
+  function svg(tag, attrs = {}, children = []) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === 'text') e.textContent = String(v);
+      else if (v !== undefined) e.setAttribute(k, String(v));
+    }
+    for (const c of children) e.append(c);
+    return e;
+  }
+  function figure(name, text) {
+    figures[name] = text;
+    return text;
+  }
+  function card(name, label, value, sub) {
+    return el('div', { class: 'card' }, [
+      el('div', { class: 'label', text: label }),
+      el('div', { class: 'value', 'data-figure': name, text: figure(name, value) }),
+      ...(sub ? [el('div', { class: 'sub', text: sub })] : []),
+    ]);
+  }
+  function table(head, rows) {
+    return el('table', {}, [
+      el('thead', {}, [el('tr', {}, head.map((h) => el('th', { text: h })))]),
+      el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', { text: c }))))),
+    ]);
+  }
+  function legend(items) {
+    return el('div', { class: 'legend' }, items.map(([k, t]) => el('span', { class: 'k' + k, text: t })));
+  }
+
+  /** Horizontal bars; rows: {label, value (0..max), text, cls}. */
+  function hbars(title, rows, max = 1, width = 460) {
+    const rowH = 22;
+    const labelW = 170;
+    const barW = width - labelW - 70;
+    const h = rows.length * rowH + 6;
+    const s = svg('svg', { class: 'chart', width, height: h, viewBox: `0 0 ${width} ${h}`, role: 'img', 'aria-label': title });
+    s.append(svg('title', { text: title }));
+    rows.forEach((r, i) => {
+      const y = i * rowH + 3;
+      const v = r.value === undefined || r.value === null ? 0 : Math.max(0, Math.min(max, r.value));
+      s.append(
+        svg('text', { x: 0, y: y + 14, text: r.label.length > 26 ? r.label.slice(0, 25) + '…' : r.label }),
+        svg('rect', { class: 'track', x: labelW, y: y + 3, width: barW, height: 14 }),
+        svg('rect', { class: r.cls || 's1', x: labelW, y: y + 3, width: max > 0 ? ((v / max) * barW).toFixed(1) : 0, height: 14 }),
+        svg('text', { x: labelW + barW + 6, y: y + 14, text: r.text }),
+      );
+    });
+    return s;
+  }
+
+  /** Vertical bars with labels under them; optional line (0..1) over them. */
+  function vbars(title, bars, opts = {}) {
+    const width = opts.width || 460;
+    const h = 170;
+    const top = 14;
+    const bottom = 34;
+    const left = 34;
+    const plotH = h - top - bottom;
+    const n = Math.max(1, bars.length);
+    const slot = (width - left) / n;
+    const max = Math.max(1, ...bars.map((b) => b.value));
+    const s = svg('svg', { class: 'chart', width, height: h, viewBox: `0 0 ${width} ${h}`, role: 'img', 'aria-label': title });
+    s.append(svg('title', { text: title }));
+    s.append(svg('line', { class: 'axis', x1: left, y1: top + plotH, x2: width, y2: top + plotH }));
+    s.append(svg('text', { class: 'muted', x: 0, y: top + 8, text: String(max) }));
+    s.append(svg('text', { class: 'muted', x: 0, y: top + plotH, text: '0' }));
+    bars.forEach((b, i) => {
+      const bh = (b.value / max) * plotH;
+      const x = left + i * slot + slot * 0.15;
+      s.append(svg('rect', { class: b.cls || 's1', x: x.toFixed(1), y: (top + plotH - bh).toFixed(1), width: (slot * 0.7).toFixed(1), height: bh.toFixed(1) }, [svg('title', { text: `${b.label}: ${b.value}` })]));
+      if (n <= 14 || i % Math.ceil(n / 14) === 0) s.append(svg('text', { class: 'muted', x: (x + slot * 0.35).toFixed(1), y: h - bottom + 14, 'text-anchor': 'middle', text: b.label }));
+    });
+    if (opts.line) {
+      const pts = [];
+      opts.line.forEach((v, i) => {
+        if (v === undefined || v === null) return;
+        const x = left + i * slot + slot / 2;
+        const y = top + plotH - v * plotH;
+        pts.push(`${x.toFixed(1)},${y.toFixed(1)}`);
+        s.append(svg('circle', { class: 'dot', cx: x.toFixed(1), cy: y.toFixed(1), r: 3 }, [svg('title', { text: pct(v) })]));
+      });
+      if (pts.length > 1) s.append(svg('polyline', { class: 'line', points: pts.join(' ') }));
+      s.append(svg('text', { class: 'muted', x: width, y: top + 8, 'text-anchor': 'end', text: '100%' }));
+    }
+    return s;
+  }
+
+  function section(title, ...children) {
+    return el('section', {}, [el('h2', { text: title }), ...children]);
+  }
+
+  function liveSection(report) {
+    const o = report.overall;
+    const r30 = o.retention.find((r) => r.afterMs === 30000);
+    const r120 = o.retention.find((r) => r.afterMs === 120000);
+    const errs = Object.entries(o.errors).filter(([k]) => k !== 'timeout');
+    const cards = el('div', { class: 'cards' }, [
+      card('acceptanceRate', 'Acceptance rate', pct(o.acceptanceRate), `${o.accepted} accepted of ${o.shown} shown`),
+      card('shown', 'Shown', String(o.shown), `${o.requests} requests · ${o.dismissed} dismissed`),
+      card('retained30s', 'Retained after 30 s', r30 ? `${r30.retainedChars} ch` : '–', r30 ? `${pct(r30.rate)} of ${r30.acceptedChars} accepted` : `${o.acceptedChars} chars accepted`),
+      card('retained120s', 'Retained after 2 min', r120 ? `${r120.retainedChars} ch` : '–', r120 ? `${pct(r120.rate)} of ${r120.acceptedChars} accepted` : 'not measured yet'),
+      card('latencyP50', 'Latency p50', ms(o.latency.p50), `p95 ${ms(o.latency.p95)} · p99 ${ms(o.latency.p99)}`),
+      card('cacheHitRate', 'Cache hit rate', pct(o.cacheHitRate), `${o.cacheHits} from cache`),
+      card('requestsPerShown', 'Requests per shown', num(o.requestsPerShown), `${o.networkRequests} sent · ${o.cancelled} cancelled`),
+      card('timeouts', 'Timeouts', String(o.timeouts), errs.length ? errs.map(([k, v]) => `${k} ${v}`).join(' · ') : 'no other errors'),
+    ]);
+    figure('latencyP95', ms(o.latency.p95));
+    figure('latencyP99', ms(o.latency.p99));
+    figure('accepted', String(o.accepted));
+    figure('dismissed', String(o.dismissed));
+    figure('requests', String(o.requests));
+
+    const hist = o.latency.histogram.map((b) => ({ label: b.to === null || b.to === undefined || b.to > 1e12 ? `≥${b.from}` : `<${b.to}`, value: b.count }));
+    const stages = ['debounce', 'context', 'model', 'filter'];
+    const stageMax = Math.max(1, ...stages.map((k) => o.latency.stages[k].p50 || 0));
+    const latency = el('div', { class: 'grid2' }, [
+      el('div', {}, [el('h3', { text: 'Latency histogram (ms, debounce + pipeline)' }), vbars('Latency histogram', hist)]),
+      el('div', {}, [
+        el('h3', { text: 'Where the time goes (p50 per stage)' }),
+        hbars('Latency per stage', stages.map((k, i) => ({ label: k, value: o.latency.stages[k].p50 || 0, text: ms(o.latency.stages[k].p50), cls: 's' + (i + 1) })), stageMax),
+      ]),
+    ]);
+
+    const f = o.filter;
+    figure('filterDrops', String(f.drop));
+    figure('filterTruncations', String(f.truncate));
+    figure('topUnknown', f.topUnknown.map((n) => `${n.name} ${n.count}`).join(', '));
+    const verdictTotal = Math.max(1, f.keep + f.truncate + f.drop);
+    const filter = el('div', { class: 'grid2' }, [
+      el('div', {}, [
+        el('h3', { text: 'Consistency filter verdicts' }),
+        hbars('Filter verdicts', [
+          { label: 'kept', value: f.keep, text: String(f.keep), cls: 's2' },
+          { label: 'truncated', value: f.truncate, text: String(f.truncate), cls: 's3' },
+          { label: 'dropped', value: f.drop, text: String(f.drop), cls: 's4' },
+        ], verdictTotal),
+      ]),
+      el('div', {}, [
+        el('h3', { text: 'Most frequent unknown names' }),
+        f.topUnknown.length ? table(['Name', 'Suggestions'], f.topUnknown.map((n) => [n.name, String(n.count)])) : el('p', { class: 'empty', text: 'No suggestion named an unknown entity.' }),
+      ]),
+    ]);
+
+    const trend = report.trend.length
+      ? el('div', {}, [
+          el('h3', { text: 'Trend by day' }),
+          legend([['1', 'shown'], ['3', 'acceptance rate']]),
+          vbars('Shown suggestions and acceptance rate per day', report.trend.map((d) => ({ label: d.day.slice(5), value: d.shown })), { line: report.trend.map((d) => d.acceptanceRate), width: 700 }),
+        ])
+      : el('p', { class: 'empty', text: 'No days recorded yet.' });
+
+    const breakdown = (title, m, key) => {
+      const keys = Object.keys(m).sort();
+      if (!keys.length) return el('div', {});
+      keys.forEach((k) => figure(`${key}:${k}:acceptanceRate`, pct(m[k].acceptanceRate)));
+      return el('div', {}, [
+        el('h3', { text: title }),
+        hbars(title + ' acceptance', keys.map((k) => ({ label: k, value: m[k].acceptanceRate, text: `${pct(m[k].acceptanceRate)} of ${m[k].shown}` }))),
+        table(['', 'Shown', 'Accepted', 'p50', 'p95', 'Cache', 'Dropped'], keys.map((k) => {
+          const s = m[k];
+          return [k, String(s.shown), String(s.accepted), ms(s.latency.p50), ms(s.latency.p95), pct(s.cacheHitRate), String(s.filter.drop)];
+        })),
+      ]);
+    };
+    const retention = o.retention.length
+      ? hbars('Accepted characters retained', o.retention.map((r) => ({ label: `after ${r.afterMs >= 60000 ? r.afterMs / 60000 + ' min' : r.afterMs / 1000 + ' s'}`, value: r.rate, text: `${r.retainedChars}/${r.acceptedChars} (${pct(r.rate)})`, cls: 's2' })))
+      : el('p', { class: 'empty', text: 'Nothing accepted and measured yet.' });
+    return section(
+      'Live figures',
+      cards,
+      el('h3', { text: 'Accepted and retained characters' }),
+      retention,
+      latency,
+      filter,
+      trend,
+      el('div', { class: 'grid2' }, [breakdown('Per language', report.byLanguage, 'language'), breakdown('Per model', report.byModel, 'model')]),
+    );
+  }
+
+  function editSection(e) {
+    figure('edits', String(e.total));
+    if (!e.total) return section('Edit Selection (Ctrl+I)', el('p', { class: 'empty', text: 'No edits recorded.' }));
+    return section(
+      'Edit Selection (Ctrl+I)',
+      el('div', { class: 'cards' }, [
+        card('editAcceptance', 'Edits accepted', pct(e.acceptanceRate), `${e.byOutcome.accepted} of ${e.total}`),
+        card('editLatency', 'Edit latency p50', ms(e.latency.p50), `p95 ${ms(e.latency.p95)}`),
+      ]),
+      hbars('Edit outcomes', [
+        { label: 'accepted', value: e.byOutcome.accepted, text: String(e.byOutcome.accepted), cls: 's2' },
+        { label: 'refined', value: e.byOutcome.refined, text: String(e.byOutcome.refined), cls: 's1' },
+        { label: 'rejected', value: e.byOutcome.rejected, text: String(e.byOutcome.rejected), cls: 's3' },
+        { label: 'failed', value: e.byOutcome.failed, text: String(e.byOutcome.failed), cls: 's4' },
+      ], Math.max(1, e.total)),
+    );
+  }
+
+  const EVAL_METRICS = [
+    ['exactMatch', 'Exact match'],
+    ['editSimilarity', 'Edit similarity'],
+    ['idExactMatch', 'Identifier EM'],
+    ['idF1', 'Identifier F1'],
+    ['unknownNameRateBefore', 'Unknown names, before filter'],
+    ['unknownNameRateAfter', 'Unknown names, after filter'],
+    ['correctKeptRate', 'Correct kept by filter'],
+  ];
+
+  function evalSection(evals) {
+    if (!evals.length) {
+      return section('Replay evaluation on this workspace', el('p', { class: 'empty', text: 'Not run yet. "Evaluate on this workspace" samples holes from your code and scores the configured model on them.' }));
+    }
+    for (const r of evals) {
+      for (const [k] of EVAL_METRICS) figure(`eval:${r.summary.model}:${k}`, r.summary[k] === null ? '–' : num(r.summary[k], 4));
+      figure(`eval:${r.summary.model}:holes`, String(r.summary.holes));
+    }
+    const rows = [];
+    EVAL_METRICS.forEach(([k, label]) => {
+      evals.forEach((r, i) => rows.push({ label: evals.length > 1 ? `${label} · ${r.summary.model}` : label, value: r.summary[k], text: k === 'editSimilarity' || k === 'idF1' ? num(r.summary[k], 3) : pct(r.summary[k]), cls: 's' + ((i % 6) + 1) }));
+    });
+    return section(
+      'Replay evaluation on this workspace',
+      legend(evals.map((r, i) => [String((i % 6) + 1), `${r.summary.model} (${r.summary.holes} holes, ${new Date(r.at).toLocaleDateString()})`])),
+      hbars('Evaluation by model', rows, 1, 640),
+      table(
+        ['Model', 'Holes', 'EM', 'ES', 'ID EM', 'ID F1', 'Unknown before', 'Unknown after', 'Correct kept', 'p50', 'p95'],
+        evals.map((r) => {
+          const s = r.summary;
+          return [s.model, String(s.holes), pct(s.exactMatch), num(s.editSimilarity, 3), pct(s.idExactMatch), num(s.idF1, 3), pct(s.unknownNameRateBefore), pct(s.unknownNameRateAfter), pct(s.correctKeptRate), ms(s.latencyMs.p50), ms(s.latencyMs.p95)];
+        }),
+      ),
+      el('p', { class: 'note', text: 'Exact match, edit similarity, identifier EM and F1 as CrossCodeEval defines them, of the first line of the ghost text after the filter. Unknown names: share of proposals naming an identifier found in no file of the repository. Correct kept: share of exactly-correct proposals the filter left intact.' }),
+    );
+  }
+
+  function render(data) {
+    figures = {};
+    const r = data.report;
+    const fmt = (t) => new Date(t).toLocaleString();
+    span.textContent =
+      (r.from !== undefined ? `${r.events} events from ${fmt(r.from)} to ${fmt(r.to)}.` : 'No events recorded yet: use ghost text for a while, then refresh.') +
+      ' Recorded on this machine only; nothing is sent anywhere.' +
+      (data.recordCode ? ' Suggestion text is recorded (intentComplete.recordCode).' : ' No code text is recorded.');
+    root.replaceChildren(liveSection(r), editSection(r.edits), evalSection(data.evals));
+    vscode.postMessage({ type: 'rendered', figures, charts: document.querySelectorAll('svg.chart').length });
+  }
+
+  for (const b of document.querySelectorAll('button[data-command]')) {
+    b.addEventListener('click', () => vscode.postMessage({ type: 'command', command: b.getAttribute('data-command') }));
+  }
+  window.addEventListener('message', (ev) => {
+    const m = ev.data;
+    if (m && m.type === 'data') render(m.data);
+  });
+  vscode.postMessage({ type: 'ready' });
+})();

@@ -1,0 +1,305 @@
+/**
+ * `intent-complete bench context --repo DIR [--holes 400] [--seed 7] [--budget 2048] [--model NAME] [--language ID] [--json]`
+ *
+ * Samples holes (docs/cli-and-benchmarks.md) and, for each, builds three prompts with the same
+ * template and budget: ours (ContextEngine), prefixOnly and jaccardNeighbors (baselines.ts).
+ * Reports per prompt kind:
+ *  - idRecall: recalled target identifiers / all target identifiers (micro-average over holes);
+ *    an identifier is recalled when it occurs as an identifier token in the prompt text (the
+ *    prompt plus the `suffix` field for suffix-style templates);
+ *  - crossFileIdRecall: the same over target identifiers that occur nowhere in the hole document;
+ *  - meanPromptTokens (4 characters a token);
+ *  - build ms p50/p95, cold (first build for the hole document: full parse, index update) and
+ *    warm (the next keystroke: the first character of the ground truth typed, incremental re-parse);
+ *  - typingPrefixShare: replaying the typing of the ground truth character by character, the mean
+ *    share of each prompt that is a common prefix with the previous request's prompt.
+ * For every hole the index sees the hole document for the current file, never the file on disk.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULTS, type Settings } from '../core/config';
+import { jaccardNeighborsPrompt, prefixOnlyPrompt } from '../core/context/baselines';
+import { CHARS_PER_TOKEN, ContextEngine, resolveApi, type BudgetSplit } from '../core/context/engine';
+import { indexWorkspace, readRepository, type RepoFile } from '../core/context/indexer';
+import { SymbolIndex } from '../core/context/symbolIndex';
+import { templateFor } from '../core/context/templates';
+import { makeHoleDocument, sampleHoles, type HoleCase } from '../core/eval/holes';
+import { targetIdentifiers } from '../core/eval/identifiers';
+import { OUTLINE_LANGUAGES } from '../core/syntax/outline';
+import { parserIfReady } from '../core/syntax/parser';
+import type { CliIo } from './prompt';
+
+const stdio: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+export interface KindReport {
+  idRecall: number;
+  crossFileIdRecall: number;
+  meanPromptTokens: number;
+  buildMs: { cold: { p50: number; p95: number }; warm: { p50: number; p95: number } };
+  typingPrefixShare: number;
+}
+
+export interface ContextBenchReport {
+  repo: string;
+  language: string;
+  files: number;
+  indexedFiles: number;
+  indexMs: number;
+  /** Plain tree-sitter parse of the same files, grammars warm (--parse-floor). */
+  parseFloorMs?: number;
+  holes: number;
+  seed: number;
+  budget: number;
+  model: string;
+  template: string;
+  targets: number;
+  crossFileTargets: number;
+  results: Record<'ours' | 'prefixOnly' | 'jaccardNeighbors', KindReport>;
+}
+
+const KINDS = ['ours', 'prefixOnly', 'jaccardNeighbors'] as const;
+type Kind = (typeof KINDS)[number];
+
+const IDENT = /[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*/g;
+function tokens(s: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of s.matchAll(IDENT)) out.add(m[0]);
+  return out;
+}
+
+function lineCountOk(text: string, min?: number, max?: number): boolean {
+  if (min === undefined && max === undefined) return true;
+  const n = text.split('\n').length;
+  return n >= (min ?? 0) && n <= (max ?? Infinity);
+}
+
+function pct(xs: number[], p: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+export interface ContextBenchOptions {
+  repo: string;
+  holes: number;
+  seed: number;
+  budget: number;
+  model: string;
+  language?: string;
+  /** Holes whose typing is replayed (the replay is slower than one build). */
+  replayHoles?: number;
+  split?: Partial<BudgetSplit>;
+  /** Sample holes only in files with at least this many lines (timing on large files). */
+  minLines?: number;
+  maxLines?: number;
+  /** Also time a plain tree-sitter parse of every indexed file (the floor the index build is compared with). */
+  parseFloor?: boolean;
+}
+
+export async function benchContext(o: ContextBenchOptions): Promise<ContextBenchReport> {
+  const root = path.resolve(o.repo);
+  const files = readRepository(root);
+  const counts = new Map<string, number>();
+  for (const f of files) if (OUTLINE_LANGUAGES.has(f.languageId)) counts.set(f.languageId, (counts.get(f.languageId) ?? 0) + 1);
+  const language = o.language ?? [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'typescript';
+  const family = (l: string) => (l === 'typescriptreact' ? 'typescript' : l === 'javascriptreact' ? 'javascript' : l);
+  const index = new SymbolIndex({ root });
+  const built = await indexWorkspace(index, root);
+  const byPath = new Map<string, RepoFile>(files.map((f) => [f.path, f]));
+  const holes: HoleCase[] = sampleHoles(
+    files.filter((f) => family(f.languageId) === family(language) && lineCountOk(f.text, o.minLines, o.maxLines)),
+    o.holes,
+    o.seed,
+  );
+  let parseFloorMs: number | undefined;
+  if (o.parseFloor) {
+    const t0 = performance.now();
+    for (const f of files) {
+      const tree = parserIfReady(f.languageId)?.parse(f.text);
+      tree?.delete();
+    }
+    parseFloorMs = Math.round(performance.now() - t0);
+  }
+
+  const settings: Settings = { ...DEFAULTS, model: o.model, contextBudget: o.budget };
+  const template = templateFor(settings.model, settings.fimTemplate, resolveApi(settings));
+  const budgetChars = o.budget * CHARS_PER_TOKEN;
+  const engine = new ContextEngine({
+    relativePath: (req) => path.relative(root, req.doc.fsPath ?? req.doc.uri).split(path.sep).join('/'),
+    repoName: path.basename(root),
+    index,
+    split: o.split,
+  });
+
+  const acc: Record<Kind, { hit: number; crossHit: number; tokens: number[]; cold: number[]; warm: number[]; share: number[] }> = {
+    ours: { hit: 0, crossHit: 0, tokens: [], cold: [], warm: [], share: [] },
+    prefixOnly: { hit: 0, crossHit: 0, tokens: [], cold: [], warm: [], share: [] },
+    jaccardNeighbors: { hit: 0, crossHit: 0, tokens: [], cold: [], warm: [], share: [] },
+  };
+  let targets = 0;
+  let crossTargets = 0;
+  const replay = o.replayHoles ?? 40;
+
+  holes.forEach((h, hi) => {
+    const f = byPath.get(h.file)!;
+    const saved = index.file(h.file);
+    const hole = makeHoleDocument(f.text, h.line, h.character);
+    const lineStart = hole.text.lastIndexOf('\n', hole.offset - 1) + 1;
+    const targetIds = targetIdentifiers(hole.groundTruth, f.languageId);
+    const docTokens = tokens(hole.text);
+    const cross = targetIds.filter((t) => !docTokens.has(t));
+    targets += targetIds.length;
+    crossTargets += cross.length;
+
+    const buildAt = (kind: Kind, text: string, offset: number) => {
+      const cursorLine = h.line;
+      if (kind === 'ours') {
+        return engine.build(
+          { doc: { uri: f.absPath, fsPath: f.absPath, languageId: f.languageId, text, version: 1 }, cursor: { line: cursorLine, character: offset - lineStart, offset }, explicit: false },
+          settings,
+        );
+      }
+      const input = { text, offset, cursorLine, path: h.file, repoName: path.basename(root), languageId: f.languageId, template, budgetChars };
+      if (kind === 'prefixOnly') return prefixOnlyPrompt(input);
+      // The baseline reads its neighbours from the index, where the current file is the hole document.
+      engine.currentOutline({ doc: { uri: f.absPath, fsPath: f.absPath, languageId: f.languageId, text, version: 1 }, cursor: { line: cursorLine, character: 0, offset }, explicit: false }, h.file);
+      return jaccardNeighborsPrompt(input, index);
+    };
+
+    for (const kind of KINDS) {
+      engine.forget(f.absPath);
+      const t0 = performance.now();
+      const p = buildAt(kind, hole.text, hole.offset);
+      acc[kind].cold.push(performance.now() - t0);
+      const promptText = p.prompt + (p.suffix !== undefined ? '\n' + p.suffix : '');
+      const chars = p.prompt.length + (p.suffix?.length ?? 0);
+      if (chars > budgetChars) throw new Error(`${kind} prompt over budget: ${chars} > ${budgetChars} (${h.file}:${h.line})`);
+      acc[kind].tokens.push(chars / CHARS_PER_TOKEN);
+      const have = tokens(promptText);
+      acc[kind].hit += targetIds.filter((t) => have.has(t)).length;
+      acc[kind].crossHit += cross.filter((t) => have.has(t)).length;
+      if (kind === 'ours' && process.env.IC_BENCH_DEBUG) {
+        const miss = targetIds.filter((t) => !have.has(t));
+        if (miss.length) process.stderr.write(`${h.file}:${h.line} miss ${miss.map((m) => (cross.includes(m) ? `*${m}` : m)).join(' ')} | ${hole.groundTruth.trim().slice(0, 80)}\n`);
+      }
+      // Warm: the next keystroke.
+      if (hole.groundTruth.length > 0) {
+        const typed = hole.text.slice(0, hole.offset) + hole.groundTruth[0] + hole.text.slice(hole.offset);
+        const t1 = performance.now();
+        buildAt(kind, typed, hole.offset + 1);
+        acc[kind].warm.push(performance.now() - t1);
+      }
+      // Typing replay: each prompt against the previous request's prompt.
+      if (hi < replay && hole.groundTruth.length > 1) {
+        let prev = p.prompt;
+        const steps = Math.min(hole.groundTruth.length, 40);
+        for (let k = 1; k <= steps; k++) {
+          const typed = hole.text.slice(0, hole.offset) + hole.groundTruth.slice(0, k) + hole.text.slice(hole.offset);
+          const q = buildAt(kind, typed, hole.offset + k).prompt;
+          acc[kind].share.push(q.length ? commonPrefix(prev, q) / q.length : 1);
+          prev = q;
+        }
+      }
+    }
+    // The next hole sees this file as it is on disk again.
+    if (saved) index.setOutline(saved.path, saved.text, saved.languageId, saved.outline);
+    engine.forget(f.absPath);
+  });
+
+  const results = {} as Record<Kind, KindReport>;
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  for (const k of KINDS) {
+    const a = acc[k];
+    results[k] = {
+      idRecall: r3(targets ? a.hit / targets : 0),
+      crossFileIdRecall: r3(crossTargets ? a.crossHit / crossTargets : 0),
+      meanPromptTokens: Math.round(a.tokens.reduce((s, x) => s + x, 0) / Math.max(1, a.tokens.length)),
+      buildMs: { cold: { p50: r2(pct(a.cold, 50)), p95: r2(pct(a.cold, 95)) }, warm: { p50: r2(pct(a.warm, 50)), p95: r2(pct(a.warm, 95)) } },
+      typingPrefixShare: r3(a.share.reduce((s, x) => s + x, 0) / Math.max(1, a.share.length)),
+    };
+  }
+  return {
+    repo: root,
+    language,
+    files: files.length,
+    indexedFiles: built.files,
+    indexMs: Math.round(built.ms),
+    ...(parseFloorMs !== undefined ? { parseFloorMs } : {}),
+    holes: holes.length,
+    seed: o.seed,
+    budget: o.budget,
+    model: o.model,
+    template: template.name,
+    targets,
+    crossFileTargets: crossTargets,
+    results,
+  };
+}
+
+export async function runBenchContext(argv: string[], io: CliIo = stdio): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      repo: { type: 'string' },
+      holes: { type: 'string', default: '400' },
+      seed: { type: 'string', default: '7' },
+      budget: { type: 'string', default: '2048' },
+      model: { type: 'string', default: '' },
+      language: { type: 'string' },
+      replay: { type: 'string' },
+      'split-related': { type: 'string' },
+      'split-suffix': { type: 'string' },
+      'split-similar': { type: 'string' },
+      'min-lines': { type: 'string' },
+      'max-lines': { type: 'string' },
+      'parse-floor': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.repo) {
+    io.err('usage: intent-complete bench context --repo DIR [--holes 400] [--seed 7] [--budget 2048] [--model NAME] [--json]\n');
+    return 2;
+  }
+  const split: Partial<BudgetSplit> = {};
+  if (values['split-related']) split.related = Number(values['split-related']);
+  if (values['split-suffix']) split.suffix = Number(values['split-suffix']);
+  if (values['split-similar']) split.similar = Number(values['split-similar']);
+  const r = await benchContext({
+    repo: values.repo,
+    holes: Number(values.holes),
+    seed: Number(values.seed),
+    budget: Number(values.budget),
+    model: values.model ?? '',
+    language: values.language,
+    replayHoles: values.replay !== undefined ? Number(values.replay) : undefined,
+    split,
+    minLines: values['min-lines'] ? Number(values['min-lines']) : undefined,
+    maxLines: values['max-lines'] ? Number(values['max-lines']) : undefined,
+    parseFloor: values['parse-floor'],
+  });
+  if (values.json) {
+    io.out(JSON.stringify(r, null, 2) + '\n');
+    return 0;
+  }
+  io.out(
+    `bench context: ${r.repo} (${r.language}, ${r.indexedFiles} files indexed in ${r.indexMs} ms${r.parseFloorMs !== undefined ? `; plain parse ${r.parseFloorMs} ms` : ''})\n` +
+      `${r.holes} holes, seed ${r.seed}, budget ${r.budget} tokens, template ${r.template}; ${r.targets} target ids, ${r.crossFileTargets} cross-file\n\n`,
+  );
+  const head = ['prompt', 'idRecall', 'crossFile', 'tokens', 'cold p50/p95 ms', 'warm p50/p95 ms', 'typing prefix'];
+  const rows = KINDS.map((k) => {
+    const x = r.results[k];
+    return [k, x.idRecall.toFixed(3), x.crossFileIdRecall.toFixed(3), String(x.meanPromptTokens), `${x.buildMs.cold.p50} / ${x.buildMs.cold.p95}`, `${x.buildMs.warm.p50} / ${x.buildMs.warm.p95}`, x.typingPrefixShare.toFixed(3)];
+  });
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  for (const row of [head, ...rows]) io.out(row.map((c, i) => c.padEnd(w[i])).join('  ') + '\n');
+  return 0;
+}

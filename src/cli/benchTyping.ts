@@ -1,0 +1,332 @@
+/**
+ * `intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]`
+ *
+ * Replays a person typing real files of the repository (src/core/bench/typingReplay.ts) against an
+ * oracle OpenAI-compatible server on 127.0.0.1 that answers with the true continuation after the
+ * latency, streaming. Our request path and the baselines `naive` and `fixedDebounce` type the same
+ * keystrokes, at the same time, in one run. Real time, real HTTP, the real scheduler and pipeline.
+ * Extra: --parallel N (files replayed at once, default 4), --lines N (lines retyped per file, default 3),
+ * --together (the three strategies type at the same moments in one process, rather than one after
+ * the other: faster, but naive's request storm then loads the process the others are timed in).
+ */
+import * as path from 'node:path';
+import { DEFAULTS, type Settings } from '../core/config';
+import { listWorkspaceFiles, readTextFile } from '../core/context/workspaceFiles';
+import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/holes';
+import { TypingOracle } from '../core/bench/oracle';
+import { TestOpenAIServer, type RecordedRequest } from '../core/bench/openaiServer';
+import { STRATEGIES, StrategyRuntime, planGaps, replayFile, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
+
+const LANGUAGES: Record<string, string> = {
+  '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact',
+  '.py': 'python', '.go': 'go', '.rs': 'rust', '.java': 'java',
+};
+
+export interface TypingBenchOptions {
+  repo: string;
+  files: number;
+  latency: number;
+  jitter: number;
+  seed: number;
+  parallel: number;
+  lines: number;
+  /** Strategies run at the same time (default: one after the other, on the same planned keystrokes). */
+  together?: boolean;
+}
+
+export interface StrategyReport {
+  strategy: string;
+  /** Keystrokes made (typed characters, Enter and Tab). */
+  keystrokes: number;
+  plannedKeystrokes: number;
+  requests: number;
+  requestsPer100Keystrokes: number;
+  cacheShare: number;
+  inflightReuseShare: number;
+  wastedRequests: number;
+  wastedShare: number;
+  pauses: number;
+  pausesWithGhost: number;
+  pauseToGhostMs: { p50: number; p95: number };
+  clientOverheadMs: { p50: number; p95: number };
+  /** Where request time goes besides the model: the pipeline's context and filter stages, p50/p95 ms. */
+  stagesMs: { context: { p50: number; p95: number }; filter: { p50: number; p95: number } };
+  /** Keystroke to ghost text for answers from the cache (no request, no wait), p50/p95 ms. */
+  keystrokePathMs: { p50: number; p95: number };
+  /** Pauses whose ghost text needed a model request: how many, and the p50 of its debounce wait and pipeline time, ms. */
+  pauseRequests: { count: number; debounceP50: number; pipelineP50: number };
+  acceptedCharShare: number;
+  /** NaN when no file had two requests (nothing to compare). */
+  promptPrefixReuse: number;
+  /** Consecutive prompt pairs (same file) the reuse is measured over. */
+  promptPairs: number;
+  leftInFlight: number;
+}
+
+export interface TypingBenchReport {
+  repo: string;
+  files: string[];
+  targetChars: number;
+  latencyMs: number;
+  jitterMs: number;
+  seed: number;
+  /** The strategies typed at the same moments in one process (otherwise one after the other). */
+  together: boolean;
+  strategies: StrategyReport[];
+  targets: Record<string, boolean>;
+}
+
+/** Picks `files` regions of `lines` lines to retype, seeded. */
+export function planReplay(o: TypingBenchOptions): TypingPlan[] {
+  const rand = seededRandom(o.seed);
+  const exts = new Set(Object.keys(LANGUAGES));
+  const candidates = listWorkspaceFiles(o.repo, { extensions: exts }).filter((f) => isSampleableSource(f.path) && f.size > 200);
+  // Seeded shuffle, then the first files that have a region to type.
+  const order = candidates.map((f) => ({ f, r: rand() })).sort((a, b) => a.r - b.r).map((x) => x.f);
+  const plans: TypingPlan[] = [];
+  for (const f of order) {
+    if (plans.length >= o.files) break;
+    const text = readTextFile(f.absPath);
+    if (!text || text.includes('\r')) continue;
+    const languageId = LANGUAGES[path.extname(f.path).toLowerCase()];
+    const lines = candidateLines(text, languageId);
+    if (lines.length < 4) continue;
+    const pick = lines[Math.floor(rand() * (lines.length - 1))];
+    const lineStarts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    const start = lineStarts[pick.line] + pick.character;
+    let endLine = Math.min(pick.line + o.lines, lineStarts.length) - 1;
+    const lineEnd = (l: number) => (l + 1 < lineStarts.length ? lineStarts[l + 1] - 1 : text.length);
+    while (endLine > pick.line && lineEnd(endLine) - start > 240) endLine--;
+    const end = lineEnd(endLine);
+    if (end - start < 8 || end - start > 400) continue;
+    plans.push({ file: f.path, languageId, text, start, end, gapMs: planGaps(text.slice(start, end), o.seed * 1000 + plans.length) });
+  }
+  return plans;
+}
+
+export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: string) => void): Promise<TypingBenchReport> {
+  const plans = planReplay(o);
+  if (plans.length === 0) throw new Error(`no source files to replay under ${o.repo}`);
+  const oracle = new TypingOracle(o.latency, o.jitter, seededRandom(o.seed + 1));
+  const server = await TestOpenAIServer.start({ responder: oracle.respond });
+  try {
+    const settings: Settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-oracle' };
+    const runtimes = STRATEGIES.map((s) => new StrategyRuntime(s));
+    const sessionOf = (rt: StrategyRuntime, i: number) => `${rt.strategy.name}#${i}`;
+    const serverInFlight = (session: string) =>
+      server.requests.filter((r) => r.headers['x-bench-session'] === session && r.path.endsWith('/completions') && !r.finished && !r.aborted).length;
+    await warmProcess(plans[0], settings, oracle);
+    for (const rt of runtimes) await warmProcess(plans[0], settings, oracle, 1, rt);
+    const results: SessionResult[] = [];
+    // Every strategy types the same planned keystrokes; by default one strategy at a time, so each
+    // is timed in a process that runs only its own request path (and the server).
+    const groups = o.together ? [runtimes] : runtimes.map((rt) => [rt]);
+    for (const group of groups) {
+      let next = 0;
+      const worker = async () => {
+        while (next < plans.length) {
+          const i = next++;
+          const plan = plans[i];
+          const rs = await Promise.all(group.map((rt) => replayFile(plan, rt, { settings, oracle, serverInFlight }, sessionOf(rt, i))));
+          results.push(...rs);
+          progress?.(`${group.map((rt) => rt.strategy.name).join('+')} ${i + 1}/${plans.length} ${plan.file}`);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, worker));
+    }
+    const sent = (session: string) => server.requests.filter((r) => r.headers['x-bench-session'] === session && r.path.endsWith('/completions'));
+    const reports = runtimes.map((rt) => summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), oracle, sent));
+    const [ours, fixed, naive] = ['ours', 'fixedDebounce', 'naive'].map((n) => reports.find((r) => r.strategy === n)!);
+    const targets = {
+      requestsAtMostThirdOfNaive: ours.requestsPer100Keystrokes <= naive.requestsPer100Keystrokes / 3,
+      requestsAtMostTwoThirdsOfFixedDebounce: ours.requestsPer100Keystrokes <= (fixed.requestsPer100Keystrokes * 2) / 3,
+      acceptedShareAtLeastBaselines: ours.acceptedCharShare >= Math.max(naive.acceptedCharShare, fixed.acceptedCharShare),
+      clientOverheadP95AtMost10ms: ours.clientOverheadMs.p95 <= 10,
+      pauseToGhostP50AtMostLatencyPlus30: ours.pauseToGhostMs.p50 <= o.latency + 30,
+      promptPrefixReuseAtLeast090: ours.promptPrefixReuse >= 0.9,
+      zeroLeftInFlight: ours.leftInFlight === 0,
+    };
+    return {
+      repo: o.repo,
+      files: plans.map((p) => p.file),
+      targetChars: plans.reduce((n, p) => n + p.end - p.start, 0),
+      latencyMs: o.latency,
+      jitterMs: o.jitter,
+      seed: o.seed,
+      together: o.together === true,
+      strategies: reports,
+      targets,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+function summarize(strategy: string, sessions: SessionResult[], oracle: TypingOracle, sent: (session: string) => RecordedRequest[]): StrategyReport {
+  const sum = (f: (s: SessionResult) => number) => sessions.reduce((n, s) => n + f(s), 0);
+  const keystrokes = sum((s) => s.keystrokes);
+  // Per 100 keystrokes of the replay (what the person would type unaided: the same for every strategy).
+  const planned = sum((s) => s.plannedKeystrokes);
+  const requests = sessions.flatMap((s) => s.requests);
+  const wasted = requests.filter((r) => r.aborted || !r.used).length;
+  const targetChars = sum((s) => s.acceptedChars + s.typedChars);
+  // Client overhead: time from the request leaving the scheduler to its outcome, minus the model's
+  // time at the server (from reading the request to its first byte; the oracle then writes the
+  // whole answer at once, and a single line is answered while the tail may still stream).
+  const overhead: number[] = [];
+  let reuseCommon = 0;
+  let reuseTotal = 0;
+  let promptPairs = 0;
+  const bySession = new Map<string, typeof oracle.hits>();
+  for (const h of oracle.hits) {
+    if (!h.session.startsWith(`${strategy}#`)) continue;
+    const list = bySession.get(h.session) ?? [];
+    list.push(h);
+    bySession.set(h.session, list);
+  }
+  for (const s of sessions) {
+    for (const r of s.requests) {
+      if (r.endedAt === undefined || r.aborted) continue;
+      const hit = (bySession.get(s.session) ?? []).filter((h) => h.k === r.k).pop();
+      // A request the oracle could not place has no server time to subtract: left out, not counted whole.
+      if (!hit || hit.rec.firstByteAtPerf === undefined) continue;
+      overhead.push(Math.max(0, r.endedAt - r.startedAt - (hit.rec.firstByteAtPerf - hit.rec.receivedAtPerf)));
+    }
+  }
+  // Prompt prefix reuse: every prompt the server received in a file (warm-ups too), in arrival
+  // order: characters equal to the start of the previous prompt, over all prompt characters.
+  for (const s of sessions) {
+    const prompts = sent(s.session).map((r) => r.prompt);
+    for (let i = 1; i < prompts.length; i++) {
+      reuseCommon += commonPrefix(prompts[i - 1], prompts[i]);
+      reuseTotal += prompts[i].length;
+      promptPairs++;
+    }
+  }
+  const answered = requests.filter((r) => r.timings && !r.aborted);
+  const stage = (k: 'context' | 'filter') => {
+    const xs = answered.map((r) => r.timings![k]);
+    return { p50: round(percentile(xs, 0.5), 2), p95: round(percentile(xs, 0.95), 2) };
+  };
+  const keystrokePath = sessions.flatMap((s) => s.keystrokePathMs);
+  const pauseStages = sessions.flatMap((s) => s.pauseStages);
+  const pauseToGhost = sessions.flatMap((s) => s.pauseToGhost);
+  const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+  return {
+    strategy,
+    keystrokes,
+    requests: requests.length,
+    requestsPer100Keystrokes: round((100 * requests.length) / Math.max(1, planned), 1),
+    cacheShare: round(sum((s) => s.fromCache) / Math.max(1, keystrokes)),
+    inflightReuseShare: round(sum((s) => s.fromInflight) / Math.max(1, keystrokes)),
+    plannedKeystrokes: planned,
+    wastedRequests: wasted,
+    wastedShare: round(wasted / Math.max(1, requests.length)),
+    pauses: sum((s) => s.pauses),
+    pausesWithGhost: pauseToGhost.length,
+    pauseToGhostMs: { p50: round(percentile(pauseToGhost, 0.5), 1), p95: round(percentile(pauseToGhost, 0.95), 1) },
+    clientOverheadMs: { p50: round(percentile(overhead, 0.5), 2), p95: round(percentile(overhead, 0.95), 2) },
+    stagesMs: { context: stage('context'), filter: stage('filter') },
+    keystrokePathMs: { p50: round(percentile(keystrokePath, 0.5), 2), p95: round(percentile(keystrokePath, 0.95), 2) },
+    pauseRequests: {
+      count: pauseStages.length,
+      debounceP50: round(percentile(pauseStages.map((p) => p.debounceMs), 0.5), 1),
+      pipelineP50: round(percentile(pauseStages.map((p) => p.modelMs), 0.5), 1),
+    },
+    acceptedCharShare: round(sum((s) => s.acceptedChars) / Math.max(1, targetChars)),
+    promptPrefixReuse: reuseTotal > 0 ? round(reuseCommon / reuseTotal) : NaN,
+    promptPairs,
+    leftInFlight: sum((s) => s.leftInFlight),
+  };
+}
+
+function percentile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const a = [...xs].sort((x, y) => x - y);
+  return a[Math.min(a.length - 1, Math.max(0, Math.ceil(q * a.length) - 1))];
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** CLI entry: parses flags, runs, prints a table or JSON. Returns the exit code. */
+export async function benchTyping(argv: string[]): Promise<number> {
+  const flag = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (name: string, def: number): number => {
+    const v = flag(name);
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} expects a non-negative number, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const repo = flag('repo');
+  if (!repo) {
+    process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]\n');
+    return 2;
+  }
+  const json = argv.includes('--json');
+  const o: TypingBenchOptions = {
+    repo: path.resolve(repo),
+    files: Math.max(1, Math.floor(num('files', 20))),
+    latency: num('latency', 150),
+    jitter: num('jitter', 50),
+    seed: Math.floor(num('seed', 7)),
+    parallel: Math.max(1, Math.floor(num('parallel', 4))),
+    lines: Math.max(1, Math.floor(num('lines', 3))),
+    together: argv.includes('--together'),
+  };
+  const report = await runTypingBench(o, json ? undefined : (m) => process.stderr.write(`  ${m}\n`));
+  if (json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return 0;
+  }
+  process.stdout.write(formatReport(report));
+  return 0;
+}
+
+export function formatReport(r: TypingBenchReport): string {
+  const rows: [string, (s: StrategyReport) => string][] = [
+    ['keystrokes (of the replay\'s N unaided)', (s) => `${s.keystrokes}/${s.plannedKeystrokes}`],
+    ['model requests', (s) => String(s.requests)],
+    ['requests / 100 replay keystrokes', (s) => s.requestsPer100Keystrokes.toFixed(1)],
+    ['keystrokes served from cache', (s) => pct(s.cacheShare)],
+    ['keystrokes served by an in-flight request', (s) => pct(s.inflightReuseShare)],
+    ['wasted requests (aborted or never shown)', (s) => `${s.wastedRequests} (${pct(s.wastedShare)})`],
+    ['pauses with ghost text', (s) => `${s.pausesWithGhost}/${s.pauses}`],
+    ['pause → ghost text p50 / p95 ms', (s) => `${fmt(s.pauseToGhostMs.p50)} / ${fmt(s.pauseToGhostMs.p95)}`],
+    ['  of which: pauses needing a request, debounce / pipeline p50 ms', (s) => `${s.pauseRequests.count}: ${fmt(s.pauseRequests.debounceP50)} / ${fmt(s.pauseRequests.pipelineP50)}`],
+    ['client overhead / request p50 / p95 ms', (s) => `${fmt(s.clientOverheadMs.p50, 2)} / ${fmt(s.clientOverheadMs.p95, 2)}`],
+    ['  context stage p50 / p95 ms', (s) => `${fmt(s.stagesMs.context.p50, 2)} / ${fmt(s.stagesMs.context.p95, 2)}`],
+    ['  filter stage p50 / p95 ms', (s) => `${fmt(s.stagesMs.filter.p50, 2)} / ${fmt(s.stagesMs.filter.p95, 2)}`],
+    ['keystroke → cached ghost text p50 / p95 ms', (s) => `${fmt(s.keystrokePathMs.p50, 2)} / ${fmt(s.keystrokePathMs.p95, 2)}`],
+    ['characters typed by accepting', (s) => pct(s.acceptedCharShare)],
+    ['prompt prefix reuse (consecutive pairs in a file)', (s) => `${fmt(s.promptPrefixReuse, 3)} (${s.promptPairs})`],
+    ['requests left in flight at the end', (s) => String(s.leftInFlight)],
+  ];
+  const names = r.strategies.map((s) => s.strategy);
+  const w0 = Math.max(...rows.map(([l]) => l.length));
+  const cells = rows.map(([l, f]) => [l, ...r.strategies.map(f)]);
+  const widths = names.map((n, i) => Math.max(n.length, ...cells.map((c) => c[i + 1].length)));
+  const line = (c: string[]) => c[0].padEnd(w0) + '  ' + c.slice(1).map((x, i) => x.padStart(widths[i])).join('  ') + '\n';
+  let out = `typing replay: ${r.files.length} files, ${r.targetChars} characters, latency ${r.latencyMs}±${r.jitterMs} ms, seed ${r.seed}, strategies ${r.together ? 'together' : 'one after the other'}\n`;
+  out += line(['', ...names]);
+  for (const c of cells) out += line(c);
+  out += 'targets: ' + Object.entries(r.targets).map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`).join(', ') + '\n';
+  return out;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+function fmt(x: number, d = 0): string {
+  return Number.isFinite(x) ? x.toFixed(d) : '-';
+}

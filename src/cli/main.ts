@@ -1,0 +1,42 @@
+/** The headless CLI: `intent-complete <command> …` over the same core as the extension. */
+const HELP = `intent-complete — grounded code completion, headless
+
+Usage: intent-complete <command> [options]
+
+Commands:
+  prompt        --repo DIR --cases FILE.jsonl [--budget N] [--model NAME]
+  filter        --repo DIR --cases FILE.jsonl
+  bench context --repo DIR [--holes 400] [--seed 7] [--budget 2048] [--json]
+  bench filter  --repo DIR [--holes 400] [--seed 7] [--json]
+  bench typing  --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]
+  eval          --repo DIR --endpoint URL --model NAME [--api completions|chat] [--holes N] [--seed S] [--json] [--html FILE]
+
+Options:
+  -h, --help    show this help
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (cmd === 'eval') return (await import('./eval')).runEval(argv.slice(1));
+  if (cmd === 'prompt') return (await import('./prompt')).runPrompt(argv.slice(1));
+  if (cmd === 'filter') return (await import('./filter')).runFilter(argv.slice(1));
+  if (cmd === 'bench' && argv[1] === 'filter') return (await import('./benchFilter')).runBenchFilter(argv.slice(2));
+  if (cmd === 'bench' && argv[1] === 'context') return (await import('./benchContext')).runBenchContext(argv.slice(2));
+  if (cmd === 'bench' && argv[1] === 'typing') return (await import('./benchTyping')).benchTyping(argv.slice(2));
+  process.stderr.write(`intent-complete: unknown command ${JSON.stringify(cmd)}\n\n${HELP}`);
+  return 2;
+}
+
+if (require.main === module || process.argv[1]?.endsWith('intent-complete.js') || process.argv[1]?.endsWith('cli.js')) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`intent-complete: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

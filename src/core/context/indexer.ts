@@ -1,0 +1,78 @@
+/**
+ * Builds the symbol index of a workspace on disk in the background: lists the files that may be
+ * read (workspaceFiles.ts: ignore files, secrets, binary, > 1 MB excluded), reads and outlines
+ * them in small batches, yielding to the event loop between batches so typing never stalls.
+ */
+import { listWorkspaceFiles, readTextFile, type WorkspaceFile } from './workspaceFiles';
+import { languageForPath, preloadAll } from '../syntax/parser';
+import { OUTLINE_LANGUAGES } from '../syntax/outline';
+import type { SymbolIndex } from './symbolIndex';
+
+/** File extensions whose outlines we understand. */
+export const SOURCE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.py', '.pyi', '.go', '.rs', '.java']);
+
+export interface IndexProgress {
+  done: number;
+  total: number;
+}
+
+export interface IndexBuildResult {
+  files: number;
+  ms: number;
+}
+
+export interface IndexBuildOptions {
+  maxFiles?: number;
+  /** Files per batch between yields (default 25). */
+  batch?: number;
+  onProgress?: (p: IndexProgress) => void;
+  /** Stop early (e.g. the extension is deactivating). */
+  cancelled?: () => boolean;
+  /** Text to use instead of the disk for a path (open editors' unsaved text). */
+  overlay?: (relPath: string) => { text: string; languageId: string } | undefined;
+  /** Pre-listed files (skips listing). */
+  files?: WorkspaceFile[];
+}
+
+/** Indexes every source file under `root` into `index`. */
+export async function indexWorkspace(index: SymbolIndex, root: string, opts: IndexBuildOptions = {}): Promise<IndexBuildResult> {
+  const t0 = performance.now();
+  await preloadAll();
+  const files = opts.files ?? listWorkspaceFiles(root, { maxFiles: opts.maxFiles ?? 20000, extensions: SOURCE_EXTENSIONS });
+  const batch = opts.batch ?? 25;
+  let done = 0;
+  for (let i = 0; i < files.length; i += batch) {
+    if (opts.cancelled?.()) break;
+    for (const f of files.slice(i, i + batch)) {
+      const over = opts.overlay?.(f.path);
+      const languageId = over?.languageId ?? languageForPath(f.path);
+      if (!languageId || !OUTLINE_LANGUAGES.has(languageId)) continue;
+      const text = over?.text ?? readTextFile(f.absPath);
+      if (text === undefined) continue;
+      index.updateSync(f.path, text, languageId);
+      done++;
+    }
+    opts.onProgress?.({ done: Math.min(i + batch, files.length), total: files.length });
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  return { files: done, ms: performance.now() - t0 };
+}
+
+export interface RepoFile {
+  path: string;
+  absPath: string;
+  text: string;
+  languageId: string;
+}
+
+/** Reads the source files of a repository on disk (CLI and benchmarks). */
+export function readRepository(root: string, maxFiles = 20000): RepoFile[] {
+  const out: RepoFile[] = [];
+  for (const f of listWorkspaceFiles(root, { maxFiles, extensions: SOURCE_EXTENSIONS })) {
+    const languageId = languageForPath(f.path);
+    if (!languageId) continue;
+    const text = readTextFile(f.absPath);
+    if (text !== undefined) out.push({ path: f.path, absPath: f.absPath, text, languageId });
+  }
+  return out;
+}

@@ -1,0 +1,230 @@
+/**
+ * Related symbols, ranked: declarations in other files of the names the person is working with.
+ *
+ * Scores, highest first:
+ *  - the receiver of a member access / the callee of a call on the cursor line (its type's outline);
+ *  - names used near the cursor (weighted by distance), then the rest of the document;
+ *  - the names the file imports;
+ *  - one level further: the declared types of the members/returns of what was chosen, and what
+ *    chosen types extend (so `a.b.c` and inherited members are covered).
+ * A declaration is preferred in a file the current file imports, then an open editor, then the same
+ * folder, then an exported one. Each result is code: the declaration's outline (signatures, no
+ * bodies), under its file path.
+ */
+import { identifiersOf, keywordsFor } from '../eval/identifiers';
+import { renderSymbol, type Outline, type OutlineSymbol } from '../syntax/outline';
+import type { Declaration, SymbolIndex } from './symbolIndex';
+
+export interface RelatedItem {
+  path: string;
+  /** Line of the declaration in its file (for deterministic ordering). */
+  line: number;
+  /** Rendered declaration (signatures, no bodies). */
+  text: string;
+  score: number;
+  reason: string;
+  /** path#name: one item per declaration. */
+  key: string;
+}
+
+export interface RelatedInput {
+  index: SymbolIndex;
+  currentPath: string;
+  languageId: string;
+  text: string;
+  /** 0-based cursor line and the text of that line before the cursor. */
+  cursorLine: number;
+  linePrefix: string;
+  /** Outline of the current document (not the file on disk). */
+  outline: Outline;
+  /** Paths (workspace-relative) never to use. */
+  isExcluded?: (p: string) => boolean;
+  /** Open editors (workspace-relative), a small preference. */
+  openFiles?: readonly string[];
+  /** Cap on one item's rendered size, in characters. */
+  maxItemChars?: number;
+}
+
+const ABOVE = 100;
+const BELOW = 30;
+
+/** Receiver of a member access and callee of a call at the end of the text before the cursor. */
+export function cursorTargets(linePrefix: string): { receiver?: string; receiverChain: string[]; callee?: string } {
+  const recv = /((?:[A-Za-z_$][\w$]*\s*(?:\(\s*\))?\s*(?:\.|::|->)\s*)+)[A-Za-z_$\w]*$/.exec(linePrefix);
+  let receiverChain: string[] = [];
+  if (recv) receiverChain = recv[1].split(/\.|::|->/).map((s) => s.replace(/\(\s*\)/, '').trim()).filter(Boolean);
+  // The innermost unclosed call: `foo(a, bar(` → bar.
+  let depth = 0;
+  let callee: string | undefined;
+  for (let i = linePrefix.length - 1; i >= 0; i--) {
+    const c = linePrefix[i];
+    if (c === ')') depth++;
+    else if (c === '(') {
+      if (depth === 0) {
+        const m = /([A-Za-z_$][\w$]*)\s*$/.exec(linePrefix.slice(0, i));
+        callee = m?.[1];
+        break;
+      }
+      depth--;
+    }
+  }
+  return { receiver: receiverChain[receiverChain.length - 1], receiverChain, callee };
+}
+
+/** Names of the document with a score by closeness to the cursor. */
+export function nameScores(input: Pick<RelatedInput, 'text' | 'cursorLine' | 'linePrefix' | 'languageId' | 'outline'>): Map<string, number> {
+  const scores = new Map<string, number>();
+  const add = (n: string, w: number) => scores.set(n, (scores.get(n) ?? 0) + w);
+  const lines = input.text.split('\n');
+  const from = Math.max(0, input.cursorLine - ABOVE);
+  const to = Math.min(lines.length, input.cursorLine + BELOW);
+  const near = new Set<string>();
+  for (let i = from; i < to; i++) {
+    if (i === input.cursorLine) continue;
+    const d = Math.abs(input.cursorLine - i);
+    const w = (i < input.cursorLine ? 1 : 0.5) / (1 + d / 8);
+    const seen = new Set<string>();
+    for (const n of identifiersOf(lines[i], input.languageId)) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      add(n, w);
+      near.add(n);
+    }
+  }
+  for (const n of new Set(identifiersOf(input.linePrefix, input.languageId))) add(n, 1.5);
+  // The rest of the document, a little each.
+  const rest = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    if (i >= from && i < to) continue;
+    for (const n of identifiersOf(lines[i], input.languageId)) rest.add(n);
+  }
+  for (const n of rest) if (!near.has(n)) add(n, 0.05);
+  for (const im of input.outline.imports) for (const b of im.bindings) if (b.local !== '*') add(b.local, 0.3);
+  return scores;
+}
+
+export function relatedItems(input: RelatedInput): RelatedItem[] {
+  const { index, currentPath } = input;
+  const excluded = input.isExcluded ?? (() => false);
+  const maxItem = input.maxItemChars ?? 1600;
+  // Files reachable through imports (and what they re-export wholesale, two levels deep).
+  const imported = new Set<string>();
+  let frontier: string[] = [];
+  for (const im of input.outline.imports) for (const t of index.resolver.resolve(currentPath, im.module, input.languageId)) frontier.push(t);
+  for (let depth = 0; depth < 3 && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const f of frontier) {
+      if (imported.has(f)) continue;
+      imported.add(f);
+      const o = index.fileOutline(f);
+      if (o) for (const m of o.reexportAll) next.push(...index.resolveImport(f, m));
+    }
+    frontier = next;
+  }
+  const open = new Set(input.openFiles ?? []);
+  const dir = currentPath.includes('/') ? currentPath.slice(0, currentPath.lastIndexOf('/')) : '';
+  const kw = keywordsFor(input.languageId);
+
+  const scores = nameScores(input);
+  // Local types of fields/variables: `this.x` → type of member x in the current file.
+  const localTypes = new Map<string, string>();
+  const collectTypes = (syms: readonly OutlineSymbol[]) => {
+    for (const s of syms) {
+      if (s.typeName) localTypes.set(s.name, s.typeName);
+      if (s.returnType) localTypes.set(s.name, s.returnType);
+      if (s.members.length) collectTypes(s.members);
+    }
+  };
+  collectTypes(input.outline.symbols);
+  const t = cursorTargets(input.linePrefix);
+  for (const r of t.receiverChain) {
+    scores.set(r, (scores.get(r) ?? 0) + 3);
+    const ty = localTypes.get(r) ?? typeOfVariable(input.text, r);
+    if (ty) scores.set(ty, (scores.get(ty) ?? 0) + 4);
+  }
+  if (t.callee) scores.set(t.callee, (scores.get(t.callee) ?? 0) + 2);
+  // Types of variables in scope near the cursor.
+  for (const [name, ty] of localTypes) if (scores.has(name)) scores.set(ty, (scores.get(ty) ?? 0) + 0.3 * (scores.get(name) ?? 0));
+
+  const items = new Map<string, RelatedItem & { symbol: OutlineSymbol }>();
+  const pick = (decls: readonly Declaration[]): Declaration[] => {
+    let ok = decls.filter((d) => d.path !== currentPath && !excluded(d.path));
+    // Declarations the file can actually see (through its imports) win over same-named others.
+    const visible = ok.filter((d) => imported.has(d.path));
+    if (visible.length) ok = visible;
+    if (ok.length <= 2) return ok;
+    const rank = (d: Declaration) => (imported.has(d.path) ? 8 : 0) + (open.has(d.path) ? 4 : 0) + (d.path.startsWith(dir + '/') ? 2 : 0) + (d.symbol.exported ? 1 : 0);
+    return [...ok].sort((a, b) => rank(b) - rank(a)).slice(0, 2);
+  };
+  const topLevel = (d: Declaration): { path: string; symbol: OutlineSymbol } | undefined => {
+    if (!d.container) return d;
+    const c = index.declarations(d.container).find((x) => x.path === d.path && !x.container);
+    return c ?? (index.declarations(d.container).find((x) => x.path === d.path));
+  };
+  const addName = (name: string, score: number, reason: string) => {
+    const decls = index.declarations(name);
+    if (decls.length === 0) return;
+    // A name declared in dozens of places (e.g. `name`, `get`) says little about which one.
+    const spread = decls.length > 6 ? 6 / decls.length : 1;
+    for (const d of pick(decls)) {
+      const top = topLevel(d);
+      if (!top) continue;
+      const key = `${top.path}#${top.symbol.name}#${top.symbol.line}`;
+      const boost = imported.has(top.path) ? 1.5 : 1;
+      const s = score * spread * boost * (d.container ? 0.6 : 1);
+      const it = items.get(key);
+      if (it) it.score += s;
+      else items.set(key, { path: top.path, line: top.symbol.line, text: '', score: s, reason, key, symbol: top.symbol });
+    }
+  };
+  const ranked = [...scores.entries()].filter(([n]) => !kw.has(n)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 300);
+  for (const [n, s] of ranked) addName(n, s, 'definition');
+  // One level further: types that chosen declarations mention.
+  const first = [...items.values()].sort((a, b) => b.score - a.score).slice(0, 24);
+  for (const it of first) {
+    const next = new Set<string>();
+    for (const h of it.symbol.heritage) next.add(h);
+    if (it.symbol.typeName) next.add(it.symbol.typeName);
+    if (it.symbol.returnType) next.add(it.symbol.returnType);
+    for (const m of it.symbol.members) {
+      if (m.typeName) next.add(m.typeName);
+      if (m.returnType) next.add(m.returnType);
+    }
+    for (const n of next) if (!kw.has(n) && !scores.has(n)) addName(n, it.score * 0.35, 'type of member');
+  }
+  const out: RelatedItem[] = [];
+  for (const it of items.values()) {
+    let text = renderSymbol(it.symbol, index.file(it.path)?.languageId ?? input.languageId);
+    if (text.length > maxItem) text = clipLines(text, maxItem);
+    out.push({ path: it.path, line: it.line, text, score: it.score, reason: it.reason, key: it.key });
+  }
+  out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
+  return out;
+}
+
+/** `x: Foo`, `x = new Foo(`, `Foo x =`, `x := Foo{` near a name: its declared type. */
+export function typeOfVariable(text: string, name: string): string | undefined {
+  const esc = name.replace(/[$]/g, '\\$');
+  const res = [
+    new RegExp(`\\b${esc}\\??\\s*:\\s*(?:readonly\\s+)?([A-Z][\\w$]*)`),
+    new RegExp(`\\b${esc}\\s*=\\s*(?:await\\s+)?new\\s+([A-Za-z_$][\\w$]*)`),
+    new RegExp(`\\b${esc}\\s*:?=\\s*&?([A-Z][\\w]*)\\s*\\{`),
+    new RegExp(`\\b([A-Z][\\w$]*)(?:<[^>]*>)?\\s+${esc}\\s*[=;,)]`),
+  ];
+  for (const re of res) {
+    const m = re.exec(text);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Cuts a rendering to whole lines under `max` characters, closing with an ellipsis line. */
+export function clipLines(text: string, max: number): string {
+  const lines = text.split('\n');
+  let out = '';
+  for (const l of lines) {
+    if (out.length + l.length + 1 > max - 8) break;
+    out += l + '\n';
+  }
+  return out + '  …\n';
+}

@@ -1,0 +1,109 @@
+/**
+ * Identifiers as CrossCodeEval defines them: remove string literals and comments, split into
+ * identifier tokens, drop the language's keywords. Used by benchmarks and the evaluation.
+ */
+
+const KEYWORDS: Record<string, string[]> = {
+  ts: 'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with as implements interface let package private protected public static yield any boolean constructor declare get module require number set string symbol type from of async await abstract readonly keyof infer is never unknown undefined namespace satisfies override accessor bigint object unique asserts global out'.split(' '),
+  python: 'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case self'.split(' '),
+  go: 'break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var nil true false iota'.split(' '),
+  rust: 'as async await break const continue crate dyn else enum extern false fn for if impl in let loop match mod move mut pub ref return self Self static struct super trait true type unsafe use where while'.split(' '),
+  java: 'abstract assert boolean break byte case catch char class const continue default do double else enum extends final finally float for goto if implements import instanceof int interface long native new package private protected public return short static strictfp super switch synchronized this throw throws transient try void volatile while true false null var record yield sealed permits'.split(' '),
+};
+
+const FAMILY: Record<string, keyof typeof KEYWORDS> = {
+  typescript: 'ts',
+  typescriptreact: 'ts',
+  javascript: 'ts',
+  javascriptreact: 'ts',
+  python: 'python',
+  go: 'go',
+  rust: 'rust',
+  java: 'java',
+};
+
+const KEYWORD_SETS = new Map<string, Set<string>>(Object.entries(KEYWORDS).map(([k, v]) => [k, new Set(v)]));
+
+export function keywordsFor(languageId: string): Set<string> {
+  return KEYWORD_SETS.get(FAMILY[languageId] ?? 'ts')!;
+}
+
+/** Removes string literals and comments (line and block), keeping line structure. */
+export function stripStringsAndComments(code: string, languageId: string): string {
+  const hashComments = languageId === 'python';
+  let out = '';
+  let i = 0;
+  const n = code.length;
+  while (i < n) {
+    const c = code[i];
+    const next = code[i + 1];
+    if (!hashComments && c === '/' && next === '/') {
+      while (i < n && code[i] !== '\n') i++;
+    } else if (!hashComments && c === '/' && next === '*') {
+      const end = code.indexOf('*/', i + 2);
+      const stop = end < 0 ? n : end + 2;
+      out += code.slice(i, stop).replace(/[^\n]/g, '');
+      i = stop;
+    } else if (hashComments && c === '#') {
+      while (i < n && code[i] !== '\n') i++;
+    } else if (c === '"' || c === "'" || c === '`') {
+      const triple = languageId === 'python' && code.startsWith(c.repeat(3), i);
+      const q = triple ? c.repeat(3) : c;
+      i += q.length;
+      while (i < n) {
+        if (code[i] === '\\') {
+          i += 2;
+          continue;
+        }
+        if (code.startsWith(q, i)) {
+          i += q.length;
+          break;
+        }
+        if (!triple && c !== '`' && code[i] === '\n') break;
+        i++;
+      }
+      out += ' ';
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+const IDENT = /[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*/g;
+
+/** Identifier tokens of code, in order, keywords dropped. */
+export function identifiersOf(code: string, languageId: string): string[] {
+  const kw = keywordsFor(languageId);
+  const out: string[] = [];
+  for (const m of stripStringsAndComments(code, languageId).matchAll(IDENT)) {
+    if (!kw.has(m[0]) && !/^\d/.test(m[0])) out.push(m[0]);
+  }
+  return out;
+}
+
+/** Names a line of code declares (`const x = …` declares x; `def f(a)` declares f and a). */
+export function declaredNames(code: string, languageId: string): Set<string> {
+  const s = stripStringsAndComments(code, languageId);
+  const out = new Set<string>();
+  const add = (re: RegExp) => {
+    for (const m of s.matchAll(re)) for (const n of m[1].split(/[^A-Za-z0-9_$]+/)) if (n && !/^\d/.test(n)) out.add(n);
+  };
+  add(/\b(?:const|let|var|function\*?|class|interface|type|enum|namespace|def|fn|func|struct|trait|mod|record)\s+([A-Za-z_$][\w$]*)/g);
+  // Destructuring: const { a, b } = / const [a, b] =
+  add(/\b(?:const|let|var)\s+[{[]([^}\]=]*)[}\]]/g);
+  // Go short declarations: a, b := …
+  if (languageId === 'go') add(/^\s*([A-Za-z_][\w]*(?:\s*,\s*[A-Za-z_][\w]*)*)\s*:=/gm);
+  // Python assignment targets at line start: x = …, a, b = …
+  if (languageId === 'python') add(/^\s*([A-Za-z_][\w]*(?:\s*,\s*[A-Za-z_][\w]*)*)\s*=(?!=)/gm);
+  // Rust/TS let with mut
+  add(/\blet\s+mut\s+([A-Za-z_][\w]*)/g);
+  return out;
+}
+
+/** A hole's target identifiers: the ground truth's identifiers minus the names it declares. */
+export function targetIdentifiers(groundTruth: string, languageId: string): string[] {
+  const declared = declaredNames(groundTruth, languageId);
+  return [...new Set(identifiersOf(groundTruth, languageId))].filter((n) => !declared.has(n));
+}

@@ -1,0 +1,209 @@
+/**
+ * Clean-up of raw model output, before any name is checked: the failures users report most.
+ * Each rule that changes the text is named in `applied` (for the log and the report); a rule that
+ * leaves nothing worth showing empties the text.
+ */
+
+export interface CleanupInput {
+  text: string;
+  /** The document before and after the cursor. */
+  prefix: string;
+  suffix: string;
+  stop: readonly string[];
+  /** A multi-line suggestion is allowed here (a block is being started). */
+  multiline: boolean;
+  maxLines: number;
+}
+
+export interface CleanupResult {
+  text: string;
+  applied: string[];
+}
+
+/** FIM and chat-template tokens of the families we template for, and common end tokens. */
+const SENTINEL =
+  /<\|(?:fim_[a-z]+|file_sep|repo_name|endoftext|im_start|im_end|end|eot_id|start_header_id|end_header_id)\|>|<fim_[a-z]+>|<file_sep>|<repo_name>|<filename>|<gh_stars>|<｜fim▁[a-z]+｜>|<｜end▁of▁sentence｜>|<(?:PRE|SUF|MID|EOT)>|\[(?:PREFIX|SUFFIX|MIDDLE)\]|<\/s>|<\|end_of_text\|>|<end_of_turn>|<start_of_turn>/;
+const CLOSERS = ')]}';
+const BLOCK_CONTINUATION = /^\s*(?:\}?\s*(?:else|catch|finally)\b|elif\b|else\s*:|except\b|finally\s*:|case\b|default\s*:|\)|\]|\})/;
+
+export function cleanup(input: CleanupInput): CleanupResult {
+  const applied: string[] = [];
+  let t = input.text.replace(/\r\n/g, '\n');
+  const note = (rule: string, next: string) => {
+    if (next !== t) {
+      applied.push(rule);
+      t = next;
+    }
+  };
+  const lineBefore = input.prefix.slice(input.prefix.lastIndexOf('\n') + 1);
+  const suffixLines = input.suffix.split('\n');
+  const restOfLine = suffixLines[0] ?? '';
+  const prevLine = lastLines(input.prefix, 2)[0] ?? '';
+
+  note('think', t.replace(/^\s*<think>[\s\S]*?(?:<\/think>\s*|$)/, '').replace(/<think>[\s\S]*?(?:<\/think>|$)/g, ''));
+  note('sentinel', cutAt(t, SENTINEL));
+  for (const s of input.stop) if (s) note('stop-word', t.includes(s) ? t.slice(0, t.indexOf(s)) : t);
+  note('fence', stripFences(t));
+  // A chat model repeating the start of the line.
+  const typed = lineBefore.trim();
+  if (typed.length >= 6 && t.trimStart().startsWith(typed)) {
+    note('prefix-echo', t.trimStart().slice(typed.length));
+  }
+  note('indentation', fixIndentation(t, lineBefore, input.prefix));
+
+  // Single line in the middle of a line; multi-line only where a block starts, up to the cap.
+  if (!input.multiline || restOfLine.trim() !== '' && !/^[)\]};,]+$/.test(restOfLine.trim())) {
+    const nl = t.search(/\n/);
+    const first = nl >= 0 ? t.slice(0, nl) : t;
+    note('single-line', first.trim() === '' && nl >= 0 && !input.multiline ? '' : first);
+  } else {
+    note('block-scope', blockScope(t, lineBefore));
+    const lines = t.split('\n');
+    if (lines.length > input.maxLines) note('line-cap', lines.slice(0, input.maxLines).join('\n'));
+  }
+  note('repetition', stopRepetition(t));
+
+  // Text that duplicates what follows the cursor on this line.
+  const rest = restOfLine.trim();
+  if (rest !== '') {
+    if (/^[)\]};,]+$/.test(rest)) note('suffix-closers', dropClosersTheSuffixHas(t, lineBefore, rest));
+    else {
+      const at = t.indexOf(rest);
+      if (at >= 0) note('suffix-duplicate', t.slice(0, at));
+      else note('suffix-duplicate', removeOverlap(t, restOfLine.trimStart()));
+    }
+  }
+  // Lines that repeat the lines after the cursor.
+  const nextLines = suffixLines.slice(1).filter((l) => l.trim() !== '');
+  const nextLine = nextLines[0] ?? '';
+  if (nextLine.trim() !== '') {
+    const lines = t.split('\n');
+    const idx = lines.findIndex((l, i) => {
+      const whole = i === 0 ? lineBefore + l : l;
+      if (whole.trim() !== nextLine.trim()) return false;
+      // A lone closer repeats the next line only at the same indentation.
+      return nextLine.trim().length > 3 || indentOf(whole) === indentOf(nextLine);
+    });
+    if (idx > 0) note('next-line-duplicate', lines.slice(0, idx).join('\n'));
+    else if (idx === 0 && lines.length === 1 && nextLine.trim().length > 3) note('next-line-duplicate', '');
+  }
+  // A line that repeats the line above.
+  const firstWhole = (lineBefore + (t.split('\n')[0] ?? '')).trim();
+  const above = lineBefore.trim() === '' ? prevLine : '';
+  if (above.trim().length > 3 && firstWhole === above.trim()) note('previous-line-duplicate', '');
+
+  note('trailing-space', t.replace(/[ \t]+$/gm, '').replace(/\n+$/, ''));
+  if (t.trim() === '' || /^[\s)\]};,]*$/.test(t) && !/^[)\]};,]+$/.test(t.trim())) t = '';
+  return { text: t, applied };
+}
+
+function cutAt(t: string, re: RegExp): string {
+  const m = re.exec(t);
+  return m ? t.slice(0, m.index) : t;
+}
+
+function lastLines(prefix: string, n: number): string[] {
+  const lines = prefix.split('\n');
+  lines.pop();
+  return lines.slice(-n).reverse();
+}
+
+function indentOf(l: string): number {
+  return /^[ \t]*/.exec(l)![0].replace(/\t/g, '    ').length;
+}
+
+function stripFences(t: string): string {
+  const m = /^\s*```[\w+#.-]*[ \t]*\n([\s\S]*?)(?:\n[ \t]*```[\s\S]*)?$/.exec(t);
+  if (m) return m[1];
+  const end = t.search(/\n[ \t]*```/);
+  return end >= 0 ? t.slice(0, end) : t;
+}
+
+/**
+ * The cursor sits after indentation and the model indented again: drop the doubled indentation.
+ * Tabs vs spaces follow the document.
+ */
+function fixIndentation(t: string, lineBefore: string, prefix: string): string {
+  let out = t;
+  if (lineBefore.length > 0 && lineBefore.trim() === '') {
+    const lead = /^[ \t]*/.exec(out)![0];
+    if (lead.length >= lineBefore.length && lead.startsWith(lineBefore)) out = out.slice(lineBefore.length);
+    else if (lead.length > 0 && lead.length < lineBefore.length) out = out.slice(lead.length);
+  }
+  const usesTabs = /\n\t/.test(prefix) && !/\n {2,}\S/.test(prefix);
+  const usesSpaces = /\n {2,}\S/.test(prefix) && !/\n\t/.test(prefix);
+  if (usesSpaces && /\n\t/.test(out)) {
+    const unit = /\n( {2,})\S/.exec(prefix)?.[1].length === 2 ? '  ' : '    ';
+    out = out.replace(/\n(\t+)/g, (_, tabs: string) => '\n' + unit.repeat(tabs.length));
+  } else if (usesTabs && /\n {2,}/.test(out)) {
+    out = out.replace(/\n((?: {4})+)/g, (_, sp: string) => '\n' + '\t'.repeat(sp.length / 4));
+  }
+  return out;
+}
+
+/**
+ * A multi-line block ends where its indentation does. After a block opener (`{`, `:`) the block is
+ * what is indented deeper than that line; on a line inside a block, it is what stays at least at
+ * the cursor's indentation. The closing line is kept; what follows it is not.
+ */
+function blockScope(t: string, lineBefore: string): string {
+  const lines = t.split('\n');
+  if (lines.length < 2) return t;
+  const first = lineBefore + lines[0];
+  const opener = /[{(\[:]\s*$|=>\s*$/.test(first);
+  const base = opener ? indentOf(first) : lineBefore.trim() === '' ? lineBefore.replace(/\t/g, '    ').length : indentOf(first);
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.trim() === '') continue;
+    const ind = indentOf(l);
+    if (opener ? ind > base : ind >= base) continue;
+    if (BLOCK_CONTINUATION.test(l) && !/^\s*[)\]}]\s*[;,)]*\s*$/.test(l)) continue;
+    if (/^\s*[)\]}]/.test(l)) return lines.slice(0, i + 1).join('\n');
+    return lines.slice(0, i).join('\n');
+  }
+  return t;
+}
+
+/** Stops repetition loops: repeated lines or blocks of lines, and a chunk repeated within a line. */
+function stopRepetition(t: string): string {
+  const lines = t.split('\n');
+  for (let period = 1; period <= 4; period++) {
+    for (let i = 0; i + 2 * period <= lines.length; i++) {
+      const block = lines.slice(i, i + period).map((l) => l.trim()).join('\n');
+      if (block.trim().length < 4 || /^[\s)\]};,]*$/.test(block)) continue;
+      let reps = 1;
+      while (lines.slice(i + reps * period, i + (reps + 1) * period).map((l) => l.trim()).join('\n') === block) reps++;
+      if (reps >= (period === 1 ? 2 : 2) && lines.slice(i, i + period).every((l) => l.trim() !== '')) {
+        return lines.slice(0, i + period).join('\n');
+      }
+    }
+  }
+  const m = /(.{3,}?)\1{3,}/.exec(t);
+  if (m) return t.slice(0, m.index + m[1].length);
+  return t;
+}
+
+/** `foo(a, b)` when the suffix already has `)`: keep `foo(a, b`. Balanced brackets stay. */
+function dropClosersTheSuffixHas(t: string, lineBefore: string, rest: string): string {
+  const trimmed = t.replace(/\s+$/, '');
+  const excess = (s: string) => [['(', ')'], ['[', ']'], ['{', '}']].some(([o, c]) => count(s, c) > count(s, o));
+  for (let k = Math.min(trimmed.length, rest.length); k >= 1; k--) {
+    const tail = rest.slice(0, k);
+    if (!trimmed.endsWith(tail)) continue;
+    const kept = trimmed.slice(0, trimmed.length - k);
+    if (/^[;,]+$/.test(tail) || (excess(lineBefore + trimmed + rest) && !excess(lineBefore + kept + rest))) return kept;
+  }
+  return t;
+}
+
+function count(s: string, c: string): number {
+  let n = 0;
+  for (const x of s) if (x === c) n++;
+  return n;
+}
+
+/** Removes the longest tail of `t` that the text after the cursor starts with. */
+function removeOverlap(t: string, rest: string): string {
+  for (let k = Math.min(t.length, rest.length); k >= 2; k--) if (t.endsWith(rest.slice(0, k))) return t.slice(0, t.length - k);
+  return t;
+}

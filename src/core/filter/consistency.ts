@@ -1,0 +1,265 @@
+/**
+ * The filter stage: clean-up, then the consistency check. Every name a suggestion uses must be
+ * known here — the current document, the workspace and its dependencies, the language's builtins,
+ * or the suggestion itself — and every member must exist on its receiver's type where that type
+ * can be resolved. A suggestion is kept, truncated before the first line that names an unknown
+ * entity, or dropped when its first line does. Workspace exports the file does not import yet are
+ * grounded: the suggestion is kept and accepting it adds the import.
+ */
+import * as path from 'node:path';
+import type { FilterResult } from '../types';
+import { builtins, familyOf, type Family } from './builtins';
+import { cleanup } from './cleanup';
+import { containerAt, extractFacts, type FileFacts } from './extract';
+import { noWorkspace, type WorkspaceKnowledge } from './knowledge';
+import { checkProse } from './prose';
+import { TypeResolver } from './resolve';
+import { analyzeSuggestion, type Ref, type SuggestionFacts } from './suggestion';
+
+export interface FilterInput {
+  /** Raw model output. */
+  text: string;
+  /** The whole current document text before and after the cursor. */
+  docPrefix: string;
+  docSuffix: string;
+  languageId: string;
+  stop: readonly string[];
+  multiline: boolean;
+  maxLines: number;
+  /** Absolute path of the document: auto-import paths, and the index leaves the on-disk file out. */
+  docPath?: string;
+}
+
+/** A result with what ranking needs. */
+export interface CheckedCandidate extends FilterResult {
+  parseErrors: number;
+}
+
+/** Names known beyond the current document (kept for callers of the first version). */
+export interface NameOracle {
+  has(name: string, languageId: string): boolean;
+}
+
+const PROSE_LANGUAGES = new Set(['markdown', 'plaintext', 'restructuredtext', 'latex', 'asciidoc', 'org', 'txt', 'mdx']);
+
+interface DocState {
+  facts: FileFacts;
+  text: string;
+}
+
+export class ConsistencyFilter {
+  private knowledge: WorkspaceKnowledge;
+  /** Analyses of recent documents by text: a document is parsed once per version. */
+  private readonly docs = new Map<string, DocState>();
+
+  constructor(knowledge?: WorkspaceKnowledge | NameOracle) {
+    this.knowledge = adapt(knowledge);
+  }
+
+  /** Swaps in a workspace index (e.g. once it has been built in the background). */
+  setKnowledge(k: WorkspaceKnowledge): void {
+    this.knowledge = k;
+  }
+
+  /** Analyses a document ahead of `check` (call it while the model request is in flight). */
+  prepare(text: string, languageId: string): void {
+    builtins.warm();
+    this.doc(text, languageId);
+  }
+
+  private doc(text: string, languageId: string): DocState {
+    const key = languageId + '\u0000' + text;
+    let d = this.docs.get(key);
+    if (d) {
+      this.docs.delete(key);
+      this.docs.set(key, d);
+      return d;
+    }
+    d = { facts: extractFacts(text, languageId), text };
+    this.docs.set(key, d);
+    while (this.docs.size > 4) this.docs.delete(this.docs.keys().next().value as string);
+    return d;
+  }
+
+  check(input: FilterInput): FilterResult {
+    const { parseErrors: _p, ...r } = this.checkOne(input);
+    return r;
+  }
+
+  /** Ranks several candidates: fewest unknown names, then fewest parse errors, then the longest. */
+  best(inputs: FilterInput[]): FilterResult {
+    const results = inputs.map((i) => this.checkOne(i));
+    results.sort((a, b) => rank(a) - rank(b) || a.unknown.length - b.unknown.length || a.parseErrors - b.parseErrors || b.shown.length - a.shown.length);
+    const { parseErrors: _p, ...r } = results[0] ?? { verdict: 'drop', shown: '', unknown: [], cleanups: [], parseErrors: 0 };
+    return r;
+  }
+
+  checkOne(input: FilterInput): CheckedCandidate {
+    const cleaned = cleanup({ text: input.text, prefix: input.docPrefix, suffix: input.docSuffix, stop: input.stop, multiline: input.multiline, maxLines: input.maxLines });
+    const base = { cleanups: cleaned.applied, parseErrors: 0 };
+    if (cleaned.text === '') return { verdict: 'drop', shown: '', unknown: [], ...base };
+    const text = cleaned.text;
+    const lineBefore = input.docPrefix.slice(input.docPrefix.lastIndexOf('\n') + 1);
+    const family = familyOf(input.languageId);
+    const docText = input.docPrefix + input.docSuffix;
+
+    if (PROSE_LANGUAGES.has(input.languageId) || inComment(input.docPrefix, lineBefore, family)) {
+      const doc = this.doc(docText, input.languageId);
+      const p = checkProse(lineBefore, text, docText, (w) => doc.facts.tokens.has(w) || (family !== 'other' && this.knowledge.hasName(w, input.docPath)));
+      if (p.unknown.length === 0) return { verdict: 'keep', shown: text, unknown: [], ...base };
+      const shown = text.slice(0, p.cutAt).replace(/\s+$/, '');
+      return useful(shown) ? { verdict: 'truncate', shown, unknown: p.unknown, ...base } : { verdict: 'drop', shown: '', unknown: p.unknown, ...base };
+    }
+
+    const doc = this.doc(docText, input.languageId);
+    const container = containerAt(doc.facts, input.docPrefix.length);
+    // Inside a (multi-line) string literal: text, not names.
+    if (container === 'string') return { verdict: 'keep', shown: text, unknown: [], ...base };
+    const s = analyzeSuggestion(lineBefore, text, input.languageId, container);
+    base.parseErrors = s.parseErrors;
+    const resolver = new TypeResolver(doc.facts, this.knowledge, family, input.docPath);
+    const cursor = input.docPrefix.length;
+    const imports = new Map<string, string>();
+    const unknownByLine = new Map<number, string[]>();
+    for (const ref of s.refs) {
+      const verdict = this.refKnown(ref, s, doc.facts, resolver, family, input, cursor);
+      if (verdict === true) continue;
+      if (typeof verdict === 'string') {
+        imports.set(ref.name, verdict);
+        continue;
+      }
+      const list = unknownByLine.get(ref.line) ?? [];
+      if (!list.includes(ref.name)) list.push(ref.name);
+      unknownByLine.set(ref.line, list);
+    }
+    const lines = text.split('\n');
+    const firstBad = unknownByLine.size ? Math.min(...unknownByLine.keys()) : -1;
+    if (firstBad < 0) return { verdict: 'keep', shown: text, unknown: [], ...base, ...this.autoImport(imports, lines.length, s, doc.facts, input) };
+    const unknown = unknownByLine.get(firstBad)!;
+    const shown = lines.slice(0, firstBad).join('\n').replace(/\s+$/, '');
+    if (firstBad === 0 || !useful(shown)) return { verdict: 'drop', shown: '', unknown, ...base };
+    return { verdict: 'truncate', shown, unknown, ...base, ...this.autoImport(imports, firstBad, s, doc.facts, input) };
+  }
+
+  /** true: known; a string: known as that workspace file's export (needs an import); false: unknown. */
+  private refKnown(ref: Ref, s: SuggestionFacts, doc: FileFacts, resolver: TypeResolver, family: Family, input: FilterInput, cursor: number): boolean | string {
+    const ws = this.knowledge;
+    const name = ref.name;
+    const ex = input.docPath;
+    switch (ref.kind) {
+      case 'module':
+        if (family === 'ts' && builtins.isNodeModule(name)) return true;
+        if (family === 'python' && builtins.isPythonStdlib(name.split('.')[0])) return true;
+        if (doc.imports.some((i) => i.module === name)) return true;
+        if (name.startsWith('.') && !ex) return true;
+        return ws.resolvesModule(name, ex, input.languageId);
+      case 'member': {
+        if (builtins.universalMember(name, family)) return true;
+        // Assigning a member declares it in JavaScript and Python; TypeScript classes declare fields.
+        const typed = input.languageId === 'typescript' || input.languageId === 'typescriptreact';
+        if (s.assignedMembers.has(name) && !typed) return true;
+        const head = ref.receiver && /^[\w$]+$/.test(ref.receiver) ? ref.receiver : undefined;
+        const members = resolver.receiver(ref.receiver, cursor);
+        // Name.x = … adds x to a type we can list (a static on a class); on a receiver we cannot type,
+        // x must exist somewhere like any other member, so an invented name assigned is still caught.
+        if (members && !members.open) return members.members.has(name) || (!!head && !typed && s.assignedMembers.has(`${head}.${name}`) && doc.declared.has(head));
+        if (doc.tokens.has(name) || s.introduced.has(name) || ws.hasName(name, ex) || builtins.isGlobal(name, family)) return true;
+        if (family === 'ts') return builtins.isAnyTsMember(name);
+        if (family === 'python') {
+          if (builtins.isPythonBuiltinMember(name)) return true;
+          // A module we have no member list for (standard library, installed package): cannot tell.
+          const head = ref.receiver?.split('.')[0];
+          const imp = doc.imports.find((i) => i.local === head);
+          return !!imp && !imp.module.startsWith('.');
+        }
+        return false;
+      }
+      case 'type':
+        return s.introduced.has(name) || doc.tokens.has(name) || builtins.isGlobal(name, family) || (family === 'ts' && builtins.tsType(name) !== undefined) || ws.hasName(name, ex);
+      case 'imported':
+        return doc.tokens.has(name) || ws.hasName(name, ex) || (family === 'ts' && builtins.isAnyTsMember(name));
+      case 'free': {
+        if (s.introduced.has(name) || builtins.isGlobal(name, family)) return true;
+        if (doc.tokens.has(name)) return true;
+        if (family === 'ts' && ex) {
+          const from = ws.exportersOf(name, ex);
+          if (from.length > 0) return nearest(from, ex);
+        }
+        if (family === 'ts' || family === 'python') return ws.hasDeclaration(name, ex);
+        return ws.hasName(name, ex);
+      }
+    }
+  }
+
+  /** Import lines for the workspace exports the kept lines use. */
+  private autoImport(imports: Map<string, string>, keptLines: number, s: SuggestionFacts, doc: FileFacts, input: FilterInput): Pick<FilterResult, 'additionalEdits'> {
+    if (imports.size === 0 || !input.docPath) return {};
+    const used = new Set(s.refs.filter((r) => r.line < keptLines && imports.has(r.name)).map((r) => r.name));
+    const byModule = new Map<string, string[]>();
+    for (const name of used) {
+      const spec = moduleSpecifier(input.docPath, imports.get(name)!, doc.jsExtensions);
+      byModule.set(spec, [...(byModule.get(spec) ?? []), name]);
+    }
+    if (byModule.size === 0) return {};
+    const lines = [...byModule.entries()].map(([spec, names]) =>
+      doc.commonJs ? `const { ${names.sort().join(', ')} } = require('${spec}');` : `import { ${names.sort().join(', ')} } from '${spec}';`,
+    );
+    const offset = doc.importsEnd;
+    const text = offset > 0 ? '\n' + lines.join('\n') : lines.join('\n') + '\n';
+    return { additionalEdits: [{ offset, text }] };
+  }
+}
+
+function rank(r: FilterResult): number {
+  return r.verdict === 'keep' ? 0 : r.verdict === 'truncate' ? 1 : 2;
+}
+
+function useful(shown: string): boolean {
+  return /[\w\u00C0-\uFFFF]/.test(shown) && shown.trim().length >= 2;
+}
+
+/** Whether the cursor is inside a comment (line comment on this line, or an open block comment). */
+function inComment(prefix: string, lineBefore: string, family: Family): boolean {
+  if (family === 'other') return false;
+  const code = lineBefore.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '""');
+  if (family === 'python') return /#/.test(code);
+  if (/\/\//.test(code)) return true;
+  const open = prefix.lastIndexOf('/*');
+  return open >= 0 && prefix.lastIndexOf('*/') < open;
+}
+
+/** The exporting file closest to the document (most shared folders, then shortest path). */
+function nearest(files: readonly string[], from: string): string {
+  const dir = path.dirname(from).split(path.sep);
+  let best = files[0];
+  let bestScore = -1;
+  for (const f of files) {
+    const parts = path.dirname(f).split(path.sep);
+    let shared = 0;
+    while (shared < parts.length && shared < dir.length && parts[shared] === dir[shared]) shared++;
+    const score = shared * 1000 - f.length;
+    if (score > bestScore) {
+      bestScore = score;
+      best = f;
+    }
+  }
+  return best;
+}
+
+/** `./x/y` for a file, relative to the document, in the document's style (with `.js` or not). */
+export function moduleSpecifier(fromFile: string, target: string, jsExtensions: boolean): string {
+  let rel = path.relative(path.dirname(fromFile), target).split(path.sep).join('/');
+  rel = rel.replace(/\.d\.ts$/, '').replace(/\.(tsx?|mts|cts|jsx?|mjs|cjs)$/, '');
+  if (rel.endsWith('/index') && !jsExtensions) rel = rel.slice(0, -'/index'.length);
+  else if (rel === 'index' && !jsExtensions) rel = '.';
+  if (jsExtensions && !/\.(json)$/.test(rel)) rel += '.js';
+  return rel.startsWith('.') ? rel : './' + rel;
+}
+
+/** Accepts the first version's NameOracle too. */
+function adapt(k: WorkspaceKnowledge | NameOracle | undefined): WorkspaceKnowledge {
+  if (!k) return noWorkspace;
+  if ('hasName' in k) return k;
+  const oracle = k;
+  return { ...noWorkspace, hasName: (n) => oracle.has(n, ''), hasDeclaration: (n) => oracle.has(n, '') };
+}

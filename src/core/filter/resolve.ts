@@ -1,0 +1,215 @@
+/**
+ * Resolves a member receiver (`this`, `this.store`, `options`, `fs`) to the members its type has,
+ * from the code: the enclosing class and its bases, annotated variables and parameters, `new T()`
+ * initialisers, imported workspace classes/interfaces/object types (following `extends`), the
+ * TypeScript lib and Node types, and dependencies' declarations. Undefined means "cannot tell".
+ */
+import { builtins, type Family } from './builtins';
+import type { FileFacts } from './extract';
+import type { TypeShape, WorkspaceKnowledge } from './knowledge';
+
+export interface MemberSet {
+  members: Set<string>;
+  /** Members beyond these may exist: only "exists somewhere" can be checked. */
+  open: boolean;
+  /** What it resolved to, for logs and the benchmark. */
+  typeName: string;
+}
+
+const PRIMITIVE: Record<string, string> = { string: 'String', number: 'Number', boolean: 'Boolean', bigint: 'BigInt', symbol: 'Symbol' };
+const UNRESOLVABLE = new Set(['any', 'unknown', 'object', 'never', 'void', 'Object', 'Function', 'Record', 'Partial', 'Pick', 'Omit', 'Required', 'Readonly', 'ReturnType', 'InstanceType', 'Awaited', 'T', 'K', 'V']);
+/** Python bases whose members we know enough about. */
+const PY_BASES: Record<string, string[]> = {
+  object: [],
+  Exception: ['args', 'with_traceback', 'add_note'],
+  BaseException: ['args', 'with_traceback', 'add_note'],
+  Enum: ['name', 'value'],
+  IntEnum: ['name', 'value'],
+  StrEnum: ['name', 'value'],
+  NamedTuple: ['_asdict', '_replace', '_fields', '_make', 'count', 'index'],
+  TypedDict: [],
+  Protocol: [],
+  ABC: [],
+};
+
+export class TypeResolver {
+  private readonly cache = new Map<string, MemberSet | undefined>();
+
+  constructor(
+    private readonly doc: FileFacts,
+    private readonly ws: WorkspaceKnowledge,
+    private readonly family: Family,
+    private readonly docPath: string | undefined,
+  ) {}
+
+  /** Members of the receiver's type at `cursor`, or undefined when its type cannot be resolved. */
+  receiver(receiver: string | undefined, cursor: number): MemberSet | undefined {
+    if (!receiver || !/^[\w$]+(\.[\w$]+)*$/.test(receiver)) return undefined;
+    const parts = receiver.split('.');
+    let cur = this.head(parts[0], cursor);
+    for (let i = 1; i < parts.length && cur; i++) cur = this.memberType(cur.shapes, parts[i]);
+    return cur ? this.membersOf(cur.shapes, cur.name) : undefined;
+  }
+
+  private head(name: string, cursor: number): { shapes: TypeShape[]; name: string } | undefined {
+    if ((name === 'this' && this.family === 'ts') || (name === 'self' && this.family === 'python')) {
+      let best: { name: string; start: number; end: number } | undefined;
+      for (const c of this.doc.classes) if (c.start <= cursor && cursor <= c.end && (!best || c.start >= best.start)) best = c;
+      const s = best ? this.doc.types.get(best.name) : undefined;
+      return s ? { shapes: [s], name: s.name } : undefined;
+    }
+    // A typed binding in scope: the innermost one.
+    let binding: { type: string; size: number } | undefined;
+    for (const b of this.doc.bindings) {
+      if (b.name !== name || b.scopeStart > cursor || b.scopeEnd < cursor) continue;
+      const size = b.scopeEnd - b.scopeStart;
+      if (!binding || size <= binding.size) binding = { type: b.type, size };
+    }
+    if (binding) return this.typeFromText(binding.type);
+    const imp = this.doc.imports.find((i) => i.local === name);
+    if (imp) {
+      if (imp.imported === '*') {
+        // Python: only workspace modules have member lists here.
+        if (this.family === 'python' && !imp.module.startsWith('.')) return undefined;
+        const exports = this.ws.moduleExports(imp.module, this.docPath);
+        return exports ? { shapes: [namespaceShape(name, exports)], name: `module ${imp.module}` } : undefined;
+      }
+      const shapes = this.lookup(imp.imported, imp.module);
+      return shapes.length ? { shapes: shapes.map(staticSide), name: imp.imported } : undefined;
+    }
+    const own = this.doc.types.get(name);
+    if (own) return { shapes: [staticSide(own)], name };
+    if (this.family === 'ts' && !this.doc.declared.has(name)) {
+      const g = builtins.tsGlobalType(name);
+      if (g) return this.typeFromText(g);
+    }
+    return undefined;
+  }
+
+  private memberType(shapes: TypeShape[], member: string): { shapes: TypeShape[]; name: string } | undefined {
+    const seen = new Set<TypeShape>();
+    const visit = (s: TypeShape): string | undefined => {
+      if (seen.has(s)) return undefined;
+      seen.add(s);
+      const t = s.memberTypes.get(member);
+      if (t) return t;
+      for (const b of s.bases) for (const bs of this.lookup(stripGenerics(b))) {
+        const r = visit(bs);
+        if (r) return r;
+      }
+      return undefined;
+    };
+    for (const s of shapes) {
+      const t = visit(s);
+      if (t) return this.typeFromText(t);
+    }
+    return undefined;
+  }
+
+  /** A type as written → its shapes. */
+  typeFromText(text: string): { shapes: TypeShape[]; name: string } | undefined {
+    let t = text.replace(/^new:/, '').replace(/^readonly\s+/, '').trim();
+    if (this.family === 'python') {
+      const opt = /^(?:Optional|typing\.Optional)\[(.*)\]$/.exec(t);
+      if (opt) t = opt[1];
+      t = t.replace(/\s*\|\s*None$/, '');
+      if (/[[\]|]/.test(t)) return undefined;
+    } else {
+      const parts = splitTop(t, '|').map((p) => p.trim()).filter((p) => p !== 'undefined' && p !== 'null');
+      if (parts.length !== 1) return undefined;
+      t = parts[0];
+      if (/^\(.*\)$/.test(t)) t = t.slice(1, -1);
+      if (/\[\]$/.test(t) || /^(Readonly)?Array</.test(t)) t = 'Array';
+      if (/^(\(|\{|typeof |keyof |\[|'|"|`)|=>/.test(t)) return undefined;
+      t = stripGenerics(t);
+      if (PRIMITIVE[t]) t = PRIMITIVE[t];
+    }
+    if (UNRESOLVABLE.has(t) || !/^[\w$.]+$/.test(t)) return undefined;
+    const shapes = this.lookup(t);
+    return shapes.length ? { shapes, name: t } : undefined;
+  }
+
+  /** Shapes for a type name: the document's own, the module it is imported from, the workspace, libs. */
+  private lookup(name: string, module?: string): TypeShape[] {
+    const last = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : name;
+    const own = this.doc.types.get(last);
+    if (own && !module) return [own];
+    const imp = module ? { module, imported: last } : this.doc.imports.find((i) => i.local === last);
+    const realName = imp && imp.imported !== '*' && imp.imported !== 'default' ? imp.imported : last;
+    if (imp && this.family === 'ts' && builtins.isNodeModule(imp.module)) {
+      const bt = builtins.tsType(`${imp.module.replace(/^node:/, '')}:${realName}`);
+      if (bt) return [builtinShape(realName, bt.members, bt.bases)];
+    }
+    const ws = this.ws.typesNamed(realName, { exclude: this.docPath, module: imp?.module, fromFile: this.docPath });
+    if (ws.length) return [...ws];
+    if (this.family === 'ts') {
+      const bt = builtins.tsType(name) ?? builtins.tsType(last) ?? builtins.tsType(`NodeJS.${last}`);
+      if (bt) return [builtinShape(last, bt.members, bt.bases)];
+    }
+    if (this.family === 'python' && PY_BASES[last]) return [builtinShape(last, new Set(PY_BASES[last]), [])];
+    return [];
+  }
+
+  /** All members of shapes and their bases; open when any part cannot be listed. */
+  membersOf(shapes: TypeShape[], typeName: string): MemberSet {
+    const key = shapes.map((s) => s.name).join('|') + '#' + typeName;
+    if (this.cache.has(key) && this.cache.get(key)) return this.cache.get(key)!;
+    const out: MemberSet = { members: new Set(), open: false, typeName };
+    const seen = new Set<TypeShape>();
+    const visit = (s: TypeShape, depth: number) => {
+      if (seen.has(s) || depth > 12) return;
+      seen.add(s);
+      for (const m of s.members) out.members.add(m);
+      if (s.open) out.open = true;
+      for (const b of s.bases) {
+        const base = stripGenerics(b);
+        if (this.family === 'python' && base === 'object') continue;
+        const bs = this.lookup(base);
+        if (bs.length === 0) out.open = true;
+        for (const x of bs) visit(x, depth + 1);
+      }
+    };
+    for (const s of shapes) visit(s, 0);
+    this.cache.set(key, out);
+    return out;
+  }
+}
+
+function builtinShape(name: string, members: ReadonlySet<string>, bases: readonly string[]): TypeShape {
+  return { name, members, memberTypes: new Map(), bases, open: false, kind: 'interface' };
+}
+
+function namespaceShape(name: string, exports: ReadonlySet<string>): TypeShape {
+  return { name, members: exports, memberTypes: new Map(), bases: [], open: false, kind: 'alias' };
+}
+
+/**
+ * A class referred to by name (`Foo.create()`): we do not separate static from instance members,
+ * so both count (lenient, never a false drop).
+ */
+function staticSide(s: TypeShape): TypeShape {
+  return s.kind === 'class' ? { ...s, open: s.open } : s.kind === 'enum' ? s : { ...s, open: true };
+}
+
+export function stripGenerics(t: string): string {
+  const lt = t.indexOf('<');
+  return (lt >= 0 ? t.slice(0, lt) : t).trim();
+}
+
+/** Splits at `sep` outside brackets. */
+function splitTop(t: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
+    else if (c === '>' || c === ')' || c === ']' || c === '}') depth--;
+    else if (c === sep && depth === 0) {
+      out.push(t.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(t.slice(start));
+  return out;
+}

@@ -1,0 +1,107 @@
+/**
+ * Endpoint health: exponential backoff with jitter after connection failures, 5xx and 429
+ * (Retry-After honoured), and a circuit breaker that stops requests for a while, then lets one
+ * probe through to recover. Pure: time and randomness are injected.
+ */
+import type { ModelErrorInfo } from '../types';
+
+export type HealthState =
+  | { kind: 'healthy' }
+  /** Failures seen, requests still allowed (next one after `retryAt`). */
+  | { kind: 'degraded'; error: ModelErrorInfo; retryAt: number; failures: number }
+  /** Circuit open: no requests until `retryAt`, then one probe. */
+  | { kind: 'open'; error: ModelErrorInfo; retryAt: number; failures: number };
+
+export interface HealthOptions {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Consecutive failures that open the circuit. */
+  openAfter: number;
+  now: () => number;
+  random: () => number;
+}
+
+const DEFAULT_OPTIONS: HealthOptions = {
+  baseDelayMs: 500,
+  maxDelayMs: 60_000,
+  openAfter: 3,
+  now: () => Date.now(),
+  random: Math.random,
+};
+
+/** Errors that say something about the endpoint (not about one request). */
+export function countsAgainstHealth(e: ModelErrorInfo): boolean {
+  return e.kind === 'unreachable' || e.kind === 'rate-limited' || e.kind === 'auth' || (e.kind === 'http' && (e.status ?? 0) >= 500);
+}
+
+export class EndpointHealth {
+  private state: HealthState = { kind: 'healthy' };
+  private probing = false;
+  private readonly opts: HealthOptions;
+  private readonly listeners = new Set<(s: HealthState) => void>();
+
+  constructor(opts: Partial<HealthOptions> = {}) {
+    this.opts = { ...DEFAULT_OPTIONS, ...opts };
+  }
+
+  get current(): HealthState {
+    return this.state;
+  }
+
+  onChange(fn: (s: HealthState) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /**
+   * May a request go out now? While the circuit is open only one probe is let through after
+   * `retryAt`; its outcome closes or re-opens the circuit.
+   */
+  allow(): { ok: true; probe: boolean } | { ok: false; retryAt: number; error: ModelErrorInfo } {
+    const s = this.state;
+    if (s.kind === 'healthy') return { ok: true, probe: false };
+    if (this.opts.now() < s.retryAt) return { ok: false, retryAt: s.retryAt, error: s.error };
+    if (s.kind === 'open') {
+      if (this.probing) return { ok: false, retryAt: s.retryAt, error: s.error };
+      this.probing = true;
+      return { ok: true, probe: true };
+    }
+    return { ok: true, probe: false };
+  }
+
+  success(): void {
+    this.probing = false;
+    if (this.state.kind !== 'healthy') this.set({ kind: 'healthy' });
+  }
+
+  /** A cancelled probe must not keep the circuit stuck. */
+  abandonProbe(): void {
+    this.probing = false;
+  }
+
+  failure(error: ModelErrorInfo): void {
+    if (!countsAgainstHealth(error)) {
+      this.probing = false;
+      return;
+    }
+    const failures = this.state.kind === 'healthy' ? 1 : this.state.failures + 1;
+    const backoff = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (failures - 1));
+    // Full jitter on the upper half: spreads retries without ever retrying at once.
+    const jittered = backoff / 2 + this.opts.random() * (backoff / 2);
+    const now = this.opts.now();
+    const retryAt = Math.max(now + jittered, error.retryAt ?? 0);
+    this.probing = false;
+    const kind = failures >= this.opts.openAfter || error.kind === 'auth' ? 'open' : 'degraded';
+    this.set({ kind, error, retryAt, failures });
+  }
+
+  reset(): void {
+    this.probing = false;
+    this.set({ kind: 'healthy' });
+  }
+
+  private set(s: HealthState): void {
+    this.state = s;
+    for (const fn of this.listeners) fn(s);
+  }
+}

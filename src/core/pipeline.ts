@@ -1,0 +1,210 @@
+/**
+ * The completion pipeline, top to bottom:
+ *
+ *   document + cursor → context (prompt) → cache (typed-ahead) → model (endpoint) → filter → ghost text
+ *
+ * Each stage lives in its own folder under core/. Nothing here imports 'vscode'; the VS Code
+ * adapter (src/vscode/inlineProvider.ts) and the CLI call `complete()` the same way.
+ */
+import type { Settings } from './config';
+import type { CacheKeyParts, CompletionCache } from './cache/completionCache';
+import type { ContextEngine } from './context/engine';
+import { resolveApi } from './context/engine';
+import { templateFor } from './context/templates';
+import type { ConsistencyFilter } from './filter/consistency';
+import type { ModelClient } from './model/client';
+import { earlyStopRule } from './model/earlyStop';
+import { FOLLOW_UP_BUDGET, followUps, generateDecided } from './model/hotStreak';
+import type { EndpointHealth } from './model/health';
+import type { CompletionOutcome, CompletionRequest, Logger, ModelErrorInfo, Timings } from './types';
+
+/** How long after a request goes out the filter starts analysing the document (the send goes first). */
+const PREPARE_AFTER_MS = 15;
+
+export interface PipelineDeps {
+  context: ContextEngine;
+  cache: CompletionCache;
+  filter: ConsistencyFilter;
+  health: EndpointHealth;
+  /** The client for the configured endpoint; undefined when none is configured. */
+  client: () => ModelClient | undefined;
+  log: Logger;
+  now?: () => number;
+}
+
+export class CompletionPipeline {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  /**
+   * The cache stage alone, for the scheduler: an answer for this position without building a
+   * prompt or asking the model (exact hit or typed-ahead remainder), or undefined.
+   */
+  cached(req: CompletionRequest, settings: Settings): CompletionOutcome | undefined {
+    const t0 = this.now();
+    const hit = this.deps.cache.get(this.cacheKey(req, settings));
+    if (!hit) return undefined;
+    const cacheMs = this.now() - t0;
+    const filtered = this.deps.filter.check({
+      text: hit.completion,
+      docPrefix: req.doc.text.slice(0, req.cursor.offset),
+      docSuffix: req.doc.text.slice(req.cursor.offset),
+      languageId: req.doc.languageId,
+      stop: [],
+      multiline: hit.completion.includes('\n'),
+      maxLines: settings.maxLines,
+      docPath: req.doc.fsPath,
+    });
+    const text = !settings.consistencyFilter && filtered.verdict !== 'keep' ? hit.completion : filtered.shown;
+    const total = this.now() - t0;
+    const timings: Timings = { context: 0, cache: cacheMs, model: 0, filter: total - cacheMs, total };
+    return { text, source: 'cache', filter: filtered, additionalEdits: filtered.additionalEdits, timings, model: settings.model };
+  }
+
+  /** What identifies an answer: model, prefix near the cursor, suffix, context identity. */
+  private cacheKey(req: CompletionRequest, settings: Settings): CacheKeyParts {
+    const { text } = req.doc;
+    const contextId = `${templateFor(settings.model, settings.fimTemplate, resolveApi(settings)).name}/${settings.contextBudget}/${settings.multiline}/${settings.maxLines}`;
+    return { model: settings.model, prefix: text.slice(0, req.cursor.offset), suffix: text.slice(req.cursor.offset), contextId };
+  }
+
+  async complete(
+    req: CompletionRequest,
+    settings: Settings,
+    signal?: AbortSignal,
+    hooks: {
+      onPartial?: (textSoFar: string) => void;
+      /**
+       * A request went out: resolves when its stream is closed. Given this hook, a single line is
+       * answered at its end while the next lines are read on into the cache (hot streak).
+       */
+      onStream?: (closed: Promise<void>) => void;
+    } = {},
+  ): Promise<CompletionOutcome> {
+    const t0 = this.now();
+    const timings: Timings = { context: 0, cache: 0, model: 0, filter: 0, total: 0 };
+    const done = (o: Omit<CompletionOutcome, 'timings' | 'model'>): CompletionOutcome => {
+      timings.total = this.now() - t0;
+      return { ...o, timings, model: settings.model };
+    };
+    const { text } = req.doc;
+    const docPrefix = text.slice(0, req.cursor.offset);
+    const docSuffix = text.slice(req.cursor.offset);
+
+    // 1. Context: the prompt for this position.
+    const prompt = this.deps.context.build(req, settings);
+    timings.context = this.now() - t0;
+
+    // 2. Cache: an earlier answer for this position, or one the person is typing through.
+    const t1 = this.now();
+    const keyParts = this.cacheKey(req, settings);
+    const hit = this.deps.cache.get(keyParts);
+    timings.cache = this.now() - t1;
+    const runFilter = (raw: string, others: string[] = []) => {
+      const t = this.now();
+      // Several candidates (n > 1): the filter ranks them and returns the best.
+      const r = this.deps.filter.best([raw, ...others].map((candidate) => ({
+        text: candidate,
+        docPrefix,
+        docSuffix,
+        languageId: req.doc.languageId,
+        stop: prompt.stop,
+        multiline: prompt.multiline,
+        maxLines: settings.maxLines,
+        docPath: req.doc.fsPath,
+      })));
+      timings.filter += this.now() - t;
+      if (!settings.consistencyFilter && r.verdict !== 'keep') {
+        // Filter off: clean-up still applies, the name check does not.
+        return { ...r, verdict: 'keep' as const, shown: r.shown || raw.split('\n')[0], unknown: [] };
+      }
+      return r;
+    };
+    if (hit) {
+      const filtered = runFilter(hit.completion);
+      return done({ text: filtered.shown, source: 'cache', filter: filtered, additionalEdits: filtered.additionalEdits });
+    }
+
+    // 3. Model: the configured endpoint, if it is healthy.
+    const client = this.deps.client();
+    if (!client || !settings.endpoint) {
+      return done({ text: '', source: 'none', error: { kind: 'not-configured', message: 'no endpoint configured' } });
+    }
+    const gate = this.deps.health.allow();
+    if (!gate.ok) {
+      return done({ text: '', source: 'none', error: { ...gate.error, kind: gate.error.kind === 'rate-limited' ? 'rate-limited' : 'circuit-open', retryAt: gate.retryAt } });
+    }
+    const t2 = this.now();
+    // While the model works, the filter analyses this document version (off the keystroke path):
+    // once the request is on the wire (analysing first held the send back by up to ~100 ms), and
+    // not at all for a request that was cancelled meanwhile.
+    const prepare = setTimeout(() => signal?.aborted || this.deps.filter.prepare(text, req.doc.languageId), PREPARE_AFTER_MS);
+    const stream = generateDecided(client, prompt, {
+      model: settings.model,
+      api: resolveApi(settings),
+      maxTokens: prompt.multiline ? settings.maxTokens : Math.min(settings.maxTokens, 64),
+      timeoutMs: settings.timeoutMs,
+      signal,
+      onPartial: hooks.onPartial,
+      // Read only until the suggestion is decided: end of line, or the block closed / line cap.
+      decide: earlyStopRule({ multiline: prompt.multiline, maxLines: settings.maxLines, lineBefore: docPrefix.slice(docPrefix.lastIndexOf('\n') + 1) }),
+      // Hot streak: a single line is answered at once while the next lines stream on into the cache
+      // (for callers that follow the stream's life, i.e. the scheduler; one-shot callers close it here).
+      tail: hooks.onStream && !prompt.multiline && this.deps.cache.mode === 'typed-ahead' ? FOLLOW_UP_BUDGET : undefined,
+    });
+    const closed = stream.closed.then((c) => {
+      for (const f of followUps(c.text, c.finished, prompt.multiline)) this.deps.cache.setFollowUp(keyParts, f.consumed, f.completion);
+    });
+    hooks.onStream?.(closed);
+    const result = await stream.decided;
+    clearTimeout(prepare);
+    timings.model = this.now() - t2;
+    if (!result.ok) {
+      if (result.error.kind === 'cancelled') this.deps.health.abandonProbe();
+      else this.deps.health.failure(result.error);
+      this.logError(result.error);
+      return done({ text: '', source: 'none', error: result.error });
+    }
+    this.deps.health.success();
+
+    // 4. Filter: clean up, then keep, truncate or drop by the names it uses.
+    const best = result.candidates[0]?.text ?? '';
+    const filtered = runFilter(best, result.candidates.slice(1).map((c) => c.text));
+    // The cache keeps what the model decided (up to the early stop), not what the filter let through:
+    // every cache answer is filtered again against the document as it is then, so a name the person
+    // has typed since is known by then.
+    this.deps.cache.set(keyParts, prompt.multiline ? best : (/^\s*\S[^\n]*/.exec(best)?.[0] ?? ''));
+    return done({ text: filtered.shown, source: 'model', filter: filtered, additionalEdits: filtered.additionalEdits });
+  }
+
+  /**
+   * Warm-up: a tiny request with this position's prompt so the server's prompt cache is primed
+   * (llama.cpp `cache_prompt`, `n_predict: 0`). Only while the endpoint is healthy; the answer is
+   * ignored and failures do not count against the endpoint. Resolves true when it went out and
+   * succeeded.
+   */
+  async warmup(req: CompletionRequest, settings: Settings, signal?: AbortSignal): Promise<boolean> {
+    const client = this.deps.client();
+    if (!client || !settings.endpoint || this.deps.health.current.kind !== 'healthy') return false;
+    const prompt = this.deps.context.build(req, settings);
+    const r = await client.generate(prompt, {
+      model: settings.model,
+      api: resolveApi(settings),
+      maxTokens: 1,
+      timeoutMs: settings.timeoutMs,
+      signal,
+      stream: false,
+      extraBody: { n_predict: 0, cache_prompt: true },
+    });
+    if (!r.ok) this.deps.log.trace(`warm-up failed: ${r.error.kind}`);
+    return r.ok;
+  }
+
+  private logError(e: ModelErrorInfo): void {
+    if (e.kind === 'cancelled') this.deps.log.trace('request cancelled');
+    else this.deps.log.warn(`completion request failed: ${e.kind}: ${e.message}`);
+  }
+}

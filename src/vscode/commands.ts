@@ -1,0 +1,112 @@
+/** The extension's commands: API key, enable/disable, log, endpoint set-up, status menu. */
+import * as vscode from 'vscode';
+import { isHttpUrl } from '../core/config';
+import { ModelClient } from '../core/model/client';
+import type { Config } from './config';
+import { detectLocalServers, pickModel } from './firstRun';
+import type { GhostText } from './ghostText';
+import type { ApiKeyStore } from './secrets';
+
+export interface CommandDeps {
+  config: Config;
+  keys: ApiKeyStore;
+  ghost: GhostText;
+  showLog(): void;
+}
+
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Intent Complete: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  return [
+    reg('intentComplete.setApiKey', async (value?: unknown) => {
+      const key =
+        typeof value === 'string'
+          ? value
+          : await vscode.window.showInputBox({
+              title: 'Intent Complete: API key',
+              prompt: 'Stored in VS Code SecretStorage only. Leave empty for local servers that need none.',
+              password: true,
+              ignoreFocusOut: true,
+            });
+      if (key === undefined) return;
+      if (key.trim() === '') await d.keys.clear();
+      else await d.keys.set(key.trim());
+      await d.ghost.rebuildClient();
+      void vscode.window.showInformationMessage(key.trim() ? 'Intent Complete: API key saved.' : 'Intent Complete: API key cleared.');
+    }),
+    reg('intentComplete.clearApiKey', async () => {
+      await d.keys.clear();
+      await d.ghost.rebuildClient();
+      void vscode.window.showInformationMessage('Intent Complete: API key cleared.');
+    }),
+    reg('intentComplete.enable', () => d.config.update('enable', true)),
+    reg('intentComplete.disable', () => d.config.update('enable', false)),
+    reg('intentComplete.toggle', () => d.config.update('enable', !d.config.settings.enable)),
+    reg('intentComplete.showLog', () => d.showLog()),
+    reg('intentComplete.trigger', () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
+    reg('intentComplete.configureEndpoint', () => configureEndpoint(d)),
+    reg('intentComplete.statusMenu', async () => {
+      const s = d.config.settings;
+      const items: (vscode.QuickPickItem & { command: string })[] = [
+        s.enable
+          ? { label: '$(circle-slash) Disable ghost text', command: 'intentComplete.disable' }
+          : { label: '$(check) Enable ghost text', command: 'intentComplete.enable' },
+        { label: '$(plug) Configure endpoint…', description: s.endpoint ? `${s.endpoint} · ${s.model || 'no model'}` : 'not configured', command: 'intentComplete.configureEndpoint' },
+        { label: '$(key) Set API key…', command: 'intentComplete.setApiKey' },
+        { label: '$(trash) Clear API key', command: 'intentComplete.clearApiKey' },
+        { label: '$(output) Show log', command: 'intentComplete.showLog' },
+        { label: '$(gear) Open settings', command: 'workbench.action.openSettings' },
+      ];
+      const picked = await vscode.window.showQuickPick(items, { title: 'Intent Complete' });
+      if (!picked) return;
+      if (picked.command === 'workbench.action.openSettings') await vscode.commands.executeCommand(picked.command, 'intentComplete');
+      else await vscode.commands.executeCommand(picked.command);
+    }),
+  ];
+}
+
+async function configureEndpoint(d: CommandDeps): Promise<void> {
+  const found = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Intent Complete: looking for local model servers' },
+    () => detectLocalServers(),
+  );
+  const items: (vscode.QuickPickItem & { endpoint?: string; models?: string[] })[] = [
+    ...found.map((f) => ({ label: `$(server) ${f.name}`, description: f.endpoint, detail: `${f.models.length} model(s)`, endpoint: f.endpoint, models: f.models })),
+    { label: '$(edit) Enter a URL…', description: 'any OpenAI-compatible API (vLLM, LM Studio, a hosted service)' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Intent Complete: endpoint', placeHolder: found.length ? 'Local servers found' : 'No local server found on the default ports' });
+  if (!pick) return;
+  let endpoint = pick.endpoint;
+  if (!endpoint) {
+    endpoint = await vscode.window.showInputBox({
+      title: 'Intent Complete: endpoint base URL',
+      value: d.config.settings.endpoint || 'http://127.0.0.1:11434/v1',
+      validateInput: (v) => (isHttpUrl(v.trim()) ? undefined : 'An http:// or https:// URL'),
+      ignoreFocusOut: true,
+    });
+    if (!endpoint) return;
+  }
+  let models = pick.models;
+  if (!models) {
+    const r = await new ModelClient({ endpoint, apiKey: await d.keys.get() }).listModels(3000);
+    models = r.ok ? r.models : [];
+    if (!r.ok) void vscode.window.showWarningMessage(`Intent Complete: could not list models at ${endpoint}: ${r.error.message}`);
+  }
+  let model: string | undefined;
+  if (models.length > 0) {
+    const best = pickModel(models);
+    model = (await vscode.window.showQuickPick(models.sort((a, b) => (a === best ? -1 : b === best ? 1 : a.localeCompare(b))), { title: 'Intent Complete: model' })) ?? undefined;
+  } else {
+    model = await vscode.window.showInputBox({ title: 'Intent Complete: model name', value: d.config.settings.model, ignoreFocusOut: true });
+  }
+  if (!model) return;
+  await d.config.update('endpoint', endpoint.trim());
+  await d.config.update('model', model.trim());
+  void vscode.window.showInformationMessage(`Intent Complete: using ${model} at ${endpoint}.`);
+}

@@ -1,0 +1,59 @@
+/** Reads `intentComplete.*` into one typed Settings object and reports malformed values once. */
+import * as vscode from 'vscode';
+import { DEFAULTS, MACHINE_ONLY_KEYS, normalizeSettings, type Settings } from '../core/config';
+import type { Logger } from '../core/types';
+
+export const SECTION = 'intentComplete';
+
+export class Config implements vscode.Disposable {
+  private current: Settings;
+  private readonly emitter = new vscode.EventEmitter<Settings>();
+  readonly onDidChange = this.emitter.event;
+  private readonly sub: vscode.Disposable;
+  private lastProblems = '';
+
+  constructor(private readonly log: Logger) {
+    this.current = this.read();
+    this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      this.current = this.read();
+      this.emitter.fire(this.current);
+    });
+  }
+
+  get settings(): Settings {
+    return this.current;
+  }
+
+  /** Writes a user (global) setting. */
+  async update<K extends keyof Settings>(key: K, value: Settings[K] | undefined): Promise<void> {
+    await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+  }
+
+  private read(): Settings {
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    const raw: Record<string, unknown> = {};
+    for (const key of Object.keys(DEFAULTS) as (keyof Settings)[]) {
+      if (MACHINE_ONLY_KEYS.includes(key)) {
+        // Only the user's own settings decide where code is sent; a workspace value is ignored.
+        const i = cfg.inspect(key);
+        raw[key] = i?.globalValue;
+      } else {
+        raw[key] = cfg.get(key);
+      }
+    }
+    const { settings, problems } = normalizeSettings(raw);
+    const p = problems.join('\n');
+    if (p && p !== this.lastProblems) {
+      this.log.warn(`ignored malformed settings:\n${p}`);
+      void vscode.window.showWarningMessage(`Intent Complete: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more; see the log)` : ''}`);
+    }
+    this.lastProblems = p;
+    return settings;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,476 @@
+/**
+ * Edit Selection (Ctrl+I): target → instruction → request → review → accept / reject / refine.
+ * The document is never changed before Accept, and Accept is one WorkspaceEdit (one Undo).
+ * Commands return an EditResult so tests (and other commands) can drive it without typing.
+ */
+import * as vscode from 'vscode';
+import { checkBudget } from '../../core/edit/budget';
+import { diffLines, splitLines, toHunks } from '../../core/edit/diff';
+import { unknownNames } from '../../core/edit/names';
+import { buildEditPrompt, formatOutline, type EditRound, type OutlineSymbol } from '../../core/edit/prompt';
+import { requestEdit } from '../../core/edit/request';
+import { selectionTarget, targetAt } from '../../core/edit/target';
+import type { ConsistencyFilter } from '../../core/filter/consistency';
+import type { ContextEngine } from '../../core/context/engine';
+import { renderSymbols } from '../../core/syntax/outline';
+import type { Snippet } from '../../core/types';
+import { ModelClient } from '../../core/model/client';
+import type { QualityLog } from '../../core/stats/events';
+import type { Logger } from '../../core/types';
+import type { Config } from '../config';
+import type { ApiKeyStore } from '../secrets';
+import { DiffReview, PROPOSAL_SCHEME } from './diffReview';
+import { InlineReview } from './inlineReview';
+import { askInstruction } from './instructionInput';
+import { unknownWarning, type PendingProposal, type Review } from './proposal';
+import { RangeTracker } from './tracker';
+
+export const EDIT_COMMAND = 'intentComplete.editSelection';
+const PENDING_KEY = 'intentComplete.editPending';
+const REQUESTING_KEY = 'intentComplete.editRequesting';
+const HISTORY_KEY = 'intentComplete.editHistory';
+const HISTORY_MAX = 30;
+
+export type EditResult =
+  | { status: 'pending'; proposal: string; unknown: string[]; warning?: string }
+  | { status: 'accepted' | 'rejected' }
+  | { status: 'nothing'; message?: string }
+  | { status: 'failed' | 'cancelled' | 'discarded'; message: string };
+
+export interface EditDeps {
+  config: Config;
+  keys: ApiKeyStore;
+  quality: QualityLog;
+  log: Logger;
+  /** Where the instruction history is kept (globalState). */
+  state: vscode.Memento;
+  /** The same filter ghost text uses (with the workspace's knowledge), so both judge names alike. */
+  filter: ConsistencyFilter;
+  /** The context engine ghost text uses: the file's tree-sitter outline and related code. */
+  context?: ContextEngine;
+}
+
+interface Session {
+  id: number;
+  doc: vscode.TextDocument;
+  tracker: RangeTracker;
+  original: string;
+  /** Earlier rounds (each refined proposal and the instruction that produced it). */
+  rounds: EditRound[];
+  instruction: string;
+  model: string;
+  latencyMs: number;
+  pending?: PendingProposal;
+  review?: Review;
+}
+
+export class EditFeature implements vscode.Disposable {
+  private session: Session | undefined;
+  private requesting: AbortController | undefined;
+  private seq = 0;
+  private readonly inline = new InlineReview();
+  private readonly diff = new DiffReview();
+  private readonly highlight = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+    border: '1px dashed',
+    borderColor: new vscode.ThemeColor('editorInfo.foreground'),
+  });
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly d: EditDeps) {
+    const reg = (id: string, fn: (arg?: unknown) => Promise<EditResult>) =>
+      vscode.commands.registerCommand(id, async (arg?: unknown) => {
+        try {
+          return await fn(arg);
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          d.log.error(`${id} failed: ${e instanceof Error ? e.stack : msg}`);
+          void vscode.window.showErrorMessage(`Intent Complete: the edit failed: ${msg}`);
+          return { status: 'failed', message: msg } satisfies EditResult;
+        }
+      });
+    this.subs = [
+      reg(EDIT_COMMAND, (arg) => this.editSelection(instructionOf(arg))),
+      reg('intentComplete.edit.accept', () => this.accept()),
+      reg('intentComplete.edit.reject', () => this.reject()),
+      reg('intentComplete.edit.refine', (arg) => this.refine(instructionOf(arg))),
+      reg('intentComplete.edit.cancel', async () => {
+        this.requesting?.abort();
+        return { status: 'nothing' };
+      }),
+      reg('intentComplete.edit.showWarning', async () => {
+        const w = this.session?.pending?.warning;
+        if (w) void this.offerActions(w, 'warning');
+        return { status: 'nothing' };
+      }),
+      this.inline,
+      this.diff,
+      this.highlight,
+    ];
+  }
+
+  /** What is under review (tests, and the commands). */
+  get pending(): (PendingProposal & { review: 'inline' | 'diffEditor'; proposalUri?: vscode.Uri }) | undefined {
+    const s = this.session;
+    if (!s?.pending) return undefined;
+    return { ...s.pending, review: s.review === this.diff ? 'diffEditor' : 'inline', proposalUri: s.review === this.diff ? this.diff.proposalUri : undefined };
+  }
+
+  get busy(): boolean {
+    return this.requesting !== undefined;
+  }
+
+  async editSelection(instructionArg: string | undefined): Promise<EditResult> {
+    if (this.requesting) return this.tell('info', 'an edit is already being made; press Esc to cancel it.', 'nothing');
+    if (this.session) await this.finish('rejected');
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return this.tell('info', 'open a file and select the code to edit.', 'nothing');
+    const doc = editor.document;
+    if (isReadOnly(doc)) return this.tell('info', `${shortName(doc)} is read-only; there is nothing to edit.`, 'nothing');
+    const s = this.d.config.settings;
+    const model = s.editModel || s.model;
+    if (!s.endpoint || !model) {
+      void vscode.window
+        .showWarningMessage('Intent Complete: no endpoint or model configured for edits.', 'Configure Endpoint')
+        .then((c) => c && vscode.commands.executeCommand('intentComplete.configureEndpoint'));
+      return { status: 'failed', message: 'no endpoint configured' };
+    }
+    const version = doc.version;
+    const text = doc.getText();
+    const sel = editor.selection;
+    const target = sel.isEmpty
+      ? await targetAt(text, doc.offsetAt(sel.active), doc.languageId)
+      : selectionTarget(text, doc.offsetAt(sel.start), doc.offsetAt(sel.end));
+    if (doc.version !== version) return this.tell('info', 'the document changed; run Edit Selection again.', 'nothing');
+    const original = text.slice(target.start, target.end);
+    const budget = checkBudget(s.contextBudget, original.length);
+    if (!budget.ok) {
+      this.record('failed', 0, [], model, doc.languageId);
+      void vscode.window.showWarningMessage(budget.message);
+      return { status: 'failed', message: budget.message };
+    }
+    const session: Session = {
+      id: ++this.seq,
+      doc,
+      tracker: new RangeTracker(doc, target, (why) => this.onStale(session, why)),
+      original,
+      rounds: [],
+      instruction: '',
+      model,
+      latencyMs: 0,
+    };
+    this.session = session;
+    // Show what will be edited before asking what to do with it.
+    const hl = new vscode.Range(doc.positionAt(target.start), doc.positionAt(target.end));
+    editor.setDecorations(this.highlight, [hl]);
+    editor.revealRange(hl, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    try {
+      const instruction = instructionArg ?? (await askInstruction({
+        title: `Intent Complete: edit ${target.kind === 'selection' ? 'selection' : `${target.kind} at line ${hl.start.line + 1}`}`,
+        placeholder: 'What should change? (Up/Down: recent instructions and presets; Esc: cancel)',
+        history: this.history(),
+      }));
+      if (!instruction || !instruction.trim()) {
+        this.endSession(session);
+        return { status: 'nothing', message: 'no instruction' };
+      }
+      session.instruction = instruction.trim();
+      await this.remember(session.instruction);
+      return await this.run(session);
+    } finally {
+      for (const e of vscode.window.visibleTextEditors) if (e.document === doc) e.setDecorations(this.highlight, []);
+    }
+  }
+
+  async refine(instructionArg: string | undefined): Promise<EditResult> {
+    const s = this.session;
+    if (!s?.pending) return { status: 'nothing', message: 'no proposal to refine' };
+    const instruction = instructionArg ?? (await askInstruction({
+      title: 'Intent Complete: refine the proposal',
+      placeholder: 'What should change in the proposal? (Esc: keep it as it is)',
+      history: this.history(),
+    }));
+    if (!instruction || !instruction.trim() || this.session !== s || !s.pending) return { status: 'nothing', message: 'no instruction' };
+    const previous = s.pending;
+    this.record('refined', s.latencyMs, previous.unknown.map((u) => u.name), s.model, s.doc.languageId);
+    await this.remember(instruction.trim());
+    s.rounds.push({ instruction: s.instruction, proposal: previous.proposal });
+    s.instruction = instruction.trim();
+    await this.hide(s);
+    const r = await this.run(s, previous);
+    return r;
+  }
+
+  async accept(): Promise<EditResult> {
+    const s = this.session;
+    const p = s?.pending;
+    if (!s || !p) return { status: 'nothing', message: 'no proposal to accept' };
+    const range = s.tracker.vscodeRange;
+    // Never over text the person changed: the region must still be exactly what was sent.
+    if (!range || s.doc.getText(range) !== s.original) return this.discard(s, 'the code under review changed');
+    s.tracker.dispose();
+    await this.hide(s);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(s.doc.uri, range, p.proposal);
+    const ok = await vscode.workspace.applyEdit(edit);
+    this.endSession(s);
+    if (!ok) {
+      this.record('failed', s.latencyMs, p.unknown.map((u) => u.name), s.model, s.doc.languageId);
+      return this.tell('error', `could not apply the edit to ${shortName(s.doc)} (is it read-only?).`, 'failed');
+    }
+    this.record('accepted', s.latencyMs, p.unknown.map((u) => u.name), s.model, s.doc.languageId);
+    return { status: 'accepted' };
+  }
+
+  async reject(): Promise<EditResult> {
+    if (!this.session) return { status: 'nothing', message: 'no proposal to reject' };
+    await this.finish('rejected');
+    return { status: 'rejected' };
+  }
+
+  /** The context engine's view at the region: the file's tree-sitter outline and related code. */
+  private engineContext(doc: vscode.TextDocument, text: string, offset: number, relPath: string): { outline?: string; related: Snippet[] } {
+    const engine = this.d.context;
+    if (!engine) return { related: [] };
+    try {
+      const pos = doc.positionAt(offset);
+      const req = {
+        doc: { uri: doc.uri.toString(), fsPath: doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined, languageId: doc.languageId, text, version: doc.version },
+        cursor: { line: pos.line, character: pos.character, offset },
+        explicit: true,
+      };
+      const symbols = engine.currentOutline(req, relPath).symbols;
+      const outline = symbols.length ? renderSymbols(symbols, doc.languageId).slice(0, 4000) : undefined;
+      return { outline, related: engine.build(req, this.d.config.settings).snippets };
+    } catch (e) {
+      this.d.log.warn(`edit: context engine failed: ${e instanceof Error ? e.message : String(e)}`);
+      return { related: [] };
+    }
+  }
+
+  /** Sends the request for the session's current instruction and starts the review. */
+  private async run(s: Session, previous?: PendingProposal): Promise<EditResult> {
+    const range = s.tracker.range;
+    if (!range) return this.discard(s, 'the code changed');
+    const settings = this.d.config.settings;
+    const text = s.doc.getText();
+    const budget = checkBudget(settings.contextBudget, s.original.length);
+    if (!budget.ok) return this.fail(s, budget.message);
+    const relPath = vscode.workspace.asRelativePath(s.doc.uri);
+    const fromEngine = this.engineContext(s.doc, text, range.start, relPath);
+    const prompt = buildEditPrompt({
+      languageId: s.doc.languageId,
+      path: relPath,
+      text,
+      range,
+      instruction: s.instruction,
+      outline: fromEngine.outline ?? (await outlineOf(s.doc)),
+      related: fromEngine.related,
+      budget: budget.budget,
+      history: s.rounds,
+    });
+    const client = new ModelClient({ endpoint: settings.endpoint, apiKey: await this.d.keys.get() });
+    const ac = new AbortController();
+    this.requesting = ac;
+    void vscode.commands.executeCommand('setContext', REQUESTING_KEY, true);
+    const answer = await vscode.window
+      .withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Intent Complete: editing', cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => ac.abort());
+          let lines = 0;
+          return requestEdit(client, prompt, s.original, {
+            model: s.model,
+            timeoutMs: settings.editTimeoutMs,
+            maxTokens: budget.budget.maxTokens,
+            signal: ac.signal,
+            onPartial: (t) => {
+              const n = t.split('\n').length;
+              if (n !== lines) progress.report({ message: `${n} line${n === 1 ? '' : 's'} received (Esc to cancel)` });
+              lines = n;
+            },
+          });
+        },
+      )
+      .then(
+        (a) => a,
+        (e: unknown) => ({ ok: false as const, error: { kind: 'bad-response' as const, message: String(e) }, message: `Intent Complete: the edit failed: ${String(e)}`, ms: 0 }),
+      );
+    this.requesting = undefined;
+    void vscode.commands.executeCommand('setContext', REQUESTING_KEY, false);
+    s.latencyMs = answer.ms;
+    if (this.session !== s) return { status: 'discarded', message: 'superseded' };
+    if (!answer.ok) {
+      if (previous) {
+        // A failed or cancelled refinement keeps the proposal that was there.
+        if (answer.error.kind !== 'cancelled') void vscode.window.showErrorMessage(answer.message);
+        s.rounds.pop();
+        return this.review(s, previous);
+      }
+      if (answer.error.kind === 'cancelled') {
+        this.record('failed', answer.ms, [], s.model, s.doc.languageId);
+        this.endSession(s);
+        vscode.window.setStatusBarMessage('Intent Complete: edit cancelled', 3000);
+        return { status: 'cancelled', message: answer.message };
+      }
+      this.d.log.warn(`edit failed: ${answer.error.kind}: ${answer.error.message}`);
+      return this.fail(s, answer.message);
+    }
+    const now = s.tracker.range;
+    if (!now || s.doc.getText(new vscode.Range(s.doc.positionAt(now.start), s.doc.positionAt(now.end))) !== s.original) {
+      return this.discard(s, 'the code changed while the edit was being made');
+    }
+    if (s.tracker.moved) this.d.log.info('edit: the document changed outside the region during the request; the proposal was rebased');
+    const unknown = unknownNames(this.d.filter, answer.proposal, {
+      before: s.doc.getText().slice(0, now.start),
+      original: s.original,
+      after: s.doc.getText().slice(now.end),
+      languageId: s.doc.languageId,
+      docPath: s.doc.uri.scheme === 'file' ? s.doc.uri.fsPath : undefined,
+    });
+    if (unknown.length) this.d.log.info(`edit proposal names unknown: ${unknown.map((u) => u.name).join(', ')}`);
+    const pending: PendingProposal = {
+      id: s.id * 1000 + s.rounds.length,
+      doc: s.doc,
+      tracker: s.tracker,
+      original: s.original,
+      proposal: answer.proposal,
+      hunks: toHunks(diffLines(splitLines(s.original), splitLines(answer.proposal))),
+      unknown,
+      warning: unknownWarning(unknown),
+    };
+    return this.review(s, pending);
+  }
+
+  private async review(s: Session, p: PendingProposal): Promise<EditResult> {
+    s.pending = p;
+    s.review = this.d.config.settings.editReview === 'diffEditor' ? this.diff : this.inline;
+    await vscode.commands.executeCommand('setContext', PENDING_KEY, true);
+    if (s.review === this.inline) {
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document === s.doc);
+      if (!editor) await vscode.window.showTextDocument(s.doc, { preview: false });
+    }
+    await s.review.show(p);
+    if (p.warning) void this.offerActions(p.warning, 'warning');
+    else vscode.window.setStatusBarMessage('Intent Complete: Tab or Ctrl+Enter accepts the edit, Esc rejects it', 5000);
+    return { status: 'pending', proposal: p.proposal, unknown: p.unknown.map((u) => u.name), warning: p.warning };
+  }
+
+  private async offerActions(message: string, level: 'warning' | 'info'): Promise<void> {
+    const show = level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const id = this.session?.id;
+    const c = await show(`Intent Complete: ${message}`, 'Accept', 'Reject', 'Refine…');
+    if (!c || this.session?.id !== id) return;
+    if (c === 'Accept') await vscode.commands.executeCommand('intentComplete.edit.accept');
+    else if (c === 'Reject') await vscode.commands.executeCommand('intentComplete.edit.reject');
+    else await vscode.commands.executeCommand('intentComplete.edit.refine');
+  }
+
+  private onStale(s: Session, why: 'overlap' | 'closed'): void {
+    // During the request the result is checked when it comes; during review, drop it now.
+    if (this.session === s && s.pending) void this.discard(s, why === 'closed' ? 'the document was closed' : 'the code under review changed');
+  }
+
+  private async discard(s: Session, why: string): Promise<EditResult> {
+    const message = `Intent Complete: ${why}; the proposal was discarded and nothing was applied. Run Edit Selection again.`;
+    this.record('failed', s.latencyMs, s.pending?.unknown.map((u) => u.name) ?? [], s.model, s.doc.languageId);
+    await this.hide(s);
+    this.endSession(s);
+    void vscode.window.showWarningMessage(message);
+    return { status: 'discarded', message };
+  }
+
+  private async fail(s: Session, message: string): Promise<EditResult> {
+    this.record('failed', s.latencyMs, [], s.model, s.doc.languageId);
+    await this.hide(s);
+    this.endSession(s);
+    void vscode.window.showErrorMessage(message);
+    return { status: 'failed', message };
+  }
+
+  private async finish(outcome: 'rejected'): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    if (s.pending) this.record(outcome, s.latencyMs, s.pending.unknown.map((u) => u.name), s.model, s.doc.languageId);
+    await this.hide(s);
+    this.endSession(s);
+  }
+
+  private async hide(s: Session): Promise<void> {
+    const review = s.review;
+    s.pending = undefined;
+    s.review = undefined;
+    await vscode.commands.executeCommand('setContext', PENDING_KEY, false);
+    await review?.clear();
+  }
+
+  private endSession(s: Session): void {
+    s.tracker.dispose();
+    if (this.session === s) this.session = undefined;
+  }
+
+  private record(outcome: 'accepted' | 'rejected' | 'refined' | 'failed', latencyMs: number, unknown: string[], model: string, language: string): void {
+    this.d.quality.record({ type: 'edit', at: Date.now(), outcome, latencyMs, unknown, model, language });
+  }
+
+  private tell(level: 'info' | 'error', message: string, status: 'nothing' | 'failed'): EditResult {
+    const text = `Intent Complete: ${message}`;
+    if (level === 'info') void vscode.window.showInformationMessage(text);
+    else void vscode.window.showErrorMessage(text);
+    return status === 'nothing' ? { status, message } : { status, message };
+  }
+
+  private history(): string[] {
+    const h = this.d.state.get<unknown>(HISTORY_KEY);
+    return Array.isArray(h) ? h.filter((x): x is string => typeof x === 'string') : [];
+  }
+
+  private async remember(instruction: string): Promise<void> {
+    const h = [instruction, ...this.history().filter((x) => x !== instruction)].slice(0, HISTORY_MAX);
+    await this.d.state.update(HISTORY_KEY, h);
+  }
+
+  dispose(): void {
+    this.requesting?.abort();
+    if (this.session) this.endSession(this.session);
+    for (const s of this.subs) s.dispose();
+  }
+}
+
+function instructionOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object' && typeof (arg as { instruction?: unknown }).instruction === 'string') {
+    return (arg as { instruction: string }).instruction;
+  }
+  return undefined;
+}
+
+function isReadOnly(doc: vscode.TextDocument): boolean {
+  if (['output', 'git', 'vscode-scm', 'comment', PROPOSAL_SCHEME].includes(doc.uri.scheme)) return true;
+  return vscode.workspace.fs.isWritableFileSystem(doc.uri.scheme) === false;
+}
+
+function shortName(doc: vscode.TextDocument): string {
+  return doc.uri.path.split('/').pop() || doc.uri.toString();
+}
+
+/** The document's symbols as the language's provider sees them; none within 500 ms: no outline. */
+async function outlineOf(doc: vscode.TextDocument): Promise<string | undefined> {
+  const symbols = await Promise.race([
+    Promise.resolve(vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri)).catch(() => undefined),
+    new Promise<undefined>((r) => setTimeout(() => r(undefined), 500)),
+  ]);
+  if (!symbols || symbols.length === 0) return undefined;
+  const flat: OutlineSymbol[] = [];
+  const walk = (list: readonly vscode.DocumentSymbol[], depth: number) => {
+    for (const sym of list) {
+      flat.push({ name: sym.name, kind: vscode.SymbolKind[sym.kind]?.toLowerCase() ?? 'symbol', detail: sym.detail || undefined, depth });
+      if (depth < 3) walk(sym.children ?? [], depth + 1);
+    }
+  };
+  if ('children' in symbols[0]) walk(symbols as vscode.DocumentSymbol[], 0);
+  else for (const sym of symbols as vscode.SymbolInformation[]) flat.push({ name: sym.name, kind: vscode.SymbolKind[sym.kind]?.toLowerCase() ?? 'symbol', depth: sym.containerName ? 1 : 0 });
+  const text = formatOutline(flat, 4000);
+  return text || undefined;
+}

@@ -1,0 +1,53 @@
+/**
+ * The instruction for an edit: a quick pick whose list is the recent instructions (newest first,
+ * reached with Up/Down) and a few presets; typing gives a free-form instruction. Hiding it
+ * (Esc) or accepting nothing resolves undefined.
+ */
+import * as vscode from 'vscode';
+
+export const PRESETS: readonly { label: string; instruction: string }[] = [
+  { label: '$(wrench) Fix', instruction: 'Fix the bugs in this code.' },
+  { label: '$(book) Document', instruction: 'Add documentation comments in the style of the file.' },
+  { label: '$(symbol-type-parameter) Add types', instruction: 'Add type annotations where they are missing.' },
+  { label: '$(fold) Simplify', instruction: 'Simplify this code without changing what it does.' },
+];
+
+interface Item extends vscode.QuickPickItem {
+  instruction: string;
+}
+
+export interface InstructionOptions {
+  title: string;
+  placeholder: string;
+  history: readonly string[];
+}
+
+export function askInstruction(opts: InstructionOptions): Promise<string | undefined> {
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.title = opts.title;
+  qp.placeholder = opts.placeholder;
+  qp.ignoreFocusOut = false;
+  qp.matchOnDescription = true;
+  const fixed: Item[] = [
+    ...opts.history.map((h) => ({ label: `$(history) ${h}`, instruction: h, description: 'recent' })),
+    ...PRESETS.map((p) => ({ label: p.label, instruction: p.instruction, description: p.instruction })),
+  ];
+  const render = () => {
+    const v = qp.value.trim();
+    qp.items = v ? [{ label: v, instruction: v, description: 'instruction', alwaysShow: true }, ...fixed] : fixed;
+  };
+  render();
+  return new Promise<string | undefined>((resolve) => {
+    let done = false;
+    const finish = (v: string | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(v && v.trim() ? v.trim() : undefined);
+      qp.dispose();
+    };
+    qp.onDidChangeValue(render);
+    qp.onDidAccept(() => finish(qp.activeItems[0]?.instruction ?? qp.value));
+    qp.onDidHide(() => finish(undefined));
+    qp.show();
+  });
+}

@@ -1,0 +1,247 @@
+/**
+ * Wires the core pipeline to VS Code: builds the stages from settings, registers the inline
+ * completion provider, keeps the status bar true, and tells the person once (not per keystroke)
+ * when the endpoint is down.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CompletionCache } from '../core/cache/completionCache';
+import { isEnabledFor, type Settings } from '../core/config';
+import { ContextEngine } from '../core/context/engine';
+import { exclusionReason } from '../core/context/exclusion';
+import { ConsistencyFilter } from '../core/filter/consistency';
+import { IndexKnowledge } from '../core/filter/indexKnowledge';
+import { DependencyKnowledge } from '../core/filter/workspaceKnowledge';
+import { ModelClient } from '../core/model/client';
+import { EndpointHealth, type HealthState } from '../core/model/health';
+import { CompletionPipeline } from '../core/pipeline';
+import type { QualityLog } from '../core/stats/events';
+import type { ShownSuggestion } from '../core/stats/lifecycle';
+import type { CompletionOutcome, CompletionRequest, Logger, ModelErrorInfo } from '../core/types';
+import type { ApiKeyStore } from './secrets';
+import type { Config } from './config';
+import { ACCEPT_COMMAND, InlineProvider } from './inlineProvider';
+import type { StatusBar } from './statusBar';
+import { WorkspaceIndex } from './workspaceIndex';
+
+export class GhostText implements vscode.Disposable {
+  readonly cache = new CompletionCache();
+  readonly health = new EndpointHealth();
+  /** The consistency filter, shared with Edit Selection. */
+  readonly filter: ConsistencyFilter;
+  /** The context engine (outlines, related code), shared with Edit Selection. */
+  readonly context: ContextEngine;
+  readonly pipeline: CompletionPipeline;
+  /** The inline completion provider (integration tests call it directly). */
+  readonly provider: InlineProvider;
+  /** The workspace symbol index, related-context source and ignore rules. */
+  readonly workspaceIndex: WorkspaceIndex;
+  private client: ModelClient | undefined;
+  private apiKey: string | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The endpoint-down message is shown once per outage, not per keystroke. */
+  private toldAboutOutage = false;
+  private pending = 0;
+  private seq = 0;
+  private lastShown: { id: string; uri: string; text: string } | undefined;
+  private readonly shown = new vscode.EventEmitter<ShownSuggestion>();
+  /** Every suggestion handed to VS Code as ghost text (the quality tracker follows it). */
+  readonly onShown = this.shown.event;
+
+  constructor(
+    private readonly config: Config,
+    private readonly keys: ApiKeyStore,
+    private readonly status: StatusBar,
+    private readonly quality: QualityLog,
+    private readonly log: Logger,
+  ) {
+    const folder = () => vscode.workspace.workspaceFolders?.[0];
+    const workspace = (this.workspaceIndex = new WorkspaceIndex(log));
+    this.disposables.push(workspace);
+    const context = (this.context = new ContextEngine({
+      relativePath: (req: CompletionRequest) =>
+        (req.doc.fsPath && workspace.relativePath(req.doc.fsPath)) || path.basename(req.doc.fsPath ?? req.doc.uri),
+      repoName: folder()?.name ?? 'workspace',
+      index: workspace.index,
+      trees: workspace.trees,
+      editorState: () => workspace.editorState(),
+      isExcluded: (p) => workspace.isExcluded(p),
+    }));
+    // The consistency filter knows the workspace through the same symbol index (kept current by
+    // WorkspaceIndex, unsaved editor text included) plus the manifests and dependencies' declarations.
+    const filter = (this.filter = new ConsistencyFilter());
+    const root = folder()?.uri.scheme === 'file' ? folder()?.uri.fsPath : undefined;
+    if (root) {
+      // Created before the index's first build parses anything, so it gets every tree of it.
+      const k = new IndexKnowledge(workspace.index, root);
+      this.disposables.push({ dispose: () => k.dispose() });
+      void workspace.ready.then(
+        () => {
+          k.setDependencies(DependencyKnowledge.read(root));
+          filter.setKnowledge(k);
+        },
+        (e: unknown) => log.warn(`filter: workspace knowledge failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
+    this.pipeline = new CompletionPipeline({
+      context,
+      cache: this.cache,
+      filter,
+      health: this.health,
+      client: () => this.client,
+      log,
+    });
+    const provider = (this.provider = new InlineProvider(
+      this.pipeline,
+      {
+        settings: () => this.config.settings,
+        allowed: (doc) => this.allowed(doc),
+        onRequestStart: () => this.onRequestStart(),
+        onOutcome: (o, req, doc, debounceMs) => this.onOutcome(o, req, doc, debounceMs),
+      },
+      log,
+    ));
+    this.disposables.push(
+      vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+      provider,
+      vscode.commands.registerCommand(ACCEPT_COMMAND, (arg: AcceptedArg) => this.onAccepted(arg)),
+      config.onDidChange(() => this.rebuildClient()),
+      keys.onDidChange(() => this.rebuildClient()),
+    );
+    const unsubscribe = this.health.onChange((h) => this.onHealth(h));
+    this.disposables.push({ dispose: unsubscribe });
+    void this.rebuildClient();
+  }
+
+  /** Rebuilds the endpoint client after a settings or key change, and resets the health state. */
+  async rebuildClient(): Promise<void> {
+    const s = this.config.settings;
+    this.apiKey = await this.keys.get();
+    this.client = s.endpoint ? new ModelClient({ endpoint: s.endpoint, apiKey: this.apiKey }) : undefined;
+    this.cache.clear();
+    this.health.reset();
+    this.toldAboutOutage = false;
+    this.refreshStatus();
+  }
+
+  refreshStatus(): void {
+    const s = this.config.settings;
+    if (!s.enable) return this.status.set({ kind: 'disabled', reason: 'turned off in settings' });
+    if (!s.endpoint || !s.model) return this.status.set({ kind: 'not-configured' });
+    const h = this.health.current;
+    if (h.kind === 'healthy') return this.status.set(this.pending > 0 ? { kind: 'requesting', model: s.model } : { kind: 'ready', model: s.model });
+    this.status.set(errorStatus(h.error, h.retryAt));
+  }
+
+  private allowed(doc: vscode.TextDocument): boolean {
+    if (doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-scm' || doc.uri.scheme === 'comment') return false;
+    const p = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.path;
+    if (doc.getText().length > 1024 * 1024) return false;
+    if (this.workspaceIndex.isIgnoredDocument(doc.uri)) return false;
+    return exclusionReason(p, doc.lineCount > 200 ? doc.getText(new vscode.Range(0, 0, 200, 0)) : doc.getText()) === undefined;
+  }
+
+  private onRequestStart(): void {
+    this.pending++;
+    this.refreshStatus();
+  }
+
+  private onOutcome(o: CompletionOutcome, req: CompletionRequest, doc: vscode.TextDocument, debounceMs = 0): void {
+    // Cache answers never started a request.
+    if (o.source !== 'cache') this.pending = Math.max(0, this.pending - 1);
+    const id = `${Date.now().toString(36)}-${(this.seq++).toString(36)}`;
+    // Cancelled requests count only when they reached the endpoint (they cost the server too).
+    if (o.error?.kind !== 'not-configured' && !(o.error?.kind === 'cancelled' && o.timings.model === 0)) {
+      this.quality.record({
+        type: 'suggestion',
+        at: Date.now(),
+        id,
+        language: doc.languageId,
+        model: o.model,
+        source: o.source,
+        verdict: o.filter?.verdict ?? 'none',
+        unknown: o.filter?.unknown ?? [],
+        shownChars: o.text.length,
+        latency: { debounce: Math.round(debounceMs), ...o.timings },
+        error: o.error?.kind,
+        text: this.config.settings.recordCode ? o.text : undefined,
+      });
+    }
+    if (o.filter && o.filter.verdict !== 'keep') {
+      this.log.info(`filter ${o.filter.verdict}: unknown ${o.filter.unknown.join(', ')}`);
+    }
+    if (o.text) {
+      this.lastShown = { id, uri: req.doc.uri, text: o.text };
+      this.shown.fire({ id, uri: req.doc.uri, offset: req.cursor.offset, text: o.text });
+    }
+    if (o.error && o.error.kind !== 'cancelled') this.maybeTellOutage(o.error);
+    this.refreshStatus();
+  }
+
+  private onAccepted(arg: AcceptedArg | undefined): void {
+    const shown = this.lastShown;
+    this.quality.record({ type: 'accepted', at: Date.now(), id: shown?.id ?? 'unknown', chars: arg?.text?.length ?? 0 });
+    // Grounded auto-import: the suggestion used a workspace export; add its import.
+    const doc = arg?.additionalEdits?.length ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.uri) : undefined;
+    if (doc && arg?.additionalEdits) {
+      const edit = new vscode.WorkspaceEdit();
+      for (const e of arg.additionalEdits) edit.insert(doc.uri, doc.positionAt(e.offset), e.text);
+      void vscode.workspace.applyEdit(edit).then(undefined, (e: unknown) => this.log.warn(`auto-import failed: ${String(e)}`));
+    }
+  }
+
+  private onHealth(h: HealthState): void {
+    if (h.kind === 'healthy') {
+      if (this.toldAboutOutage) this.log.info('endpoint reachable again');
+      this.toldAboutOutage = false;
+    }
+    this.refreshStatus();
+  }
+
+  private maybeTellOutage(e: ModelErrorInfo): void {
+    if (this.toldAboutOutage) return;
+    if (e.kind !== 'unreachable' && e.kind !== 'auth' && !(e.kind === 'http' && (e.status === 404 || (e.status ?? 0) >= 500))) return;
+    this.toldAboutOutage = true;
+    const s = this.config.settings;
+    const fix =
+      e.kind === 'auth'
+        ? 'Set the API key with "Intent Complete: Set API Key".'
+        : e.kind === 'unreachable'
+          ? `Start your model server or change intentComplete.endpoint (now ${s.endpoint}).`
+          : 'Check intentComplete.endpoint and intentComplete.model.';
+    void vscode.window
+      .showWarningMessage(`Intent Complete: ${e.message}. ${fix}`, 'Configure Endpoint', 'Set API Key', 'Show Log')
+      .then((choice) => {
+        if (choice === 'Configure Endpoint') void vscode.commands.executeCommand('intentComplete.configureEndpoint');
+        else if (choice === 'Set API Key') void vscode.commands.executeCommand('intentComplete.setApiKey');
+        else if (choice === 'Show Log') void vscode.commands.executeCommand('intentComplete.showLog');
+      });
+  }
+
+  /** Settings as seen by this service (tests). */
+  get settings(): Settings {
+    return this.config.settings;
+  }
+
+  enabledFor(languageId: string): boolean {
+    return isEnabledFor(this.config.settings, languageId);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.shown.dispose();
+  }
+}
+
+/** What the accept command receives (inlineProvider.ts). */
+interface AcceptedArg {
+  text: string;
+  uri?: string;
+  additionalEdits?: { offset: number; text: string }[];
+}
+
+function errorStatus(e: ModelErrorInfo, retryAt: number): import('./statusBar').StatusState {
+  if (e.kind === 'rate-limited') return { kind: 'rate-limited', reason: e.message, retryAt };
+  if (e.kind === 'unreachable' || e.kind === 'http' || e.kind === 'timeout') return { kind: 'unreachable', reason: e.message, retryAt };
+  return { kind: 'error', reason: e.message };
+}

@@ -1,0 +1,156 @@
+/**
+ * The VS Code side of ghost text: turns a provideInlineCompletionItems call into a request to the
+ * core scheduler of that document (typed-ahead cache, in-flight reuse, adaptive debounce,
+ * cancellation — src/core/schedule/scheduler.ts) and its outcome into an InlineCompletionItem.
+ * Also sends the optional warm-up request when a file is opened or focused. Never throws into
+ * VS Code.
+ */
+import * as vscode from 'vscode';
+import { isEnabledFor, type Settings } from '../core/config';
+import type { CompletionPipeline } from '../core/pipeline';
+import { RequestScheduler } from '../core/schedule/scheduler';
+import type { CompletionOutcome, CompletionRequest, Logger } from '../core/types';
+
+export interface ProviderHooks {
+  settings(): Settings;
+  /** Whether this document may be read into a prompt at all (secrets, ignored, binary, huge). */
+  allowed(doc: vscode.TextDocument): boolean;
+  onRequestStart(): void;
+  /** `debounceMs`: how long the scheduler waited before asking the model (0 for cache answers). */
+  onOutcome(outcome: CompletionOutcome, req: CompletionRequest, doc: vscode.TextDocument, debounceMs: number): void;
+}
+
+export const ACCEPT_COMMAND = 'intentComplete.accepted';
+
+/** Documents opened in these schemes are files the person works on (not git views, output, settings). */
+const WARMUP_SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
+
+/** A warm-up per document at most this often. */
+const WARMUP_EVERY_MS = 60_000;
+
+export class InlineProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
+  /** One scheduler (so at most one request in flight) per document. */
+  private readonly schedulers = new Map<string, RequestScheduler>();
+  private readonly warmedAt = new Map<string, number>();
+  private readonly documents = new Map<string, vscode.TextDocument>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly pipeline: CompletionPipeline,
+    private readonly hooks: ProviderHooks,
+    private readonly log: Logger,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri.toString())),
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && void this.warmup(editor.document, editor.selection.active)),
+      // A file opened (not only focused): prime the server's prompt cache at its start.
+      vscode.workspace.onDidOpenTextDocument((doc) => {
+        if (!WARMUP_SCHEMES.has(doc.uri.scheme)) return;
+        const editor = vscode.window.activeTextEditor;
+        void this.warmup(doc, editor?.document === doc ? editor.selection.active : new vscode.Position(0, 0));
+      }),
+    );
+  }
+
+  /** Requests currently in flight across all documents (tests, status). */
+  get inflightCount(): number {
+    let n = 0;
+    for (const s of this.schedulers.values()) n += s.inflightCount;
+    return n;
+  }
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    const cancel = new AbortController();
+    const sub = token.onCancellationRequested(() => cancel.abort());
+    if (token.isCancellationRequested) cancel.abort();
+    try {
+      const settings = this.hooks.settings();
+      const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+      if (!isEnabledFor(settings, document.languageId) && !explicit) return undefined;
+      if (!this.hooks.allowed(document)) return undefined;
+      // VS Code's own suggest widget is open: only complete what it would insert.
+      if (context.selectedCompletionInfo) return undefined;
+      const req = this.toRequest(document, position, explicit);
+      this.documents.set(req.doc.uri, document);
+      const done = await this.scheduler(req.doc.uri).request(req, settings, cancel.signal);
+      if (!done) return undefined;
+      if (done.via !== 'model') this.hooks.onOutcome(done.outcome, req, document, done.debounceMs);
+      if (token.isCancellationRequested || !done.outcome.text) return undefined;
+      const outcome = done.outcome;
+      const item = new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, position), {
+        title: 'Accept',
+        command: ACCEPT_COMMAND,
+        arguments: [{ uri: document.uri.toString(), text: outcome.text, source: outcome.source, additionalEdits: outcome.additionalEdits }],
+      });
+      return [item];
+    } catch (e) {
+      this.log.error(`inline completion failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return undefined;
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  /** The optional warm-up request for a document the person opened or focused. */
+  async warmup(document: vscode.TextDocument, position: vscode.Position): Promise<void> {
+    try {
+      const settings = this.hooks.settings();
+      if (!settings.warmup || !isEnabledFor(settings, document.languageId) || !this.hooks.allowed(document)) return;
+      const uri = document.uri.toString();
+      const now = Date.now();
+      if (now - (this.warmedAt.get(uri) ?? -Infinity) < WARMUP_EVERY_MS) return;
+      this.warmedAt.set(uri, now);
+      await this.pipeline.warmup(this.toRequest(document, position, false), settings);
+    } catch (e) {
+      this.log.trace(`warm-up failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.schedulers.values()) s.dispose();
+    this.schedulers.clear();
+    this.documents.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private scheduler(uri: string): RequestScheduler {
+    let s = this.schedulers.get(uri);
+    if (!s) {
+      s = new RequestScheduler(this.pipeline, undefined, undefined, {
+        onModelStart: () => this.hooks.onRequestStart(),
+        onModelEnd: (outcome, req, _aborted, debounceMs) => {
+          const doc = this.documents.get(uri);
+          if (doc) this.hooks.onOutcome(outcome, req, doc, debounceMs);
+        },
+      });
+      this.schedulers.set(uri, s);
+    }
+    return s;
+  }
+
+  private forget(uri: string): void {
+    this.schedulers.get(uri)?.dispose();
+    this.schedulers.delete(uri);
+    this.warmedAt.delete(uri);
+    this.documents.delete(uri);
+  }
+
+  private toRequest(document: vscode.TextDocument, position: vscode.Position, explicit: boolean): CompletionRequest {
+    return {
+      doc: {
+        uri: document.uri.toString(),
+        fsPath: document.uri.scheme === 'file' ? document.uri.fsPath : undefined,
+        languageId: document.languageId,
+        text: document.getText(),
+        version: document.version,
+      },
+      cursor: { line: position.line, character: position.character, offset: document.offsetAt(position) },
+      explicit,
+    };
+  }
+}

@@ -1,0 +1,32 @@
+/** First-run: with no endpoint configured, offer a local server if one answers on its default port. */
+import * as vscode from 'vscode';
+import type { Logger } from '../core/types';
+import type { Config } from './config';
+import { detectLocalServers, pickModel } from './firstRun';
+
+const ASKED = 'intentComplete.offeredLocalServer';
+
+export async function offerLocalServer(config: Config, context: vscode.ExtensionContext, log: Logger): Promise<void> {
+  try {
+    if (config.settings.endpoint) return;
+    if (context.globalState.get<boolean>(ASKED)) return;
+    const found = (await detectLocalServers()).filter((f) => f.models.length > 0);
+    if (found.length === 0) return;
+    const f = found[0];
+    const model = pickModel(f.models)!;
+    await context.globalState.update(ASKED, true);
+    const choice = await vscode.window.showInformationMessage(
+      `Intent Complete: found ${f.name} at ${f.endpoint}. Use it with model ${model}?`,
+      'Use It',
+      'Choose…',
+    );
+    if (choice === 'Use It') {
+      await config.update('endpoint', f.endpoint);
+      await config.update('model', model);
+    } else if (choice === 'Choose…') {
+      await vscode.commands.executeCommand('intentComplete.configureEndpoint');
+    }
+  } catch (e) {
+    log.warn(`local server detection failed: ${String(e)}`);
+  }
+}

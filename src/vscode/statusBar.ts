@@ -1,0 +1,88 @@
+/** One status bar item showing the extension's state; clicking it offers the actions. */
+import * as vscode from 'vscode';
+
+export type StatusState =
+  | { kind: 'ready'; model: string }
+  | { kind: 'requesting'; model: string }
+  | { kind: 'disabled'; reason: string }
+  | { kind: 'not-configured' }
+  | { kind: 'unreachable'; reason: string; retryAt?: number }
+  | { kind: 'rate-limited'; reason: string; retryAt?: number }
+  | { kind: 'error'; reason: string };
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private state: StatusState = { kind: 'not-configured' };
+  private readonly emitter = new vscode.EventEmitter<StatusState>();
+  readonly onDidChange = this.emitter.event;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem('intentComplete.status', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'Intent Complete';
+    this.item.command = 'intentComplete.statusMenu';
+    this.render();
+    this.item.show();
+  }
+
+  get current(): StatusState {
+    return this.state;
+  }
+
+  set(state: StatusState): void {
+    if (JSON.stringify(state) === JSON.stringify(this.state)) return;
+    this.state = state;
+    this.render();
+    this.emitter.fire(state);
+  }
+
+  private render(): void {
+    const s = this.state;
+    const base = 'Intent Complete';
+    this.item.backgroundColor = undefined;
+    switch (s.kind) {
+      case 'ready':
+        this.item.text = '$(sparkle) IC';
+        this.item.tooltip = `${base}: ready (${s.model})`;
+        break;
+      case 'requesting':
+        this.item.text = '$(loading~spin) IC';
+        this.item.tooltip = `${base}: asking ${s.model}…`;
+        break;
+      case 'disabled':
+        this.item.text = '$(circle-slash) IC';
+        this.item.tooltip = `${base}: disabled (${s.reason})`;
+        break;
+      case 'not-configured':
+        this.item.text = '$(gear) IC: set up';
+        this.item.tooltip = `${base}: no endpoint configured. Click to set intentComplete.endpoint and intentComplete.model (Ollama, llama.cpp server, LM Studio, vLLM or any OpenAI-compatible API).`;
+        break;
+      case 'unreachable':
+        this.item.text = '$(debug-disconnect) IC: unreachable';
+        this.item.tooltip = `${base}: endpoint unreachable: ${s.reason}${retryText(s.retryAt)}`;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        break;
+      case 'rate-limited':
+        this.item.text = '$(watch) IC: rate limited';
+        this.item.tooltip = `${base}: ${s.reason}${retryText(s.retryAt)}`;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        break;
+      case 'error':
+        this.item.text = '$(warning) IC';
+        this.item.tooltip = `${base}: ${s.reason}`;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        break;
+    }
+    this.item.accessibilityInformation = { label: typeof this.item.tooltip === 'string' ? this.item.tooltip : base };
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    this.emitter.dispose();
+  }
+}
+
+function retryText(retryAt?: number): string {
+  if (!retryAt) return '';
+  const secs = Math.max(0, Math.round((retryAt - Date.now()) / 1000));
+  return ` — retrying in ${secs} s`;
+}

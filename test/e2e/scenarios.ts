@@ -1,0 +1,12 @@
+/**
+ * Every end-to-end scenario, in the order `npm run test:e2e` runs them. To add one: write a
+ * `Scenario` (see test/host/e2e.ts for the contract and the UI helpers) in its own
+ * `test/e2e/<name>.e2e.ts` and list it here.
+ */
+import type { Scenario } from '../host/e2e';
+import { endpointDownScenario, ghostTextAcceptScenario } from './ghostText.e2e';
+import { workbenchScenario } from './workbench.e2e';
+import { reportScenario } from './report.e2e';
+import { editSelectionScenario } from './editSelection.e2e';
+
+export const SCENARIOS: readonly Scenario[] = [workbenchScenario, ghostTextAcceptScenario, endpointDownScenario, editSelectionScenario, reportScenario];

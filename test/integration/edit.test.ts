@@ -1,0 +1,295 @@
+/**
+ * Edit Selection (Ctrl+I) in a real VS Code extension host against the real OpenAI test server,
+ * driven through the commands (no typing): accept / one undo, reject, changes during the request,
+ * unknown-name warnings (inline code lens and diff-editor squiggles), budget, errors, refine.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { IntentCompleteApi } from '../../src/extension';
+import type { EditResult } from '../../src/vscode/edit/editFeature';
+import { TestOpenAIServer } from '../server/openaiServer';
+
+const EXTENSION_ID = 'intent-complete.intent-complete';
+const SOURCE = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\nexport const k = add(1, 2);\n';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function until(what: string, fn: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const run = (id: string, arg?: unknown) => vscode.commands.executeCommand<EditResult>(id, arg);
+
+describe('edit selection (Ctrl+I) in a real VS Code', function () {
+  // The first test also pays for the host warming up (language server, grammars) on a busy machine.
+  this.timeout(90000);
+  let server: TestOpenAIServer;
+  let api: IntentCompleteApi;
+  let dir: string;
+  const cfg = () => vscode.workspace.getConfiguration('intentComplete');
+  const set = async (key: string, value: unknown) => cfg().update(key, value, vscode.ConfigurationTarget.Global);
+
+  before(async () => {
+    server = await TestOpenAIServer.start();
+    const ext = vscode.extensions.getExtension<IntentCompleteApi>(EXTENSION_ID);
+    assert.ok(ext, 'extension not installed');
+    api = await ext.activate();
+    assert.ok(api?.edit, 'activate() did not return the edit feature');
+    // Ghost text off so it sends nothing to the server while these tests type.
+    await set('enable', false);
+    await set('endpoint', server.url);
+    await set('model', 'test-model');
+    await set('editModel', 'edit-model');
+    await set('editReview', 'inline');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intent-edit-'));
+  });
+
+  after(async () => {
+    for (const k of ['enable', 'endpoint', 'model', 'editModel', 'editReview', 'contextBudget']) await set(k, undefined);
+    await server.stop();
+  });
+
+  beforeEach(() => server.reset());
+
+  afterEach(async () => {
+    await run('intentComplete.edit.reject');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  let fileSeq = 0;
+  async function open(text: string, ext = 'ts'): Promise<vscode.TextEditor> {
+    const file = path.join(dir, `f${fileSeq++}.${ext}`);
+    fs.writeFileSync(file, text);
+    const doc = await vscode.workspace.openTextDocument(file);
+    return vscode.window.showTextDocument(doc);
+  }
+
+  const selectLine = (e: vscode.TextEditor, line: number) => {
+    e.selection = new vscode.Selection(line, 2, line, 6);
+  };
+
+  const lastEdit = () => [...api.quality.all()].reverse().find((e) => e.type === 'edit');
+
+  it('accept applies exactly the proposal as one edit, and one undo restores the original', async () => {
+    const e = await open(SOURCE);
+    selectLine(e, 1);
+    server.enqueue({ text: 'Sure, here it is:\n```typescript\n  return a - b;\n```\nThis subtracts.', chunkChars: 4 });
+    const r = await run('intentComplete.editSelection', { instruction: 'subtract instead' });
+    assert.equal(r.status, 'pending', JSON.stringify(r));
+    assert.equal(e.document.getText(), SOURCE, 'the document must not change before Accept');
+    assert.equal(e.document.isDirty, false);
+    // What was sent: the chat endpoint, the edit model, the whole line as the region, the instruction.
+    const req = server.completionRequests[0];
+    assert.equal(req.path, '/v1/chat/completions');
+    assert.equal(req.body.model, 'edit-model');
+    assert.match(req.prompt, /Region to rewrite:\n```typescript\n  return a \+ b;\n```/);
+    assert.match(req.prompt, /Instruction: subtract instead/);
+    // The review offers Accept / Reject / Refine in place.
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', e.document.uri)) ?? [];
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    for (const t of ['Accept', 'Reject', 'Refine']) assert.ok(titles.some((x) => x.includes(t)), `no ${t} lens in ${titles.join(' | ')}`);
+    const versionBefore = e.document.version;
+    const a = await run('intentComplete.edit.accept');
+    assert.equal(a.status, 'accepted');
+    assert.equal(e.document.getText(), SOURCE.replace('a + b', 'a - b'));
+    assert.equal(e.document.version, versionBefore + 1, 'accept must be one change');
+    assert.equal(api.edit.pending, undefined);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(e.document.getText(), SOURCE, 'one undo restores the original');
+    const ev = lastEdit();
+    assert.ok(ev && ev.type === 'edit' && ev.outcome === 'accepted' && ev.model === 'edit-model' && ev.language === 'typescript');
+  });
+
+  it('reject leaves the document byte-identical and untouched', async () => {
+    const tricky = 'const s = "héllo";   \r\nfunction f() {\r\n\treturn s;\r\n}';
+    const e = await open(tricky);
+    e.selection = new vscode.Selection(1, 0, 3, 1);
+    server.enqueue({ text: '```ts\nfunction f() {\n  return s.toUpperCase();\n}\n```' });
+    const version = e.document.version;
+    const r = await run('intentComplete.editSelection', { instruction: 'uppercase' });
+    assert.equal(r.status, 'pending', JSON.stringify(r));
+    const j = await run('intentComplete.edit.reject');
+    assert.equal(j.status, 'rejected');
+    assert.equal(e.document.getText(), tricky);
+    assert.equal(e.document.version, version, 'no edit at all, not even one that was undone');
+    assert.equal(e.document.isDirty, false);
+    assert.equal(fs.readFileSync(e.document.uri.fsPath, 'utf8'), tricky);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', e.document.uri)) ?? [];
+    assert.equal(lenses.filter((l) => l.command?.command?.startsWith('intentComplete.edit.')).length, 0, 'review gone');
+    const ev = lastEdit();
+    assert.ok(ev && ev.type === 'edit' && ev.outcome === 'rejected');
+  });
+
+  it('a change outside the region during the request: the proposal is rebased and lands in the right place', async () => {
+    const e = await open(SOURCE);
+    selectLine(e, 1);
+    server.enqueue({ text: '```ts\n  return b + a;\n```', delayMs: 800 });
+    const pending = run('intentComplete.editSelection', { instruction: 'swap' });
+    await until('the request', () => server.completionRequests.length === 1);
+    await e.edit((b) => b.insert(new vscode.Position(0, 0), '// header\n'));
+    const r = await pending;
+    assert.equal(r.status, 'pending', JSON.stringify(r));
+    assert.equal((await run('intentComplete.edit.accept')).status, 'accepted');
+    assert.equal(e.document.getText(), '// header\n' + SOURCE.replace('a + b', 'b + a'));
+  });
+
+  it('a change inside the region during the request: the proposal is discarded, nothing applied', async () => {
+    const e = await open(SOURCE);
+    selectLine(e, 1);
+    server.enqueue({ text: '```ts\n  return b + a;\n```', delayMs: 800 });
+    const pending = run('intentComplete.editSelection', { instruction: 'swap' });
+    await until('the request', () => server.completionRequests.length === 1);
+    await e.edit((b) => b.insert(new vscode.Position(1, 10), ' 1 +'));
+    const typed = e.document.getText();
+    const r = await pending;
+    assert.equal(r.status, 'discarded', JSON.stringify(r));
+    assert.match((r as { message: string }).message, /changed.*discarded/);
+    assert.equal(e.document.getText(), typed);
+    assert.equal(api.edit.pending, undefined);
+    assert.equal((await run('intentComplete.edit.accept')).status, 'nothing');
+    assert.equal(e.document.getText(), typed);
+  });
+
+  it('a change in the region during review discards the proposal', async () => {
+    const e = await open(SOURCE);
+    selectLine(e, 1);
+    server.enqueue({ text: '```ts\n  return b + a;\n```' });
+    assert.equal((await run('intentComplete.editSelection', { instruction: 'swap' })).status, 'pending');
+    await e.edit((b) => b.insert(new vscode.Position(1, 2), 'x'));
+    await until('the discard', () => api.edit.pending === undefined);
+    assert.equal((await run('intentComplete.edit.accept')).status, 'nothing');
+    assert.equal(e.document.getText(), SOURCE.replace('  return', '  xreturn'));
+  });
+
+  it('a proposal with an invented name shows a warning that lists it, and is not changed', async () => {
+    const e = await open(SOURCE);
+    selectLine(e, 1);
+    server.enqueue({ text: '```ts\n  return normalizeSum(a + b);\n```' });
+    const r = await run('intentComplete.editSelection', { instruction: 'normalize' });
+    assert.equal(r.status, 'pending', JSON.stringify(r));
+    if (r.status !== 'pending') return;
+    assert.deepEqual(r.unknown, ['normalizeSum']);
+    assert.match(r.warning ?? '', /normalizeSum/);
+    assert.equal(r.proposal, '  return normalizeSum(a + b);');
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', e.document.uri)) ?? [];
+    assert.ok(lenses.some((l) => /warning.*normalizeSum/.test(l.command?.title ?? '')), 'the warning is shown over the region');
+    assert.equal((await run('intentComplete.edit.accept')).status, 'accepted');
+    assert.equal(e.document.getText(), SOURCE.replace('a + b;', 'normalizeSum(a + b);'), 'accepted as proposed, not silently changed');
+    const ev = lastEdit();
+    assert.ok(ev && ev.type === 'edit' && ev.unknown.includes('normalizeSum'));
+  });
+
+  it('diff-editor review: a diff tab with the proposal, squiggles on invented names; accept closes it', async () => {
+    await set('editReview', 'diffEditor');
+    try {
+      const e = await open(SOURCE);
+      selectLine(e, 1);
+      server.enqueue({ text: '```ts\n  const total = a + b;\n  return clampValue(total);\n```' });
+      const r = await run('intentComplete.editSelection', { instruction: 'clamp' });
+      assert.equal(r.status, 'pending', JSON.stringify(r));
+      const uri = api.edit.pending?.proposalUri;
+      assert.ok(uri, 'no proposal document');
+      const diffTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri.toString());
+      await until('the diff tab', () => diffTab() !== undefined);
+      const right = await vscode.workspace.openTextDocument(uri);
+      assert.equal(right.getText(), SOURCE.replace('  return a + b;', '  const total = a + b;\n  return clampValue(total);'));
+      const diags = vscode.languages.getDiagnostics(uri);
+      assert.equal(diags.length, 1);
+      assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(right.getText(diags[0].range), 'clampValue');
+      assert.equal((await run('intentComplete.edit.accept')).status, 'accepted');
+      await until('the diff tab to close', () => diffTab() === undefined);
+      assert.equal(e.document.getText(), SOURCE.replace('  return a + b;', '  const total = a + b;\n  return clampValue(total);'));
+      assert.equal(vscode.languages.getDiagnostics(uri).length, 0);
+    } finally {
+      await set('editReview', 'inline');
+    }
+  });
+
+  it('no selection: the enclosing statement (tree-sitter) is the region', async () => {
+    const e = await open(SOURCE);
+    e.selection = new vscode.Selection(1, 9, 1, 9);
+    server.enqueue({ text: '```ts\n  return b + a;\n```' });
+    const r = await run('intentComplete.editSelection', { instruction: 'swap' });
+    assert.equal(r.status, 'pending', JSON.stringify(r));
+    assert.match(server.completionRequests[0].prompt, /Region to rewrite:\n```typescript\n  return a \+ b;\n```/);
+    e.selection = new vscode.Selection(4, 0, 4, 0);
+    await run('intentComplete.edit.reject');
+    server.enqueue({ text: '```ts\nexport const k = add(2, 1);\n```' });
+    await run('intentComplete.editSelection', { instruction: 'swap' });
+    assert.match(server.completionRequests[1].prompt, /Region to rewrite:\n```typescript\nexport const k = add\(1, 2\);\n```/);
+  });
+
+  it('refine asks again on top of the proposal', async () => {
+    const e = await open(SOURCE);
+    selectLine(e, 1);
+    server.enqueue({ text: '```ts\n  return a - b;\n```' }, { text: '```ts\n  // difference\n  return a - b;\n```' });
+    assert.equal((await run('intentComplete.editSelection', { instruction: 'subtract' })).status, 'pending');
+    const r = await run('intentComplete.edit.refine', { instruction: 'add a comment' });
+    assert.equal(r.status, 'pending', JSON.stringify(r));
+    const msgs = server.completionRequests[1].body.messages as { role: string; content: string }[];
+    assert.deepEqual(msgs.map((m) => m.role), ['system', 'user', 'assistant', 'user']);
+    assert.match(msgs[2].content, /return a - b;/);
+    assert.match(msgs[3].content, /add a comment/);
+    assert.ok(api.quality.all().some((ev) => ev.type === 'edit' && ev.outcome === 'refined'));
+    assert.equal((await run('intentComplete.edit.accept')).status, 'accepted');
+    assert.equal(e.document.getText(), SOURCE.replace('  return a + b;', '  // difference\n  return a - b;'));
+  });
+
+  it('bad input: too large (nothing sent), endpoint error (one message), empty instruction, read-only', async () => {
+    await set('contextBudget', 128);
+    try {
+      const big = Array.from({ length: 120 }, (_, i) => `const v${i} = ${i}; // filler`).join('\n') + '\n';
+      const e = await open(big);
+      e.selection = new vscode.Selection(0, 0, 119, 5);
+      const r = await run('intentComplete.editSelection', { instruction: 'x' });
+      assert.equal(r.status, 'failed');
+      assert.match((r as { message: string }).message, /too large.*Nothing was sent/);
+      assert.equal(server.completionRequests.length, 0);
+    } finally {
+      await set('contextBudget', undefined);
+    }
+    const e2 = await open(SOURCE);
+    selectLine(e2, 1);
+    server.enqueue({ text: '', fault: { kind: 'status', status: 500 } });
+    const f = await run('intentComplete.editSelection', { instruction: 'x' });
+    assert.equal(f.status, 'failed');
+    assert.match((f as { message: string }).message, /HTTP 500/);
+    assert.equal(e2.document.getText(), SOURCE);
+    const ev = lastEdit();
+    assert.ok(ev && ev.type === 'edit' && ev.outcome === 'failed');
+    const n = server.completionRequests.length;
+    assert.equal((await run('intentComplete.editSelection', { instruction: '   ' })).status, 'nothing');
+    assert.equal(server.completionRequests.length, n, 'an empty instruction sends nothing');
+    const ro = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'intent-complete-edit', path: '/0/readonly.ts' }));
+    await vscode.window.showTextDocument(ro);
+    const rr = await run('intentComplete.editSelection', { instruction: 'x' });
+    assert.equal(rr.status, 'nothing');
+    assert.match((rr as { message: string }).message, /read-only/);
+    assert.equal(server.completionRequests.length, n);
+  });
+
+  it('cancel during the request stops it and changes nothing', async () => {
+    const e = await open(SOURCE);
+    selectLine(e, 1);
+    server.enqueue({ text: '```ts\n  return b + a;\n```', chunkChars: 1, chunkDelayMs: 100 });
+    const pending = run('intentComplete.editSelection', { instruction: 'swap' });
+    await until('the request', () => server.completionRequests.length === 1);
+    await sleep(200);
+    await run('intentComplete.edit.cancel');
+    const r = await pending;
+    assert.equal(r.status, 'cancelled', JSON.stringify(r));
+    assert.equal(e.document.getText(), SOURCE);
+    await until('the connection to close', () => server.inFlight === 0);
+  });
+});

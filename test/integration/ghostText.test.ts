@@ -1,0 +1,133 @@
+/**
+ * Ghost text end to end inside a real VS Code: the suggestion the test endpoint serves is shown
+ * and accepted; a repository's own settings cannot redirect code elsewhere; no endpoint gives
+ * the set-up state; a dead endpoint gives the unreachable state and no ghost text.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { TestOpenAIServer } from '../server/openaiServer';
+import { api, closeAll, openDoc, resetSettings, setSettings, sleep, triggerAndAccept, waitFor } from './helpers';
+
+describe('ghost text (real VS Code, test endpoint)', function () {
+  this.timeout(60000);
+  let server: TestOpenAIServer;
+
+  before(async () => {
+    server = await TestOpenAIServer.start({ models: ['qwen2.5-coder-test'] });
+    // A loaded CI machine must not turn these into deadline tests (those live in requestPath).
+    await setSettings({ timeoutMs: 10000 });
+  });
+  after(async () => {
+    await resetSettings(['endpoint', 'model', 'apiStyle', 'timeoutMs']);
+    await server.stop();
+  });
+  beforeEach(() => server.reset());
+  afterEach(closeAll);
+
+  it('shows the completion the endpoint serves and Tab inserts it', async () => {
+    server.respond({ text: 'a + b;\n}' });
+    await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+    const editor = await openDoc('function add(a: number, b: number) {\n  return ', 'typescript');
+    const after = await triggerAndAccept(editor);
+    assert.equal(after, 'function add(a: number, b: number) {\n  return a + b;', `requests: ${JSON.stringify(server.requests.map((r) => [r.path, r.aborted, r.finished]))}`);
+    const req = server.completionRequests.at(-1);
+    assert.ok(req, 'no request reached the endpoint');
+    assert.equal(req.path, '/v1/completions');
+    // Qwen's FIM form (repo-level when related files are in the prompt), the cursor between prefix and suffix.
+    assert.match(req.prompt, /<\|fim_prefix\|>function add\(a: number, b: number\) \{\n {2}return <\|fim_suffix\|><\|fim_middle\|>$/);
+    assert.equal(req.body.model, 'qwen2.5-coder-test');
+    assert.equal((await api()).status.current.kind, 'ready');
+  });
+
+  it('uses /v1/chat/completions for chat-style models and strips fences', async () => {
+    server.respond({ text: '```ts\ntotal(items);\n```' });
+    await setSettings({ endpoint: server.url, model: 'test-chat', apiStyle: 'chat' });
+    const text = 'const items = [1, 2];\nfunction total(xs: number[]) {\n  return xs.length;\n}\nconst n = ';
+    const editor = await openDoc(text, 'typescript');
+    const after = await triggerAndAccept(editor);
+    assert.equal(after, `${text}total(items);`);
+    assert.equal(server.completionRequests.at(-1)?.path, '/v1/chat/completions');
+    await setSettings({ apiStyle: 'auto' });
+  });
+
+  it("ignores a repository's .vscode/settings.json that tries to redirect the endpoint", async () => {
+    const hostile = await TestOpenAIServer.start();
+    hostile.respond({ text: 'stolen();' });
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test host opened no workspace folder');
+    const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+    try {
+      server.respond({ text: 'safe();' });
+      await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ 'intentComplete.endpoint': hostile.url, 'intentComplete.model': 'evil', 'intentComplete.apiStyle': 'chat' }));
+      // Give VS Code time to read the workspace settings file.
+      await waitFor(() => vscode.workspace.getConfiguration('intentComplete').inspect('endpoint')?.workspaceValue === hostile.url, 5000, 'workspace settings to load').catch(() => undefined);
+      await sleep(300);
+      const a = await api();
+      assert.equal(a.ghost.settings.endpoint, server.url);
+      assert.equal(a.ghost.settings.model, 'qwen2.5-coder-test');
+      const editor = await openDoc('function safe() {}\n', 'typescript');
+      const after = await triggerAndAccept(editor);
+      assert.equal(after, 'function safe() {}\nsafe();');
+      assert.equal(hostile.requests.length, 0, 'code was sent to the endpoint a repository chose');
+    } finally {
+      fs.rmSync(settingsFile, { force: true });
+      await hostile.stop();
+    }
+  });
+
+  it('sends the API key from SecretStorage as a bearer token and never writes it to settings', async () => {
+    server.respond({ text: 'key();' });
+    await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+    const secret = 'sk-test-secret-4711';
+    await vscode.commands.executeCommand('intentComplete.setApiKey', secret);
+    try {
+      const editor = await openDoc('function key() {}\n', 'typescript');
+      assert.equal(await triggerAndAccept(editor), 'function key() {}\nkey();', `requests: ${JSON.stringify(server.requests.map((r) => [r.path, r.aborted, r.finished]))}; status ${JSON.stringify((await api()).status.current)}`);
+      assert.equal(server.completionRequests.at(-1)?.headers.authorization, `Bearer ${secret}`);
+      const all = JSON.stringify(vscode.workspace.getConfiguration('intentComplete'));
+      assert.ok(!all.includes(secret), 'the key leaked into settings');
+    } finally {
+      await vscode.commands.executeCommand('intentComplete.clearApiKey');
+    }
+    server.reset();
+    server.respond({ text: 'key();' });
+    const editor = await openDoc('function key() {}\n', 'typescript');
+    assert.equal(await triggerAndAccept(editor), 'function key() {}\nkey();');
+    assert.notEqual(server.completionRequests.at(-1)?.headers.authorization, `Bearer ${secret}`);
+  });
+
+  it('with no endpoint configured: the set-up state and no request', async () => {
+    await setSettings({ endpoint: '', model: '' });
+    const a = await api();
+    await waitFor(() => a.status.current.kind === 'not-configured', 3000, 'not-configured status');
+    server.reset();
+    const editor = await openDoc('const x = ', 'typescript');
+    assert.equal(await triggerAndAccept(editor, 1200), undefined);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('with the endpoint down: no ghost text, status says unreachable, then recovers', async () => {
+    server.respond({ text: '42;' });
+    await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+    await server.down();
+    try {
+      const a = await api();
+      const editor = await openDoc('const answer = ', 'typescript');
+      assert.equal(await triggerAndAccept(editor, 1500), undefined);
+      await waitFor(() => a.status.current.kind === 'unreachable', 3000, 'unreachable status');
+      const s = a.status.current;
+      assert.ok(s.kind === 'unreachable' && /ECONNREFUSED|connect/i.test(s.reason), JSON.stringify(s));
+    } finally {
+      await server.up();
+    }
+    // Settings change (or the backoff expiring) brings it back.
+    await setSettings({ model: 'other-model' });
+    await setSettings({ model: 'qwen2.5-coder-test' });
+    const editor = await openDoc('const answer = ', 'typescript');
+    assert.equal(await triggerAndAccept(editor), 'const answer = 42;');
+  });
+});

@@ -1,0 +1,312 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULTS, type Settings } from '../../src/core/config';
+import { ContextEngine, prefixWindowStart } from '../../src/core/context/engine';
+import { indexWorkspace } from '../../src/core/context/indexer';
+import { SymbolIndex } from '../../src/core/context/symbolIndex';
+import { infillBody, templateFor, TEMPLATES } from '../../src/core/context/templates';
+import { WorkspaceIgnore } from '../../src/core/context/workspaceFiles';
+import { isSecretPath } from '../../src/core/context/exclusion';
+import { makeHoleDocument } from '../../src/core/eval/holes';
+import { preloadAll } from '../../src/core/syntax/parser';
+import type { CompletionRequest } from '../../src/core/types';
+import { benchContext } from '../../src/cli/benchContext';
+import { runPrompt } from '../../src/cli/prompt';
+
+const FIX = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'context');
+const SHOP = path.join(FIX, 'ts-shop');
+
+async function indexed(root: string): Promise<SymbolIndex> {
+  const index = new SymbolIndex({ root });
+  await indexWorkspace(index, root);
+  return index;
+}
+
+function request(root: string, rel: string, text: string, offset: number): CompletionRequest {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  const abs = path.join(root, rel);
+  return { doc: { uri: abs, fsPath: abs, languageId: rel.endsWith('.tsx') ? 'typescriptreact' : rel.endsWith('.py') ? 'python' : rel.endsWith('.go') ? 'go' : 'typescript', text, version: 1 }, cursor: { line, character: offset - before.lastIndexOf('\n') - 1, offset }, explicit: false };
+}
+
+function engineFor(root: string, index: SymbolIndex): ContextEngine {
+  const ignore = new WorkspaceIgnore(root);
+  return new ContextEngine({
+    relativePath: (req) => path.relative(root, req.doc.fsPath!).split(path.sep).join('/'),
+    repoName: path.basename(root),
+    index,
+    isExcluded: (p) => ignore.ignores(p) || isSecretPath(p),
+  });
+}
+
+const settings = (over: Partial<Settings> = {}): Settings => ({ ...DEFAULTS, model: 'qwen2.5-coder-1.5b', ...over });
+
+describe('context/symbolIndex (real parses of fixture workspaces)', () => {
+  let shop: SymbolIndex;
+  before(async function () {
+    this.timeout(60000);
+    await preloadAll();
+    shop = await indexed(SHOP);
+  });
+
+  it('knows every declared name, members and heritage', () => {
+    assert.ok(shop.hasName('Inventory') && shop.hasName('needsReorder') && shop.hasName('formatCents'));
+    assert.equal(shop.hasName('sendMsg'), false);
+    const t = shop.typeInfo('Notifier')!;
+    assert.equal(t.kind, 'class');
+    assert.deepEqual(t.members, ['sendReceipt', 'formatGreeting']);
+    assert.deepEqual(shop.typeInfo('Inventory')!.declarations.map((d) => d.path), ['src/models/product.ts']);
+    assert.equal(shop.declarations('reserve')[0].container, 'Inventory');
+  });
+
+  it('resolves relative imports, index files, tsconfig paths, and knows importers', () => {
+    assert.deepEqual(shop.resolveImport('src/services/cart.ts', '../models'), ['src/models/index.ts']);
+    assert.deepEqual(shop.resolveImport('src/services/pricing.ts', '@models/product'), ['src/models/product.ts']);
+    assert.deepEqual(shop.resolveImport('src/services/cart.ts', '@util'), ['src/util/index.ts']);
+    assert.deepEqual(shop.resolveImport('src/services/cart.ts', 'lodash'), []);
+    assert.deepEqual(shop.importsOf('src/services/cart.ts').sort(), ['src/models/customer.ts', 'src/models/index.ts', 'src/services/pricing.ts', 'src/util/index.ts']);
+    assert.deepEqual(shop.importersOf('src/services/pricing.ts'), ['src/services/cart.ts']);
+  });
+
+  it('never indexes ignored (.aiignore) or secret files', () => {
+    assert.equal(shop.hasName('leakedHelperNeverShown'), false);
+    assert.ok(!shop.paths().some((p) => p.includes('secret') || p.includes('.env')));
+  });
+
+  it('replaces a file entry as a whole on update, and forgets it on remove and rename', async () => {
+    const ix = new SymbolIndex({ config: { tsPaths: [], dependencies: [] } });
+    await ix.update('a.ts', 'export class Old { gone(): void {} }', 'typescript');
+    assert.ok(ix.hasName('Old') && ix.hasName('gone'));
+    await ix.update('a.ts', 'export class New { kept(): void {} }\n', 'typescript');
+    assert.equal(ix.hasName('Old'), false);
+    assert.equal(ix.hasName('gone'), false);
+    assert.deepEqual(ix.typeInfo('New')!.members, ['kept']);
+    ix.rename('a.ts', 'b.ts');
+    assert.deepEqual(ix.declarations('New').map((d) => d.path), ['b.ts']);
+    ix.remove('b.ts');
+    assert.equal(ix.hasName('New'), false);
+    assert.equal(ix.size, 0);
+  });
+
+  it('merges members through extends, cycles safe', async () => {
+    const ix = new SymbolIndex({ config: { tsPaths: [], dependencies: [] } });
+    await ix.update('a.ts', 'interface A extends B { a: number }\ninterface B extends A { b: string }\nclass C implements B { c() {} }', 'typescript');
+    assert.deepEqual([...ix.membersOf('C')].sort(), ['a', 'b', 'c']);
+  });
+
+  it('resolves Python packages (absolute, relative, __init__) and Go packages through go.mod', async () => {
+    const py = await indexed(path.join(FIX, 'py-shop'));
+    assert.deepEqual(py.resolveImport('shop/cart.py', 'shop.models.item'), ['shop/models/item.py']);
+    assert.deepEqual(py.resolveImport('shop/__init__.py', '.models.item'), ['shop/models/item.py']);
+    assert.deepEqual(py.resolveImport('shop/cart.py', '.'), ['shop/__init__.py']);
+    assert.ok(py.importsOf('shop/cart.py').includes('shop/models/__init__.py'), py.importsOf('shop/cart.py').join(','));
+    assert.ok(py.moduleNames().includes('shop.models.item'));
+    const go = await indexed(path.join(FIX, 'go-shop'));
+    assert.deepEqual(go.resolveImport('cmd/server/main.go', 'example.com/shop/store'), ['store/store.go']);
+    assert.deepEqual(go.resolveImport('cmd/server/main.go', 'fmt'), []);
+    assert.ok(go.moduleNames().includes('example.com/shop/store'));
+    assert.deepEqual(go.typeInfo('Store')!.members, ['Name', 'items', 'Add', 'Count']);
+  });
+});
+
+describe('context/engine: prompt assembly', () => {
+  let index: SymbolIndex;
+  let engine: ContextEngine;
+  const cartPath = 'src/services/cart.ts';
+  const cartText = () => fs.readFileSync(path.join(SHOP, cartPath), 'utf8');
+
+  before(async function () {
+    this.timeout(60000);
+    await preloadAll();
+    index = await indexed(SHOP);
+    engine = engineFor(SHOP, index);
+  });
+
+  it('puts definitions from other files first (under their paths), then the current file', () => {
+    const text = cartText();
+    const at = text.indexOf('    await this.notifier.sendReceipt') + 4;
+    const hole = makeHoleDocument(text, text.slice(0, at).split('\n').length - 1, 4);
+    const p = engine.build(request(SHOP, cartPath, hole.text, hole.offset), settings());
+    assert.ok(p.prompt.startsWith('<|repo_name|>ts-shop\n<|file_sep|>'), p.prompt.slice(0, 80));
+    const current = p.prompt.indexOf(`<|file_sep|>${cartPath}\n<|fim_prefix|>`);
+    assert.ok(current > 0);
+    const related = p.prompt.slice(0, current);
+    // The receiver's type is defined in another file: its outline is there, with the member to call.
+    assert.ok(related.includes('<|file_sep|>src/models/customer.ts\n'), related);
+    assert.ok(related.includes('abstract sendReceipt(customer: Customer, totalCents: number): Promise<void>;'), related);
+    assert.ok(related.includes('quantityOf(sku: ProductId): number;'));
+    // Snippets are in path order (deterministic), never bodies.
+    const paths = p.snippets.map((s) => s.path);
+    assert.deepEqual(paths, [...paths].sort());
+    assert.ok(!related.includes('this.levels.set(sku, have - amount)'));
+    assert.ok(p.stop.includes('<|file_sep|>') && p.stop.includes('<|fim_middle|>'));
+  });
+
+  it('sees the hole document, never the file on disk, for the current file', () => {
+    const text = cartText();
+    const line = text.split('\n').findIndex((l) => l.includes('existing.quantity += quantity'));
+    const hole = makeHoleDocument(text, line, 4);
+    const removed = hole.groundTruth;
+    engine.build(request(SHOP, cartPath, hole.text, hole.offset), settings());
+    assert.equal(index.file(cartPath)!.text, hole.text);
+    assert.ok(!index.file(cartPath)!.text.includes(removed));
+    // A name that only the removed text declared is gone from the index.
+    const hole2 = makeHoleDocument(text, text.split('\n').findIndex((l) => l.includes('totalCents(): number {')), 2);
+    engine.build(request(SHOP, cartPath, hole2.text, hole2.offset), settings());
+    assert.equal(index.declarations('totalCents').some((d) => d.path === cartPath), false);
+  });
+
+  it('never puts ignored or secret files into the prompt', () => {
+    const text = "import { signingKeySecretValue } from '../secret/keys';\nexport const x = signingKeySecretValue;\n";
+    const p = engine.build(request(SHOP, 'src/services/uses-secret.ts', text, text.length), settings());
+    assert.ok(!p.prompt.includes('never-in-a-prompt'));
+    assert.ok(!p.prompt.includes('leakedHelperNeverShown'));
+    assert.ok(!p.snippets.some((s) => s.path.includes('secret')));
+  });
+
+  it('applies .gitignore too, for related context', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-ctx-'));
+    fs.writeFileSync(path.join(tmp, '.gitignore'), 'gen/\n');
+    fs.mkdirSync(path.join(tmp, 'gen'));
+    fs.writeFileSync(path.join(tmp, 'gen', 'api.ts'), 'export function generatedOnlyName(): void {}\n');
+    fs.writeFileSync(path.join(tmp, 'lib.ts'), 'export function visibleName(): number { return 1 }\n');
+    const ix = await indexed(tmp);
+    assert.equal(ix.hasName('generatedOnlyName'), false);
+    assert.equal(ix.hasName('visibleName'), true);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  for (const name of Object.keys(TEMPLATES) as (keyof typeof TEMPLATES)[]) {
+    it(`stays within the budget with template ${name} (sentinels included) and keeps sentinels as stop words`, () => {
+      const text = cartText().repeat(6);
+      const offset = Math.floor(text.length * 0.6);
+      for (const budget of [256, 1024, 2048]) {
+        const s = settings({ fimTemplate: name, contextBudget: budget, apiStyle: name === 'chat' ? 'chat' : 'completions' });
+        const p = engine.build(request(SHOP, cartPath, text, offset), s);
+        const size = p.prompt.length + (p.suffix?.length ?? 0);
+        assert.ok(size <= budget * 4, `${name} ${budget}: ${size}`);
+        assert.ok(p.prefix.length > 0, `${name} ${budget}: the prefix must not be squeezed out`);
+        for (const st of p.stop) assert.ok(st.length > 0);
+      }
+    });
+  }
+
+  it('shares a long common prefix between consecutive keystrokes (typing replay)', () => {
+    const text = cartText();
+    const line = text.split('\n').findIndex((l) => l.includes('const total = this.totalCents();'));
+    const hole = makeHoleDocument(text, line, 4);
+    let prev: string | undefined;
+    const shares: number[] = [];
+    for (let k = 0; k <= hole.groundTruth.length; k++) {
+      const doc = hole.text.slice(0, hole.offset) + hole.groundTruth.slice(0, k) + hole.text.slice(hole.offset);
+      const p = engine.build(request(SHOP, cartPath, doc, hole.offset + k), settings()).prompt;
+      if (prev !== undefined) {
+        let i = 0;
+        while (i < p.length && p[i] === prev[i]) i++;
+        shares.push(i / p.length);
+      }
+      prev = p;
+    }
+    const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
+    assert.ok(mean >= 0.9, `mean shared prefix ${mean}`);
+  });
+
+  it('moves the prefix window start in steps of whole lines', () => {
+    const text = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n');
+    const offset = text.length - 5;
+    const a = prefixWindowStart(text, offset, 3000);
+    const b = prefixWindowStart(text, offset + 0, 3001);
+    assert.equal(a, b);
+    assert.ok(a === 0 || text[a - 1] === '\n');
+    assert.ok(offset - a <= 3000);
+  });
+});
+
+describe('context/templates', () => {
+  const input = { prefix: 'const a = ', suffix: ';\n', snippets: [{ path: 'b.ts', text: 'export const bee = 1;', reason: 'test' }], path: 'a.ts', repoName: 'r', languageId: 'typescript' };
+
+  it('chooses the template from the model name', () => {
+    const pick = (m: string) => templateFor(m, 'auto', 'completions').name;
+    assert.equal(pick('Qwen2.5-Coder-7B'), 'qwen');
+    assert.equal(pick('qwen3-coder:30b'), 'qwen');
+    assert.equal(pick('bigcode/starcoder2-3b'), 'starcoder');
+    assert.equal(pick('deepseek-coder-6.7b-base'), 'deepseek');
+    assert.equal(pick('codellama:7b-code'), 'codellama');
+    assert.equal(pick('codestral-latest'), 'codestral');
+    assert.equal(pick('codegemma:2b'), 'codegemma');
+    assert.equal(pick('gpt-3.5-turbo-instruct-ish-unknown'), 'suffix');
+    assert.equal(templateFor('anything', 'deepseek', 'completions').name, 'deepseek');
+    assert.equal(templateFor('qwen', 'auto', 'chat').name, 'chat');
+  });
+
+  it('renders each family with its sentinels, which are always stop words', () => {
+    const expect: Record<string, string> = {
+      qwen: '<|repo_name|>r\n<|file_sep|>b.ts\nexport const bee = 1;\n<|file_sep|>a.ts\n<|fim_prefix|>const a = <|fim_suffix|>;\n<|fim_middle|>',
+      starcoder: '<repo_name>r<file_sep>b.ts\nexport const bee = 1;\n<file_sep>a.ts\n<fim_prefix>const a = <fim_suffix>;\n<fim_middle>',
+      deepseek: '<｜fim▁begin｜>// Path: b.ts\n// export const bee = 1;\nconst a = <｜fim▁hole｜>;\n<｜fim▁end｜>',
+      codellama: '<PRE> // Path: b.ts\n// export const bee = 1;\nconst a =  <SUF>;\n <MID>',
+      codestral: '[SUFFIX];\n[PREFIX]// Path: b.ts\n// export const bee = 1;\nconst a = ',
+      codegemma: '<|fim_prefix|>// Path: b.ts\n// export const bee = 1;\nconst a = <|fim_suffix|>;\n<|fim_middle|>',
+    };
+    for (const [name, prompt] of Object.entries(expect)) {
+      const r = TEMPLATES[name as keyof typeof TEMPLATES].render(input);
+      assert.equal(r.prompt, prompt, name);
+      for (const sentinel of prompt.match(/<[|｜][^>]*[|｜]>|<[a-z_]+>|<(PRE|SUF|MID)>|\[(SUFFIX|PREFIX)\]/g) ?? []) assert.ok(r.stop.includes(sentinel), `${name}: ${sentinel} is not a stop word`);
+    }
+    const s = TEMPLATES.suffix.render(input);
+    assert.equal(s.suffix, ';\n');
+    const chat = TEMPLATES.chat.render(input);
+    assert.equal(chat.messages?.length, 2);
+    assert.ok(chat.messages![1].content.includes('b.ts') && chat.stop.length > 0);
+  });
+
+  it('builds a llama.cpp /infill body with related files as input_extra', () => {
+    const body = infillBody({ prefix: 'const a = ', suffixText: ';\n', snippets: input.snippets }, { cachePrompt: true, nPredict: 64 });
+    assert.deepEqual(body, {
+      input_prefix: 'const a = ',
+      input_suffix: ';\n',
+      input_extra: [{ filename: 'b.ts', text: 'export const bee = 1;' }],
+      prompt: '',
+      cache_prompt: true,
+      n_predict: 64,
+    });
+  });
+});
+
+describe('CLI: prompt and bench context on fixtures', () => {
+  it('prompt prints one JSON line per case with the exact prompt and its build time', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-cases-'));
+    const cases = path.join(tmp, 'cases.jsonl');
+    fs.writeFileSync(cases, JSON.stringify({ file: 'src/services/cart.ts', line: 40, character: 4 }) + '\n' + JSON.stringify({ file: 'src/services/restock.ts', line: 12, character: 6 }) + '\n');
+    let out = '';
+    const code = await runPrompt(['--repo', SHOP, '--cases', cases, '--model', 'qwen2.5-coder', '--budget', '512'], { out: (s) => (out += s), err: () => undefined });
+    assert.equal(code, 0);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; line: number; character: number; prompt: string; ms: number });
+    assert.equal(lines.length, 2);
+    for (const l of lines) {
+      assert.ok(l.prompt.length <= 512 * 4 && l.prompt.includes('<|fim_prefix|>') && typeof l.ms === 'number');
+    }
+    // The removed text of the hole is not in the prompt.
+    const disk = fs.readFileSync(path.join(SHOP, 'src/services/cart.ts'), 'utf8').split('\n')[40].trim();
+    assert.ok(disk.length > 0 && !lines[0].prompt.includes(disk), disk);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('bench context reports recall for ours and both baselines; ours is at least prefixOnly', async function () {
+    this.timeout(60000);
+    const r = await benchContext({ repo: SHOP, holes: 12, seed: 7, budget: 512, model: '', replayHoles: 3 });
+    assert.equal(r.language, 'typescript');
+    assert.equal(r.holes, 12);
+    for (const k of ['ours', 'prefixOnly', 'jaccardNeighbors'] as const) {
+      const x = r.results[k];
+      assert.ok(x.idRecall >= 0 && x.idRecall <= 1);
+      assert.ok(x.crossFileIdRecall >= 0 && x.crossFileIdRecall <= 1);
+      assert.ok(x.meanPromptTokens > 0 && x.meanPromptTokens <= 512);
+      assert.ok(x.buildMs.cold.p95 >= x.buildMs.cold.p50);
+    }
+    assert.ok(r.results.ours.idRecall >= r.results.prefixOnly.idRecall, JSON.stringify(r.results));
+    assert.ok(r.targets > 0);
+  });
+});

@@ -1,0 +1,64 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { candidateLines, isSampleableSource, makeHoleDocument, sampleHoles } from '../../src/core/eval/holes';
+import { declaredNames, identifiersOf, targetIdentifiers } from '../../src/core/eval/identifiers';
+import { listWorkspaceFiles } from '../../src/core/context/workspaceFiles';
+
+describe('eval/identifiers', () => {
+  it('drops strings, comments and keywords', () => {
+    assert.deepEqual(identifiersOf('const user = await fetchUser("id x") // load it', 'typescript'), ['user', 'fetchUser']);
+    assert.deepEqual(identifiersOf("return self.cache.get(key, 'default')  # hit", 'python'), ['cache', 'get', 'key']);
+  });
+  it('target identifiers exclude what the ground truth declares', () => {
+    assert.deepEqual(targetIdentifiers('const total = items.reduce(sum, 0);', 'typescript'), ['items', 'reduce', 'sum']);
+    assert.deepEqual([...declaredNames('a, b := parse(x)', 'go')].sort(), ['a', 'b']);
+  });
+});
+
+describe('eval/holes', () => {
+  it('removes the rest of the line and keeps the line break', () => {
+    const h = makeHoleDocument('a\n  foo(bar);\nb\n', 1, 2);
+    assert.equal(h.text, 'a\n  \nb\n');
+    assert.equal(h.groundTruth, 'foo(bar);');
+    assert.equal(h.offset, 4);
+  });
+  it('skips blank, comment and import lines', () => {
+    const lines = candidateLines('import x from "y";\n\n// note\n/* a\n b */\n  const z = x + 1;\n', 'typescript');
+    assert.deepEqual(lines, [{ line: 5, character: 2 }]);
+  });
+  it('samples repeatably and only from source files', () => {
+    const files = [
+      { path: 'src/a.ts', text: 'const a = 1;\nlet b = a;\nfoo(b);\n', languageId: 'typescript' },
+      { path: 'src/a.test.ts', text: 'it(x);\n', languageId: 'typescript' },
+      { path: 'src/a.d.ts', text: 'declare const q: number;\n', languageId: 'typescript' },
+    ];
+    const s1 = sampleHoles(files, 2, 7);
+    assert.deepEqual(s1, sampleHoles(files, 2, 7));
+    assert.equal(s1.length, 2);
+    assert.ok(s1.every((h) => h.file === 'src/a.ts'));
+    assert.equal(isSampleableSource('vendor/x.ts'), false);
+  });
+});
+
+describe('context/workspaceFiles', () => {
+  it('skips ignored, secret and node_modules files', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-ws-'));
+    const put = (p: string, t = 'x') => {
+      fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+      fs.writeFileSync(path.join(root, p), t);
+    };
+    put('.gitignore', 'gen/\n*.log\n');
+    put('.aiignore', 'private.ts\n');
+    put('src/a.ts');
+    put('src/private.ts');
+    put('gen/b.ts');
+    put('x.log');
+    put('.env');
+    put('keys/server.pem');
+    put('node_modules/m/index.js');
+    const got = listWorkspaceFiles(root).map((f) => f.path).sort();
+    assert.deepEqual(got, ['.aiignore', '.gitignore', 'src/a.ts']);
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * The consistency filter over real tree-sitter parses: invented names, members checked against
+ * the receiver's resolved type, introduced names, modules, auto-import, prose (English and
+ * Chinese), candidate ranking. A small workspace on disk provides the cross-file knowledge.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConsistencyFilter, type FilterInput } from '../../src/core/filter/consistency';
+import { IndexKnowledge } from '../../src/core/filter/indexKnowledge';
+import { preloadAll } from '../../src/core/syntax/parser';
+
+/** `|` marks the cursor. */
+function input(doc: string, text: string, languageId = 'typescript', extra: Partial<FilterInput> = {}): FilterInput {
+  const at = doc.indexOf('|');
+  assert.ok(at >= 0, 'document needs a | cursor');
+  return { text, docPrefix: doc.slice(0, at), docSuffix: doc.slice(at + 1), languageId, stop: [], multiline: false, maxLines: 8, ...extra };
+}
+
+describe('consistency filter (real parses)', () => {
+  let dir: string;
+  let ws: IndexKnowledge;
+  const docPath = () => path.join(dir, 'src', 'app.ts');
+
+  before(async function () {
+    this.timeout(60000);
+    await preloadAll();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-filter-'));
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'demo', dependencies: { 'left-pad': '1.0.0' } }));
+    fs.writeFileSync(
+      path.join(dir, 'src', 'store.ts'),
+      'export class BaseStore {\n  protected size = 0;\n  clear(): void {}\n}\n' +
+        'export class MemoryStore extends BaseStore {\n  private items = new Map<string, string>();\n  get(key: string) { return this.items.get(key); }\n  put(key: string, value: string) { this.items.set(key, value); }\n}\n' +
+        'export interface Options { verbose: boolean; name: string }\n' +
+        'export interface ServerOptions extends Options { port: number }\n' +
+        'export function sendMessage(text: string): string { return text; }\n',
+    );
+    fs.writeFileSync(path.join(dir, 'src', 'other.ts'), 'export class Logger {\n  flushAll(): void {}\n}\n');
+    fs.writeFileSync(path.join(dir, 'src', 'app.ts'), 'ON DISK TEXT THAT MUST NOT BE SEEN fetchUser\n');
+    ws = await IndexKnowledge.build(dir, { dependencies: false });
+  });
+
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const f = () => new ConsistencyFilter(ws);
+
+  it('keeps a call to a method the class has and drops an invented abbreviation (sendMessage → sendMsg)', () => {
+    const doc = 'class Chat {\n  sendMessage(m: string) { return m; }\n  run() {\n    |\n  }\n}\n';
+    assert.equal(f().check(input(doc, 'this.sendMessage("hi");')).verdict, 'keep');
+    const r = f().check(input(doc, 'this.sendMsg("hi");'));
+    assert.equal(r.verdict, 'drop');
+    assert.deepEqual(r.unknown, ['sendMsg']);
+  });
+
+  it('checks this.x against the class and its workspace base class', () => {
+    const doc = "import { MemoryStore } from './store';\nclass Cache extends MemoryStore {\n  run() {\n    |\n  }\n}\n";
+    const opts = { docPath: docPath() };
+    assert.equal(f().check(input(doc, 'this.clear();', 'typescript', opts)).verdict, 'keep', 'inherited from BaseStore via MemoryStore');
+    assert.equal(f().check(input(doc, 'this.put("a", "b");', 'typescript', opts)).verdict, 'keep');
+    // flushAll exists in the workspace, but on Logger, not on this class.
+    const r = f().check(input(doc, 'this.flushAll();', 'typescript', opts));
+    assert.equal(r.verdict, 'drop');
+    assert.deepEqual(r.unknown, ['flushAll']);
+  });
+
+  it('checks members of annotated parameters (options.verbose) following interface extends', () => {
+    const doc = "import { ServerOptions, Options } from './store';\nfunction start(options: ServerOptions, o2: Options) {\n  if (|) {}\n}\n";
+    const opts = { docPath: docPath() };
+    assert.equal(f().check(input(doc, 'options.verbose', 'typescript', opts)).verdict, 'keep');
+    assert.equal(f().check(input(doc, 'options.port', 'typescript', opts)).verdict, 'keep');
+    assert.equal(f().check(input(doc, 'o2.port', 'typescript', opts)).verdict, 'drop', 'port is on ServerOptions, not Options');
+  });
+
+  it('a parameter of a bodiless overload signature types nothing outside it; an untyped local shadows an outer typed name', () => {
+    const opts = { docPath: docPath() };
+    // zod compile.ts: `function check(def: Options): void;` (an overload) must not type every other `def` in the file.
+    const overload = "import { Options } from './store';\nfunction check(def: Options): void;\nfunction check(def: Options): void { def.verbose; }\nfunction other(schema: { x: number }) {\n  const def = schema as unknown as { keyType: string };\n  |\n}\n";
+    assert.equal(f().check(input(overload, 'if (def.keyType) {}', 'typescript', opts)).verdict, 'keep');
+    const inImpl = "import { Options } from './store';\nfunction check(def: Options): void;\nfunction check(def: Options): void {\n  |\n}\n";
+    assert.equal(f().check(input(inImpl, 'if (def.port) {}', 'typescript', opts)).verdict, 'drop', 'the implementation still types its own def');
+    const shadow = "import { Options } from './store';\nfunction run(def: Options) {\n  if (def.verbose) {\n    const def = other() as unknown as { keyType: string };\n    |\n  }\n}\n";
+    assert.equal(f().check(input(shadow, 'if (def.keyType) {}', 'typescript', opts)).verdict, 'keep');
+  });
+
+  it('resolves `new T()` initialisers and lib types (Map, console, fs)', () => {
+    const doc = "import * as fs from 'node:fs';\nconst m = new Map<string, number>();\n|\n";
+    assert.equal(f().check(input(doc, 'm.set("a", 1);')).verdict, 'keep');
+    assert.equal(f().check(input(doc, 'm.put("a", 1);')).verdict, 'drop');
+    assert.equal(f().check(input(doc, 'console.log(fs.readFileSync("x", "utf8"));')).verdict, 'keep');
+    assert.deepEqual(f().check(input(doc, 'console.logg("x");')).unknown, ['logg']);
+    assert.deepEqual(f().check(input(doc, 'fs.readFileSyncc("x");')).unknown, ['readFileSyncc']);
+  });
+
+  it('knows names the suggestion introduces: params, locals, destructuring, loop variables, keys, labels', () => {
+    const doc = 'const rows: string[] = [];\n|\n';
+    const text = 'for (const [i, row] of rows.entries()) { const { length: len } = row; outer: for (const c of row) { if (len > i) break outer; } const o = { key: c => c }; }';
+    assert.equal(f().check(input(doc, text)).verdict, 'keep');
+    assert.equal(f().check(input(doc, 'rows.forEach((item, idx) => console.log(item, idx));')).verdict, 'keep');
+  });
+
+  it('truncates at the first line naming an unknown entity and drops when the first line does', () => {
+    const doc = 'function main(items: string[]) {\n  |\n}\n';
+    const r = f().check(input(doc, 'const n = items.length;\n  const m = fetchUser(n);\n  return m;', 'typescript', { multiline: true, docPath: docPath() }));
+    assert.equal(r.verdict, 'truncate');
+    assert.equal(r.shown, 'const n = items.length;');
+    assert.deepEqual(r.unknown, ['fetchUser'], 'fetchUser is only in the on-disk text of this file, which must not count');
+    assert.equal(f().check(input(doc, 'fetchUser(items);', 'typescript', { docPath: docPath() })).verdict, 'drop');
+  });
+
+  it('drops an import of a package nobody provides, keeps workspace and runtime modules', () => {
+    const doc = '|\n';
+    const opts = { docPath: docPath() };
+    assert.equal(f().check(input(doc, "import { pad } from 'left-padz';", 'typescript', opts)).verdict, 'drop');
+    assert.equal(f().check(input(doc, "import { readFileSync } from 'node:fs';", 'typescript', opts)).verdict, 'keep');
+    assert.equal(f().check(input(doc, "import { sendMessage } from './store';", 'typescript', opts)).verdict, 'keep');
+    assert.equal(f().check(input(doc, "const x = require('./nope');", 'javascript', { docPath: path.join(dir, 'src', 'app.js') })).verdict, 'drop');
+  });
+
+  it('grounded auto-import: a workspace export the file does not import yet is kept, with the import as an edit', () => {
+    const doc = "import { MemoryStore } from './store';\n\nexport function hello() {\n  return |\n}\n";
+    const r = f().check(input(doc, 'sendMessage("hi");', 'typescript', { docPath: docPath() }));
+    assert.equal(r.verdict, 'keep');
+    assert.deepEqual(r.additionalEdits, [{ offset: doc.indexOf(';') + 1, text: "\nimport { sendMessage } from './store';" }]);
+    // Logger comes from other.ts.
+    const r2 = f().check(input(doc, 'new Logger().flushAll();', 'typescript', { docPath: docPath() }));
+    assert.equal(r2.verdict, 'keep');
+    assert.equal(r2.additionalEdits?.[0].text, "\nimport { Logger } from './other';");
+  });
+
+  it('JavaScript: this.x assigned in the constructor is a member; others are not', () => {
+    const doc = 'class Counter {\n  constructor() {\n    this.count = 0;\n  }\n  inc() {\n    |\n  }\n}\n';
+    assert.equal(f().check(input(doc, 'this.count += 1;', 'javascript')).verdict, 'keep');
+    assert.equal(f().check(input(doc, 'this.total += 1;', 'javascript')).verdict, 'drop');
+  });
+
+  it('JavaScript: Name.x = (…) => { with its body still open declares x (the snippet parses with its brackets closed)', () => {
+    const doc = 'class Num {\n  static of() { return new Num(); }\n}\n|\n';
+    assert.equal(f().check(input(doc, 'Num.create = (params) => {', 'javascript')).verdict, 'keep');
+    assert.equal(f().check(input(doc, 'Num.create = function (params) {', 'javascript')).verdict, 'keep');
+    assert.equal(f().check(input(doc, 'Num.make(1);', 'javascript')).verdict, 'drop', 'a static never assigned is still unknown');
+    const untyped = 'function setup(inst) {\n  |\n}\n';
+    assert.equal(f().check(input(untyped, 'inst.exclde = (values) => {', 'javascript')).verdict, 'drop', 'on an untyped receiver the assigned name must exist somewhere');
+  });
+
+  it('Python: self members, builtins, stdlib modules, typed parameters', () => {
+    const doc = 'import os\n\nclass Store:\n    def __init__(self):\n        self.items = {}\n\n    def put(self, key: str, value):\n        |\n';
+    assert.equal(f().check(input(doc, 'self.items[key] = os.path.join(value, str(len(key)))', 'python')).verdict, 'keep');
+    assert.deepEqual(f().check(input(doc, 'self.entries[key] = value', 'python')).unknown, ['entries']);
+    assert.equal(f().check(input(doc, 'import requestz', 'python')).verdict, 'drop');
+    assert.equal(f().check(input(doc, 'for k, v in self.items.items(): print(k, v)', 'python')).verdict, 'keep');
+    assert.equal(f().check(input(doc, 'return fetch_user(key)', 'python')).verdict, 'drop');
+  });
+
+  it('ranks several candidates: fewest unknown names, then parse errors, then length', () => {
+    const doc = 'class Chat {\n  sendMessage(m: string) { return m; }\n  run() {\n    |\n  }\n}\n';
+    const r = f().best([input(doc, 'this.sendMsg("a");'), input(doc, 'this.sendMessage("a"'), input(doc, 'this.sendMessage("a");'), input(doc, 'this.sendMessage();')]);
+    assert.equal(r.shown, 'this.sendMessage("a");');
+  });
+});
+
+describe('consistency filter on prose', () => {
+  before(async () => preloadAll());
+  const f = new ConsistencyFilter();
+
+  it('English: a city never mentioned is dropped or cut; known names and ordinary words are kept', () => {
+    const doc = 'Our trip: we flew to Beijing and then took the train to Shanghai. |';
+    assert.equal(f.check(input(doc, 'Shanghai was lovely and the food in Beijing was even better.', 'markdown')).verdict, 'keep');
+    const drop = f.check(input(doc, 'Then we went on to Guangzhou.', 'markdown'));
+    assert.equal(drop.verdict, 'drop');
+    assert.deepEqual(drop.unknown, ['Guangzhou']);
+    const cut = f.check(input(doc, 'It rained every day. Next we visited Guangzhou and Shenzhen.', 'markdown'));
+    assert.equal(cut.verdict, 'truncate');
+    assert.equal(cut.shown, 'It rained every day.');
+    assert.deepEqual(cut.unknown, ['Guangzhou', 'Shenzhen']);
+    assert.equal(f.check(input(doc, 'We were tired but happy when we got home.', 'plaintext')).verdict, 'keep');
+  });
+
+  it('Chinese: 北京 and 上海 are known, 广州 is invented', () => {
+    const doc = '这次旅行我们先去了北京，然后坐高铁去了上海。|';
+    assert.equal(f.check(input(doc, '上海的小笼包比北京的好吃。', 'plaintext')).verdict, 'keep');
+    assert.equal(f.check(input(doc, '我们每天都走了很多路，很累但是很开心。', 'plaintext')).verdict, 'keep');
+    const drop = f.check(input(doc, '最后我们去了广州。', 'plaintext'));
+    assert.equal(drop.verdict, 'drop');
+    assert.deepEqual(drop.unknown, ['广州']);
+    const cut = f.check(input(doc, '上海很热。后来又去了杭州市。', 'plaintext'));
+    assert.equal(cut.verdict, 'truncate');
+    assert.equal(cut.shown, '上海很热。');
+  });
+
+  it('comments in code are prose: a code name in a comment must exist', () => {
+    const doc = 'function sendMessage(text: string) {}\n// Calls |\n';
+    assert.equal(f.check(input(doc, 'sendMessage() for each line.')).verdict, 'keep');
+    assert.equal(f.check(input(doc, 'sendMsg() for each line.')).verdict, 'drop');
+  });
+});

@@ -1,0 +1,27 @@
+import * as assert from 'node:assert/strict';
+import { TestOpenAIServer } from '../server/openaiServer';
+import { detectLocalServers, pickModel } from '../../src/vscode/firstRun';
+
+describe('first run: local server detection', () => {
+  it('finds a server that answers /v1/models and skips one that refuses connections', async () => {
+    const up = await TestOpenAIServer.start({ models: ['llama3-chat', 'qwen2.5-coder:1.5b-base'] });
+    const down = await TestOpenAIServer.start();
+    const downUrl = down.url;
+    await down.down();
+    try {
+      const found = await detectLocalServers(1000, [
+        { name: 'Up', endpoint: up.url },
+        { name: 'Down', endpoint: downUrl },
+      ]);
+      assert.deepEqual(found.map((f) => f.name), ['Up']);
+      assert.deepEqual(found[0].models, ['llama3-chat', 'qwen2.5-coder:1.5b-base']);
+      assert.equal(up.requests[0].path, '/v1/models');
+    } finally {
+      await up.stop();
+    }
+  });
+
+  it('prefers a base code model', () => {
+    assert.equal(pickModel(['llama3-chat', 'qwen2.5-coder:7b-instruct', 'qwen2.5-coder:1.5b-base']), 'qwen2.5-coder:1.5b-base');
+  });
+});

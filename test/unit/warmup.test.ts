@@ -1,0 +1,84 @@
+/**
+ * Warm-up (pipeline.warmup) against the real test server: one tiny request with the position's
+ * prompt that only primes the server's prompt cache (n_predict 0, cache_prompt true); none while
+ * the endpoint is unhealthy, and its failures do not count against the endpoint.
+ */
+import * as assert from 'node:assert/strict';
+import { CompletionCache } from '../../src/core/cache/completionCache';
+import { DEFAULTS, type Settings } from '../../src/core/config';
+import { ContextEngine } from '../../src/core/context/engine';
+import { ConsistencyFilter } from '../../src/core/filter/consistency';
+import { ModelClient } from '../../src/core/model/client';
+import { EndpointHealth } from '../../src/core/model/health';
+import { CompletionPipeline } from '../../src/core/pipeline';
+import { nullLogger, type CompletionRequest } from '../../src/core/types';
+import { TestOpenAIServer } from '../server/openaiServer';
+import { requestAt } from './support';
+
+const TEXT = 'export function area(r: number): number {\n  return Math.PI * r * r;\n}\n\nexport const unit = area(1);\n';
+
+function openAt(offset: number): CompletionRequest {
+  return requestAt(TEXT, offset, { uri: 'file:///w/area.ts' });
+}
+
+describe('warm-up over real HTTP', function () {
+  this.timeout(20000);
+  let server: TestOpenAIServer;
+  let settings: Settings;
+  let health: EndpointHealth;
+  let pipeline: CompletionPipeline;
+
+  before(async () => {
+    server = await TestOpenAIServer.start();
+  });
+  after(() => server.stop());
+  beforeEach(() => {
+    server.reset();
+    settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-test', timeoutMs: 2000 };
+    health = new EndpointHealth();
+    const client = new ModelClient({ endpoint: server.url });
+    pipeline = new CompletionPipeline({
+      context: new ContextEngine({ relativePath: () => 'area.ts', repoName: 'w' }),
+      cache: new CompletionCache(),
+      filter: new ConsistencyFilter(),
+      health,
+      client: () => client,
+      log: nullLogger,
+    });
+  });
+
+  it('sends one non-streamed request with the prompt of the position, n_predict 0 and cache_prompt true', async () => {
+    server.respond({ text: '' });
+    const offset = TEXT.indexOf('return');
+    assert.equal(await pipeline.warmup(openAt(offset), settings), true);
+    // The test server lists warm-ups apart from completion requests (they generate nothing).
+    assert.equal(server.warmupRequests.length, 1);
+    assert.equal(server.completionRequests.length, 0);
+    const body = server.warmupRequests[0].body;
+    assert.equal(body.n_predict, 0);
+    assert.equal(body.cache_prompt, true);
+    assert.notEqual(body.stream, true);
+    assert.equal(body.model, 'qwen2.5-coder-test');
+    // The same prompt a completion at that position would send: the server's cache then holds its prefix.
+    assert.ok(server.warmupRequests[0].prompt.includes(TEXT.slice(0, offset)), 'the prompt holds the text before the cursor');
+  });
+
+  it('sends nothing while the endpoint is unhealthy', async () => {
+    health.failure({ kind: 'unreachable', message: 'cannot connect' });
+    assert.notEqual(health.current.kind, 'healthy');
+    assert.equal(await pipeline.warmup(openAt(10), settings), false);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('sends nothing without an endpoint', async () => {
+    assert.equal(await pipeline.warmup(openAt(10), { ...settings, endpoint: '' }), false);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('a failing warm-up does not count against the endpoint', async () => {
+    server.fault({ kind: 'status', status: 500 });
+    assert.equal(await pipeline.warmup(openAt(10), settings), false);
+    assert.equal(server.warmupRequests.length, 1);
+    assert.equal(health.current.kind, 'healthy');
+  });
+});
