@@ -54,8 +54,10 @@ export const editSelectionScenario: Scenario = {
     await page.keyboard.press('Control+i');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await eventually('the instruction box focused', () => input.evaluate((el) => el === document.activeElement));
     log(`instruction box open; ${await screenshot('instruction')}`);
     await typeText(page, 'subtract instead', 30);
+    await eventually('the instruction typed in full', async () => (await input.inputValue()) === 'subtract instead');
     await page.keyboard.press('Enter');
 
     // The review: Accept / Reject / Refine over the region, the new line drawn after the old one.

@@ -14,6 +14,8 @@ export const PRESETS: readonly { label: string; instruction: string }[] = [
 
 interface Item extends vscode.QuickPickItem {
   instruction: string;
+  /** The item that stands for what was typed (its text may lag the box by a keystroke). */
+  typed?: boolean;
 }
 
 export interface InstructionOptions {
@@ -34,7 +36,7 @@ export function askInstruction(opts: InstructionOptions): Promise<string | undef
   ];
   const render = () => {
     const v = qp.value.trim();
-    qp.items = v ? [{ label: v, instruction: v, description: 'instruction', alwaysShow: true }, ...fixed] : fixed;
+    qp.items = v ? [{ label: v, instruction: v, description: 'instruction', alwaysShow: true, typed: true }, ...fixed] : fixed;
   };
   render();
   return new Promise<string | undefined>((resolve) => {
@@ -46,7 +48,12 @@ export function askInstruction(opts: InstructionOptions): Promise<string | undef
       qp.dispose();
     };
     qp.onDidChangeValue(render);
-    qp.onDidAccept(() => finish(qp.activeItems[0]?.instruction ?? qp.value));
+    // Enter right after the last keystroke can arrive before the list caught up with the box: the
+    // typed item then still holds the text minus its last characters, so take the box's value.
+    qp.onDidAccept(() => {
+      const active = qp.activeItems[0];
+      finish(!active || active.typed ? qp.value : active.instruction);
+    });
     qp.onDidHide(() => finish(undefined));
     qp.show();
   });
