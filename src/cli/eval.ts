@@ -1,5 +1,5 @@
 /**
- * `intent-complete eval --repo DIR --endpoint URL --model NAME [--api completions|chat]
+ * `intent-complete eval --repo DIR --endpoint URL --model NAME [--api completions|chat|llamacpp-infill]
  *  [--holes N] [--seed S] [--timeout MS] [--json] [--html FILE]`
  *
  * Replay evaluation of a model on a repository (src/core/stats/evaluate.ts). A progress bar on
@@ -12,13 +12,13 @@ import { normalizeSettings } from '../core/config';
 import { evaluateRepository, type EvalRun } from '../core/stats/evaluate';
 import { evalCell, evalHtml, EVAL_COLUMNS } from '../core/stats/render';
 
-export const EVAL_USAGE = 'eval --repo DIR --endpoint URL --model NAME [--api completions|chat] [--holes N] [--seed S] [--timeout MS] [--json] [--html FILE]';
+export const EVAL_USAGE = 'eval --repo DIR --endpoint URL --model NAME [--api completions|chat|llamacpp-infill] [--holes N] [--seed S] [--timeout MS] [--json] [--html FILE]';
 
 interface EvalArgs {
   repo: string;
   endpoint: string;
   model: string;
-  api: 'completions' | 'chat' | 'auto';
+  api: 'completions' | 'chat' | 'llamacpp-infill' | 'auto';
   holes: number;
   seed: number;
   timeoutMs?: number;
@@ -47,7 +47,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs | string {
       else if (k === '--model') a.model = v();
       else if (k === '--api') {
         const x = v();
-        if (x !== 'completions' && x !== 'chat') return `--api expects completions or chat, got ${JSON.stringify(x)}`;
+        if (x !== 'completions' && x !== 'chat' && x !== 'llamacpp-infill') return `--api expects completions, chat or llamacpp-infill, got ${JSON.stringify(x)}`;
         a.api = x;
       } else if (k === '--holes') a.holes = int();
       else if (k === '--seed') a.seed = int();

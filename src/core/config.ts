@@ -5,7 +5,9 @@
  * default and is reported in `problems`.
  */
 
-export type ApiStyle = 'auto' | 'completions' | 'chat';
+export type ApiStyle = 'auto' | 'completions' | 'chat' | 'llamacpp-infill';
+/** The API a request is actually sent with (apiStyle with auto resolved). */
+export type ResolvedApi = Exclude<ApiStyle, 'auto'>;
 export type FimTemplateName =
   | 'auto'
   | 'qwen'
@@ -28,7 +30,10 @@ export interface Settings {
   endpoint: string;
   /** Model name sent to the endpoint. */
   model: string;
-  /** Which API the endpoint is called with; auto = completions unless the model looks chat-only. */
+  /**
+   * Which API the endpoint is called with; auto = completions unless the model looks chat-only, or
+   * llama.cpp's /infill when the endpoint was detected as a llama.cpp server with a FIM model.
+   */
   apiStyle: ApiStyle;
   /** Prompt template; auto = chosen from the model name. */
   fimTemplate: FimTemplateName;
@@ -83,7 +88,7 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
 export const MACHINE_ONLY_KEYS: readonly (keyof Settings)[] = ['endpoint', 'model', 'editModel', 'apiStyle'];
 
 const ENUMS: Partial<Record<keyof Settings, readonly string[]>> = {
-  apiStyle: ['auto', 'completions', 'chat'],
+  apiStyle: ['auto', 'completions', 'chat', 'llamacpp-infill'],
   fimTemplate: ['auto', 'qwen', 'starcoder', 'deepseek', 'codellama', 'codestral', 'codegemma', 'suffix', 'chat'],
   multiline: ['auto', 'always', 'never'],
   editReview: ['inline', 'diffEditor'],

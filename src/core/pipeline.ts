@@ -144,7 +144,7 @@ export class CompletionPipeline {
     const prepare = setTimeout(() => signal?.aborted || this.deps.filter.prepare(text, req.doc.languageId), PREPARE_AFTER_MS);
     const stream = generateDecided(client, prompt, {
       model: settings.model,
-      api: resolveApi(settings),
+      api: resolveApi(settings, client),
       maxTokens: prompt.multiline ? settings.maxTokens : Math.min(settings.maxTokens, 64),
       timeoutMs: settings.timeoutMs,
       signal,
@@ -190,9 +190,10 @@ export class CompletionPipeline {
     const client = this.deps.client();
     if (!client || !settings.endpoint || this.deps.health.current.kind !== 'healthy') return false;
     const prompt = this.deps.context.build(req, settings);
+    // Also for llama.cpp's /infill (llama.vim primes its cache the same way).
     const r = await client.generate(prompt, {
       model: settings.model,
-      api: resolveApi(settings),
+      api: resolveApi(settings, client),
       maxTokens: 1,
       timeoutMs: settings.timeoutMs,
       signal,

@@ -38,6 +38,8 @@ export class GhostText implements vscode.Disposable {
   readonly workspaceIndex: WorkspaceIndex;
   private client: ModelClient | undefined;
   private apiKey: string | undefined;
+  /** The client a /infill probe is running for (one at a time). */
+  private detecting: ModelClient | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The endpoint-down message is shown once per outage, not per keystroke. */
   private toldAboutOutage = false;
@@ -122,6 +124,26 @@ export class GhostText implements vscode.Disposable {
     this.health.reset();
     this.toldAboutOutage = false;
     this.refreshStatus();
+    this.detectInfill();
+  }
+
+  /**
+   * apiStyle auto: ask whether the endpoint is a llama.cpp server whose model fills in the middle
+   * (then requests go to its /infill). Until it answers, requests use /v1/completions as before.
+   */
+  private detectInfill(): void {
+    const client = this.client;
+    const s = this.config.settings;
+    if (!client || s.apiStyle !== 'auto' || !s.model || client.infill !== undefined || this.detecting === client) return;
+    this.detecting = client;
+    void client
+      .detectInfill(s.model)
+      .then((yes) => {
+        if (yes) this.log.info(`${s.endpoint} is a llama.cpp server with a fill-in-the-middle model: using its /infill`);
+      })
+      .finally(() => {
+        if (this.detecting === client) this.detecting = undefined;
+      });
   }
 
   refreshStatus(): void {
@@ -194,6 +216,8 @@ export class GhostText implements vscode.Disposable {
     if (h.kind === 'healthy') {
       if (this.toldAboutOutage) this.log.info('endpoint reachable again');
       this.toldAboutOutage = false;
+      // The probe found no server at first run: ask again now that one answers.
+      this.detectInfill();
     }
     this.refreshStatus();
   }

@@ -4,6 +4,12 @@
  * delay, hang, HTTP 500, 429 with Retry-After, malformed JSON, a stream cut mid-way, and
  * connection refused (down()/up()). Used by unit, integration and e2e tests and by benchmarks
  * (it lives in src/ so the CLI bundle can use it; test/server/openaiServer.ts re-exports it).
+ *
+ * With `llamacpp` set it also speaks llama.cpp server's native routes at the root: GET /props
+ * (what identifies a llama.cpp server) and POST /infill (`input_prefix`/`input_suffix`/
+ * `input_extra`, answers `{content, stop, stop_type}`, streamed as SSE without `[DONE]`), with the
+ * same replies and fault modes; `llamacpp.fim: false` answers /infill with llama.cpp's HTTP 501
+ * for a model without FIM tokens. Without it both routes are 404, as on any other server.
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -54,11 +60,15 @@ export interface ServerOptions {
   models?: string[];
   /** Default reply when no one-shot reply is queued. */
   responder?: Responder;
+  /** Also answer llama.cpp's /props and /infill (fim: whether the model can fill in the middle; default true). */
+  llamacpp?: boolean | { fim?: boolean };
 }
 
 export class TestOpenAIServer {
   readonly requests: RecordedRequest[] = [];
   models: string[];
+  /** llama.cpp routes (/props, /infill) on or off; settable between tests. */
+  llamacpp: { fim: boolean } | undefined;
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
   private queue: Reply[] = [];
@@ -70,6 +80,7 @@ export class TestOpenAIServer {
     this.models = opts.models ?? ['test-model'];
     this.responder = opts.responder ?? (() => ({ text: '' }));
     this._port = opts.port ?? 0;
+    this.llamacpp = opts.llamacpp ? { fim: typeof opts.llamacpp === 'object' ? opts.llamacpp.fim !== false : true } : undefined;
   }
 
   static async start(opts: ServerOptions = {}): Promise<TestOpenAIServer> {
@@ -104,12 +115,12 @@ export class TestOpenAIServer {
 
   /** Requests to the generation endpoints only. */
   get completionRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => r.path.endsWith('/completions') && !isWarmup(r));
+    return this.requests.filter((r) => isGeneration(r) && !isWarmup(r));
   }
 
   /** Prompt-cache warm-up requests (llama.cpp `n_predict: 0`): they generate nothing. */
   get warmupRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => r.path.endsWith('/completions') && isWarmup(r));
+    return this.requests.filter((r) => isGeneration(r) && isWarmup(r));
   }
 
   /** Requests still open (neither finished nor aborted). */
@@ -171,7 +182,12 @@ export class TestOpenAIServer {
       method: req.method ?? 'GET',
       headers: req.headers,
       body,
-      prompt: typeof body.prompt === 'string' ? body.prompt : (messages.filter((m) => m.role === 'user').pop()?.content ?? ''),
+      prompt:
+        path === '/infill' && typeof body.input_prefix === 'string'
+          ? body.input_prefix
+          : typeof body.prompt === 'string'
+            ? body.prompt
+            : (messages.filter((m) => m.role === 'user').pop()?.content ?? ''),
       stream: body.stream === true,
       receivedAt: Date.now(),
       receivedAtPerf: performance.now(),
@@ -200,9 +216,24 @@ export class TestOpenAIServer {
       if (f && (f.kind === 'status' || f.kind === 'rateLimit' || f.kind === 'hang')) return this.fail(res, f);
       return json(res, 200, { object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
     }
+    const llamacpp = this.llamacpp;
+    if (llamacpp && req.method === 'GET' && path === '/props') {
+      const f = this.persistentFault;
+      if (f && (f.kind === 'status' || f.kind === 'rateLimit' || f.kind === 'hang')) return this.fail(res, f);
+      return json(res, 200, {
+        default_generation_settings: { n_ctx: 4096, params: { n_predict: -1 } },
+        total_slots: 1,
+        model_path: `/models/${this.models[0] ?? 'test-model'}.gguf`,
+        build_info: 'b0000-test',
+      });
+    }
     const isChat = path === '/v1/chat/completions';
-    if (req.method !== 'POST' || (path !== '/v1/completions' && !isChat)) {
+    const isInfill = llamacpp !== undefined && path === '/infill';
+    if (req.method !== 'POST' || (path !== '/v1/completions' && !isChat && !isInfill)) {
       return json(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'not_found' } });
+    }
+    if (isInfill && !llamacpp.fim) {
+      return json(res, 501, { error: { code: 501, message: 'Infill is not supported by this model: prefix token is missing. ', type: 'not_supported_error' } });
     }
     const reply = this.queue.shift() ?? (await this.responder(rec));
     const fault = this.persistentFault ?? reply.fault;
@@ -210,6 +241,7 @@ export class TestOpenAIServer {
     if (fault?.kind === 'delay') await sleep(fault.ms);
     if (res.destroyed) return;
     if (fault && fault.kind !== 'delay' && fault.kind !== 'cutStream') return this.fail(res, fault);
+    if (isInfill) return this.infill(res, rec, reply, fault);
 
     const texts = Array.isArray(reply.text) ? reply.text : [reply.text];
     const model = typeof body.model === 'string' ? body.model : 'test-model';
@@ -252,6 +284,35 @@ export class TestOpenAIServer {
     if (!res.destroyed) res.end('data: [DONE]\n\n');
   }
 
+  /** llama.cpp /infill: one candidate, `{content, stop}` objects, no `[DONE]` at the end of a stream. */
+  private async infill(res: http.ServerResponse, rec: RecordedRequest, reply: Reply, fault: Fault | undefined): Promise<void> {
+    const text = Array.isArray(reply.text) ? (reply.text[0] ?? '') : reply.text;
+    const nPredict = typeof rec.body.n_predict === 'number' ? rec.body.n_predict : -1;
+    // n_predict 0 (a warm-up) evaluates the prompt and generates nothing.
+    const t = nPredict === 0 ? '' : text;
+    const stopType = nPredict === 0 || reply.finishReason === 'length' ? 'limit' : 'eos';
+    const last = { content: '', stop: true, stop_type: stopType, stopped_eos: stopType === 'eos', stopped_limit: stopType === 'limit', tokens_predicted: Math.ceil(t.length / 4) };
+    if (!rec.stream) return json(res, 200, { ...last, content: t });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const size = Math.max(1, reply.chunkChars ?? 4);
+    let sent = 0;
+    for (let i = 0; i < t.length; i += size) {
+      if (res.destroyed) return;
+      if (fault?.kind === 'cutStream' && sent >= fault.afterChunks) {
+        res.socket?.destroy();
+        return;
+      }
+      res.write(`data: ${JSON.stringify({ content: t.slice(i, i + size), stop: false, index: 0 })}\n\n`);
+      sent++;
+      if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
+    }
+    if (fault?.kind === 'cutStream' && sent >= fault.afterChunks) {
+      res.socket?.destroy();
+      return;
+    }
+    if (!res.destroyed) res.end(`data: ${JSON.stringify(last)}\n\n`);
+  }
+
   private fail(res: http.ServerResponse, f: Fault): void {
     switch (f.kind) {
       case 'hang':
@@ -279,6 +340,10 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function isGeneration(r: RecordedRequest): boolean {
+  return r.path.endsWith('/completions') || r.path === '/infill';
 }
 
 function isWarmup(r: RecordedRequest): boolean {

@@ -12,7 +12,7 @@
  *   4. the chosen FIM template renders it; the whole prompt (sentinels included) is at most
  *      `contextBudget × 4` characters.
  */
-import type { Settings } from '../config';
+import type { ResolvedApi, Settings } from '../config';
 import type { BuiltPrompt, CompletionRequest, Snippet } from '../types';
 import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, renderSymbol, type Outline } from '../syntax/outline';
 import { TreeCache } from '../syntax/parser';
@@ -68,10 +68,17 @@ export interface ContextOptions {
   split?: Partial<BudgetSplit>;
 }
 
-/** Resolves apiStyle auto against the model name. */
-export function resolveApi(settings: Settings): 'completions' | 'chat' {
-  if (settings.apiStyle === 'auto') return looksChatOnly(settings.model) || settings.fimTemplate === 'chat' ? 'chat' : 'completions';
-  return settings.apiStyle;
+/**
+ * Resolves apiStyle auto against the model name and what is known of the endpoint: llama.cpp's
+ * /infill only when the endpoint was detected as a llama.cpp server whose model has FIM tokens
+ * (ModelClient.detectInfill) and no template was chosen by hand (an explicit template means the
+ * person wants that prompt sent to /v1/completions).
+ */
+export function resolveApi(settings: Settings, endpoint?: { infill?: boolean }): ResolvedApi {
+  if (settings.apiStyle !== 'auto') return settings.apiStyle;
+  if (looksChatOnly(settings.model) || settings.fimTemplate === 'chat') return 'chat';
+  if (endpoint?.infill === true && settings.fimTemplate === 'auto') return 'llamacpp-infill';
+  return 'completions';
 }
 
 /** Whether a multi-line suggestion is wanted here: the cursor ends a line that opens a block. */

@@ -3,7 +3,7 @@
  * Chosen from the model name unless a setting overrides it. Every template's sentinels are stop
  * words, so they never leak into a suggestion.
  */
-import type { FimTemplateName } from '../config';
+import type { FimTemplateName, ResolvedApi } from '../config';
 import type { ChatMessage, Snippet } from '../types';
 
 export interface TemplateInput {
@@ -169,8 +169,12 @@ export const TEMPLATES: Record<FimTemplate['name'], FimTemplate> = {
   chat,
 };
 
-/** Chooses a template from the model name; unknown names get the OpenAI-style `suffix` field. */
-export function templateFor(model: string, override: FimTemplateName, api: 'completions' | 'chat'): FimTemplate {
+/**
+ * Chooses a template from the model name; unknown names get the OpenAI-style `suffix` field. With
+ * llama.cpp's /infill the server renders the model's own template, but the chosen one still
+ * supplies the stop words (its sentinels) and the budget's overhead.
+ */
+export function templateFor(model: string, override: FimTemplateName, api: ResolvedApi): FimTemplate {
   if (api === 'chat') return chat;
   if (override !== 'auto') return TEMPLATES[override];
   const m = model.toLowerCase();
@@ -192,12 +196,17 @@ export function looksChatOnly(model: string): boolean {
 
 /** A llama.cpp server `/infill` request body: related files go in `input_extra`, not in the prefix. */
 export interface InfillBody {
+  /** llama.cpp ignores it for a single model; a router (llama-server with several models, llama-swap) picks by it. */
+  model?: string;
   input_prefix: string;
   input_suffix: string;
   input_extra: { filename: string; text: string }[];
   prompt: string;
   cache_prompt?: boolean;
   n_predict?: number;
+  temperature?: number;
+  stop?: string[];
+  stream?: boolean;
 }
 
 /**

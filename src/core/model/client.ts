@@ -1,11 +1,15 @@
 /**
  * The model stage's HTTP side: one OpenAI-compatible endpoint reached through the `openai`
  * package, streaming, with a hard deadline, cancellation and an early stop decided by the caller.
- * Errors come back as values (ModelErrorInfo), never as exceptions.
+ * Also llama.cpp server's native `POST /infill` (apiStyle `llamacpp-infill`), through the same
+ * package's low-level request method. Errors come back as values (ModelErrorInfo), never as
+ * exceptions.
  */
 import OpenAI from 'openai';
+import type { Stream } from 'openai/streaming';
 import type { BuiltPrompt, Candidate, ModelErrorInfo } from '../types';
-import { normalizeBaseUrl } from '../config';
+import { normalizeBaseUrl, type ResolvedApi } from '../config';
+import { infillBody } from '../context/templates';
 
 export interface ModelClientOptions {
   endpoint: string;
@@ -21,7 +25,7 @@ export interface ModelClientOptions {
 
 export interface GenerateOptions {
   model: string;
-  api: 'completions' | 'chat';
+  api: ResolvedApi;
   maxTokens: number;
   /** Hard deadline for the whole request, in ms. */
   timeoutMs: number;
@@ -46,10 +50,25 @@ export type GenerateResult =
   | { ok: true; candidates: Candidate[]; ms: number; firstTokenMs?: number }
   | { ok: false; error: ModelErrorInfo; ms: number; partial?: string };
 
+/** One object of llama.cpp's /infill answer (the whole answer, or one SSE event of a stream). */
+interface InfillChunk {
+  content?: unknown;
+  stop?: unknown;
+  /** Newer servers: 'eos' | 'word' | 'limit' | 'none'. */
+  stop_type?: unknown;
+  /** Older servers. */
+  stopped_limit?: unknown;
+}
+
 export class ModelClient {
   private readonly client: OpenAI;
   private readonly headers: Record<string, string> | undefined;
   readonly baseURL: string;
+  /**
+   * What detectInfill() found: true when the endpoint is a llama.cpp server whose model fills in
+   * the middle; undefined until it has run (and after a probe that got no answer). resolveApi reads it.
+   */
+  infill: boolean | undefined;
 
   constructor(opts: ModelClientOptions) {
     this.baseURL = normalizeBaseUrl(opts.endpoint);
@@ -78,13 +97,45 @@ export class ModelClient {
     }
   }
 
+  /** The server's root: llama.cpp's native routes (/infill, /props) are not under /v1. */
+  get serverRoot(): string {
+    return this.baseURL.replace(/\/v1$/, '');
+  }
+
+  /**
+   * Whether /infill is safe to use on this endpoint: GET /props answers with llama.cpp's
+   * `default_generation_settings` (other servers: 404), and a `n_predict: 0` /infill is accepted
+   * (llama.cpp answers 501 for a model without FIM tokens). Sets `infill`; never throws. An
+   * unreachable endpoint leaves `infill` undefined, so a later probe can decide.
+   */
+  async detectInfill(model: string, timeoutMs = 2000, signal?: AbortSignal): Promise<boolean> {
+    const { controller, cleanup } = deadlineController(timeoutMs, signal);
+    const reqOpts = { signal: controller.signal, timeout: timeoutMs, maxRetries: 0, headers: this.headers };
+    try {
+      const props = await this.client.get<unknown>(`${this.serverRoot}/props`, reqOpts);
+      if (!props || typeof props !== 'object' || !('default_generation_settings' in props)) return (this.infill = false);
+      const body = { ...infillBody({ prefix: '', suffixText: '', snippets: [] }, { nPredict: 0, cachePrompt: false }), model, stream: false };
+      await this.client.post<unknown>(`${this.serverRoot}/infill`, { body, ...reqOpts });
+      return (this.infill = true);
+    } catch (e) {
+      const err = toModelError(e, controller.signal, 0, timeoutMs, signal);
+      // A definite "no" (404 from a non-llama.cpp server, 501 for a model without FIM tokens, a
+      // non-JSON answer) is remembered; a failure to get any answer is not.
+      if (err.kind === 'http' || err.kind === 'bad-response') this.infill = false;
+      return false;
+    } finally {
+      cleanup();
+    }
+  }
+
   async generate(prompt: BuiltPrompt, opts: GenerateOptions): Promise<GenerateResult> {
     const started = Date.now();
     const { controller, cleanup } = deadlineController(opts.timeoutMs, opts.signal);
     let partial = '';
     let firstTokenMs: number | undefined;
     const stream = opts.stream !== false;
-    const n = Math.max(1, opts.n ?? 1);
+    // /infill has no `n`: one candidate.
+    const n = opts.api === 'llamacpp-infill' ? 1 : Math.max(1, opts.n ?? 1);
     try {
       const reqOpts = { signal: controller.signal, timeout: opts.timeoutMs, maxRetries: 0, headers: this.headers };
       const common = {
@@ -128,6 +179,43 @@ export class ModelClient {
               finish[i] = mapFinish(choice.finish_reason);
             }
           }
+        }
+      } else if (opts.api === 'llamacpp-infill') {
+        // The openai package has no /infill resource, but its low-level post() takes an absolute
+        // URL and gives this request the same deadline and abort handling, the same error classes
+        // (status, Retry-After, connection errors: toModelError) and the same SSE parser as the
+        // other styles, so it is used rather than a second HTTP path built on fetch.
+        const body = {
+          ...infillBody(prompt, { cachePrompt: true, nPredict: opts.maxTokens }),
+          model: opts.model,
+          temperature: common.temperature,
+          // llama.cpp takes any number of stop words.
+          stop: prompt.stop.length > 0 ? prompt.stop : undefined,
+          ...(opts.extraBody ?? {}),
+          stream,
+        };
+        const url = `${this.serverRoot}/infill`;
+        if (stream) {
+          const s = await this.client.post<Stream<InfillChunk>>(url, { body, stream: true, ...reqOpts });
+          for await (const chunk of s) {
+            if (typeof chunk.content === 'string') texts[0] += chunk.content;
+            if (chunk.stop === true) finish[0] = infillFinish(chunk);
+            firstTokenMs ??= Date.now() - started;
+            partial = texts[0];
+            opts.onPartial?.(texts[0]);
+            if (opts.shouldStop?.(applyStops(texts[0], prompt.stop))) {
+              stopped = true;
+              s.controller.abort();
+              break;
+            }
+            // llama.cpp sends no [DONE]: the stop object is the end.
+            if (chunk.stop === true) break;
+          }
+        } else {
+          const r = await this.client.post<InfillChunk>(url, { body, ...reqOpts });
+          if (!r || typeof r !== 'object' || typeof r.content !== 'string') throw new Error('no `content` in the /infill answer');
+          texts[0] = r.content;
+          finish[0] = infillFinish(r);
         }
       } else {
         const body = { ...common, prompt: prompt.prompt, suffix: prompt.suffix };
@@ -175,7 +263,11 @@ export class ModelClient {
       }));
       return { ok: true, candidates, ms: Date.now() - started, firstTokenMs };
     } catch (e) {
-      return { ok: false, error: toModelError(e, controller.signal, Date.now() - started, opts.timeoutMs, opts.signal), ms: Date.now() - started, partial };
+      const error = toModelError(e, controller.signal, Date.now() - started, opts.timeoutMs, opts.signal);
+      // The server behind the endpoint no longer offers /infill (swapped for another, or a model
+      // without FIM tokens loaded): apiStyle auto goes back to /v1/completions from the next request.
+      if (opts.api === 'llamacpp-infill' && error.kind === 'http' && (error.status === 404 || error.status === 501)) this.infill = false;
+      return { ok: false, error, ms: Date.now() - started, partial };
     } finally {
       cleanup();
     }
@@ -191,6 +283,11 @@ export function applyStops(text: string, stops: readonly string[]): string {
     if (i >= 0 && i < end) end = i;
   }
   return text.slice(0, end);
+}
+
+function infillFinish(c: InfillChunk): Candidate['finishReason'] {
+  if (c.stop !== true) return 'unknown';
+  return c.stop_type === 'limit' || c.stopped_limit === true ? 'length' : 'stop';
 }
 
 function mapFinish(r: string | null | undefined): Candidate['finishReason'] {

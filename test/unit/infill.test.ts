@@ -1,0 +1,277 @@
+/**
+ * llama.cpp's native `POST /infill` (apiStyle `llamacpp-infill`) against the real test server:
+ * the body (input_prefix/input_suffix/input_extra, n_predict, cache_prompt, stream), streamed and
+ * non-streamed answers, abort, deadline, HTTP errors, a cut stream; the detection that lets
+ * apiStyle auto choose it; the pipeline and its warm-up on it.
+ */
+import * as assert from 'node:assert/strict';
+import { CompletionCache } from '../../src/core/cache/completionCache';
+import { DEFAULTS, type Settings } from '../../src/core/config';
+import { ContextEngine, resolveApi } from '../../src/core/context/engine';
+import { ConsistencyFilter } from '../../src/core/filter/consistency';
+import { ModelClient } from '../../src/core/model/client';
+import { EndpointHealth } from '../../src/core/model/health';
+import { CompletionPipeline } from '../../src/core/pipeline';
+import { nullLogger, type BuiltPrompt } from '../../src/core/types';
+import { TestOpenAIServer } from '../server/openaiServer';
+import { requestAt, until } from './support';
+
+const prompt: BuiltPrompt = {
+  prompt: '<|fim_prefix|>const x = <|fim_suffix|>;\n<|fim_middle|>',
+  stop: ['<|endoftext|>', '<|file_sep|>'],
+  prefix: 'const x = ',
+  suffixText: ';\n',
+  snippets: [
+    { path: 'src/geo.ts', text: 'export function area(r: number): number;', reason: 'callee' },
+    { path: 'src/unit.ts', text: 'export const unit = 1;', reason: 'import' },
+  ],
+  template: 'qwen',
+  multiline: false,
+};
+const opts = { model: 'qwen2.5-coder-1.5b', api: 'llamacpp-infill' as const, maxTokens: 48, timeoutMs: 1500 };
+
+function settingsFor(server: TestOpenAIServer, over: Partial<Settings> = {}): Settings {
+  return { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-1.5b', timeoutMs: 2000, ...over };
+}
+
+describe('llama.cpp /infill over real HTTP', function () {
+  this.timeout(20000);
+  let server: TestOpenAIServer;
+  let client: ModelClient;
+  before(async () => {
+    server = await TestOpenAIServer.start({ llamacpp: true });
+    client = new ModelClient({ endpoint: server.url });
+  });
+  after(() => server.stop());
+  beforeEach(() => {
+    server.reset();
+    server.llamacpp = { fim: true };
+  });
+
+  it('streams from POST {root}/infill with the prefix, suffix, related files, n_predict and cache_prompt', async () => {
+    server.respond({ text: 'area(2) * unit', chunkChars: 3, chunkDelayMs: 2 });
+    const partials: string[] = [];
+    const r = await client.generate(prompt, { ...opts, onPartial: (t) => partials.push(t) });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.candidates.length, 1);
+    assert.equal(r.candidates[0].text, 'area(2) * unit');
+    assert.equal(r.candidates[0].finishReason, 'stop');
+    assert.ok(r.firstTokenMs !== undefined);
+    assert.ok(partials.length >= 4, 'text arrives as it streams');
+    const req = server.completionRequests[0];
+    assert.equal(req.path, '/infill', 'the native route sits at the server root, not under /v1');
+    assert.equal(req.method, 'POST');
+    assert.equal(req.body.input_prefix, 'const x = ');
+    assert.equal(req.body.input_suffix, ';\n');
+    assert.deepEqual(req.body.input_extra, [
+      { filename: 'src/geo.ts', text: 'export function area(r: number): number;' },
+      { filename: 'src/unit.ts', text: 'export const unit = 1;' },
+    ]);
+    assert.equal(req.body.n_predict, 48);
+    assert.equal(req.body.cache_prompt, true);
+    assert.equal(req.body.stream, true);
+    assert.equal(req.body.model, 'qwen2.5-coder-1.5b');
+    assert.deepEqual(req.body.stop, ['<|endoftext|>', '<|file_sep|>']);
+    assert.equal(req.finished, true);
+  });
+
+  it('a non-streamed answer is read from `content`; stop_type limit is a length finish', async () => {
+    server.respond({ text: 'area(2)', finishReason: 'length' });
+    const r = await client.generate(prompt, { ...opts, stream: false });
+    assert.ok(r.ok);
+    assert.equal(r.candidates[0].text, 'area(2)');
+    assert.equal(r.candidates[0].finishReason, 'length');
+    assert.notEqual(server.completionRequests[0].body.stream, true);
+  });
+
+  it('stop words are applied to the text (servers may let one through)', async () => {
+    server.respond({ text: 'area(2)<|file_sep|>src/other.ts', chunkChars: 5 });
+    const r = await client.generate(prompt, opts);
+    assert.ok(r.ok);
+    assert.equal(r.candidates[0].text, 'area(2)');
+  });
+
+  it('an early stop closes the stream', async () => {
+    server.respond({ text: 'area(2);\nconst y = 3;\nconst z = 4;\n', chunkChars: 2, chunkDelayMs: 10 });
+    const r = await client.generate(prompt, { ...opts, shouldStop: (t) => t.includes('\n') });
+    assert.ok(r.ok);
+    assert.equal(r.candidates[0].finishReason, 'early-stop');
+    assert.ok(r.candidates[0].text.startsWith('area(2);'));
+    await until(() => server.completionRequests[0].aborted);
+  });
+
+  it('cancellation aborts the HTTP request (the server sees the connection close)', async () => {
+    server.respond({ text: 'late', delayMs: 2000 });
+    const ctl = new AbortController();
+    const p = client.generate(prompt, { ...opts, timeoutMs: 5000, signal: ctl.signal });
+    await until(() => server.completionRequests.length === 1);
+    ctl.abort();
+    const r = await p;
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'cancelled');
+    await until(() => server.completionRequests[0].aborted);
+    assert.equal(server.completionRequests[0].finished, false);
+  });
+
+  it('cancellation in the middle of a stream is cancelled, with the partial text', async () => {
+    server.respond({ text: 'abcdefghijklmnopqrstuvwxyz', chunkChars: 2, chunkDelayMs: 40 });
+    const ctl = new AbortController();
+    const p = client.generate(prompt, { ...opts, timeoutMs: 5000, signal: ctl.signal, onPartial: (t) => t.length >= 4 && ctl.abort() });
+    const r = await p;
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'cancelled');
+    assert.ok((r.partial ?? '').startsWith('abcd'));
+    await until(() => server.completionRequests[0].aborted);
+  });
+
+  it('a hung server ends at the deadline with a timeout', async () => {
+    server.fault({ kind: 'hang' });
+    const t0 = Date.now();
+    const r = await client.generate(prompt, { ...opts, timeoutMs: 300 });
+    const took = Date.now() - t0;
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'timeout');
+    assert.ok(took >= 280 && took < 1500, `took ${took} ms`);
+    await until(() => server.completionRequests[0]?.aborted === true);
+  });
+
+  it('HTTP 500 is an http error with the status; 429 is rate-limited with the retry time', async () => {
+    server.fault({ kind: 'status', status: 500 });
+    const r = await client.generate(prompt, opts);
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'http');
+    assert.equal(r.error.status, 500);
+    server.fault({ kind: 'rateLimit', retryAfterSeconds: 3 });
+    const before = Date.now();
+    const r2 = await client.generate(prompt, opts);
+    assert.ok(!r2.ok);
+    assert.equal(r2.error.kind, 'rate-limited');
+    assert.ok(r2.error.retryAt !== undefined && r2.error.retryAt >= before + 2900);
+  });
+
+  it('a stream cut mid-way is an error, not a finished answer', async () => {
+    server.respond({ text: 'abcdefghijklmnopqrstuvwxyz', chunkChars: 2, chunkDelayMs: 5, fault: { kind: 'cutStream', afterChunks: 3 } });
+    const r = await client.generate(prompt, opts);
+    assert.ok(!r.ok, 'a cut stream must not look like a finished answer');
+    assert.notEqual(r.error.kind, 'timeout');
+    assert.equal(r.partial, 'abcdef');
+  });
+
+  it('a malformed non-streamed answer is a bad response', async () => {
+    server.fault({ kind: 'malformed' });
+    const r = await client.generate(prompt, { ...opts, stream: false });
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'bad-response');
+  });
+
+  describe('detection (what lets apiStyle auto choose /infill)', () => {
+    it('a llama.cpp server with a FIM model: /props, then a n_predict 0 /infill', async () => {
+      const c = new ModelClient({ endpoint: server.url });
+      assert.equal(c.infill, undefined);
+      assert.equal(await c.detectInfill('qwen2.5-coder-1.5b', 2000), true);
+      assert.equal(c.infill, true);
+      assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ['GET /props', 'POST /infill']);
+      assert.equal(server.requests[1].body.n_predict, 0);
+      assert.equal(server.completionRequests.length, 0, 'the probe generates nothing');
+    });
+
+    it('a llama.cpp server whose model has no FIM tokens (HTTP 501) is not used for /infill', async () => {
+      server.llamacpp = { fim: false };
+      const c = new ModelClient({ endpoint: server.url });
+      assert.equal(await c.detectInfill('llama-3-8b', 2000), false);
+      assert.equal(c.infill, false);
+    });
+
+    it('another OpenAI-compatible server (no /props) is not llama.cpp, and /infill is not tried', async () => {
+      const plain = await TestOpenAIServer.start();
+      try {
+        const c = new ModelClient({ endpoint: plain.url });
+        assert.equal(await c.detectInfill('qwen2.5-coder-1.5b', 2000), false);
+        assert.equal(c.infill, false);
+        assert.deepEqual(plain.requests.map((r) => r.path), ['/props']);
+      } finally {
+        await plain.stop();
+      }
+    });
+
+    it('no answer at all decides nothing (a later probe may)', async () => {
+      const down = await TestOpenAIServer.start({ llamacpp: true });
+      const url = down.url;
+      await down.stop();
+      const c = new ModelClient({ endpoint: url });
+      assert.equal(await c.detectInfill('m', 1000), false);
+      assert.equal(c.infill, undefined);
+    });
+
+    it('resolveApi: auto picks /infill only for a detected endpoint and an automatic template', () => {
+      const s = settingsFor(server);
+      assert.equal(resolveApi(s), 'completions');
+      assert.equal(resolveApi(s, { infill: false }), 'completions');
+      assert.equal(resolveApi(s, { infill: true }), 'llamacpp-infill');
+      assert.equal(resolveApi({ ...s, fimTemplate: 'qwen' }, { infill: true }), 'completions', 'a template chosen by hand is sent to /v1/completions');
+      assert.equal(resolveApi({ ...s, model: 'gpt-4o' }, { infill: true }), 'chat');
+      assert.equal(resolveApi({ ...s, apiStyle: 'completions' }, { infill: true }), 'completions');
+      assert.equal(resolveApi({ ...s, apiStyle: 'llamacpp-infill' }), 'llamacpp-infill');
+    });
+  });
+
+  describe('pipeline', () => {
+    const TEXT = 'import { area } from "./geo";\n\nexport const big = \n';
+    const at = TEXT.indexOf('= ') + 2;
+    function pipelineWith(c: ModelClient, health = new EndpointHealth()): CompletionPipeline {
+      return new CompletionPipeline({
+        context: new ContextEngine({ relativePath: () => 'src/big.ts', repoName: 'w' }),
+        cache: new CompletionCache(),
+        filter: new ConsistencyFilter(),
+        health,
+        client: () => c,
+        log: nullLogger,
+      });
+    }
+
+    it('auto on a detected endpoint completes through /infill; a 501 later sends the next request to /v1/completions', async () => {
+      const c = new ModelClient({ endpoint: server.url });
+      assert.equal(await c.detectInfill('qwen2.5-coder-1.5b'), true);
+      server.reset();
+      server.respond({ text: 'area(10);' });
+      const health = new EndpointHealth();
+      const p = pipelineWith(c, health);
+      const s = settingsFor(server, { consistencyFilter: false });
+      const o = await p.complete(requestAt(TEXT, at), s);
+      assert.equal(o.error, undefined, JSON.stringify(o.error));
+      assert.equal(o.text, 'area(10);');
+      assert.deepEqual(server.completionRequests.map((r) => r.path), ['/infill']);
+      assert.ok((server.completionRequests[0].body.input_prefix as string).endsWith('export const big = '));
+
+      // The server now has a model without FIM tokens loaded.
+      server.llamacpp = { fim: false };
+      const o2 = await p.complete(requestAt(TEXT.replace('big', 'bag'), at), s);
+      assert.equal(o2.error?.kind, 'http');
+      assert.equal(c.infill, false);
+      health.reset();
+      const o3 = await p.complete(requestAt(TEXT.replace('big', 'bog'), at), s);
+      assert.equal(o3.error, undefined, JSON.stringify(o3.error));
+      assert.deepEqual(server.completionRequests.map((r) => r.path), ['/infill', '/infill', '/v1/completions']);
+    });
+
+    it('auto on an undetected endpoint stays on /v1/completions', async () => {
+      server.respond({ text: 'area(10);' });
+      const o = await pipelineWith(new ModelClient({ endpoint: server.url })).complete(requestAt(TEXT, at), settingsFor(server, { consistencyFilter: false }));
+      assert.equal(o.error, undefined);
+      assert.deepEqual(server.completionRequests.map((r) => r.path), ['/v1/completions']);
+    });
+
+    it('warm-up on /infill: n_predict 0, cache_prompt true, not streamed, same prefix as a completion', async () => {
+      const s = settingsFor(server, { apiStyle: 'llamacpp-infill' });
+      assert.equal(await pipelineWith(new ModelClient({ endpoint: server.url })).warmup(requestAt(TEXT, at), s), true);
+      assert.equal(server.warmupRequests.length, 1);
+      assert.equal(server.completionRequests.length, 0);
+      const w = server.warmupRequests[0];
+      assert.equal(w.path, '/infill');
+      assert.equal(w.body.n_predict, 0);
+      assert.equal(w.body.cache_prompt, true);
+      assert.notEqual(w.body.stream, true);
+      assert.equal(w.body.input_prefix, TEXT.slice(0, at));
+    });
+  });
+});
