@@ -188,7 +188,7 @@ export class CompletionPipeline {
    */
   async warmup(req: CompletionRequest, settings: Settings, signal?: AbortSignal): Promise<boolean> {
     const client = this.deps.client();
-    if (!client || !settings.endpoint || this.deps.health.current.kind !== 'healthy') return false;
+    if (!client || !settings.endpoint || !settings.model || this.deps.health.current.kind !== 'healthy') return false;
     const prompt = this.deps.context.build(req, settings);
     // Also for llama.cpp's /infill (llama.vim primes its cache the same way).
     const r = await client.generate(prompt, {

@@ -40,6 +40,9 @@ export class GhostText implements vscode.Disposable {
   private apiKey: string | undefined;
   /** The client a /infill probe is running for (one at a time). */
   private detecting: ModelClient | undefined;
+  /** What the /infill probe found per endpoint and model. */
+  private readonly infillFound = new Map<string, boolean>();
+  private clientKey: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The endpoint-down message is shown once per outage, not per keystroke. */
   private toldAboutOutage = false;
@@ -119,7 +122,11 @@ export class GhostText implements vscode.Disposable {
   async rebuildClient(): Promise<void> {
     const s = this.config.settings;
     this.apiKey = await this.keys.get();
+    // A settings change that leaves the endpoint and model alone keeps what the probe (or a 501 since) found.
+    if (this.client?.infill !== undefined && this.clientKey) this.infillFound.set(this.clientKey, this.client.infill);
+    this.clientKey = infillKey(s.endpoint, s.model);
     this.client = s.endpoint ? new ModelClient({ endpoint: s.endpoint, apiKey: this.apiKey }) : undefined;
+    if (this.client) this.client.infill = this.infillFound.get(this.clientKey);
     this.cache.clear();
     this.health.reset();
     this.toldAboutOutage = false;
@@ -139,6 +146,7 @@ export class GhostText implements vscode.Disposable {
     void client
       .detectInfill(s.model)
       .then((yes) => {
+        if (client.infill !== undefined) this.infillFound.set(infillKey(s.endpoint, s.model), client.infill);
         if (yes) this.log.info(`${s.endpoint} is a llama.cpp server with a fill-in-the-middle model: using its /infill`);
       })
       .finally(() => {
@@ -268,4 +276,8 @@ function errorStatus(e: ModelErrorInfo, retryAt: number): import('./statusBar').
   if (e.kind === 'rate-limited') return { kind: 'rate-limited', reason: e.message, retryAt };
   if (e.kind === 'unreachable' || e.kind === 'http' || e.kind === 'timeout') return { kind: 'unreachable', reason: e.message, retryAt };
   return { kind: 'error', reason: e.message };
+}
+
+function infillKey(endpoint: string, model: string): string {
+  return `${endpoint}\n${model}`;
 }

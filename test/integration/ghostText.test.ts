@@ -41,6 +41,31 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     assert.equal((await api()).status.current.kind, 'ready');
   });
 
+  it('on a llama.cpp server with a FIM model (apiStyle auto), completes through its /infill', async () => {
+    const llama = await TestOpenAIServer.start({ models: ['qwen2.5-coder-1.5b-q8_0.gguf'], llamacpp: true });
+    try {
+      llama.respond({ text: 'a * b;\n}' });
+      await setSettings({ endpoint: llama.url, model: 'qwen2.5-coder-1.5b-q8_0.gguf', apiStyle: 'auto' });
+      // The probe: GET /props, then a n_predict 0 /infill.
+      await waitFor(() => llama.requests.some((r) => r.path === '/infill' && r.finished), 10000, 'no /infill probe');
+      const editor = await openDoc('function mul(a: number, b: number) {\n  return ', 'typescript');
+      const after = await triggerAndAccept(editor);
+      assert.equal(after, 'function mul(a: number, b: number) {\n  return a * b;', `requests: ${JSON.stringify(llama.requests.map((r) => [r.path, r.body.n_predict]))}`);
+      const req = llama.completionRequests.at(-1);
+      assert.ok(req, 'no completion request reached the endpoint');
+      assert.equal(req.path, '/infill');
+      assert.equal(req.body.input_prefix, 'function mul(a: number, b: number) {\n  return ');
+      assert.equal(req.body.cache_prompt, true);
+      assert.ok(Array.isArray(req.body.input_extra));
+      // Once detected, nothing generates through /v1/completions (a warm-up may precede the probe's answer).
+      const paths = llama.completionRequests.map((r) => r.path);
+      assert.deepEqual([...new Set(paths)], ['/infill'], JSON.stringify(llama.requests.map((r) => [r.path, r.body.n_predict])));
+    } finally {
+      await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+      await llama.stop();
+    }
+  });
+
   it('uses /v1/chat/completions for chat-style models and strips fences', async () => {
     server.respond({ text: '```ts\ntotal(items);\n```' });
     await setSettings({ endpoint: server.url, model: 'test-chat', apiStyle: 'chat' });
