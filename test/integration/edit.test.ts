@@ -290,6 +290,51 @@ describe('edit selection (Ctrl+I) in a real VS Code', function () {
     const r = await pending;
     assert.equal(r.status, 'cancelled', JSON.stringify(r));
     assert.equal(e.document.getText(), SOURCE);
+    const ev = lastEdit();
+    assert.ok(ev && ev.type === 'edit' && ev.outcome === 'cancelled', `recorded as ${JSON.stringify(ev)}`);
     await until('the connection to close', () => server.inFlight === 0);
+  });
+
+  it('instruction box: Enter on an empty box does nothing; Esc is a cancel; Down then Enter runs the most recent instruction', async () => {
+    const e = await open(SOURCE);
+    selectLine(e, 1);
+    // A recent instruction for Down to reach.
+    server.enqueue({ text: '```ts\n  return b + a;\n```' });
+    assert.equal((await run('intentComplete.editSelection', { instruction: 'swap the operands' })).status, 'pending');
+    await run('intentComplete.edit.reject');
+    server.reset();
+    const editsBefore = api.quality.all().filter((x) => x.type === 'edit').length;
+
+    selectLine(e, 1);
+    let settled: EditResult | undefined;
+    const first = run('intentComplete.editSelection').then((r) => (settled = r));
+    await until('the instruction box', () => api.edit.asking);
+    await sleep(300);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await sleep(600);
+    assert.equal(settled, undefined, `Enter on an empty box closed it: ${JSON.stringify(settled)}`);
+    assert.ok(api.edit.asking, 'the box stays open');
+    assert.equal(server.completionRequests.length, 0, 'nothing is sent');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await first;
+    assert.equal((settled as EditResult | undefined)?.status, 'cancelled', JSON.stringify(settled));
+    const edits = api.quality.all().filter((x) => x.type === 'edit');
+    assert.equal(edits.length, editsBefore + 1);
+    const ev = edits.at(-1);
+    assert.ok(ev && ev.type === 'edit' && ev.outcome === 'cancelled', `recorded as ${JSON.stringify(ev)}`);
+    assert.equal(e.document.getText(), SOURCE);
+
+    // Down selects the most recent instruction (the row shows as selected); Enter runs it.
+    selectLine(e, 1);
+    server.enqueue({ text: '```ts\n  return b + a;\n```' });
+    const second = run('intentComplete.editSelection');
+    await until('the instruction box', () => api.edit.asking);
+    await sleep(300);
+    await vscode.commands.executeCommand('quickInput.next');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const r2 = await second;
+    assert.equal(r2.status, 'pending', JSON.stringify(r2));
+    assert.equal(server.completionRequests.length, 1);
+    assert.match(server.completionRequests[0].prompt, /swap the operands/);
   });
 });

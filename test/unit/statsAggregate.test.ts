@@ -130,11 +130,28 @@ describe('stats/aggregate', () => {
 
   it('Ctrl+I edits', () => {
     assert.equal(r.edits.total, 2);
-    assert.deepEqual(r.edits.byOutcome, { accepted: 1, rejected: 0, refined: 0, failed: 1 });
+    assert.deepEqual(r.edits.byOutcome, { accepted: 1, rejected: 0, refined: 0, failed: 1, cancelled: 0 });
     assert.equal(r.edits.acceptanceRate, 0.5);
     assert.equal(r.edits.latency.p50, 1000);
     assert.equal(r.edits.latency.p95, 3000);
     assert.deepEqual(r.edits.topUnknown, [{ name: 'ghost', count: 1 }]);
+  });
+
+  it('Ctrl+I edits the person cancelled count apart: not failed, not in the acceptance rate or the latency', () => {
+    const withCancels = aggregate([
+      ...EVENTS,
+      { type: 'edit', at: D2, outcome: 'cancelled', latencyMs: 0, unknown: [], model: 'M', language: 'typescript' },
+      { type: 'edit', at: D2, outcome: 'cancelled', latencyMs: 250, unknown: ['x'], model: 'M', language: 'typescript' },
+    ]);
+    assert.equal(withCancels.edits.total, 4);
+    assert.deepEqual(withCancels.edits.byOutcome, { accepted: 1, rejected: 0, refined: 0, failed: 1, cancelled: 2 });
+    assert.equal(withCancels.edits.acceptanceRate, 0.5);
+    assert.equal(withCancels.edits.latency.p50, 1000);
+    assert.deepEqual(withCancels.edits.byModel.M, { total: 2, accepted: 1 });
+    assert.deepEqual(withCancels.edits.topUnknown, [{ name: 'ghost', count: 1 }]);
+    const md = reportMarkdown(withCancels);
+    assert.match(md, /\| Accepted \/ rejected \/ refined \/ failed \| 1 \/ 0 \/ 0 \/ 1 \|/);
+    assert.match(md, /\| Cancelled \(before a proposal; not in the rate or latency\) \| 2 \|/);
   });
 
   it('nothing recorded: rates are undefined, not 0', () => {

@@ -69,9 +69,12 @@ export interface DayPoint {
 }
 
 export interface EditSummary {
+  /** Every edit event, cancelled ones included. */
   total: number;
   byOutcome: Record<EditEvent['outcome'], number>;
+  /** accepted / edits not cancelled by the person (a cancel is a change of mind, not a rejected proposal). */
   acceptanceRate?: number;
+  /** Of edits not cancelled (an instruction box closed with Esc has no request to time). */
   latency: Percentiles;
   topUnknown: NameCount[];
   byModel: Record<string, { total: number; accepted: number }>;
@@ -190,11 +193,12 @@ function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> 
 }
 
 function summarizeEdits(edits: readonly EditEvent[], topNames: number): EditSummary {
-  const byOutcome: EditSummary['byOutcome'] = { accepted: 0, rejected: 0, refined: 0, failed: 0 };
+  const byOutcome: EditSummary['byOutcome'] = { accepted: 0, rejected: 0, refined: 0, failed: 0, cancelled: 0 };
   const unknown = new Map<string, number>();
   const byModel: EditSummary['byModel'] = {};
   for (const e of edits) {
     byOutcome[e.outcome] = (byOutcome[e.outcome] ?? 0) + 1;
+    if (e.outcome === 'cancelled') continue;
     for (const n of new Set(e.unknown)) unknown.set(n, (unknown.get(n) ?? 0) + 1);
     const m = (byModel[e.model || '(none)'] ??= { total: 0, accepted: 0 });
     m.total++;
@@ -203,8 +207,8 @@ function summarizeEdits(edits: readonly EditEvent[], topNames: number): EditSumm
   return {
     total: edits.length,
     byOutcome,
-    acceptanceRate: ratio(byOutcome.accepted, edits.length),
-    latency: percentilesOf(edits.map((e) => e.latencyMs)),
+    acceptanceRate: ratio(byOutcome.accepted, edits.length - byOutcome.cancelled),
+    latency: percentilesOf(edits.filter((e) => e.outcome !== 'cancelled').map((e) => e.latencyMs)),
     topUnknown: topCounts(unknown, topNames),
     byModel,
   };

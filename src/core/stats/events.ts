@@ -69,7 +69,11 @@ export interface RetainedEvent {
 export interface EditEvent {
   type: 'edit';
   at: number;
-  outcome: 'accepted' | 'rejected' | 'refined' | 'failed';
+  /**
+   * cancelled: the person stopped it before a proposal (Esc in the instruction box, or a cancel
+   * during the request); failed: the endpoint, the budget or the document stood in the way.
+   */
+  outcome: 'accepted' | 'rejected' | 'refined' | 'failed' | 'cancelled';
   latencyMs: number;
   unknown: string[];
   model: string;

@@ -101,6 +101,7 @@ export function reportMarkdown(report: QualityReport, evals: readonly EvalRun[] 
         [
           ['Edits', String(e.total)],
           ['Accepted / rejected / refined / failed', `${e.byOutcome.accepted} / ${e.byOutcome.rejected} / ${e.byOutcome.refined} / ${e.byOutcome.failed}`],
+          ['Cancelled (before a proposal; not in the rate or latency)', String(e.byOutcome.cancelled ?? 0)],
           ['Acceptance rate', pct(e.acceptanceRate)],
           ['Latency p50 / p95', `${ms(e.latency.p50)} / ${ms(e.latency.p95)}`],
         ],

@@ -15,7 +15,7 @@ import type { ContextEngine } from '../../core/context/engine';
 import { renderSymbols } from '../../core/syntax/outline';
 import type { Snippet } from '../../core/types';
 import { ModelClient } from '../../core/model/client';
-import type { QualityLog } from '../../core/stats/events';
+import type { EditEvent, QualityLog } from '../../core/stats/events';
 import type { Logger } from '../../core/types';
 import type { Config } from '../config';
 import type { ApiKeyStore } from '../secrets';
@@ -66,6 +66,7 @@ interface Session {
 
 export class EditFeature implements vscode.Disposable {
   private session: Session | undefined;
+  private askingInstruction = false;
   private requesting: AbortController | undefined;
   private seq = 0;
   private readonly inline = new InlineReview();
@@ -121,6 +122,11 @@ export class EditFeature implements vscode.Disposable {
     return this.requesting !== undefined;
   }
 
+  /** The instruction box is open (tests). */
+  get asking(): boolean {
+    return this.askingInstruction;
+  }
+
   async editSelection(instructionArg: string | undefined): Promise<EditResult> {
     if (this.requesting) return this.tell('info', 'an edit is already being made; press Esc to cancel it.', 'nothing');
     if (this.session) await this.finish('rejected');
@@ -166,14 +172,25 @@ export class EditFeature implements vscode.Disposable {
     editor.setDecorations(this.highlight, [hl]);
     editor.revealRange(hl, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     try {
-      const instruction = instructionArg ?? (await askInstruction({
-        title: `Intent Complete: edit ${target.kind === 'selection' ? 'selection' : `${target.kind} at line ${hl.start.line + 1}`}`,
-        placeholder: 'What should change? (Up/Down: recent instructions and presets; Esc: cancel)',
-        history: this.history(),
-      }));
+      let instruction = instructionArg;
+      if (instruction === undefined) {
+        this.askingInstruction = true;
+        try {
+          instruction = await askInstruction({
+            title: `Intent Complete: edit ${target.kind === 'selection' ? 'selection' : `${target.kind} at line ${hl.start.line + 1}`}`,
+            placeholder: 'What should change? (Down: recent instructions and presets; Esc: cancel)',
+            history: this.history(),
+          });
+        } finally {
+          this.askingInstruction = false;
+        }
+      }
       if (!instruction || !instruction.trim()) {
         this.endSession(session);
-        return { status: 'nothing', message: 'no instruction' };
+        if (instructionArg !== undefined) return { status: 'nothing', message: 'no instruction' };
+        // The instruction box was closed (Esc, focus lost): the person changed their mind.
+        this.record('cancelled', 0, [], model, doc.languageId);
+        return { status: 'cancelled', message: 'cancelled in the instruction box' };
       }
       session.instruction = instruction.trim();
       await this.remember(session.instruction);
@@ -309,7 +326,7 @@ export class EditFeature implements vscode.Disposable {
         return this.review(s, previous);
       }
       if (answer.error.kind === 'cancelled') {
-        this.record('failed', answer.ms, [], s.model, s.doc.languageId);
+        this.record('cancelled', answer.ms, [], s.model, s.doc.languageId);
         this.endSession(s);
         vscode.window.setStatusBarMessage('Intent Complete: edit cancelled', 3000);
         return { status: 'cancelled', message: answer.message };
@@ -410,7 +427,7 @@ export class EditFeature implements vscode.Disposable {
     if (this.session === s) this.session = undefined;
   }
 
-  private record(outcome: 'accepted' | 'rejected' | 'refined' | 'failed', latencyMs: number, unknown: string[], model: string, language: string): void {
+  private record(outcome: EditEvent['outcome'], latencyMs: number, unknown: string[], model: string, language: string): void {
     this.d.quality.record({ type: 'edit', at: Date.now(), outcome, latencyMs, unknown, model, language });
   }
 

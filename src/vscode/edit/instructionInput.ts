@@ -1,7 +1,11 @@
 /**
  * The instruction for an edit: a quick pick whose list is the recent instructions (newest first,
  * reached with Up/Down) and a few presets; typing gives a free-form instruction. Hiding it
- * (Esc) or accepting nothing resolves undefined.
+ * (Esc) resolves undefined.
+ *
+ * As in Copilot's and Cursor's Ctrl+I boxes, Enter on an empty box does nothing: the first row
+ * (the active one when the box opens) stands for what is typed, so a recent instruction or a
+ * preset runs only once the person has moved to it, where it shows as selected.
  */
 import * as vscode from 'vscode';
 
@@ -34,9 +38,17 @@ export function askInstruction(opts: InstructionOptions): Promise<string | undef
     ...opts.history.map((h) => ({ label: `$(history) ${h}`, instruction: h, description: 'recent' })),
     ...PRESETS.map((p) => ({ label: p.label, instruction: p.instruction, description: p.instruction })),
   ];
+  // With nothing typed the first row is a hint, not an instruction.
+  const empty: Item = {
+    label: '$(edit) Type an instruction',
+    description: fixed.length ? 'or press Down for a recent one or a preset' : '',
+    instruction: '',
+    alwaysShow: true,
+    typed: true,
+  };
   const render = () => {
     const v = qp.value.trim();
-    qp.items = v ? [{ label: v, instruction: v, description: 'instruction', alwaysShow: true, typed: true }, ...fixed] : fixed;
+    qp.items = [v ? { label: v, instruction: v, description: 'instruction', alwaysShow: true, typed: true } : empty, ...fixed];
   };
   render();
   return new Promise<string | undefined>((resolve) => {
@@ -52,7 +64,9 @@ export function askInstruction(opts: InstructionOptions): Promise<string | undef
     // typed item then still holds the text minus its last characters, so take the box's value.
     qp.onDidAccept(() => {
       const active = qp.activeItems[0];
-      finish(!active || active.typed ? qp.value : active.instruction);
+      const v = !active || active.typed ? qp.value : active.instruction;
+      // Enter on an empty box (or the hint row): nothing to do yet; the box stays open.
+      if (v.trim()) finish(v);
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();
