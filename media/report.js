@@ -213,7 +213,8 @@
     return section(
       'Edit Selection (Ctrl+I)',
       el('div', { class: 'cards' }, [
-        card('editAcceptance', 'Edits accepted', pct(e.acceptanceRate), `${e.byOutcome.accepted} of ${e.total}`),
+        // Edits the person cancelled before a proposal are not in the rate (nor the latency).
+        card('editAcceptance', 'Edits accepted', pct(e.acceptanceRate), `${e.byOutcome.accepted} of ${e.total - (e.byOutcome.cancelled || 0)}`),
         card('editLatency', 'Edit latency p50', ms(e.latency.p50), `p95 ${ms(e.latency.p95)}`),
       ]),
       hbars('Edit outcomes', [
@@ -221,6 +222,7 @@
         { label: 'refined', value: e.byOutcome.refined, text: String(e.byOutcome.refined), cls: 's1' },
         { label: 'rejected', value: e.byOutcome.rejected, text: String(e.byOutcome.rejected), cls: 's3' },
         { label: 'failed', value: e.byOutcome.failed, text: String(e.byOutcome.failed), cls: 's4' },
+        { label: 'cancelled', value: e.byOutcome.cancelled || 0, text: String(e.byOutcome.cancelled || 0), cls: 's5' },
       ], Math.max(1, e.total)),
     );
   }
