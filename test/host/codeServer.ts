@@ -228,17 +228,26 @@ export async function ensureCodeServer(): Promise<string> {
     const headers = nodeHeadersDir();
     if (!env.npm_config_nodedir && headers) env.npm_config_nodedir = headers;
     const installLog = path.join(VSCODE_TEST_DIR, 'code-server-install.log');
-    const out = fs.openSync(installLog, 'w');
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const p = spawn('npm', ['install', '--unsafe-perm', `code-server@${CODE_SERVER_VERSION}`], {
-        cwd: CODE_SERVER_DIR,
-        env,
-        stdio: ['ignore', out, out],
+    // The registry connection can drop mid-install (EIDLETIMEOUT seen here): up to three attempts.
+    let code: number | null = null;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const out = fs.openSync(installLog, 'w');
+      code = await new Promise<number | null>((resolve, reject) => {
+        const p = spawn('npm', ['install', '--unsafe-perm', `code-server@${CODE_SERVER_VERSION}`], {
+          cwd: CODE_SERVER_DIR,
+          env,
+          stdio: ['ignore', out, out],
+        });
+        p.on('error', reject);
+        p.on('exit', resolve);
       });
-      p.on('error', reject);
-      p.on('exit', resolve);
-    });
-    fs.closeSync(out);
+      fs.closeSync(out);
+      if (code === 0 && fs.existsSync(CODE_SERVER_BIN)) break;
+      if (attempt < 3) {
+        log(`code-server install attempt ${attempt} failed (exit ${code}); retrying`);
+        await new Promise((r) => setTimeout(r, attempt * 10_000));
+    }
+    }
     if (code !== 0 || !fs.existsSync(CODE_SERVER_BIN)) {
       const tail = fs.readFileSync(installLog, 'utf8').split('\n').slice(-40).join('\n');
       throw new Error(`code-server install failed (exit ${code}); last lines of ${installLog}:\n${tail}`);
