@@ -82,8 +82,11 @@ describe('hot streak: follow-up lines from the same stream', function () {
 
   it('shows the first line at its end, before the rest of the stream has arrived', async () => {
     setup();
-    // 6 characters every 30 ms: line 1 is complete after 5 chunks, the next two lines need ~9 more.
-    server.respond({ text: REPLY, chunkChars: 6, chunkDelayMs: 30 });
+    // 6 characters every 30 ms: line 1 is complete after 5 chunks, the next two lines need ~9 more;
+    // the stream also stops just after line 1 until the first answer is checked.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    server.respond({ text: REPLY, chunkChars: 6, chunkDelayMs: 30, hold: { afterChars: LINE1.length + 2, until: gate } });
     const t0 = Date.now();
     const first = await ask('', true);
     const tookMs = Date.now() - t0;
@@ -91,6 +94,7 @@ describe('hot streak: follow-up lines from the same stream', function () {
     const rec = server.completionRequests[0];
     assert.equal(rec.finished || rec.aborted, false, 'the answer must not wait for the follow-up lines');
     assert.ok(scheduler.inflightCount === 1, 'the stream is still read for the follow-ups');
+    release();
     await until(() => scheduler.inflightCount === 0);
     assert.ok(Date.now() - t0 > tookMs + 100, 'the tail took longer than the first line');
     // Two follow-up lines, then the stream is closed: the reply's later lines were never read.
@@ -122,13 +126,19 @@ describe('hot streak: follow-up lines from the same stream', function () {
 
   it('a keystroke while the tail streams waits for the follow-up instead of asking again', async () => {
     setup();
-    server.respond({ text: REPLY, chunkChars: 4, chunkDelayMs: 30 });
+    // The stream stops a few characters into line 2 until the test lets it go on, so line 2 is
+    // certainly still streaming when the next keystroke comes (no race with the machine's load).
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    server.respond({ text: REPLY, chunkChars: 4, chunkDelayMs: 5, hold: { afterChars: LINE1.length + 6, until: gate } });
     const e1 = new AbortController();
     const first = await ask('', true, e1.signal);
     assert.equal(first?.outcome.text, LINE1);
     e1.abort();
     // Accepted with Tab and pressed Enter right away: line 2 is still streaming.
-    const next = await ask(`${LINE1}\n  `);
+    const pending = ask(`${LINE1}\n  `);
+    release();
+    const next = await pending;
     assert.equal(next?.via, 'inflight');
     assert.equal(next?.outcome.text, LINE2.trimStart());
     assert.equal(server.completionRequests.length, 1);

@@ -33,6 +33,8 @@ export interface Reply {
   chunkDelayMs?: number;
   fault?: Fault;
   finishReason?: 'stop' | 'length';
+  /** Streaming: once this many characters are written, wait for `until` before writing more. */
+  hold?: { afterChars: number; until: Promise<unknown> };
 }
 
 export interface RecordedRequest {
@@ -263,6 +265,7 @@ export class TestOpenAIServer {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const size = Math.max(1, reply.chunkChars ?? 4);
     let sent = 0;
+    let held = false;
     for (let index = 0; index < texts.length; index++) {
       const t = texts[index];
       for (let i = 0; i < t.length || i === 0; i += size) {
@@ -275,6 +278,10 @@ export class TestOpenAIServer {
         const choice = isChat ? { index, delta: { content: piece }, finish_reason: null } : { index, text: piece, logprobs: null, finish_reason: null };
         res.write(`data: ${JSON.stringify({ id, object: isChat ? 'chat.completion.chunk' : 'text_completion', created, model, choices: [choice] })}\n\n`);
         sent++;
+        if (reply.hold && !held && i + piece.length >= reply.hold.afterChars) {
+          held = true;
+          await reply.hold.until;
+        }
         if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
         if (t.length === 0) break;
       }
