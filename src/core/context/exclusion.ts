@@ -30,6 +30,8 @@ export function isSecretPath(p: string): boolean {
 /** A NUL byte in the first 8 KB, or a high share of control characters, means binary. */
 export function looksBinary(text: string): boolean {
   const head = text.slice(0, 8192);
+  // Fast path (nearly every source file): no control character at all.
+  if (!/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(head)) return false;
   if (head.includes('\u0000')) return true;
   let ctrl = 0;
   for (let i = 0; i < head.length; i++) {

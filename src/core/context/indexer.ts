@@ -4,7 +4,7 @@
  * them in small batches, yielding to the event loop between batches so typing never stalls.
  */
 import { listWorkspaceFiles, readTextFile, type WorkspaceFile } from './workspaceFiles';
-import { languageForPath, preloadAll } from '../syntax/parser';
+import { getParser, languageForPath } from '../syntax/parser';
 import { OUTLINE_LANGUAGES } from '../syntax/outline';
 import type { SymbolIndex } from './symbolIndex';
 
@@ -37,8 +37,19 @@ export interface IndexBuildOptions {
 /** Indexes every source file under `root` into `index`. */
 export async function indexWorkspace(index: SymbolIndex, root: string, opts: IndexBuildOptions = {}): Promise<IndexBuildResult> {
   const t0 = performance.now();
-  await preloadAll();
   const files = opts.files ?? listWorkspaceFiles(root, { maxFiles: opts.maxFiles ?? 20000, extensions: SOURCE_EXTENSIONS });
+  // Only the grammars these files need (each grammar is a wasm module to compile: ~0.1 s apiece);
+  // others load on first use (SymbolIndex.update, OutlineCache.outline).
+  const needed = new Set<string>();
+  for (const f of files) {
+    const l = opts.overlay?.(f.path)?.languageId ?? languageForPath(f.path);
+    if (l && OUTLINE_LANGUAGES.has(l)) needed.add(l);
+  }
+  for (const l of needed) await getParser(l);
+  // Continue from a fresh event-loop turn: the continuation of a wasm load can run inside Node's
+  // DrainTasks, whose next turn blocks until every background task (V8's optimising compile of the
+  // parser it is about to start) is done — about a second with the main thread idle, in the CLI.
+  await new Promise<void>((r) => setImmediate(r));
   const batch = opts.batch ?? 25;
   let done = 0;
   for (let i = 0; i < files.length; i += batch) {
