@@ -124,6 +124,111 @@ describe('syntax/outline (real grammars, fixtures of each language)', () => {
     assert.ok(o.symbols.some((s) => s.name === 'Reserver' && s.kind === 'interface'));
   });
 
+  // Unmodified real-world files (test/fixtures/outline/real/README.md): whole files of the kind a
+  // workspace holds, not written for these tests.
+  const lineOf = (file: string, needle: string) => {
+    const i = read(file).indexOf(needle);
+    assert.ok(i >= 0, needle);
+    return read(file).slice(0, i).split('\n').length - 1;
+  };
+
+  it('Go, real code (the standard library context.go): interfaces, embedded structs, methods on unexported receivers, grouped vars', async () => {
+    const f = 'outline/real/context.go';
+    const o = await outline(f, 'go');
+    assert.equal(o.hasErrors, false);
+    assert.equal(o.packageName, 'context');
+    assert.deepEqual(o.imports.map((i) => [i.module, i.bindings[0].local]), [['errors', 'errors'], ['internal/reflectlite', 'reflectlite'], ['sync', 'sync'], ['sync/atomic', 'atomic'], ['time', 'time']]);
+    const ctx = find(o.symbols, 'Context');
+    assert.equal(ctx.kind, 'interface');
+    assert.deepEqual(names(ctx), ['Deadline', 'Done', 'Err', 'Value']);
+    assert.equal(find(ctx.members, 'Err').returnType, 'error');
+    const cancel = find(o.symbols, 'cancelCtx');
+    assert.equal(cancel.kind, 'struct');
+    assert.equal(cancel.exported, false);
+    assert.deepEqual(cancel.heritage, ['Context']);
+    assert.deepEqual(names(cancel), ['mu', 'done', 'children', 'err', 'Value', 'Done', 'Err', 'String', 'cancel']);
+    assert.equal(find(cancel.members, 'mu').typeName, 'Mutex');
+    assert.equal(find(cancel.members, 'cancel').signature, 'func (c *cancelCtx) cancel(removeFromParent bool, err error)');
+    assert.equal(find(cancel.members, 'cancel').line, lineOf(f, 'func (c *cancelCtx) cancel('));
+    const timer = find(o.symbols, 'timerCtx');
+    assert.deepEqual(timer.heritage, ['cancelCtx']);
+    assert.deepEqual(names(timer), ['timer', 'deadline', 'Deadline', 'String', 'cancel']);
+    assert.equal(find(timer.members, 'timer').typeName, 'Timer');
+    assert.deepEqual(names(find(o.symbols, 'valueCtx')), ['key', 'val', 'String', 'Value']);
+    assert.equal(find(o.symbols, 'emptyCtx').kind, 'type');
+    assert.deepEqual(names(find(o.symbols, 'emptyCtx')), ['Deadline', 'Done', 'Err', 'Value', 'String']);
+    const wt = find(o.symbols, 'WithTimeout');
+    assert.equal(wt.signature, 'func WithTimeout(parent Context, timeout time.Duration) (Context, CancelFunc)');
+    assert.equal(wt.line, lineOf(f, 'func WithTimeout('));
+    assert.equal(find(o.symbols, 'Background').returnType, 'Context');
+    assert.equal(find(o.symbols, 'DeadlineExceeded').typeName, 'error');
+    for (const n of ['Context', 'Canceled', 'DeadlineExceeded', 'CancelFunc', 'WithCancel', 'WithDeadline', 'WithTimeout', 'WithValue', 'Background', 'TODO']) assert.ok(o.exports.includes(n), n);
+    for (const n of ['cancelCtx', 'emptyCtx', 'propagateCancel', 'closedchan']) assert.ok(!o.exports.includes(n), n);
+  });
+
+  it('Rust, real code (once_cell 1.17 lib.rs): pub modules with structs, generic impls, trait impls as heritage, where clauses, use aliases', async () => {
+    const f = 'outline/real/once_cell.rs';
+    const o = await outline(f, 'rust');
+    assert.equal(o.hasErrors, false);
+    const unsync = o.symbols.find((s) => s.name === 'unsync' && s.kind === 'namespace');
+    const sync = o.symbols.find((s) => s.name === 'sync' && s.kind === 'namespace');
+    assert.ok(unsync && sync);
+    assert.deepEqual(o.exports.filter((n) => n === 'unsync' || n === 'sync').sort(), ['sync', 'unsync']);
+    const cell = find(unsync.members, 'OnceCell');
+    assert.equal(cell.kind, 'struct');
+    assert.equal(cell.signature, 'pub struct OnceCell<T>');
+    for (const h of ['Default', 'Debug', 'Clone', 'PartialEq', 'Eq', 'From']) assert.ok(cell.heritage.includes(h), h);
+    for (const m of ['inner', 'new', 'with_value', 'get', 'get_mut', 'set', 'try_insert', 'get_or_init', 'get_or_try_init', 'take', 'into_inner']) assert.ok(names(cell).includes(m), m);
+    const init = find(cell.members, 'get_or_init');
+    assert.equal(init.kind, 'method');
+    assert.equal(init.signature, 'pub fn get_or_init<F>(&self, f: F) -> &T where F: FnOnce() -> T,');
+    assert.equal(init.returnType, 'T');
+    assert.equal(find(cell.members, 'inner').exported, false);
+    assert.equal(find(cell.members, 'inner').typeName, 'UnsafeCell');
+    const lazy = find(unsync.members, 'Lazy');
+    assert.equal(find(lazy.members, 'force_mut').returnType, 'T'); // `-> &mut T`
+    assert.equal(find(lazy.members, 'force').line, lineOf(f, 'pub fn force(this: &Lazy<T, F>) -> &T'));
+    assert.ok(lazy.heritage.includes('Deref') && lazy.heritage.includes('DerefMut'));
+    const syncCell = find(sync.members, 'OnceCell');
+    assert.equal(syncCell.signature, 'pub struct OnceCell<T>(Imp<T>);');
+    assert.ok(names(syncCell).includes('wait') && names(syncCell).includes('get_unchecked'));
+    assert.ok(o.imports.some((i) => i.module === 'super::imp' && i.bindings.some((b) => b.local === 'Imp' && b.imported === 'OnceCell')));
+    assert.ok(o.imports.some((i) => i.module === 'core::cell' && i.bindings.map((b) => b.local).join() === 'Cell,UnsafeCell'));
+    const unwrap = find(o.symbols, 'unwrap_unchecked');
+    assert.equal(unwrap.exported, false);
+    assert.equal(unwrap.returnType, 'T');
+  });
+
+  it('Java, real code (JLine DefaultHistory from the JDK): annotations, overloads, static and wildcard imports, nested private classes', async () => {
+    const f = 'outline/real/DefaultHistory.java';
+    const o = await outline(f, 'java');
+    assert.equal(o.hasErrors, false);
+    assert.equal(o.packageName, 'jdk.internal.org.jline.reader.impl.history');
+    assert.ok(o.imports.some((i) => i.module === 'java.util' && i.bindings[0].local === '*'));
+    assert.ok(o.imports.some((i) => i.module === 'jdk.internal.org.jline.reader' && i.bindings[0].local === 'LineReader'));
+    assert.ok(o.imports.some((i) => i.module === 'jdk.internal.org.jline.reader.LineReader' && i.bindings[0].local === 'HISTORY_IGNORE'));
+    const h = find(o.symbols, 'DefaultHistory');
+    assert.equal(h.kind, 'class');
+    assert.deepEqual(h.heritage, ['History']);
+    assert.deepEqual(o.exports, ['DefaultHistory']);
+    assert.equal(h.members.filter((m) => m.kind === 'constructor').length, 2);
+    assert.equal(h.members.filter((m) => m.name === 'addHistoryLine').length, 2);
+    assert.equal(find(h.members, 'DEFAULT_HISTORY_SIZE').signature, 'public static final int DEFAULT_HISTORY_SIZE = 500');
+    assert.equal(find(h.members, 'items').typeName, 'LinkedList');
+    assert.equal(find(h.members, 'getPath').exported, false);
+    assert.equal(find(h.members, 'iterator').returnType, 'ListIterator');
+    const load = find(h.members, 'load');
+    assert.equal(load.signature, '@Override public void load() throws IOException');
+    assert.equal(load.line, lineOf(f, '@Override\n    public void load()'));
+    const entry = find(h.members, 'EntryImpl');
+    assert.deepEqual(entry.heritage, ['Entry']);
+    assert.deepEqual(names(entry), ['index', 'time', 'line', 'EntryImpl', 'index', 'time', 'line', 'toString']);
+    const data = find(h.members, 'HistoryFileData');
+    assert.equal(data.exported, false);
+    assert.ok(names(data).includes('incEntriesInFile'));
+    assert.equal(h.endLine, read(f).trimEnd().split('\n').length - 1);
+  });
+
   it('caches by content: the same text is outlined once, another text again', async () => {
     const text = read('outline/store.go');
     const a = await cache.outline(text, 'go');

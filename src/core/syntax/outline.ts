@@ -110,7 +110,8 @@ function sigUpTo(node: SyntaxNode, body: SyntaxNode | null | undefined, text: st
 /** The leading bare type name of a type expression: `Promise<Foo[]>` → 'Promise', `*pkg.T` → 'T', `: Foo` → 'Foo'. */
 export function bareTypeName(t: string | undefined): string | undefined {
   if (!t) return undefined;
-  const s = t.replace(/^[\s:]+/, '').replace(/^(readonly|const|mut|&|\*|\[\]|&mut)\s*/g, '');
+  // Leading modifiers, references and pointers: `readonly T[]`, `&'a mut T`, `*T`, `[]T`, `[4]T`, `dyn T`, `impl T`.
+  const s = t.replace(/^(?:[\s:]+|(?:readonly|const|mut|dyn|impl)\s+|&(?:'\w+\s*)?|\*|\[\d*\])+/, '');
   const m = /^[&*\[\]\s]*(?:[A-Za-z_$][\w$]*\s*(?:\.|::)\s*)*([A-Za-z_$][\w$]*)/.exec(s);
   return m ? m[1] : undefined;
 }
