@@ -161,6 +161,20 @@ function stringValue(node: SyntaxNode | null | undefined): string | undefined {
   return m ? m[1] : t;
 }
 
+/** Field ids by name, per grammar (`childForFieldName` looks the name up in the grammar's field list on every call). */
+const fieldIds = new WeakMap<object, Map<string, number>>();
+
+/** The child in field `name` of `node` (null when none): `node.childForFieldName(name)` with the field id cached. */
+function field(node: SyntaxNode | null | undefined, name: string): SyntaxNode | null {
+  if (!node) return null;
+  const lang = node.tree.language;
+  let ids = fieldIds.get(lang);
+  if (!ids) fieldIds.set(lang, (ids = new Map()));
+  let id = ids.get(name);
+  if (id === undefined) ids.set(name, (id = lang.fields.indexOf(name)));
+  return id > 0 ? node.childForFieldId(id) : null;
+}
+
 /** Named children, with ERROR nodes flattened into the list. */
 function kids(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
@@ -195,19 +209,19 @@ function tsMembers(body: SyntaxNode | null, text: string): OutlineSymbol[] {
       case 'method_definition':
       case 'method_signature':
       case 'abstract_method_signature': {
-        const name = m.childForFieldName('name')?.text;
+        const name = field(m, 'name')?.text;
         if (!name) break;
         const isCtor = name === 'constructor';
-        const s = sym(name, isCtor ? 'constructor' : 'method', m, sigUpTo(m, m.childForFieldName('body'), text), !/^(private|#)/.test(m.text), {
-          returnType: bareTypeName(tsTypeAnn(m.childForFieldName('return_type'))),
+        const s = sym(name, isCtor ? 'constructor' : 'method', m, sigUpTo(m, field(m, 'body'), text), !/^(private|#)/.test(m.text), {
+          returnType: bareTypeName(tsTypeAnn(field(m, 'return_type'))),
         });
         out.push(s);
         if (isCtor) {
           // Parameter properties: constructor(private a: A) declares field a.
-          for (const p of kids(m.childForFieldName('parameters') ?? m)) {
+          for (const p of kids(field(m, 'parameters') ?? m)) {
             if ((p.type === 'required_parameter' || p.type === 'optional_parameter') && p.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.text === 'readonly')) {
-              const pn = p.childForFieldName('pattern')?.text;
-              if (pn) out.push(sym(pn, 'field', p, collapse(p.text), !/^private/.test(p.text), { typeName: bareTypeName(tsTypeAnn(p.childForFieldName('type'))) }));
+              const pn = field(p, 'pattern')?.text;
+              if (pn) out.push(sym(pn, 'field', p, collapse(p.text), !/^private/.test(p.text), { typeName: bareTypeName(tsTypeAnn(field(p, 'type'))) }));
             }
           }
         }
@@ -216,16 +230,16 @@ function tsMembers(body: SyntaxNode | null, text: string): OutlineSymbol[] {
       case 'public_field_definition':
       case 'property_signature':
       case 'field_definition': {
-        const nameNode = m.childForFieldName('name') ?? m.childForFieldName('property');
+        const nameNode = field(m, 'name') ?? field(m, 'property');
         const name = nameNode?.text;
         if (!name) break;
-        const value = m.childForFieldName('value');
+        const value = field(m, 'value');
         let sig = collapse(text.slice(m.startIndex, value ? value.startIndex : m.endIndex)).replace(/\s*=\s*$/, '');
         if (value && value.endIndex - value.startIndex <= 60 && !value.text.includes('\n')) sig = collapse(m.text);
         else if (value && (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function')) {
-          sig = `${sig} = ${sigUpTo(value, value.childForFieldName('body'), text)}`;
+          sig = `${sig} = ${sigUpTo(value, field(value, 'body'), text)}`;
         }
-        out.push(sym(name, 'field', m, sig.replace(/;$/, ''), !/^(private|#)/.test(m.text), { typeName: bareTypeName(tsTypeAnn(m.childForFieldName('type'))) }));
+        out.push(sym(name, 'field', m, sig.replace(/;$/, ''), !/^(private|#)/.test(m.text), { typeName: bareTypeName(tsTypeAnn(field(m, 'type'))) }));
         break;
       }
       case 'call_signature':
@@ -237,7 +251,7 @@ function tsMembers(body: SyntaxNode | null, text: string): OutlineSymbol[] {
         break;
       case 'property_identifier':
       case 'enum_assignment': {
-        const name = m.type === 'property_identifier' ? m.text : m.childForFieldName('name')?.text;
+        const name = m.type === 'property_identifier' ? m.text : field(m, 'name')?.text;
         if (name) out.push(sym(name, 'enumMember', m, collapse(m.text), true));
         break;
       }
@@ -258,25 +272,25 @@ function tsHeritage(node: SyntaxNode): string[] {
 }
 
 function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: Acc, out: OutlineSymbol[]): void {
-  const name = node.childForFieldName('name')?.text;
+  const name = field(node, 'name')?.text;
   switch (node.type) {
     case 'class_declaration':
     case 'abstract_class_declaration':
     case 'class': {
       if (!name) return;
-      const body = node.childForFieldName('body');
+      const body = field(node, 'body');
       out.push(sym(name, 'class', node, sigUpTo(node, body, text), exported, { heritage: tsHeritage(node), members: tsMembers(body, text) }));
       return;
     }
     case 'interface_declaration': {
       if (!name) return;
-      const body = node.childForFieldName('body');
+      const body = field(node, 'body');
       out.push(sym(name, 'interface', node, sigUpTo(node, body, text), exported, { heritage: tsHeritage(node), members: tsMembers(body, text) }));
       return;
     }
     case 'type_alias_declaration': {
       if (!name) return;
-      const value = node.childForFieldName('value');
+      const value = field(node, 'value');
       const objects: SyntaxNode[] = [];
       const heritage: string[] = [];
       if (value) {
@@ -296,7 +310,7 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
     }
     case 'enum_declaration': {
       if (!name) return;
-      const body = node.childForFieldName('body');
+      const body = field(node, 'body');
       out.push(sym(name, 'enum', node, sigUpTo(node, body, text), exported, { members: tsMembers(body, text) }));
       return;
     }
@@ -305,8 +319,8 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
     case 'function_signature': {
       if (!name) return;
       out.push(
-        sym(name, 'function', node, sigUpTo(node, node.childForFieldName('body'), text).replace(/;$/, ''), exported, {
-          returnType: bareTypeName(tsTypeAnn(node.childForFieldName('return_type'))),
+        sym(name, 'function', node, sigUpTo(node, field(node, 'body'), text).replace(/;$/, ''), exported, {
+          returnType: bareTypeName(tsTypeAnn(field(node, 'return_type'))),
         }),
       );
       return;
@@ -316,15 +330,15 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
       const kw = node.child(0)?.text ?? 'const';
       for (const d of kids(node)) {
         if (d.type !== 'variable_declarator') continue;
-        const nameNode = d.childForFieldName('name');
+        const nameNode = field(d, 'name');
         if (!nameNode) continue;
-        const value = d.childForFieldName('value');
-        if (value && value.type === 'call_expression' && value.childForFieldName('function')?.text === 'require') {
-          const mod = stringValue(value.childForFieldName('arguments')?.namedChildren[0]);
+        const value = field(d, 'value');
+        if (value && value.type === 'call_expression' && field(value, 'function')?.text === 'require') {
+          const mod = stringValue(field(value, 'arguments')?.namedChildren[0]);
           if (mod) acc.imports.push({ module: mod, bindings: tsPatternNames(nameNode).map((n) => ({ local: n, imported: nameNode.type === 'identifier' ? 'default' : n })), line: node.startPosition.row });
           continue;
         }
-        const typeName = bareTypeName(tsTypeAnn(d.childForFieldName('type')));
+        const typeName = bareTypeName(tsTypeAnn(field(d, 'type')));
         for (const n of tsPatternNames(nameNode)) {
           let sig: string;
           let kind: SymbolKind = 'variable';
@@ -332,11 +346,11 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
           let returnType: string | undefined;
           if (value && (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function')) {
             kind = 'function';
-            sig = `${kw} ${collapse(text.slice(d.startIndex, value.startIndex))} ${sigUpTo(value, value.childForFieldName('body'), text)}`;
-            returnType = bareTypeName(tsTypeAnn(value.childForFieldName('return_type')));
+            sig = `${kw} ${collapse(text.slice(d.startIndex, value.startIndex))} ${sigUpTo(value, field(value, 'body'), text)}`;
+            returnType = bareTypeName(tsTypeAnn(field(value, 'return_type')));
           } else if (value && value.type === 'class') {
             kind = 'class';
-            const body = value.childForFieldName('body');
+            const body = field(value, 'body');
             members = tsMembers(body, text);
             sig = `${kw} ${collapse(text.slice(d.startIndex, body ? body.startIndex : d.endIndex))}`;
           } else if (value && value.type === 'object') {
@@ -353,10 +367,10 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
     case 'internal_module':
     case 'module': {
       if (!name) return;
-      const body = node.childForFieldName('body');
+      const body = field(node, 'body');
       const inner: OutlineSymbol[] = [];
       if (body) for (const c of kids(body)) tsStatement(c, text, acc, inner, true);
-      out.push(sym(stringValue(node.childForFieldName('name')) ?? name, 'namespace', node, sigUpTo(node, body, text), exported, { members: inner }));
+      out.push(sym(stringValue(field(node, 'name')) ?? name, 'namespace', node, sigUpTo(node, body, text), exported, { members: inner }));
       return;
     }
     case 'ambient_declaration':
@@ -371,14 +385,14 @@ function tsObjectMembers(obj: SyntaxNode, text: string): OutlineSymbol[] {
   const out: OutlineSymbol[] = [];
   for (const p of kids(obj)) {
     if (p.type === 'pair') {
-      const k = p.childForFieldName('key');
-      const v = p.childForFieldName('value');
+      const k = field(p, 'key');
+      const v = field(p, 'value');
       if (!k) continue;
-      const sig = v && (v.type === 'arrow_function' || v.type === 'function_expression') ? `${k.text}: ${sigUpTo(v, v.childForFieldName('body'), text)}` : collapse(p.text).slice(0, 100);
+      const sig = v && (v.type === 'arrow_function' || v.type === 'function_expression') ? `${k.text}: ${sigUpTo(v, field(v, 'body'), text)}` : collapse(p.text).slice(0, 100);
       out.push(sym(k.text, v && (v.type === 'arrow_function' || v.type === 'function_expression') ? 'method' : 'field', p, sig, true));
     } else if (p.type === 'method_definition') {
-      const n = p.childForFieldName('name')?.text;
-      if (n) out.push(sym(n, 'method', p, sigUpTo(p, p.childForFieldName('body'), text), true));
+      const n = field(p, 'name')?.text;
+      if (n) out.push(sym(n, 'method', p, sigUpTo(p, field(p, 'body'), text), true));
     } else if (p.type === 'shorthand_property_identifier') {
       out.push(sym(p.text, 'field', p, p.text, true));
     }
@@ -394,7 +408,7 @@ function tsPatternNames(n: SyntaxNode): string[] {
       if (!c) continue;
       if (c.type === 'shorthand_property_identifier_pattern' || c.type === 'identifier') out.push(c.text);
       else if (c.type === 'pair_pattern') {
-        const v = c.childForFieldName('value');
+        const v = field(c, 'value');
         if (v) (v.type === 'identifier' ? out.push(v.text) : walk(v));
       } else walk(c);
     }
@@ -406,7 +420,7 @@ function tsPatternNames(n: SyntaxNode): string[] {
 function tsStatement(node: SyntaxNode, text: string, acc: Acc, out: OutlineSymbol[], inNamespace = false): void {
   switch (node.type) {
     case 'import_statement': {
-      const source = stringValue(node.childForFieldName('source'));
+      const source = stringValue(field(node, 'source'));
       if (!source) return;
       const bindings: ImportBinding[] = [];
       for (const c of kids(node)) {
@@ -419,8 +433,8 @@ function tsStatement(node: SyntaxNode, text: string, acc: Acc, out: OutlineSymbo
           } else if (k.type === 'named_imports') {
             for (const s of kids(k)) {
               if (s.type !== 'import_specifier') continue;
-              const nm = s.childForFieldName('name')?.text;
-              const alias = s.childForFieldName('alias')?.text;
+              const nm = field(s, 'name')?.text;
+              const alias = field(s, 'alias')?.text;
               if (nm) bindings.push({ local: alias ?? nm, imported: nm });
             }
           }
@@ -430,8 +444,8 @@ function tsStatement(node: SyntaxNode, text: string, acc: Acc, out: OutlineSymbo
       return;
     }
     case 'export_statement': {
-      const decl = node.childForFieldName('declaration');
-      const source = stringValue(node.childForFieldName('source'));
+      const decl = field(node, 'declaration');
+      const source = stringValue(field(node, 'source'));
       if (decl) {
         const before = out.length;
         tsDeclaration(decl, text, true, acc, out);
@@ -443,8 +457,8 @@ function tsStatement(node: SyntaxNode, text: string, acc: Acc, out: OutlineSymbo
         const bindings: ImportBinding[] = [];
         for (const s of kids(clause)) {
           if (s.type !== 'export_specifier') continue;
-          const nm = s.childForFieldName('name')?.text;
-          const alias = s.childForFieldName('alias')?.text;
+          const nm = field(s, 'name')?.text;
+          const alias = field(s, 'alias')?.text;
           if (nm) {
             acc.exports.add(alias ?? nm);
             bindings.push({ local: alias ?? nm, imported: nm });
@@ -467,13 +481,13 @@ function tsStatement(node: SyntaxNode, text: string, acc: Acc, out: OutlineSymbo
         return;
       }
       // export default <expression>
-      const value = node.childForFieldName('value');
+      const value = field(node, 'value');
       if (value) {
         acc.exports.add('default');
         if (value.type === 'identifier') return;
         if (value.type === 'class' || value.type === 'function_expression' || value.type === 'arrow_function' || value.type === 'function') {
-          const body = value.childForFieldName('body');
-          out.push(sym(value.childForFieldName('name')?.text ?? 'default', value.type === 'class' ? 'class' : 'function', node, sigUpTo(node, body, text), true, {
+          const body = field(value, 'body');
+          out.push(sym(field(value, 'name')?.text ?? 'default', value.type === 'class' ? 'class' : 'function', node, sigUpTo(node, body, text), true, {
             heritage: value.type === 'class' ? tsHeritage(value) : [],
             members: value.type === 'class' ? tsMembers(body, text) : [],
           }));
@@ -487,15 +501,15 @@ function tsStatement(node: SyntaxNode, text: string, acc: Acc, out: OutlineSymbo
       if (e.type === 'internal_module') return tsDeclaration(e, text, inNamespace, acc, out);
       // CommonJS: module.exports = …, exports.x = …
       if (e.type === 'assignment_expression') {
-        const left = e.childForFieldName('left')?.text ?? '';
+        const left = field(e, 'left')?.text ?? '';
         const m = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
         if (m) {
           acc.exports.add(m[1]);
-          const v = e.childForFieldName('right');
+          const v = field(e, 'right');
           const fn = v && (v.type === 'arrow_function' || v.type === 'function_expression' || v.type === 'function');
-          out.push(sym(m[1], fn ? 'function' : 'variable', node, fn ? `${left} = ${sigUpTo(v, v.childForFieldName('body'), text)}` : collapse(node.text).slice(0, 120), true));
+          out.push(sym(m[1], fn ? 'function' : 'variable', node, fn ? `${left} = ${sigUpTo(v, field(v, 'body'), text)}` : collapse(node.text).slice(0, 120), true));
         } else if (left === 'module.exports') {
-          const v = e.childForFieldName('right');
+          const v = field(e, 'right');
           if (v?.type === 'object') for (const mm of tsObjectMembers(v, text)) acc.exports.add(mm.name);
           else acc.exports.add('default');
         }
@@ -515,33 +529,33 @@ function outlineTs(root: SyntaxNode, text: string, acc: Acc): void {
 // Python
 
 function pyFunction(node: SyntaxNode, text: string, decorated: SyntaxNode, kind: SymbolKind): OutlineSymbol | undefined {
-  const name = node.childForFieldName('name')?.text;
+  const name = field(node, 'name')?.text;
   if (!name) return undefined;
-  const body = node.childForFieldName('body');
+  const body = field(node, 'body');
   let sig = sigUpTo(node, body, text).replace(/\s*:$/, '');
   const decorators = decorated !== node ? kids(decorated).filter((d) => d.type === 'decorator').map((d) => collapse(d.text)) : [];
   if (decorators.length) sig = `${decorators.join('\n')}\n${sig}`;
-  const rt = node.childForFieldName('return_type');
+  const rt = field(node, 'return_type');
   return sym(name, name === '__init__' ? 'constructor' : kind, decorated, sig, !name.startsWith('_') || /^__\w+__$/.test(name), { returnType: bareTypeName(rt?.text.replace(/^["']|["']$/g, '')) });
 }
 
 function pyAssignment(stmt: SyntaxNode, text: string, kind: SymbolKind): OutlineSymbol[] {
   const a = stmt.namedChildren[0];
   if (!a || a.type !== 'assignment') return [];
-  const left = a.childForFieldName('left');
+  const left = field(a, 'left');
   if (!left) return [];
   const names = left.type === 'identifier' ? [left.text] : left.type === 'pattern_list' || left.type === 'tuple_pattern' ? kids(left).filter((x) => x.type === 'identifier').map((x) => x.text) : [];
-  const type = a.childForFieldName('type');
-  const right = a.childForFieldName('right');
+  const type = field(a, 'type');
+  const right = field(a, 'right');
   const sig = right && right.text.length > 80 ? collapse(text.slice(a.startIndex, right.startIndex)) + ' …' : collapse(a.text);
   return names.map((n) => sym(n, kind, stmt, sig, !n.startsWith('_'), { typeName: bareTypeName(type?.text.replace(/^["']|["']$/g, '')) }));
 }
 
 function pyClass(node: SyntaxNode, text: string, decorated: SyntaxNode): OutlineSymbol | undefined {
-  const name = node.childForFieldName('name')?.text;
+  const name = field(node, 'name')?.text;
   if (!name) return undefined;
-  const body = node.childForFieldName('body');
-  const supers = node.childForFieldName('superclasses');
+  const body = field(node, 'body');
+  const supers = field(node, 'superclasses');
   const heritage = supers ? kids(supers).filter((x) => x.type !== 'keyword_argument').map((x) => bareTypeName(x.text)).filter((x): x is string => !!x) : [];
   const members: OutlineSymbol[] = [];
   const seen = new Set<string>();
@@ -553,21 +567,21 @@ function pyClass(node: SyntaxNode, text: string, decorated: SyntaxNode): Outline
   };
   if (body) {
     for (const m of kids(body)) {
-      const inner = m.type === 'decorated_definition' ? m.childForFieldName('definition') : m;
+      const inner = m.type === 'decorated_definition' ? field(m, 'definition') : m;
       if (!inner) continue;
       if (inner.type === 'function_definition') {
         const f = pyFunction(inner, text, m, 'method');
         push(f);
         // self.x = … in methods declares fields.
-        const fb = inner.childForFieldName('body');
+        const fb = field(inner, 'body');
         if (fb) {
           for (const st of kids(fb)) {
             const a = st.type === 'expression_statement' ? st.namedChildren[0] : null;
             if (a?.type !== 'assignment') continue;
-            const l = a.childForFieldName('left');
-            if (l?.type === 'attribute' && l.childForFieldName('object')?.text === 'self') {
-              const attr = l.childForFieldName('attribute')?.text;
-              const ty = a.childForFieldName('type');
+            const l = field(a, 'left');
+            if (l?.type === 'attribute' && field(l, 'object')?.text === 'self') {
+              const attr = field(l, 'attribute')?.text;
+              const ty = field(a, 'type');
               if (attr) push(sym(attr, 'field', st, collapse(a.text).slice(0, 100), !attr.startsWith('_'), { typeName: bareTypeName(ty?.text) }));
             }
           }
@@ -587,27 +601,27 @@ function outlinePython(root: SyntaxNode, text: string, acc: Acc): void {
       for (const n of kids(c)) {
         if (n.type === 'dotted_name') acc.imports.push({ module: n.text, bindings: [{ local: n.text.split('.')[0], imported: '*' }], line: c.startPosition.row });
         else if (n.type === 'aliased_import') {
-          const mod = n.childForFieldName('name')?.text;
-          const alias = n.childForFieldName('alias')?.text;
+          const mod = field(n, 'name')?.text;
+          const alias = field(n, 'alias')?.text;
           if (mod && alias) acc.imports.push({ module: mod, bindings: [{ local: alias, imported: '*' }], line: c.startPosition.row });
         }
       }
     } else if (c.type === 'import_from_statement') {
-      const modNode = c.childForFieldName('module_name');
+      const modNode = field(c, 'module_name');
       const mod = modNode ? collapse(modNode.text) : '';
       const bindings: ImportBinding[] = [];
       for (const n of kids(c)) {
         if (n === modNode || n.startIndex === modNode?.startIndex) continue;
         if (n.type === 'dotted_name') bindings.push({ local: n.text, imported: n.text });
         else if (n.type === 'aliased_import') {
-          const nm = n.childForFieldName('name')?.text;
-          const alias = n.childForFieldName('alias')?.text;
+          const nm = field(n, 'name')?.text;
+          const alias = field(n, 'alias')?.text;
           if (nm) bindings.push({ local: alias ?? nm, imported: nm });
         } else if (n.type === 'wildcard_import') bindings.push({ local: '*', imported: '*' });
       }
       acc.imports.push({ module: mod, bindings, line: c.startPosition.row });
     } else {
-      const inner = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+      const inner = c.type === 'decorated_definition' ? field(c, 'definition') : c;
       if (!inner) continue;
       let s: OutlineSymbol | undefined;
       if (inner.type === 'function_definition') s = pyFunction(inner, text, c, 'function');
@@ -642,29 +656,29 @@ function outlineGo(root: SyntaxNode, text: string, acc: Acc): void {
       case 'import_declaration':
         for (const spec of c.descendantsOfType('import_spec')) {
           if (!spec) continue;
-          const p = stringValue(spec.childForFieldName('path'));
+          const p = stringValue(field(spec, 'path'));
           if (!p) continue;
-          const alias = spec.childForFieldName('name')?.text;
+          const alias = field(spec, 'name')?.text;
           acc.imports.push({ module: p, bindings: [{ local: alias ?? p.split('/').pop()!, imported: '*' }], line: spec.startPosition.row });
         }
         break;
       case 'function_declaration': {
-        const name = c.childForFieldName('name')?.text;
-        if (name) acc.symbols.push(sym(name, 'function', c, sigUpTo(c, c.childForFieldName('body'), text), goExported(name), { returnType: bareTypeName(c.childForFieldName('result')?.text) }));
+        const name = field(c, 'name')?.text;
+        if (name) acc.symbols.push(sym(name, 'function', c, sigUpTo(c, field(c, 'body'), text), goExported(name), { returnType: bareTypeName(field(c, 'result')?.text) }));
         break;
       }
       case 'method_declaration': {
-        const name = c.childForFieldName('name')?.text;
-        const recv = c.childForFieldName('receiver');
-        const recvType = recv ? bareTypeName(recv.namedChildren[0]?.childForFieldName('type')?.text) : undefined;
-        if (name && recvType) methods.push({ recv: recvType, s: sym(name, 'method', c, sigUpTo(c, c.childForFieldName('body'), text), goExported(name), { returnType: bareTypeName(c.childForFieldName('result')?.text) }) });
+        const name = field(c, 'name')?.text;
+        const recv = field(c, 'receiver');
+        const recvType = recv ? bareTypeName(field(recv.namedChildren[0], 'type')?.text) : undefined;
+        if (name && recvType) methods.push({ recv: recvType, s: sym(name, 'method', c, sigUpTo(c, field(c, 'body'), text), goExported(name), { returnType: bareTypeName(field(c, 'result')?.text) }) });
         break;
       }
       case 'type_declaration':
         for (const spec of kids(c)) {
           if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
-          const name = spec.childForFieldName('name')?.text;
-          const ty = spec.childForFieldName('type');
+          const name = field(spec, 'name')?.text;
+          const ty = field(spec, 'type');
           if (!name || !ty) continue;
           const members: OutlineSymbol[] = [];
           const heritage: string[] = [];
@@ -674,7 +688,7 @@ function outlineGo(root: SyntaxNode, text: string, acc: Acc): void {
             const list = ty.namedChildren.find((x) => x?.type === 'field_declaration_list');
             for (const f of list ? kids(list) : []) {
               if (f.type !== 'field_declaration') continue;
-              const ft = f.childForFieldName('type');
+              const ft = field(f, 'type');
               const names = f.namedChildren.filter((x) => x?.type === 'field_identifier').map((x) => x!.text);
               if (names.length === 0 && ft) {
                 const b = bareTypeName(ft.text);
@@ -686,8 +700,8 @@ function outlineGo(root: SyntaxNode, text: string, acc: Acc): void {
             kind = 'interface';
             for (const m of kids(ty)) {
               if (m.type === 'method_spec' || m.type === 'method_elem') {
-                const n = m.childForFieldName('name')?.text;
-                if (n) members.push(sym(n, 'method', m, collapse(m.text), goExported(n), { returnType: bareTypeName(m.childForFieldName('result')?.text) }));
+                const n = field(m, 'name')?.text;
+                if (n) members.push(sym(n, 'method', m, collapse(m.text), goExported(n), { returnType: bareTypeName(field(m, 'result')?.text) }));
               } else if (m.type === 'constraint_elem' || m.type === 'type_elem' || m.type === 'type_identifier' || m.type === 'qualified_type') {
                 const b = bareTypeName(m.text);
                 if (b) heritage.push(b);
@@ -702,7 +716,7 @@ function outlineGo(root: SyntaxNode, text: string, acc: Acc): void {
       case 'var_declaration':
         for (const spec of c.descendantsOfType(['const_spec', 'var_spec'])) {
           if (!spec) continue;
-          const ty = spec.childForFieldName('type');
+          const ty = field(spec, 'type');
           for (const n of spec.namedChildren) {
             if (n?.type !== 'identifier') continue;
             const sig = `${c.type === 'const_declaration' ? 'const' : 'var'} ${collapse(spec.text).slice(0, 120)}`;
@@ -737,14 +751,14 @@ function rustUseNames(node: SyntaxNode, prefix: string, out: { module: string; l
       out.push({ module: prefix, local: node.text, imported: node.text });
       return;
     case 'scoped_identifier': {
-      const path = node.childForFieldName('path')?.text ?? '';
-      const name = node.childForFieldName('name')?.text ?? '';
+      const path = field(node, 'path')?.text ?? '';
+      const name = field(node, 'name')?.text ?? '';
       out.push({ module: prefix ? `${prefix}::${path}` : path, local: name, imported: name });
       return;
     }
     case 'use_as_clause': {
-      const p = node.childForFieldName('path');
-      const alias = node.childForFieldName('alias')?.text;
+      const p = field(node, 'path');
+      const alias = field(node, 'alias')?.text;
       if (!p) return;
       const tmp: { module: string; local: string; imported: string }[] = [];
       rustUseNames(p, prefix, tmp);
@@ -752,8 +766,8 @@ function rustUseNames(node: SyntaxNode, prefix: string, out: { module: string; l
       return;
     }
     case 'scoped_use_list': {
-      const p = node.childForFieldName('path')?.text ?? '';
-      const list = node.childForFieldName('list');
+      const p = field(node, 'path')?.text ?? '';
+      const list = field(node, 'list');
       const np = prefix && p ? `${prefix}::${p}` : prefix || p;
       if (list) for (const c of kids(list)) rustUseNames(c, np, out);
       return;
@@ -772,11 +786,11 @@ function rustUseNames(node: SyntaxNode, prefix: string, out: { module: string; l
 function rustItems(items: SyntaxNode[], text: string, acc: Acc, out: OutlineSymbol[], topLevel: boolean): void {
   const impls: { type: string; trait?: string; members: OutlineSymbol[] }[] = [];
   for (const c of items) {
-    const name = c.childForFieldName('name')?.text;
+    const name = field(c, 'name')?.text;
     const pub = rustPub(c);
     switch (c.type) {
       case 'use_declaration': {
-        const arg = c.childForFieldName('argument');
+        const arg = field(c, 'argument');
         if (!arg) break;
         const names: { module: string; local: string; imported: string }[] = [];
         rustUseNames(arg, '', names);
@@ -791,17 +805,17 @@ function rustItems(items: SyntaxNode[], text: string, acc: Acc, out: OutlineSymb
       }
       case 'function_item':
       case 'function_signature_item':
-        if (name) out.push(sym(name, 'function', c, sigUpTo(c, c.childForFieldName('body'), text).replace(/;$/, ''), pub, { returnType: bareTypeName(c.childForFieldName('return_type')?.text) }));
+        if (name) out.push(sym(name, 'function', c, sigUpTo(c, field(c, 'body'), text).replace(/;$/, ''), pub, { returnType: bareTypeName(field(c, 'return_type')?.text) }));
         break;
       case 'struct_item':
       case 'union_item': {
         if (!name) break;
-        const body = c.childForFieldName('body');
+        const body = field(c, 'body');
         const members: OutlineSymbol[] = [];
         if (body?.type === 'field_declaration_list') {
           for (const f of kids(body)) {
-            const fn = f.childForFieldName('name')?.text;
-            if (f.type === 'field_declaration' && fn) members.push(sym(fn, 'field', f, collapse(f.text), rustPub(f), { typeName: bareTypeName(f.childForFieldName('type')?.text) }));
+            const fn = field(f, 'name')?.text;
+            if (f.type === 'field_declaration' && fn) members.push(sym(fn, 'field', f, collapse(f.text), rustPub(f), { typeName: bareTypeName(field(f, 'type')?.text) }));
           }
         }
         out.push(sym(name, 'struct', c, body?.type === 'field_declaration_list' ? sigUpTo(c, body, text) : collapse(c.text).slice(0, 200), pub, { members }));
@@ -809,24 +823,24 @@ function rustItems(items: SyntaxNode[], text: string, acc: Acc, out: OutlineSymb
       }
       case 'enum_item': {
         if (!name) break;
-        const body = c.childForFieldName('body');
-        const members = body ? kids(body).filter((v) => v.type === 'enum_variant').map((v) => sym(v.childForFieldName('name')?.text ?? v.text, 'enumMember', v, collapse(v.text).slice(0, 120), true)) : [];
+        const body = field(c, 'body');
+        const members = body ? kids(body).filter((v) => v.type === 'enum_variant').map((v) => sym(field(v, 'name')?.text ?? v.text, 'enumMember', v, collapse(v.text).slice(0, 120), true)) : [];
         out.push(sym(name, 'enum', c, sigUpTo(c, body, text), pub, { members }));
         break;
       }
       case 'trait_item': {
         if (!name) break;
-        const body = c.childForFieldName('body');
+        const body = field(c, 'body');
         const members: OutlineSymbol[] = [];
         if (body) rustItems(kids(body), text, acc, members, false);
-        const bounds = c.childForFieldName('bounds');
+        const bounds = field(c, 'bounds');
         out.push(sym(name, 'trait', c, sigUpTo(c, body, text), pub, { members: members.map((m) => ({ ...m, kind: m.kind === 'function' ? 'method' : m.kind })), heritage: bounds ? bareNames(bounds.text.replace(/^:/, '')) : [] }));
         break;
       }
       case 'impl_item': {
-        const type = bareTypeName(c.childForFieldName('type')?.text);
-        const trait = bareTypeName(c.childForFieldName('trait')?.text);
-        const body = c.childForFieldName('body');
+        const type = bareTypeName(field(c, 'type')?.text);
+        const trait = bareTypeName(field(c, 'trait')?.text);
+        const body = field(c, 'body');
         const members: OutlineSymbol[] = [];
         if (body) rustItems(kids(body), text, acc, members, false);
         if (type) impls.push({ type, trait, members: members.map((m) => ({ ...m, kind: m.kind === 'function' ? 'method' : m.kind })) });
@@ -839,13 +853,13 @@ function rustItems(items: SyntaxNode[], text: string, acc: Acc, out: OutlineSymb
       case 'const_item':
       case 'static_item': {
         if (!name) break;
-        const v = c.childForFieldName('value');
-        out.push(sym(name, 'variable', c, (v && v.text.length > 60 ? collapse(text.slice(c.startIndex, v.startIndex)) + '…' : collapse(c.text)).replace(/;$/, ''), pub, { typeName: bareTypeName(c.childForFieldName('type')?.text) }));
+        const v = field(c, 'value');
+        out.push(sym(name, 'variable', c, (v && v.text.length > 60 ? collapse(text.slice(c.startIndex, v.startIndex)) + '…' : collapse(c.text)).replace(/;$/, ''), pub, { typeName: bareTypeName(field(c, 'type')?.text) }));
         break;
       }
       case 'mod_item': {
         if (!name) break;
-        const body = c.childForFieldName('body');
+        const body = field(c, 'body');
         const members: OutlineSymbol[] = [];
         if (body) rustItems(kids(body), text, acc, members, false);
         out.push(sym(name, 'namespace', c, sigUpTo(c, body, text).replace(/;$/, ''), pub, { members }));
@@ -883,9 +897,9 @@ function javaMods(n: SyntaxNode): string {
 }
 
 function javaType(node: SyntaxNode, text: string): OutlineSymbol | undefined {
-  const name = node.childForFieldName('name')?.text;
+  const name = field(node, 'name')?.text;
   if (!name) return undefined;
-  const body = node.childForFieldName('body');
+  const body = field(node, 'body');
   const kind: SymbolKind = node.type === 'interface_declaration' || node.type === 'annotation_type_declaration' ? 'interface' : node.type === 'enum_declaration' ? 'enum' : 'class';
   const heritage: string[] = [];
   for (const c of node.namedChildren) {
@@ -894,12 +908,12 @@ function javaType(node: SyntaxNode, text: string): OutlineSymbol | undefined {
   }
   const members: OutlineSymbol[] = [];
   if (node.type === 'record_declaration') {
-    const params = node.childForFieldName('parameters');
+    const params = field(node, 'parameters');
     for (const p of params ? kids(params) : []) {
-      const pn = p.childForFieldName('name')?.text;
+      const pn = field(p, 'name')?.text;
       if (pn) {
-        members.push(sym(pn, 'field', p, collapse(p.text), true, { typeName: bareTypeName(p.childForFieldName('type')?.text) }));
-        members.push(sym(pn, 'method', p, `${collapse(p.childForFieldName('type')?.text ?? '')} ${pn}()`, true, { returnType: bareTypeName(p.childForFieldName('type')?.text) }));
+        members.push(sym(pn, 'field', p, collapse(p.text), true, { typeName: bareTypeName(field(p, 'type')?.text) }));
+        members.push(sym(pn, 'method', p, `${collapse(field(p, 'type')?.text ?? '')} ${pn}()`, true, { returnType: bareTypeName(field(p, 'type')?.text) }));
       }
     }
   }
@@ -911,23 +925,23 @@ function javaType(node: SyntaxNode, text: string): OutlineSymbol | undefined {
         case 'constructor_declaration':
         case 'compact_constructor_declaration':
         case 'annotation_type_element_declaration': {
-          const mn = m.childForFieldName('name')?.text;
-          if (mn) members.push(sym(mn, m.type === 'method_declaration' || m.type === 'annotation_type_element_declaration' ? 'method' : 'constructor', m, sigUpTo(m, m.childForFieldName('body'), text).replace(/;$/, ''), !priv, { returnType: bareTypeName(m.childForFieldName('type')?.text) }));
+          const mn = field(m, 'name')?.text;
+          if (mn) members.push(sym(mn, m.type === 'method_declaration' || m.type === 'annotation_type_element_declaration' ? 'method' : 'constructor', m, sigUpTo(m, field(m, 'body'), text).replace(/;$/, ''), !priv, { returnType: bareTypeName(field(m, 'type')?.text) }));
           break;
         }
         case 'field_declaration':
         case 'constant_declaration': {
-          const ty = m.childForFieldName('type');
+          const ty = field(m, 'type');
           for (const d of kids(m)) {
             if (d.type !== 'variable_declarator') continue;
-            const dn = d.childForFieldName('name')?.text;
-            const v = d.childForFieldName('value');
+            const dn = field(d, 'name')?.text;
+            const v = field(d, 'value');
             if (dn) members.push(sym(dn, 'field', m, collapse(text.slice(m.startIndex, v && v.text.length > 40 ? v.startIndex : d.endIndex)).replace(/=\s*$/, '').trim(), !priv, { typeName: bareTypeName(ty?.text) }));
           }
           break;
         }
         case 'enum_constant': {
-          const en = m.childForFieldName('name')?.text;
+          const en = field(m, 'name')?.text;
           if (en) members.push(sym(en, 'enumMember', m, en, true));
           break;
         }
