@@ -55,13 +55,34 @@ export function topWindows(
   const q = tokenSet(query);
   const all: Window[] = [];
   for (const f of files) {
-    const lineTokens = lineTokenSets(f.path, f.text);
-    const lines = lineTokens;
+    const lines = lineTokenSets(f.path, f.text);
+    // Slide the window instead of rebuilding its token set: `counts` holds, for each distinct
+    // token of lines [lo, hi), the number of those lines containing it; `inter` how many of the
+    // distinct tokens are in the query. The score is jaccard(q, union of the window's lines).
+    const counts = new Map<string, number>();
+    let inter = 0;
+    let lo = 0;
+    let hi = 0;
     for (let start = 0; start < Math.max(1, lines.length - W + stride); start += stride) {
       const end = Math.min(lines.length, start + W);
-      const set = new Set<string>();
-      for (let i = start; i < end; i++) for (const t of lineTokens[i]) set.add(t);
-      const score = jaccard(q, set);
+      for (; hi < end; hi++) {
+        for (const t of lines[hi]) {
+          const c = counts.get(t) ?? 0;
+          if (c === 0 && q.has(t)) inter++;
+          counts.set(t, c + 1);
+        }
+      }
+      for (; lo < start && lo < hi; lo++) {
+        for (const t of lines[lo]) {
+          const c = counts.get(t)! - 1;
+          if (c > 0) counts.set(t, c);
+          else {
+            counts.delete(t);
+            if (q.has(t)) inter--;
+          }
+        }
+      }
+      const score = q.size === 0 || counts.size === 0 ? 0 : inter / (q.size + counts.size - inter);
       if (score > 0) all.push({ path: f.path, startLine: start, endLine: end, text: '', score });
       if (end >= lines.length) break;
     }

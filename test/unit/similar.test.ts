@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { jaccard, tokenSet, topWindows, type Window } from '../../src/core/context/similar';
+
+/** The definition, computed the slow way: every window's token set built from scratch. */
+function naiveTopWindows(query: string, files: { path: string; text: string }[], W: number, stride: number, k: number): Window[] {
+  const q = tokenSet(query);
+  const all: Window[] = [];
+  for (const f of files) {
+    const lines = f.text.split('\n').map((l) => tokenSet(l));
+    for (let start = 0; start < Math.max(1, lines.length - W + stride); start += stride) {
+      const end = Math.min(lines.length, start + W);
+      const set = new Set<string>();
+      for (let i = start; i < end; i++) for (const t of lines[i]) set.add(t);
+      const score = jaccard(q, set);
+      if (score > 0) all.push({ path: f.path, startLine: start, endLine: end, text: '', score });
+      if (end >= lines.length) break;
+    }
+  }
+  all.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine));
+  const chosen: Window[] = [];
+  for (const w of all) {
+    if (chosen.length >= k) break;
+    if (chosen.some((c) => c.path === w.path && w.startLine < c.endLine && c.startLine < w.endLine)) continue;
+    chosen.push(w);
+  }
+  for (const w of chosen) w.text = files.find((f) => f.path === w.path)!.text.split('\n').slice(w.startLine, w.endLine).join('\n');
+  return chosen;
+}
+
+describe('context/similar topWindows (sliding window)', () => {
+  // Real files: this repository's context sources.
+  const dir = path.join(__dirname, '..', '..', '..', 'src', 'core', 'context');
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => ({ path: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+
+  it('gives exactly the windows and scores of the from-scratch definition', () => {
+    assert.ok(files.length >= 5);
+    let compared = 0;
+    for (const [W, stride, k] of [
+      [60, 10, 4],
+      [20, 5, 6],
+      [7, 3, 5],
+      [5, 9, 3], // stride longer than the window: lines skipped between windows
+    ]) {
+      for (const f of files.slice(0, 6)) {
+        const lines = f.text.split('\n');
+        const query = lines.slice(Math.floor(lines.length / 3), Math.floor(lines.length / 3) + 60).join('\n');
+        const others = files.filter((o) => o !== f);
+        const got = topWindows(query, others, { windowLines: W, stride, k });
+        assert.deepEqual(got, naiveTopWindows(query, others, W, stride, k), `${f.path} W=${W} stride=${stride}`);
+        assert.ok(got.length > 0);
+        compared++;
+      }
+    }
+    assert.equal(compared, 24);
+  });
+
+  it('scores nothing for an empty query or empty files', () => {
+    assert.deepEqual(topWindows('', files), []);
+    assert.deepEqual(topWindows('foo bar', [{ path: 'a', text: '' }]), []);
+  });
+});
