@@ -46,6 +46,7 @@ describe('context/similar topWindows (sliding window)', () => {
       [20, 5, 6],
       [7, 3, 5],
       [5, 9, 3], // stride longer than the window: lines skipped between windows
+      [20, 5, 100000], // every non-overlapping window, so every file's scores are compared
     ]) {
       for (const f of files.slice(0, 6)) {
         const lines = f.text.split('\n');
@@ -57,7 +58,7 @@ describe('context/similar topWindows (sliding window)', () => {
         compared++;
       }
     }
-    assert.equal(compared, 24);
+    assert.equal(compared, 30);
   });
 
   it('scores nothing for an empty query or empty files', () => {

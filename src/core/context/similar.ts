@@ -20,16 +20,40 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   return inter / (a.size + b.size - inter);
 }
 
-const lineCache = new Map<string, { text: string; sets: Set<string>[] }>();
+/** Identifier → small integer, shared by all files (so window counts can live in a typed array). */
+let tokenIds = new Map<string, number>();
 
-/** Token sets per line of a file, cached by path and text. */
-function lineTokenSets(p: string, text: string): Set<string>[] {
+function tokenId(t: string): number {
+  let id = tokenIds.get(t);
+  if (id === undefined) tokenIds.set(t, (id = tokenIds.size));
+  return id;
+}
+
+/** A file's distinct tokens per line as ids: line i is `ids[starts[i] .. starts[i + 1])`. */
+interface LineTokens {
+  text: string;
+  ids: Int32Array;
+  starts: Int32Array;
+}
+
+let lineCache = new Map<string, LineTokens>();
+
+/** Token ids per line of a file, cached by path and text. */
+function lineTokenIds(p: string, text: string): LineTokens {
   const hit = lineCache.get(p);
-  if (hit && hit.text === text) return hit.sets;
-  const sets = text.split('\n').map((l) => tokenSet(l));
-  lineCache.set(p, { text, sets });
+  if (hit && hit.text === text) return hit;
+  const lines = text.split('\n');
+  const starts = new Int32Array(lines.length + 1);
+  const ids: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    starts[i] = ids.length;
+    for (const t of tokenSet(lines[i])) ids.push(tokenId(t));
+  }
+  starts[lines.length] = ids.length;
+  const entry = { text, ids: Int32Array.from(ids), starts };
+  lineCache.set(p, entry);
   if (lineCache.size > 500) lineCache.delete(lineCache.keys().next().value as string);
-  return sets;
+  return entry;
 }
 
 export interface Window {
@@ -52,40 +76,55 @@ export function topWindows(
   const W = opts.windowLines ?? 60;
   const stride = opts.stride ?? 10;
   const k = opts.k ?? 4;
+  if (tokenIds.size > 2_000_000) {
+    // A very long session: start the shared vocabulary afresh.
+    tokenIds = new Map();
+    lineCache = new Map();
+  }
+  const perFile = files.map((f) => lineTokenIds(f.path, f.text));
   const q = tokenSet(query);
+  for (const t of q) tokenId(t);
+  const inQuery = new Uint8Array(tokenIds.size);
+  for (const t of q) inQuery[tokenIds.get(t)!] = 1;
+  // For each token id, the number of lines of the current window containing it.
+  const counts = new Int32Array(tokenIds.size);
   const all: Window[] = [];
-  for (const f of files) {
-    const lines = lineTokenSets(f.path, f.text);
-    // Slide the window instead of rebuilding its token set: `counts` holds, for each distinct
-    // token of lines [lo, hi), the number of those lines containing it; `inter` how many of the
-    // distinct tokens are in the query. The score is jaccard(q, union of the window's lines).
-    const counts = new Map<string, number>();
+  for (let fi = 0; fi < files.length; fi++) {
+    const f = files[fi];
+    const { ids, starts } = perFile[fi];
+    const nLines = starts.length - 1;
+    // Slide the window instead of rebuilding its token set: `distinct` counts the tokens of lines
+    // [lo, hi), `inter` those of them in the query; the score is jaccard(query, window).
+    let distinct = 0;
     let inter = 0;
     let lo = 0;
     let hi = 0;
-    for (let start = 0; start < Math.max(1, lines.length - W + stride); start += stride) {
-      const end = Math.min(lines.length, start + W);
+    for (let start = 0; start < Math.max(1, nLines - W + stride); start += stride) {
+      const end = Math.min(nLines, start + W);
       for (; hi < end; hi++) {
-        for (const t of lines[hi]) {
-          const c = counts.get(t) ?? 0;
-          if (c === 0 && q.has(t)) inter++;
-          counts.set(t, c + 1);
-        }
-      }
-      for (; lo < start && lo < hi; lo++) {
-        for (const t of lines[lo]) {
-          const c = counts.get(t)! - 1;
-          if (c > 0) counts.set(t, c);
-          else {
-            counts.delete(t);
-            if (q.has(t)) inter--;
+        for (let j = starts[hi]; j < starts[hi + 1]; j++) {
+          const id = ids[j];
+          if (counts[id]++ === 0) {
+            distinct++;
+            inter += inQuery[id];
           }
         }
       }
-      const score = q.size === 0 || counts.size === 0 ? 0 : inter / (q.size + counts.size - inter);
+      for (; lo < start && lo < hi; lo++) {
+        for (let j = starts[lo]; j < starts[lo + 1]; j++) {
+          const id = ids[j];
+          if (--counts[id] === 0) {
+            distinct--;
+            inter -= inQuery[id];
+          }
+        }
+      }
+      const score = q.size === 0 || distinct === 0 ? 0 : inter / (q.size + distinct - inter);
       if (score > 0) all.push({ path: f.path, startLine: start, endLine: end, text: '', score });
-      if (end >= lines.length) break;
+      if (end >= nLines) break;
     }
+    // Leave the counts at zero for the next file.
+    for (let j = starts[lo]; j < starts[hi]; j++) counts[ids[j]]--;
   }
   all.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine));
   const chosen: Window[] = [];
