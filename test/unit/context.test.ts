@@ -8,11 +8,11 @@ import { indexWorkspace } from '../../src/core/context/indexer';
 import { SymbolIndex } from '../../src/core/context/symbolIndex';
 import { infillBody, templateFor, TEMPLATES } from '../../src/core/context/templates';
 import { WorkspaceIgnore } from '../../src/core/context/workspaceFiles';
-import { isSecretPath } from '../../src/core/context/exclusion';
+import { isSecretPath, looksBinary } from '../../src/core/context/exclusion';
 import { makeHoleDocument } from '../../src/core/eval/holes';
 import { preloadAll } from '../../src/core/syntax/parser';
 import type { CompletionRequest } from '../../src/core/types';
-import { benchContext } from '../../src/cli/benchContext';
+import { benchContext, plainParse } from '../../src/cli/benchContext';
 import { runPrompt } from '../../src/cli/prompt';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'context');
@@ -292,6 +292,24 @@ describe('CLI: prompt and bench context on fixtures', () => {
     const disk = fs.readFileSync(path.join(SHOP, 'src/services/cart.ts'), 'utf8').split('\n')[40].trim();
     assert.ok(disk.length > 0 && !lines[0].prompt.includes(disk), disk);
     fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('plainParse (the --parse-floor floor) parses every source file of each language', async function () {
+    this.timeout(60000);
+    const dir = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'outline');
+    const sources = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(ts|js|py|go|rs|java)$/.test(f));
+    const r = await plainParse(dir);
+    assert.equal(r.files, sources.length);
+    assert.ok(r.files >= 9, String(r.files));
+    assert.ok(r.ms >= r.loadMs && r.cpuMs > 0, JSON.stringify(r));
+  });
+
+  it('looksBinary: the fast path agrees with the control-character count', () => {
+    assert.equal(looksBinary('const a = 1;\n\tlet b = "é";\r\n'), false);
+    assert.equal(looksBinary('x\u0000y'), true);
+    assert.equal(looksBinary('\u0001\u0002\u0003abcdefg'), true); // 3 of 10 are control characters
+    assert.equal(looksBinary('a\u001bb' + 'c'.repeat(100)), false); // one escape in a text file
+    assert.equal(looksBinary(''), false);
   });
 
   it('bench context reports recall for ours and both baselines; ours is at least prefixOnly', async function () {
