@@ -278,7 +278,9 @@ export class ContextEngine {
     const paths = new Set<string>();
     let used = 0;
     const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
-    for (const it of items) {
+    const alpha = Number(process.env.IC_PACK_ALPHA ?? 0);
+    const order = alpha > 0 ? [...items].sort((a, b) => b.score / Math.max(100, b.text.length) ** alpha - a.score / Math.max(100, a.text.length) ** alpha) : items;
+    for (const it of order) {
       const cost = it.text.length + countLines(it.text) * lineCost + (paths.has(it.path) ? 0 : it.path.length + 16);
       if (used + cost > max) continue;
       used += cost;

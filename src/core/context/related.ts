@@ -13,6 +13,7 @@
  */
 import { identifiersOf, keywordsFor } from '../eval/identifiers';
 import { renderSymbol, type Outline, type OutlineSymbol } from '../syntax/outline';
+import { trigrams, trigramSimilarity } from './nameSimilarity';
 import type { Declaration, SymbolIndex } from './symbolIndex';
 
 export interface RelatedItem {
@@ -47,6 +48,18 @@ export interface RelatedInput {
 
 const ABOVE = 100;
 const BELOW = 30;
+/** Names near the cursor compared with candidate declarations by name similarity. */
+const SIMILAR_QUERY_NAMES = 24;
+const SIMILAR_ABOVE = 12;
+const SIMILAR_BELOW = 3;
+const SIMILAR_PER_NAME = 3;
+const SIMILAR_WEIGHT = Number(process.env.IC_SIMW ?? 2);
+/** Declarations added by name similarity, at most. */
+const SIMILAR_MAX = 12;
+const SIMILAR_MIN = 0.6;
+const NOT_VISIBLE = Number(process.env.IC_NONVIS ?? 1);
+/** Cap on one rendering added by name similarity (a sibling is wanted for its name and signature). */
+const SIMILAR_ITEM_CHARS = 600;
 
 /** Receiver of a member access and callee of a call at the end of the text before the cursor. */
 export function cursorTargets(linePrefix: string): { receiver?: string; receiverChain: string[]; callee?: string } {
@@ -170,7 +183,7 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
       const top = topLevel(d);
       if (!top) continue;
       const key = `${top.path}#${top.symbol.name}#${top.symbol.line}`;
-      const boost = imported.has(top.path) ? 1.5 : 1;
+      const boost = imported.has(top.path) ? 1.5 : top.path.startsWith(dir + '/') ? 1 : NOT_VISIBLE;
       const s = score * spread * boost * (d.container ? 0.6 : 1);
       const it = items.get(key);
       if (it) it.score += s;
@@ -179,6 +192,15 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   };
   const ranked = [...scores.entries()].filter(([n]) => !kw.has(n)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 300);
   for (const [n, s] of ranked) addName(n, s, 'definition');
+  // Siblings by name: declarations of the files the current file imports (and of the files the
+  // best items come from) whose names resemble names near the cursor, and that the document does
+  // not mention yet (`_cidrv6` next to `_cidrv4`, `$ZodCIDRv6Internals` inside `class ZodCIDRv6`).
+  for (const c of similarNamed(input, index, ranked, imported, [...items.values()].sort((a, b) => b.score - a.score).slice(0, 8).map((i) => i.path), excluded, kw)) {
+    const key = `${c.path}#${c.symbol.name}#${c.symbol.line}`;
+    const it = items.get(key);
+    if (it) it.score += c.score;
+    else items.set(key, { path: c.path, line: c.symbol.line, text: '', score: c.score, reason: 'similar name', key, symbol: c.symbol });
+  }
   // One level further: types that chosen declarations mention.
   const first = [...items.values()].sort((a, b) => b.score - a.score).slice(0, 24);
   for (const it of first) {
@@ -195,7 +217,8 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   const out: RelatedItem[] = [];
   for (const it of items.values()) {
     let text = renderSymbol(it.symbol, index.file(it.path)?.languageId ?? input.languageId);
-    if (text.length > maxItem) text = clipLines(text, maxItem);
+    const cap = it.reason === 'similar name' ? Math.min(maxItem, SIMILAR_ITEM_CHARS) : maxItem;
+    if (text.length > cap) text = clipLines(text, cap);
     out.push({ path: it.path, line: it.line, text, score: it.score, reason: it.reason, key: it.key });
   }
   out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
@@ -227,4 +250,91 @@ export function clipLines(text: string, max: number): string {
     out += l + '\n';
   }
   return out + '  …\n';
+}
+
+/**
+ * Top-level declarations in `files` (the files the current file imports, wholesale re-exports
+ * followed, and the files of the best items so far) whose names resemble names used near the
+ * cursor (nameSimilarity.ts), and that the document does not mention. Score: the best over near
+ * names of similarity² × the near name's weight (capped at 3) × 0.6; ×1.5 in a file reached
+ * through a namespace import (`import * as core`) whose local name is used near the cursor.
+ */
+export function similarNamed(
+  input: Pick<RelatedInput, 'currentPath' | 'outline' | 'languageId' | 'text' | 'cursorLine'>,
+  index: SymbolIndex,
+  ranked: readonly (readonly [string, number])[],
+  imported: ReadonlySet<string>,
+  extraFiles: readonly string[],
+  excluded: (p: string) => boolean,
+  kw: ReadonlySet<string>,
+): { path: string; symbol: OutlineSymbol; score: number }[] {
+  // Query: names on the lines around the cursor, weighted by the distance of their nearest use
+  // (not by frequency: the line being typed is most like the lines right next to it).
+  const lines = input.text.split('\n');
+  const near = new Map<string, number>();
+  for (let i = Math.max(0, input.cursorLine - SIMILAR_ABOVE); i < Math.min(lines.length, input.cursorLine + SIMILAR_BELOW + 1); i++) {
+    const d = Math.abs(i - input.cursorLine);
+    const w = (i <= input.cursorLine ? 1 : 0.5) / (1 + d / 3);
+    for (const n of identifiersOf(lines[i], input.languageId)) if (n.length >= 4 && !kw.has(n) && (near.get(n) ?? 0) < w) near.set(n, w);
+  }
+  const query: { name: string; tg: readonly string[]; w: number }[] = [];
+  for (const [name, w] of [...near.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, SIMILAR_QUERY_NAMES)) {
+    const tg = trigrams(name);
+    if (tg.length >= 2) query.push({ name, tg, w });
+  }
+  if (query.length === 0) return [];
+  const weight = new Map(ranked);
+  // Files behind namespace imports used near the cursor.
+  const nsFiles = new Set<string>();
+  for (const im of input.outline.imports) {
+    if (!im.bindings.some((b) => b.imported === '*' && (weight.get(b.local) ?? 0) >= 0.3)) continue;
+    let frontier = index.resolver.resolve(input.currentPath, im.module, input.languageId);
+    for (let depth = 0; depth < 3 && frontier.length; depth++) {
+      const next: string[] = [];
+      for (const f of frontier) {
+        if (nsFiles.has(f)) continue;
+        nsFiles.add(f);
+        for (const m of index.fileOutline(f)?.reexportAll ?? []) next.push(...index.resolveImport(f, m));
+      }
+      frontier = next;
+    }
+  }
+  const files = new Set([...imported, ...extraFiles]);
+  files.delete(input.currentPath);
+  const out: { path: string; symbol: OutlineSymbol; score: number; by: string }[] = [];
+  for (const f of [...files].sort()) {
+    if (excluded(f)) continue;
+    const o = index.fileOutline(f);
+    if (!o) continue;
+    const nsBoost = nsFiles.has(f) ? 1.5 : 1;
+    for (const sym of o.symbols) {
+      if (!sym.name || weight.has(sym.name) || kw.has(sym.name)) continue;
+      const tc = trigrams(sym.name);
+      if (tc.length < 2) continue;
+      let best = 0;
+      let by = '';
+      for (const q of query) {
+        const sim = trigramSimilarity(q.tg, tc);
+        if (sim < SIMILAR_MIN) continue;
+        const v = sim * sim * q.w;
+        if (v > best) {
+          best = v;
+          by = q.name;
+        }
+      }
+      if (best > 0) out.push({ path: f, symbol: sym, score: best * SIMILAR_WEIGHT * nsBoost * (sym.exported ? 1 : 0.5), by });
+    }
+  }
+  out.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.symbol.line - b.symbol.line));
+  // A few per near name, so one family does not take every place.
+  const per = new Map<string, number>();
+  const chosen: { path: string; symbol: OutlineSymbol; score: number }[] = [];
+  for (const c of out) {
+    const k = per.get(c.by) ?? 0;
+    if (k >= SIMILAR_PER_NAME) continue;
+    per.set(c.by, k + 1);
+    chosen.push({ path: c.path, symbol: c.symbol, score: c.score });
+    if (chosen.length >= SIMILAR_MAX) break;
+  }
+  return chosen;
 }

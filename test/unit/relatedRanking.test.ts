@@ -1,0 +1,121 @@
+/**
+ * Ranking of related context (related.ts, nameSimilarity.ts) on real tree-sitter parses of a small
+ * workspace written to a temp folder: namespace imports, name-similar siblings, value per character.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULTS } from '../../src/core/config';
+import { ContextEngine } from '../../src/core/context/engine';
+import { indexWorkspace } from '../../src/core/context/indexer';
+import { nameSimilarity } from '../../src/core/context/nameSimilarity';
+import { relatedItems } from '../../src/core/context/related';
+import { SymbolIndex } from '../../src/core/context/symbolIndex';
+import { makeHoleDocument } from '../../src/core/eval/holes';
+import { outlineFromTree } from '../../src/core/syntax/outline';
+import { preloadAll, TreeCache } from '../../src/core/syntax/parser';
+
+const API = `export interface Params { message?: string }
+export function _email<T>(Class: new () => T, params?: Params): T { return new Class(); }
+export function _uuid<T>(Class: new () => T, params?: Params): T { return new Class(); }
+export function _cidrv4<T>(Class: new () => T, params?: Params): T { return new Class(); }
+export function _cidrv6<T>(Class: new () => T, params?: Params): T { return new Class(); }
+export function _base64<T>(Class: new () => T, params?: Params): T { return new Class(); }
+export function parseDuration(text: string): number { return text.length; }
+export function formatBytes(n: number): string { return String(n); }
+`;
+
+const SCHEMAS = `import * as core from "../core/index.js";
+
+export class ZodEmail {}
+export class ZodCIDRv4 {}
+export class ZodCIDRv6 {}
+
+export function email(params?: core.Params): ZodEmail {
+  return core._email(ZodEmail, params);
+}
+
+export function cidrv4(params?: core.Params): ZodCIDRv4 {
+  return core._cidrv4(ZodCIDRv4, params);
+}
+
+export function cidrv6(params?: core.Params): ZodCIDRv6 {
+  return core._cidrv6(ZodCIDRv6, params);
+}
+`;
+
+function workspace(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-related-'));
+  fs.mkdirSync(path.join(root, 'core'));
+  fs.mkdirSync(path.join(root, 'classic'));
+  fs.writeFileSync(path.join(root, 'core/api.ts'), API);
+  fs.writeFileSync(path.join(root, 'core/index.ts'), 'export * from "./api.js";\n');
+  fs.writeFileSync(path.join(root, 'classic/schemas.ts'), SCHEMAS);
+  return root;
+}
+
+describe('context/nameSimilarity', () => {
+  it('scores siblings of regularly named declarations above unrelated names', () => {
+    assert.ok(nameSimilarity('_cidrv6', 'ZodCIDRv6') > nameSimilarity('_cidrv4', 'ZodCIDRv6'));
+    assert.ok(nameSimilarity('$ZodCUID2', '$ZodCUID') > 0.8);
+    assert.ok(nameSimilarity('_float64', 'ZodMiniFloat64') >= 0.7);
+    assert.ok(nameSimilarity('parseDuration', 'ZodCIDRv6') < 0.2);
+    // Too short to say anything.
+    assert.equal(nameSimilarity('id', 'id'), 0);
+  });
+});
+
+describe('context/related: ranking on real parses', () => {
+  let root: string;
+  let index: SymbolIndex;
+  const trees = new TreeCache(4);
+  before(async function () {
+    this.timeout(60000);
+    await preloadAll();
+    root = workspace();
+    index = new SymbolIndex({ root });
+    await indexWorkspace(index, root);
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  function holeAt(lineText: string) {
+    const line = SCHEMAS.split('\n').findIndex((l) => l.includes(lineText));
+    const hole = makeHoleDocument(SCHEMAS, line, 2);
+    const tree = trees.get('schemas', hole.text, 'typescript')!;
+    const outline = outlineFromTree(tree, hole.text, 'typescript');
+    index.setOutline('classic/schemas.ts', hole.text, 'typescript', outline);
+    return { hole, line, outline };
+  }
+
+  it('offers the namespace module’s declaration named like the code around the cursor (core._cidrv6 in cidrv6())', () => {
+    const { hole, line, outline } = holeAt('return core._cidrv6(');
+    assert.ok(!hole.text.includes('_cidrv6'), 'the hole removed the only use');
+    const items = relatedItems({ index, currentPath: 'classic/schemas.ts', languageId: 'typescript', text: hole.text, cursorLine: line, linePrefix: '  ', outline });
+    const names = items.map((i) => i.key.split('#')[1]);
+    assert.ok(names.includes('_cidrv6'), names.join(','));
+    const sib = items.find((i) => i.key.includes('#_cidrv6#'))!;
+    assert.equal(sib.path, 'core/api.ts');
+    assert.match(sib.text, /export function _cidrv6<T>\(Class: new \(\) => T, params\?: Params\): T/);
+    // Unrelated declarations of the same module are not offered by name.
+    assert.ok(!names.includes('parseDuration') && !names.includes('formatBytes'), names.join(','));
+    // The sibling ranks above the other unused helpers of the module.
+    const rank = (n: string) => names.indexOf(n);
+    assert.ok(rank('_base64') < 0 || rank('_cidrv6') < rank('_base64'));
+  });
+
+  it('puts the sibling declaration, under its path, into the built prompt', () => {
+    const { hole, line } = holeAt('return core._cidrv6(');
+    const abs = path.join(root, 'classic/schemas.ts');
+    const engine = new ContextEngine({ relativePath: () => 'classic/schemas.ts', repoName: 'ws', index });
+    const lineStart = hole.text.lastIndexOf('\n', hole.offset - 1) + 1;
+    const p = engine.build(
+      { doc: { uri: abs, fsPath: abs, languageId: 'typescript', text: hole.text, version: 1 }, cursor: { line, character: hole.offset - lineStart, offset: hole.offset }, explicit: false },
+      { ...DEFAULTS, model: '', contextBudget: 2048 },
+    );
+    const snip = p.snippets.find((s) => s.path === 'core/api.ts');
+    assert.ok(snip, p.snippets.map((s) => s.path).join(','));
+    assert.match(snip!.text, /function _cidrv6/);
+    assert.match(p.prompt, /core\/api\.ts[\s\S]*function _cidrv6/);
+  });
+});
