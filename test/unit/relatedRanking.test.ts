@@ -10,7 +10,8 @@ import { DEFAULTS } from '../../src/core/config';
 import { ContextEngine } from '../../src/core/context/engine';
 import { indexWorkspace } from '../../src/core/context/indexer';
 import { nameSimilarity } from '../../src/core/context/nameSimilarity';
-import { relatedItems } from '../../src/core/context/related';
+import { relatedItems, scopeTypes } from '../../src/core/context/related';
+import { keywordsFor } from '../../src/core/eval/identifiers';
 import { SymbolIndex } from '../../src/core/context/symbolIndex';
 import { makeHoleDocument } from '../../src/core/eval/holes';
 import { outlineFromTree } from '../../src/core/syntax/outline';
@@ -96,7 +97,7 @@ describe('context/related: ranking on real parses', () => {
     assert.ok(names.includes('_cidrv6'), names.join(','));
     const sib = items.find((i) => i.key.includes('#_cidrv6#'))!;
     assert.equal(sib.path, 'core/api.ts');
-    assert.match(sib.text, /export function _cidrv6<T>\(Class: new \(\) => T, params\?: Params\): T/);
+    assert.match(sib.text, /^function _cidrv6<T>\(Class: new \(\) => T, params\?: Params\): T;/);
     // Unrelated declarations of the same module are not offered by name.
     assert.ok(!names.includes('parseDuration') && !names.includes('formatBytes'), names.join(','));
     // The sibling ranks above the other unused helpers of the module.
@@ -115,7 +116,46 @@ describe('context/related: ranking on real parses', () => {
     );
     const snip = p.snippets.find((s) => s.path === 'core/api.ts');
     assert.ok(snip, p.snippets.map((s) => s.path).join(','));
-    assert.match(snip!.text, /function _cidrv6/);
-    assert.match(p.prompt, /core\/api\.ts[\s\S]*function _cidrv6/);
+    // The declaration (signature, no body), not a usage window.
+    assert.match(snip!.text, /function _cidrv6<T>\(Class: new \(\) => T, params\?: Params\): T;/);
+    assert.match(p.prompt, /core\/api\.ts[\s\S]*function _cidrv6<T>\(Class: new \(\) => T, params\?: Params\): T;/);
+  });
+});
+
+describe('context/related: declared types of variables in scope', () => {
+  const CHECKER = `import type { Knowledge } from './knowledge';
+import { Report } from './report';
+
+export class Checker {
+  private knowledge: Knowledge;
+  constructor(k: Knowledge) {
+    this.knowledge = k;
+  }
+
+  check(name: string, fromFile: string): boolean {
+    const ws = this.knowledge;
+    const report = new Report(name);
+    report.add(fromFile);
+    if (ws.hasName(name)) return true;
+    return false;
+  }
+}
+`;
+  it('finds the type of an alias of a field (const ws = this.knowledge) and of `new` (outline field types from a real parse)', async () => {
+    await preloadAll();
+    const trees = new TreeCache(2);
+    const line = CHECKER.split('\n').findIndex((l) => l.includes('if (ws.hasName'));
+    const hole = makeHoleDocument(CHECKER, line, 4);
+    const outline = outlineFromTree(trees.get('checker', hole.text, 'typescript')!, hole.text, 'typescript');
+    const localTypes = new Map<string, string>();
+    for (const c of outline.symbols) for (const m of c.members) if (m.typeName) localTypes.set(m.name, m.typeName);
+    assert.equal(localTypes.get('knowledge'), 'Knowledge');
+    const types = scopeTypes({ text: hole.text, cursorLine: line, languageId: 'typescript' }, localTypes, keywordsFor('typescript'));
+    assert.ok(types.has('Knowledge'), [...types.keys()].join(','));
+    assert.ok(types.has('Report'), [...types.keys()].join(','));
+    // Nearer uses weigh more: `report` (line above) over `ws` (two lines above).
+    assert.ok(types.get('Report')! > types.get('Knowledge')!);
+    // Type names themselves are not looked up as variables.
+    assert.ok(!types.has('Checker'));
   });
 });

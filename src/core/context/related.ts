@@ -58,6 +58,11 @@ const SIMILAR_WEIGHT = Number(process.env.IC_SIMW ?? 2);
 const SIMILAR_MAX = 12;
 const SIMILAR_MIN = 0.6;
 const NOT_VISIBLE = Number(process.env.IC_NONVIS ?? 1);
+/** Lines searched for the declarations of variables in scope, and the lines whose names count. */
+const SCOPE_LINES = 150;
+const SCOPE_NEAR_ABOVE = 15;
+const SCOPE_NEAR_BELOW = 3;
+const SCOPE_TYPE_WEIGHT = Number(process.env.IC_SCOPEW ?? 2);
 /** Cap on one rendering added by name similarity (a sibling is wanted for its name and signature). */
 const SIMILAR_ITEM_CHARS = 600;
 
@@ -158,6 +163,9 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   if (t.callee) scores.set(t.callee, (scores.get(t.callee) ?? 0) + 2);
   // Types of variables in scope near the cursor.
   for (const [name, ty] of localTypes) if (scores.has(name)) scores.set(ty, (scores.get(ty) ?? 0) + 0.3 * (scores.get(name) ?? 0));
+  // Declared types of the variables and parameters used right around the cursor (`ws: Knowledge`,
+  // `const engine = new ContextEngine(`): the line being typed often calls their members.
+  for (const [ty, w] of scopeTypes(input, localTypes, kw)) scores.set(ty, (scores.get(ty) ?? 0) + SCOPE_TYPE_WEIGHT * w);
 
   const items = new Map<string, RelatedItem & { symbol: OutlineSymbol }>();
   const pick = (decls: readonly Declaration[]): Declaration[] => {
@@ -337,4 +345,38 @@ export function similarNamed(
     if (chosen.length >= SIMILAR_MAX) break;
   }
   return chosen;
+}
+
+/**
+ * Declared types of names used on the lines around the cursor, with the weight of the nearest use:
+ * fields/variables of the outline (`localTypes`), else a declaration found in the SCOPE_LINES above
+ * (`x: Foo`, `x = new Foo(`, … see typeOfVariable).
+ */
+export function scopeTypes(
+  input: Pick<RelatedInput, 'text' | 'cursorLine' | 'languageId'>,
+  localTypes: ReadonlyMap<string, string>,
+  kw: ReadonlySet<string>,
+): Map<string, number> {
+  const lines = input.text.split('\n');
+  const near = new Map<string, number>();
+  for (let i = Math.max(0, input.cursorLine - SCOPE_NEAR_ABOVE); i < Math.min(lines.length, input.cursorLine + SCOPE_NEAR_BELOW + 1); i++) {
+    const d = Math.abs(i - input.cursorLine);
+    const w = (i <= input.cursorLine ? 1 : 0.5) / (1 + d / 4);
+    for (const n of identifiersOf(lines[i], input.languageId)) if (!kw.has(n) && (near.get(n) ?? 0) < w) near.set(n, w);
+  }
+  const scope = lines.slice(Math.max(0, input.cursorLine - SCOPE_LINES), input.cursorLine + 1).join('\n');
+  const out = new Map<string, number>();
+  for (const [n, w] of [...near.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 48)) {
+    // Type-like names are their own definitions.
+    if (/^[A-Z]/.test(n) && input.languageId !== 'go') continue;
+    let ty = localTypes.get(n) ?? typeOfVariable(scope, n);
+    if (!ty) {
+      // An alias: `const ws = this.knowledge;` → the type of `knowledge`.
+      const a = new RegExp(`\\b${n.replace(/[$]/g, '\\$')}\\s*=\\s*(?:this\\.|self\\.)?([A-Za-z_$][\\w$]*)\\s*[;\\n]`).exec(scope);
+      if (a && a[1] !== n) ty = localTypes.get(a[1]) ?? typeOfVariable(scope, a[1]);
+    }
+    if (!ty || ty === n || kw.has(ty)) continue;
+    out.set(ty, Math.max(out.get(ty) ?? 0, w));
+  }
+  return out;
 }
