@@ -58,6 +58,8 @@ const SIMILAR_WEIGHT = Number(process.env.IC_SIMW ?? 2);
 const SIMILAR_MAX = 12;
 const SIMILAR_MIN = 0.6;
 const NOT_VISIBLE = Number(process.env.IC_NONVIS ?? 1);
+const IMPORT_BOUND = Number(process.env.IC_IMPW ?? 1);
+const MEMBER_CAP = Number(process.env.IC_MCAP ?? 1000);
 /** Lines searched for the declarations of variables in scope, and the lines whose names count. */
 const SCOPE_LINES = 150;
 const SCOPE_NEAR_ABOVE = 15;
@@ -167,7 +169,10 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   // `const engine = new ContextEngine(`): the line being typed often calls their members.
   for (const [ty, w] of scopeTypes(input, localTypes, kw)) scores.set(ty, (scores.get(ty) ?? 0) + SCOPE_TYPE_WEIGHT * w);
 
-  const items = new Map<string, RelatedItem & { symbol: OutlineSymbol }>();
+  const items = new Map<string, RelatedItem & { symbol: OutlineSymbol; memberSum: number; memberMax: number }>();
+  // Names bound by a named import (`import { A as B }` binds B).
+  const boundNames = new Set<string>();
+  for (const im of input.outline.imports) for (const b of im.bindings) if (b.imported !== '*') boundNames.add(b.local);
   const pick = (decls: readonly Declaration[]): Declaration[] => {
     let ok = decls.filter((d) => d.path !== currentPath && !excluded(d.path));
     // Declarations the file can actually see (through its imports) win over same-named others.
@@ -191,11 +196,23 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
       const top = topLevel(d);
       if (!top) continue;
       const key = `${top.path}#${top.symbol.name}#${top.symbol.line}`;
-      const boost = imported.has(top.path) ? 1.5 : top.path.startsWith(dir + '/') ? 1 : NOT_VISIBLE;
+      const visible = imported.has(top.path);
+      // A name the file imports by name, found in the file it comes from: the most direct lead.
+      const boost = visible ? (boundNames.has(name) ? 1.5 * IMPORT_BOUND : 1.5) : top.path.startsWith(dir + '/') ? 1 : NOT_VISIBLE;
       const s = score * spread * boost * (d.container ? 0.6 : 1);
-      const it = items.get(key);
-      if (it) it.score += s;
-      else items.set(key, { path: top.path, line: top.symbol.line, text: '', score: s, reason, key, symbol: top.symbol });
+      let it = items.get(key);
+      if (!it) {
+        it = { path: top.path, line: top.symbol.line, text: '', score: 0, reason, key, symbol: top.symbol, memberSum: 0, memberMax: 0 };
+        items.set(key, it);
+      }
+      if (d.container) {
+        // Many member names matching (object keys, common method names) add up only so far:
+        // at most MEMBER_CAP × the best single member, so a big type does not win by size alone.
+        it.score -= Math.min(it.memberSum, MEMBER_CAP * it.memberMax);
+        it.memberSum += s;
+        it.memberMax = Math.max(it.memberMax, s);
+        it.score += Math.min(it.memberSum, MEMBER_CAP * it.memberMax);
+      } else it.score += s;
     }
   };
   const ranked = [...scores.entries()].filter(([n]) => !kw.has(n)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 300);
@@ -207,7 +224,7 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
     const key = `${c.path}#${c.symbol.name}#${c.symbol.line}`;
     const it = items.get(key);
     if (it) it.score += c.score;
-    else items.set(key, { path: c.path, line: c.symbol.line, text: '', score: c.score, reason: 'similar name', key, symbol: c.symbol });
+    else items.set(key, { path: c.path, line: c.symbol.line, text: '', score: c.score, reason: 'similar name', key, symbol: c.symbol, memberSum: 0, memberMax: 0 });
   }
   // One level further: types that chosen declarations mention.
   const first = [...items.values()].sort((a, b) => b.score - a.score).slice(0, 24);
