@@ -272,14 +272,15 @@ export class ContextEngine {
     return out;
   }
 
-  /** Greedy by score within `max` characters; output grouped per file, ordered by path then line. */
+  /** Greedy by value per character within `max` characters; output grouped per file, ordered by path then line. */
   private pack(items: RelatedItem[], max: number, template: FimTemplate, languageId: string): Snippet[] {
     const chosen: RelatedItem[] = [];
     const paths = new Set<string>();
     let used = 0;
     const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
-    const alpha = Number(process.env.IC_PACK_ALPHA ?? 0);
-    const order = alpha > 0 ? [...items].sort((a, b) => b.score / Math.max(100, b.text.length) ** alpha - a.score / Math.max(100, a.text.length) ** alpha) : items;
+    // Value per character: score / √size (measured against plain score order and score / size).
+    const density = (it: RelatedItem) => it.score / Math.sqrt(Math.max(100, it.text.length));
+    const order = [...items].sort((a, b) => density(b) - density(a) || (a.key < b.key ? -1 : 1));
     for (const it of order) {
       const cost = it.text.length + countLines(it.text) * lineCost + (paths.has(it.path) ? 0 : it.path.length + 16);
       if (used + cost > max) continue;

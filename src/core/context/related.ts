@@ -13,7 +13,7 @@
  */
 import { identifiersOf, keywordsFor } from '../eval/identifiers';
 import { renderSymbol, type Outline, type OutlineSymbol } from '../syntax/outline';
-import { trigrams, trigramSimilarity } from './nameSimilarity';
+import { trigrams } from './nameSimilarity';
 import type { Declaration, SymbolIndex } from './symbolIndex';
 
 export interface RelatedItem {
@@ -53,18 +53,23 @@ const SIMILAR_QUERY_NAMES = 24;
 const SIMILAR_ABOVE = 12;
 const SIMILAR_BELOW = 3;
 const SIMILAR_PER_NAME = 3;
-const SIMILAR_WEIGHT = Number(process.env.IC_SIMW ?? 2);
+const SIMILAR_WEIGHT = 2;
 /** Declarations added by name similarity, at most. */
 const SIMILAR_MAX = 12;
 const SIMILAR_MIN = 0.6;
-const NOT_VISIBLE = Number(process.env.IC_NONVIS ?? 1);
-const IMPORT_BOUND = Number(process.env.IC_IMPW ?? 1);
-const MEMBER_CAP = Number(process.env.IC_MCAP ?? 1000);
+/**
+ * Measured on zod and this repo (docs/benchmarks.md, "Context (issue 7)"): a declaration in a file
+ * the current file neither imports nor shares a folder with counts half; a name the file imports by
+ * name counts 3× in the file it comes from; member-name matches add up to at most 2× the best one.
+ */
+const NOT_VISIBLE = 0.5;
+const IMPORT_BOUND = 3;
+const MEMBER_CAP = 2;
 /** Lines searched for the declarations of variables in scope, and the lines whose names count. */
 const SCOPE_LINES = 150;
 const SCOPE_NEAR_ABOVE = 15;
 const SCOPE_NEAR_BELOW = 3;
-const SCOPE_TYPE_WEIGHT = Number(process.env.IC_SCOPEW ?? 2);
+const SCOPE_TYPE_WEIGHT = 2;
 /** Cap on one rendering added by name similarity (a sibling is wanted for its name and signature). */
 const SIMILAR_ITEM_CHARS = 600;
 
@@ -308,6 +313,16 @@ export function similarNamed(
     if (tg.length >= 2) query.push({ name, tg, w });
   }
   if (query.length === 0) return [];
+  const byTrigram = new Map<string, number[]>();
+  query.forEach((q, qi) => {
+    for (const t of q.tg) {
+      const l = byTrigram.get(t);
+      if (l) l.push(qi);
+      else byTrigram.set(t, [qi]);
+    }
+  });
+  const common = new Array<number>(query.length).fill(0);
+  const touchedList = new Array<number>(query.length).fill(0);
   const weight = new Map(ranked);
   // Files behind namespace imports used near the cursor.
   const nsFiles = new Set<string>();
@@ -336,10 +351,24 @@ export function similarNamed(
       if (!sym.name || weight.has(sym.name) || kw.has(sym.name)) continue;
       const tc = trigrams(sym.name);
       if (tc.length < 2) continue;
+      // Common trigrams with each query name, through the inverted map (no pairwise merge).
+      let touched = 0;
+      for (const t of tc) {
+        const qs = byTrigram.get(t);
+        if (!qs) continue;
+        for (const qi of qs) {
+          if (common[qi] === 0) touchedList[touched++] = qi;
+          common[qi]++;
+        }
+      }
       let best = 0;
       let by = '';
-      for (const q of query) {
-        const sim = trigramSimilarity(q.tg, tc);
+      for (let k = 0; k < touched; k++) {
+        const qi = touchedList[k];
+        const c = common[qi];
+        common[qi] = 0;
+        const q = query[qi];
+        const sim = (c / Math.min(q.tg.length, tc.length) + (2 * c) / (q.tg.length + tc.length)) / 2;
         if (sim < SIMILAR_MIN) continue;
         const v = sim * sim * q.w;
         if (v > best) {
