@@ -159,3 +159,33 @@ export class Checker {
     assert.ok(!types.has('Checker'));
   });
 });
+
+describe('context/related: a named import outranks a big type that merely shares member names', () => {
+  it('ranks the imported literal-union type over an unrelated interface with many same-named members', async function () {
+    this.timeout(60000);
+    await preloadAll();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-related-'));
+    try {
+      fs.mkdirSync(path.join(root, 'core'));
+      fs.mkdirSync(path.join(root, 'classic'));
+      fs.mkdirSync(path.join(root, 'locales'));
+      fs.writeFileSync(path.join(root, 'core/checks.ts'), 'export type Formats =\n  | "email"\n  | "url"\n  | "uuid"\n  | "ksuid"\n  | "json_string"\n  | "e164";\n');
+      const members = ['email', 'url', 'uuid', 'nanoid', 'cuid', 'ulid', 'ipv4', 'ipv6', 'base64', 'date', 'time', 'duration'];
+      fs.writeFileSync(path.join(root, 'classic/schemas.ts'), `export interface ZodString {\n${members.map((m) => `  ${m}(params?: string): this;`).join('\n')}\n}\n`);
+      const locale = `import type { Formats } from "../core/checks.js";\n\nconst Nouns: { [k in Formats]?: string } = {\n${members.map((m) => `  ${m}: "${m.toUpperCase()}",`).join('\n')}\n  ksuid: "KSUID",\n};\nexport default Nouns;\n`;
+      fs.writeFileSync(path.join(root, 'locales/en.ts'), locale);
+      const index = new SymbolIndex({ root });
+      await indexWorkspace(index, root);
+      const line = locale.split('\n').findIndex((l) => l.includes('ksuid:'));
+      const hole = makeHoleDocument(locale, line, 2);
+      const outline = outlineFromTree(new TreeCache(2).get('en', hole.text, 'typescript')!, hole.text, 'typescript');
+      index.setOutline('locales/en.ts', hole.text, 'typescript', outline);
+      const items = relatedItems({ index, currentPath: 'locales/en.ts', languageId: 'typescript', text: hole.text, cursorLine: line, linePrefix: '  ', outline });
+      const rank = (name: string) => items.findIndex((i) => i.key.split('#')[1] === name);
+      assert.ok(rank('Formats') >= 0, items.map((i) => i.key).join(','));
+      assert.ok(rank('ZodString') < 0 || rank('Formats') < rank('ZodString'), items.map((i) => `${i.key} ${i.score.toFixed(2)}`).join(', '));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
