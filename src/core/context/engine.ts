@@ -16,7 +16,7 @@ import type { ResolvedApi, Settings } from '../config';
 import type { BuiltPrompt, CompletionRequest, Snippet } from '../types';
 import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, renderSymbol, type Outline } from '../syntax/outline';
 import { TreeCache } from '../syntax/parser';
-import { relatedItems, cursorTargets, type RelatedItem } from './related';
+import { byPackValue, relatedItems, cursorTargets, type RelatedItem } from './related';
 import { topWindows } from './similar';
 import type { SymbolIndex } from './symbolIndex';
 import { looksChatOnly, templateFor, type FimTemplate } from './templates';
@@ -238,7 +238,7 @@ export class ContextEngine {
       openFiles: state?.openFiles,
     });
     if (state) items.push(...recentEditItems(index, state, relPath, this.opts.isExcluded));
-    items.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
+    items.sort(byPackValue);
     this.lastSelection = { key, items };
     return items;
   }
@@ -272,16 +272,13 @@ export class ContextEngine {
     return out;
   }
 
-  /** Greedy by value per character within `max` characters; output grouped per file, ordered by path then line. */
+  /** Greedy in the given order (related.ts byPackValue) within `max` characters; output grouped per file, ordered by path then line. */
   private pack(items: RelatedItem[], max: number, template: FimTemplate, languageId: string): Snippet[] {
     const chosen: RelatedItem[] = [];
     const paths = new Set<string>();
     let used = 0;
     const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
-    // Value per character: score / √size (measured against plain score order and score / size).
-    const density = (it: RelatedItem) => it.score / Math.sqrt(Math.max(100, it.text.length));
-    const order = [...items].sort((a, b) => density(b) - density(a) || (a.key < b.key ? -1 : 1));
-    for (const it of order) {
+    for (const it of items) {
       const cost = it.text.length + countLines(it.text) * lineCost + (paths.has(it.path) ? 0 : it.path.length + 16);
       if (used + cost > max) continue;
       used += cost;

@@ -303,6 +303,8 @@ export function similarNamed(
   const lines = input.text.split('\n');
   const near = new Map<string, number>();
   for (let i = Math.max(0, input.cursorLine - SIMILAR_ABOVE); i < Math.min(lines.length, input.cursorLine + SIMILAR_BELOW + 1); i++) {
+    // Not the cursor line: what is being typed would change the choice at every keystroke (prefix cache).
+    if (i === input.cursorLine) continue;
     const d = Math.abs(i - input.cursorLine);
     const w = (i <= input.cursorLine ? 1 : 0.5) / (1 + d / 3);
     for (const n of identifiersOf(lines[i], input.languageId)) if (n.length >= 4 && !kw.has(n) && (near.get(n) ?? 0) < w) near.set(n, w);
@@ -406,6 +408,7 @@ export function scopeTypes(
   const lines = input.text.split('\n');
   const near = new Map<string, number>();
   for (let i = Math.max(0, input.cursorLine - SCOPE_NEAR_ABOVE); i < Math.min(lines.length, input.cursorLine + SCOPE_NEAR_BELOW + 1); i++) {
+    if (i === input.cursorLine) continue;
     const d = Math.abs(i - input.cursorLine);
     const w = (i <= input.cursorLine ? 1 : 0.5) / (1 + d / 4);
     for (const n of identifiersOf(lines[i], input.languageId)) if (!kw.has(n) && (near.get(n) ?? 0) < w) near.set(n, w);
@@ -425,4 +428,16 @@ export function scopeTypes(
     out.set(ty, Math.max(out.get(ty) ?? 0, w));
   }
   return out;
+}
+
+/**
+ * Order in which related items are packed into the budget: value per character, score / √size
+ * (measured against plain score order and score / size, docs/benchmarks.md), ties by key.
+ */
+export function byPackValue(a: RelatedItem, b: RelatedItem): number {
+  return packValue(b) - packValue(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+function packValue(it: RelatedItem): number {
+  return it.score / Math.sqrt(Math.max(100, it.text.length));
 }
