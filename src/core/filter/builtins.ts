@@ -52,6 +52,7 @@ const UNIVERSAL_MEMBERS: Record<Family, string[]> = {
   java: words('equals hashCode toString getClass'),
   other: [],
 };
+const UNIVERSAL_MEMBER_SETS = Object.fromEntries(Object.entries(UNIVERSAL_MEMBERS).map(([k, v]) => [k, new Set(v)])) as Record<Family, Set<string>>;
 
 class Builtins {
   private readonly sets = new Map<Family, Set<string>>();
@@ -91,7 +92,7 @@ class Builtins {
   }
 
   universalMember(name: string, family: Family): boolean {
-    return UNIVERSAL_MEMBERS[family].includes(name);
+    return UNIVERSAL_MEMBER_SETS[family].has(name);
   }
 
   /** A TypeScript lib / Node type by name (`Map`, `Console`, `NodeJS.Process`, `typeof Math`). */

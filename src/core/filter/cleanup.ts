@@ -35,10 +35,13 @@ export function cleanup(input: CleanupInput): CleanupResult {
       t = next;
     }
   };
-  const lineBefore = input.prefix.slice(input.prefix.lastIndexOf('\n') + 1);
-  const suffixLines = input.suffix.split('\n');
-  const restOfLine = suffixLines[0] ?? '';
-  const prevLine = lastLines(input.prefix, 2)[0] ?? '';
+  // Only the lines next to the cursor are read: splitting a whole long document into lines on every
+  // candidate cost milliseconds.
+  const lineStart = input.prefix.lastIndexOf('\n') + 1;
+  const lineBefore = input.prefix.slice(lineStart);
+  const restEnd = input.suffix.indexOf('\n');
+  const restOfLine = restEnd < 0 ? input.suffix : input.suffix.slice(0, restEnd);
+  const prevLine = lineStart > 0 ? input.prefix.slice(input.prefix.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1) : '';
 
   note('think', t.replace(/^\s*<think>[\s\S]*?(?:<\/think>\s*|$)/, '').replace(/<think>[\s\S]*?(?:<\/think>|$)/g, ''));
   note('sentinel', cutAt(t, SENTINEL));
@@ -74,8 +77,7 @@ export function cleanup(input: CleanupInput): CleanupResult {
     }
   }
   // Lines that repeat the lines after the cursor.
-  const nextLines = suffixLines.slice(1).filter((l) => l.trim() !== '');
-  const nextLine = nextLines[0] ?? '';
+  const nextLine = restEnd < 0 ? '' : firstNonBlankLine(input.suffix, restEnd + 1);
   if (nextLine.trim() !== '') {
     const lines = t.split('\n');
     const idx = lines.findIndex((l, i) => {
@@ -102,10 +104,34 @@ function cutAt(t: string, re: RegExp): string {
   return m ? t.slice(0, m.index) : t;
 }
 
-function lastLines(prefix: string, n: number): string[] {
-  const lines = prefix.split('\n');
-  lines.pop();
-  return lines.slice(-n).reverse();
+/** The first line from `from` on that is not blank, or ''. */
+function firstNonBlankLine(text: string, from: number): string {
+  let start = from;
+  while (start <= text.length) {
+    const nl = text.indexOf('\n', start);
+    const line = nl < 0 ? text.slice(start) : text.slice(start, nl);
+    if (line.trim() !== '') return line;
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return '';
+}
+
+/** The document's indentation style, from the text before the cursor (the last one is remembered). */
+interface IndentStyle {
+  usesTabs: boolean;
+  usesSpaces: boolean;
+  unit: string;
+}
+let lastStyle: { prefix: string; style: IndentStyle } | undefined;
+
+function indentStyle(prefix: string): IndentStyle {
+  if (lastStyle && lastStyle.prefix.length === prefix.length && lastStyle.prefix === prefix) return lastStyle.style;
+  const tabs = /\n\t/.test(prefix);
+  const spaces = /\n {2,}\S/.test(prefix);
+  const style = { usesTabs: tabs && !spaces, usesSpaces: spaces && !tabs, unit: /\n( {2,})\S/.exec(prefix)?.[1].length === 2 ? '  ' : '    ' };
+  lastStyle = { prefix, style };
+  return style;
 }
 
 function indentOf(l: string): number {
@@ -130,10 +156,8 @@ function fixIndentation(t: string, lineBefore: string, prefix: string): string {
     if (lead.length >= lineBefore.length && lead.startsWith(lineBefore)) out = out.slice(lineBefore.length);
     else if (lead.length > 0 && lead.length < lineBefore.length) out = out.slice(lead.length);
   }
-  const usesTabs = /\n\t/.test(prefix) && !/\n {2,}\S/.test(prefix);
-  const usesSpaces = /\n {2,}\S/.test(prefix) && !/\n\t/.test(prefix);
+  const { usesTabs, usesSpaces, unit } = indentStyle(prefix);
   if (usesSpaces && /\n\t/.test(out)) {
-    const unit = /\n( {2,})\S/.exec(prefix)?.[1].length === 2 ? '  ' : '    ';
     out = out.replace(/\n(\t+)/g, (_, tabs: string) => '\n' + unit.repeat(tabs.length));
   } else if (usesTabs && /\n {2,}/.test(out)) {
     out = out.replace(/\n((?: {4})+)/g, (_, sp: string) => '\n' + '\t'.repeat(sp.length / 4));

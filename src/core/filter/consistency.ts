@@ -45,12 +45,24 @@ const PROSE_LANGUAGES = new Set(['markdown', 'plaintext', 'restructuredtext', 'l
 interface DocState {
   facts: FileFacts;
   text: string;
+  languageId: string;
+  /** The last (prefix, suffix) pair found to make up this text: a repeat is matched by identity. */
+  lastPrefix?: string;
+  lastSuffix?: string;
 }
+
+/** Analyses of this many recent document versions are kept. */
+const MAX_DOCS = 4;
 
 export class ConsistencyFilter {
   private knowledge: WorkspaceKnowledge;
-  /** Analyses of recent documents by text: a document is parsed once per version. */
-  private readonly docs = new Map<string, DocState>();
+  /**
+   * Analyses of recent documents, most recent last: a document is parsed once per version. Looked
+   * up by comparing texts (length first), never by hashing them: hashing a whole document on every
+   * check, and first joining prefix and suffix into one string for it, was most of a check's time
+   * on long files.
+   */
+  private readonly docs: DocState[] = [];
 
   constructor(knowledge?: WorkspaceKnowledge | NameOracle) {
     this.knowledge = adapt(knowledge);
@@ -64,58 +76,82 @@ export class ConsistencyFilter {
   /** Analyses a document ahead of `check` (call it while the model request is in flight). */
   prepare(text: string, languageId: string): void {
     builtins.warm();
-    this.doc(text, languageId);
+    const i = this.docs.findIndex((d) => d.languageId === languageId && d.text.length === text.length && d.text === text);
+    if (i >= 0) this.touch(i);
+    else this.add(text, languageId);
   }
 
-  private doc(text: string, languageId: string): DocState {
-    const key = languageId + '\u0000' + text;
-    let d = this.docs.get(key);
-    if (d) {
-      this.docs.delete(key);
-      this.docs.set(key, d);
-      return d;
+  /** The analysis of `prefix + suffix`. */
+  private doc(prefix: string, suffix: string, languageId: string): DocState {
+    const n = prefix.length + suffix.length;
+    for (let i = this.docs.length - 1; i >= 0; i--) {
+      const d = this.docs[i];
+      if (d.languageId !== languageId || d.text.length !== n) continue;
+      const same = (d.lastPrefix === prefix && d.lastSuffix === suffix) || (d.text.startsWith(prefix) && d.text.endsWith(suffix));
+      if (!same) continue;
+      d.lastPrefix = prefix;
+      d.lastSuffix = suffix;
+      return this.touch(i);
     }
-    d = { facts: extractFacts(text, languageId), text };
-    this.docs.set(key, d);
-    while (this.docs.size > 4) this.docs.delete(this.docs.keys().next().value as string);
+    const d = this.add(prefix + suffix, languageId);
+    d.lastPrefix = prefix;
+    d.lastSuffix = suffix;
+    return d;
+  }
+
+  private touch(i: number): DocState {
+    const d = this.docs[i];
+    if (i !== this.docs.length - 1) {
+      this.docs.splice(i, 1);
+      this.docs.push(d);
+    }
+    return d;
+  }
+
+  private add(text: string, languageId: string): DocState {
+    const d: DocState = { facts: extractFacts(text, languageId), text, languageId };
+    // Builds the container lookup now (analysis time), not on the first check.
+    containerAt(d.facts, 0);
+    this.docs.push(d);
+    while (this.docs.length > MAX_DOCS) this.docs.shift();
     return d;
   }
 
   check(input: FilterInput): FilterResult {
-    const { parseErrors: _p, ...r } = this.checkOne(input);
+    const { parseErrors: _p, ...r } = this.checkOne(input, false);
     return r;
   }
 
   /** Ranks several candidates: fewest unknown names, then fewest parse errors, then the longest. */
   best(inputs: FilterInput[]): FilterResult {
-    const results = inputs.map((i) => this.checkOne(i));
+    const results = inputs.map((i) => this.checkOne(i, inputs.length > 1));
     results.sort((a, b) => rank(a) - rank(b) || a.unknown.length - b.unknown.length || a.parseErrors - b.parseErrors || b.shown.length - a.shown.length);
     const { parseErrors: _p, ...r } = results[0] ?? { verdict: 'drop', shown: '', unknown: [], cleanups: [], parseErrors: 0 };
     return r;
   }
 
-  checkOne(input: FilterInput): CheckedCandidate {
+  /** `wantParseErrors`: count the suggestion's parse errors (only ranking needs them). */
+  checkOne(input: FilterInput, wantParseErrors = true): CheckedCandidate {
     const cleaned = cleanup({ text: input.text, prefix: input.docPrefix, suffix: input.docSuffix, stop: input.stop, multiline: input.multiline, maxLines: input.maxLines });
     const base = { cleanups: cleaned.applied, parseErrors: 0 };
     if (cleaned.text === '') return { verdict: 'drop', shown: '', unknown: [], ...base };
     const text = cleaned.text;
     const lineBefore = input.docPrefix.slice(input.docPrefix.lastIndexOf('\n') + 1);
     const family = familyOf(input.languageId);
-    const docText = input.docPrefix + input.docSuffix;
 
     if (PROSE_LANGUAGES.has(input.languageId) || inComment(input.docPrefix, lineBefore, family)) {
-      const doc = this.doc(docText, input.languageId);
-      const p = checkProse(lineBefore, text, docText, (w) => doc.facts.tokens.has(w) || (family !== 'other' && this.knowledge.hasName(w, input.docPath)));
+      const doc = this.doc(input.docPrefix, input.docSuffix, input.languageId);
+      const p = checkProse(lineBefore, text, doc.text, (w) => doc.facts.tokens.has(w) || (family !== 'other' && this.knowledge.hasName(w, input.docPath)));
       if (p.unknown.length === 0) return { verdict: 'keep', shown: text, unknown: [], ...base };
       const shown = text.slice(0, p.cutAt).replace(/\s+$/, '');
       return useful(shown) ? { verdict: 'truncate', shown, unknown: p.unknown, ...base } : { verdict: 'drop', shown: '', unknown: p.unknown, ...base };
     }
 
-    const doc = this.doc(docText, input.languageId);
+    const doc = this.doc(input.docPrefix, input.docSuffix, input.languageId);
     const container = containerAt(doc.facts, input.docPrefix.length);
     // Inside a (multi-line) string literal: text, not names.
     if (container === 'string') return { verdict: 'keep', shown: text, unknown: [], ...base };
-    const s = analyzeSuggestion(lineBefore, text, input.languageId, container);
+    const s = analyzeSuggestion(lineBefore, text, input.languageId, container, wantParseErrors);
     base.parseErrors = s.parseErrors;
     const resolver = new TypeResolver(doc.facts, this.knowledge, family, input.docPath);
     const cursor = input.docPrefix.length;

@@ -65,11 +65,49 @@ export interface Container {
   end: number;
 }
 
-/** The innermost container around an offset ('code' at the top level). */
+/** Containers sorted by start (ties in the order found), each with the index of its parent. */
+interface ContainerIndex {
+  sorted: Container[];
+  parent: Int32Array;
+}
+const containerIndexes = new WeakMap<Container[], ContainerIndex>();
+
+function containerIndex(containers: Container[]): ContainerIndex {
+  let ix = containerIndexes.get(containers);
+  if (ix && ix.sorted.length === containers.length) return ix;
+  // Found in a walk that visits parents before children, they are normally in order already.
+  let inOrder = true;
+  for (let i = 1; i < containers.length && inOrder; i++) inOrder = containers[i - 1].start <= containers[i].start;
+  const sorted = inOrder ? containers : containers.map((c, i) => ({ c, i })).sort((a, b) => a.c.start - b.c.start || a.i - b.i).map((x) => x.c);
+  const parent = new Int32Array(sorted.length);
+  const stack: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const c = sorted[i];
+    while (stack.length && sorted[stack[stack.length - 1]].end < c.end) stack.pop();
+    parent[i] = stack.length ? stack[stack.length - 1] : -1;
+    stack.push(i);
+  }
+  ix = { sorted, parent };
+  containerIndexes.set(containers, ix);
+  return ix;
+}
+
+/**
+ * The innermost container around an offset ('code' at the top level): of those that hold it, the
+ * one that starts last (the last found among equal starts). Syntax nodes nest, so it is the last
+ * container starting before the offset or one of its ancestors: a binary search and a short climb.
+ */
 export function containerAt(facts: FileFacts, offset: number): ContainerKind {
-  let best: Container | undefined;
-  for (const c of facts.containers) if (c.start < offset && offset <= c.end && (!best || c.start >= best.start)) best = c;
-  return best?.kind ?? 'code';
+  const { sorted, parent } = containerIndex(facts.containers);
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0; i = parent[i]) if (offset <= sorted[i].end) return sorted[i].kind;
+  return 'code';
 }
 
 const CONTAINER_KINDS: Record<string, ContainerKind> = {

@@ -80,6 +80,15 @@ export class IndexKnowledge implements WorkspaceKnowledge {
   readonly root: string;
   /** Parses of workspace text made here (a text the index did not hand over its tree for). */
   ownParses = 0;
+  /** Absolute path → workspace-relative path (`path.relative` on every question was a hot spot). */
+  private readonly relCache = new Map<string, string | undefined>();
+  /** `dir\0specifier` → the indexed file it resolves to; cleared when files come or go. */
+  private readonly resolveCache = new Map<string, string>();
+  /**
+   * A relative module's exports, followed through `export *`, with the texts of the files they were
+   * read from: valid while every one of those files still has that text.
+   */
+  private readonly exportsCache = new Map<string, { out: Set<string> | undefined; texts: Map<string, string | undefined> }>();
 
   constructor(
     readonly index: SymbolIndex,
@@ -93,6 +102,8 @@ export class IndexKnowledge implements WorkspaceKnowledge {
       // a watcher event), so a filter check never pays for them.
       index.onDidChange((paths) => {
         if (paths.length === 0) for (const p of [...this.summaries.keys(), ...index.paths()]) this.dirty.add(p);
+        // A file that appeared or went away may change what a specifier resolves to.
+        if (paths.length === 0 || paths.some((p) => !index.file(p) !== !this.summaries.has(p))) this.resolveCache.clear();
         for (const p of paths) this.dirty.add(p);
         this.sync();
       }),
@@ -180,19 +191,31 @@ export class IndexKnowledge implements WorkspaceKnowledge {
 
   moduleExports(module: string, fromFile?: string): ReadonlySet<string> | undefined {
     if (module.startsWith('.') && fromFile) {
+      const key = path.dirname(fromFile) + '\0' + module;
+      const hit = this.exportsCache.get(key);
+      if (hit && [...hit.texts].every(([rel, text]) => this.index.file(rel)?.text === text)) return hit.out;
       const out = new Set<string>();
       const seen = new Set<string>();
+      const texts = new Map<string, string | undefined>();
       // Follows `export * from` within the workspace; anything we cannot list makes it open.
       const collect = (spec: string, from: string): boolean => {
         const target = this.resolveFile(spec, from);
-        const entry = target ? this.index.file(this.rel(target)!) : undefined;
+        const rel = this.rel(target);
+        const entry = rel ? this.index.file(rel) : undefined;
+        if (rel) texts.set(rel, entry?.text);
         if (!target || !entry || OPEN_EXPORTS.test(entry.text)) return false;
         if (seen.has(target)) return true;
         seen.add(target);
         for (const n of entry.outline.exports) out.add(n);
         return entry.outline.reexportAll.every((r) => r.startsWith('.') && collect(r, target));
       };
-      return collect(module, fromFile) ? out : undefined;
+      const result = collect(module, fromFile) ? out : undefined;
+      // Only answers drawn from indexed files are kept (a file on disk only may change unseen).
+      if (texts.size > 0 && [...texts.values()].every((t) => t !== undefined)) {
+        this.exportsCache.set(key, { out: result, texts });
+        if (this.exportsCache.size > 2000) this.exportsCache.delete(this.exportsCache.keys().next().value as string);
+      }
+      return result;
     }
     return builtins.nodeModuleExports(module);
   }
@@ -218,6 +241,19 @@ export class IndexKnowledge implements WorkspaceKnowledge {
 
   /** The file (absolute) a relative specifier names: an indexed file first, else one on disk. */
   resolveFile(module: string, fromFile: string): string | undefined {
+    const key = path.dirname(fromFile) + '\0' + module;
+    const hit = this.resolveCache.get(key);
+    if (hit !== undefined) return hit;
+    const found = this.resolveUncached(module, fromFile);
+    // Only indexed files are remembered: a file on disk only may come or go unseen.
+    if (found && this.index.file(this.rel(found) ?? '')) {
+      this.resolveCache.set(key, found);
+      if (this.resolveCache.size > 5000) this.resolveCache.delete(this.resolveCache.keys().next().value as string);
+    }
+    return found;
+  }
+
+  private resolveUncached(module: string, fromFile: string): string | undefined {
     const base = path.resolve(path.dirname(fromFile), module);
     const stems = [base];
     const m = /\.(m|c)?jsx?$/.exec(base);
@@ -237,8 +273,12 @@ export class IndexKnowledge implements WorkspaceKnowledge {
 
   private rel(abs: string | undefined): string | undefined {
     if (!abs) return undefined;
+    if (this.relCache.has(abs)) return this.relCache.get(abs);
     const r = path.relative(this.root, path.resolve(abs));
-    return r.startsWith('..') || path.isAbsolute(r) ? undefined : r.split(path.sep).join('/');
+    const out = r.startsWith('..') || path.isAbsolute(r) ? undefined : r.split(path.sep).join('/');
+    if (this.relCache.size > 20000) this.relCache.clear();
+    this.relCache.set(abs, out);
+    return out;
   }
 
   private abs(rel: string): string {

@@ -5,6 +5,7 @@
  * Falls back to a token scan when no grammar is loaded.
  */
 import { keywordsFor, stripStringsAndComments } from '../eval/identifiers';
+import type { TreeCursor } from 'web-tree-sitter';
 import { parserIfReady, type SyntaxNode } from '../syntax/parser';
 import { familyOf } from './builtins';
 import { isNode } from './extract';
@@ -38,10 +39,18 @@ const WRAPPERS: Record<string, [string, string]> = {
   object: ['__o = {\n', '\n}'],
 };
 
-export function analyzeSuggestion(lineBefore: string, text: string, languageId: string, container: string = 'code'): SuggestionFacts {
+/** A snippet with no identifier character and no quote can name nothing. */
+const NAMES_NOTHING = /^[^\w$'"`\u0080-\uFFFF]*$/;
+
+/**
+ * `parseErrors` is only needed to rank several candidates; without it (`wantParseErrors` false) a
+ * snippet that can name nothing (`) {`, `});`) is not parsed at all.
+ */
+export function analyzeSuggestion(lineBefore: string, text: string, languageId: string, container: string = 'code', wantParseErrors = true): SuggestionFacts {
   const family = familyOf(languageId);
   const parser = family === 'ts' || family === 'python' ? parserIfReady(languageId) : undefined;
   if (!parser) return scan(lineBefore, text, languageId);
+  if (!wantParseErrors && NAMES_NOTHING.test(text)) return { refs: [], introduced: new Set(), assignedMembers: new Set(), parseErrors: 0, parsed: true };
   // Python: dedent so an indented snippet parses at module level.
   let before = lineBefore;
   let body = text;
@@ -61,18 +70,47 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
   const snippet = open + cont + before + body + (closers ? '\n' + closers : '') + close;
   const tree = parser.parse(snippet);
   if (!tree) return scan(lineBefore, text, languageId);
+  const cursor = tree.walk();
   try {
     const out: SuggestionFacts = { refs: [], introduced: new Set(), assignedMembers: new Set(), parseErrors: 0, parsed: true };
     const boundary = open.length + cont.length + before.length;
     const openRows = (open ? 1 : 0) + (cont ? 1 : 0);
     const lineOf = (n: SyntaxNode) => n.startPosition.row - openRows;
-    const visit = family === 'ts' ? tsRole : pyRole;
-    const walk = (n: SyntaxNode) => {
-      if (n.type === 'ERROR' || n.isMissing) out.parseErrors++;
-      if (n.endIndex > boundary) visit(n, out, lineOf, boundary);
-      for (const c of n.children) if (c) walk(c);
-    };
-    walk(tree.rootNode);
+    const ts = family === 'ts';
+    const roles = ts ? TS_NODE_ROLES : PY_NODE_ROLES;
+    const leaves = ts ? TS_LEAF_ROLES : PY_LEAF_ROLES;
+    // One pass with a tree cursor, in the order of a recursive walk (parents before children): a
+    // JavaScript node object is made only for the few node kinds whose role needs their children;
+    // names are read from the cursor with their parent's kind and their field, kept on a stack.
+    const frames: Frame[] = [];
+    for (;;) {
+      const type = cursor.nodeType;
+      if (type === 'ERROR' || (wantParseErrors && cursor.nodeIsMissing)) out.parseErrors++;
+      if (cursor.endIndex > boundary) {
+        if (leaves.has(type)) {
+          const parent = frames.length ? frames[frames.length - 1] : undefined;
+          const start = cursor.startIndex;
+          const leaf: Leaf = { type, text: snippet.slice(start, cursor.endIndex), start, line: cursor.startPosition.row - openRows, field: cursor.currentFieldName, parent, cursor, snippet };
+          if (ts) tsLeaf(leaf, out);
+          else pyLeaf(leaf, out);
+        } else if (roles.has(type)) (ts ? tsRole : pyRole)(cursor.currentNode, out, lineOf, boundary);
+      }
+      // The receiver of a member (`object` of a member expression or attribute), for its property.
+      if (frames.length && cursor.currentFieldName === 'object') frames[frames.length - 1].object = [cursor.startIndex, cursor.endIndex];
+      if (cursor.gotoFirstChild()) {
+        frames.push({ type, object: undefined });
+        continue;
+      }
+      let done = false;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          done = true;
+          break;
+        }
+        frames.pop();
+      }
+      if (done) break;
+    }
     out.introduced.delete('__C');
     out.introduced.delete('__I');
     out.refs = out.refs.filter((r) => r.name !== '__o' && r.name !== '__C' && r.name !== '__I');
@@ -80,6 +118,7 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
     for (const r of out.refs) if (r.at !== undefined) r.at -= open.length + cont.length;
     return out;
   } finally {
+    cursor.delete();
     tree.delete();
   }
 }
@@ -99,12 +138,100 @@ function unclosed(code: string, languageId: string): string {
 
 type LineOf = (n: SyntaxNode) => number;
 
-const field = (n: SyntaxNode): string | null => {
-  const p = n.parent;
-  if (!p) return null;
-  for (let i = 0; i < p.childCount; i++) if (p.child(i)?.id === n.id) return p.fieldNameForChild(i);
-  return null;
-};
+/** A node on the cursor's path: its kind, and the range of its `object` child once passed. */
+interface Frame {
+  type: string;
+  object: [number, number] | undefined;
+}
+
+/** A name node read from the cursor. */
+interface Leaf {
+  type: string;
+  text: string;
+  start: number;
+  /** Line in the suggestion. */
+  line: number;
+  /** Its field in its parent. */
+  field: string | null;
+  parent: Frame | undefined;
+  /** At the leaf, for the rare role that needs its parent's other children. */
+  cursor: TreeCursor;
+  snippet: string;
+}
+
+/** Node kinds whose role needs their children (a node object is made for them). */
+const TS_NODE_ROLES = new Set([
+  'variable_declarator', 'assignment_expression', 'required_parameter', 'optional_parameter', 'formal_parameters', 'arrow_function', 'catch_clause',
+  'for_in_statement', 'function_declaration', 'generator_function_declaration', 'class_declaration', 'interface_declaration', 'type_alias_declaration',
+  'enum_declaration', 'function_expression', 'class', 'method_definition', 'public_field_definition', 'type_parameter', 'import_statement', 'call_expression',
+]);
+/** Name kinds, read from the cursor alone. */
+const TS_LEAF_ROLES = new Set(['identifier', 'shorthand_property_identifier', 'type_identifier', 'property_identifier', 'private_property_identifier', 'statement_identifier']);
+const PY_NODE_ROLES = new Set([
+  'assignment', 'for_statement', 'for_in_clause', 'as_pattern_target', 'pattern_list', 'function_definition', 'class_definition', 'parameters', 'lambda_parameters',
+  'global_statement', 'nonlocal_statement', 'import_statement', 'import_from_statement',
+]);
+const PY_LEAF_ROLES = new Set(['identifier']);
+
+/** The receiver as written, without white space (and without a trailing `?` in TypeScript). */
+function receiverText(l: Leaf, ts: boolean): string | undefined {
+  const o = l.parent?.object;
+  if (!o) return undefined;
+  const t = l.snippet.slice(o[0], o[1]);
+  return (ts ? t.replace(/\?$/, '') : t).replace(/\s+/g, '');
+}
+
+function tsLeaf(l: Leaf, out: SuggestionFacts): void {
+  const p = l.parent?.type;
+  const f = l.field;
+  switch (l.type) {
+    case 'identifier': {
+      if (p === 'import_specifier' || p === 'namespace_import' || p === 'import_clause') {
+        const aliased = p === 'import_specifier' && !!l.cursor.currentNode.parent?.childForFieldName('alias');
+        if (f === 'alias' || p !== 'import_specifier' || !aliased) out.introduced.add(l.text);
+        if (p === 'import_specifier' && f === 'name') out.refs.push({ name: l.text, kind: 'imported', line: l.line });
+        return;
+      }
+      if (p === 'export_specifier') return;
+      if (p === 'nested_type_identifier' || p === 'nested_identifier') return void out.refs.push({ name: l.text, kind: 'free', line: l.line });
+      out.refs.push({ name: l.text, kind: 'free', line: l.line, at: l.start });
+      return;
+    }
+    case 'shorthand_property_identifier':
+      out.refs.push({ name: l.text, kind: 'free', line: l.line, at: l.start });
+      return;
+    case 'type_identifier':
+      if (p === 'nested_type_identifier') return;
+      if (f === 'name' && p && /declaration|type_parameter/.test(p)) return;
+      out.refs.push({ name: l.text, kind: 'type', line: l.line, at: l.start });
+      return;
+    case 'property_identifier':
+    case 'private_property_identifier':
+      if (p === 'member_expression' && f === 'property') out.refs.push({ name: l.text, kind: 'member', receiver: receiverText(l, true), line: l.line, at: l.start });
+      // Object keys, method and field names are introduced, not referenced.
+      return;
+    case 'statement_identifier':
+      out.introduced.add(l.text);
+      return;
+  }
+}
+
+function pyLeaf(l: Leaf, out: SuggestionFacts): void {
+  const p = l.parent?.type;
+  const f = l.field;
+  if (!p) return;
+  if (p === 'dotted_name' || p === 'aliased_import' || (p === 'keyword_argument' && f === 'name')) return;
+  if (p === 'attribute' && f === 'attribute') {
+    out.refs.push({ name: l.text, kind: 'member', receiver: receiverText(l, false), line: l.line, at: l.start });
+    return;
+  }
+  if (out.introduced.has(l.text) && (p === 'parameters' || p === 'lambda_parameters')) return;
+  if (p === 'typed_parameter' || p === 'default_parameter' || p === 'typed_default_parameter' || p === 'list_splat_pattern' || p === 'dictionary_splat_pattern') {
+    if (f !== 'value' && f !== 'type') return;
+  }
+  if ((p === 'function_definition' || p === 'class_definition') && f === 'name') return;
+  out.refs.push({ name: l.text, kind: 'free', line: l.line, at: l.start });
+}
 
 /** Names a TypeScript/JavaScript pattern binds. */
 function tsPatternNames(n: SyntaxNode | null): string[] {
@@ -128,7 +255,6 @@ function tsPatternNames(n: SyntaxNode | null): string[] {
 }
 
 function tsRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: number): void {
-  const p = n.parent;
   switch (n.type) {
     case 'variable_declarator':
       for (const name of tsPatternNames(n.childForFieldName('name'))) out.introduced.add(name);
@@ -194,43 +320,9 @@ function tsRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: n
       if ((fn?.text === 'require' || fn?.type === 'import') && arg?.type === 'string' && arg.endIndex > boundary) out.refs.push({ name: arg.text.slice(1, -1), kind: 'module', line: lineOf(arg) });
       return;
     }
-    case 'identifier': {
-      const f = field(n);
-      if (p?.type === 'import_specifier' || p?.type === 'namespace_import' || p?.type === 'import_clause') {
-        if (f === 'alias' || p.type !== 'import_specifier' || !p.childForFieldName('alias')) out.introduced.add(n.text);
-        if (p.type === 'import_specifier' && f === 'name') out.refs.push({ name: n.text, kind: 'imported', line: lineOf(n) });
-        return;
-      }
-      if (p?.type === 'export_specifier') return;
-      if (p?.type === 'nested_type_identifier' || p?.type === 'nested_identifier') return out.refs.push({ name: n.text, kind: 'free', line: lineOf(n) }), undefined;
-      out.refs.push({ name: n.text, kind: 'free', line: lineOf(n), at: n.startIndex });
-      return;
-    }
-    case 'shorthand_property_identifier':
-      out.refs.push({ name: n.text, kind: 'free', line: lineOf(n), at: n.startIndex });
-      return;
-    case 'type_identifier':
-      if (p?.type === 'nested_type_identifier') return;
-      if (f(n) === 'name' && p && /declaration|type_parameter/.test(p.type)) return;
-      out.refs.push({ name: n.text, kind: 'type', line: lineOf(n), at: n.startIndex });
-      return;
-    case 'property_identifier':
-    case 'private_property_identifier':
-      if (p?.type === 'member_expression' && field(n) === 'property') {
-        const obj = p.childForFieldName('object');
-        out.refs.push({ name: n.text, kind: 'member', receiver: obj?.text.replace(/\?$/, '').replace(/\s+/g, ''), line: lineOf(n), at: n.startIndex });
-      }
-      // Object keys, method and field names are introduced, not referenced.
-      return;
-    case 'statement_identifier':
-      out.introduced.add(n.text);
-      return;
   }
 }
 
-function f(n: SyntaxNode): string | null {
-  return field(n);
-}
 
 function pyTargets(n: SyntaxNode | null, into: Set<string>): void {
   if (!n) return;
@@ -239,7 +331,6 @@ function pyTargets(n: SyntaxNode | null, into: Set<string>): void {
 }
 
 function pyRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: number): void {
-  const p = n.parent;
   switch (n.type) {
     case 'augmented_assignment':
       return;
@@ -288,21 +379,6 @@ function pyRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: n
         } else if (c.type === 'dotted_name') out.introduced.add(c.text.split('.')[0]);
       }
       if (n.type === 'import_statement' && mod?.type === 'dotted_name') out.introduced.add(mod.text.split('.')[0]);
-      return;
-    }
-    case 'identifier': {
-      if (!p) return;
-      if (p.type === 'dotted_name' || p.type === 'aliased_import' || p.type === 'keyword_argument' && field(n) === 'name') return;
-      if (p.type === 'attribute' && field(n) === 'attribute') {
-        out.refs.push({ name: n.text, kind: 'member', receiver: p.childForFieldName('object')?.text.replace(/\s+/g, ''), line: lineOf(n), at: n.startIndex });
-        return;
-      }
-      if (out.introduced.has(n.text) && (p.type === 'parameters' || p.type === 'lambda_parameters')) return;
-      if (p.type === 'typed_parameter' || p.type === 'default_parameter' || p.type === 'typed_default_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
-        if (field(n) !== 'value' && field(n) !== 'type') return;
-      }
-      if ((p.type === 'function_definition' || p.type === 'class_definition') && field(n) === 'name') return;
-      out.refs.push({ name: n.text, kind: 'free', line: lineOf(n), at: n.startIndex });
       return;
     }
   }
