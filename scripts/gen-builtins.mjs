@@ -112,10 +112,14 @@ function visit(stmts, prefix, onValue) {
         if (body && ts.isModuleBlock(body)) {
           visit(body.statements, mod + ':', (n) => n && names.add(n));
           for (const st of body.statements) {
-            if (ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
-              if (!st.exportClause) names.add('*' + st.moduleSpecifier.text);
-              else if (ts.isNamedExports(st.exportClause)) for (const el of st.exportClause.elements) names.add(el.name.text);
+            if (ts.isExportDeclaration(st)) {
+              // export * from 'm' / export { a, b } (from 'm') / export * as ns from 'm'
+              if (!st.exportClause && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) names.add('*' + st.moduleSpecifier.text);
+              else if (st.exportClause && ts.isNamedExports(st.exportClause)) for (const el of st.exportClause.elements) names.add(el.name.text);
+              else if (st.exportClause && ts.isNamespaceExport(st.exportClause)) names.add(st.exportClause.name.text);
             }
+            // export import x = …
+            if (ts.isImportEqualsDeclaration(st) && st.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) names.add(st.name.text);
             if (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name)) names.add(st.name.text);
             if (ts.isExportAssignment(st)) names.add('=');
           }

@@ -7,7 +7,7 @@ Commands:
   prompt        --repo DIR --cases FILE.jsonl [--budget N] [--model NAME]
   filter        --repo DIR --cases FILE.jsonl
   bench context --repo DIR [--holes 400] [--seed 7] [--budget 2048] [--json]
-  bench filter  --repo DIR [--holes 400] [--seed 7] [--json]
+  bench filter  --repo DIR [--holes 400] [--seed 7] [--repeat 3] [--json]
   bench typing  --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]
   eval          --repo DIR --endpoint URL --model NAME [--api completions|chat|llamacpp-infill] [--holes N] [--seed S] [--json] [--html FILE]
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { FilterResult } from '../types';
 import { builtins, familyOf, type Family } from './builtins';
 import { cleanup } from './cleanup';
-import { containerAt, extractFacts, type FileFacts } from './extract';
+import { containerAt, containersAt, extractFacts, extractPrefixFacts, mergeAtCursor, type FileFacts } from './extract';
 import { noWorkspace, type WorkspaceKnowledge } from './knowledge';
 import { checkProse } from './prose';
 import { TypeResolver } from './resolve';
@@ -40,6 +40,7 @@ export interface NameOracle {
   has(name: string, languageId: string): boolean;
 }
 
+const STRINGISH = new Set(['string', 'template', 'substitution']);
 const PROSE_LANGUAGES = new Set(['markdown', 'plaintext', 'restructuredtext', 'latex', 'asciidoc', 'org', 'txt', 'mdx']);
 
 interface DocState {
@@ -49,6 +50,8 @@ interface DocState {
   /** The last (prefix, suffix) pair found to make up this text: a repeat is matched by identity. */
   lastPrefix?: string;
   lastSuffix?: string;
+  /** Facts completed for a cursor inside a parse error (see factsAt), by cursor offset. */
+  atCursor: Map<number, FileFacts>;
 }
 
 /** Analyses of this many recent document versions are kept. */
@@ -63,6 +66,8 @@ export class ConsistencyFilter {
    * on long files.
    */
   private readonly docs: DocState[] = [];
+  /** Documents completed from the text before the cursor (see factsAt), for the benchmark. */
+  repairs = 0;
 
   constructor(knowledge?: WorkspaceKnowledge | NameOracle) {
     this.knowledge = adapt(knowledge);
@@ -73,12 +78,15 @@ export class ConsistencyFilter {
     this.knowledge = k;
   }
 
-  /** Analyses a document ahead of `check` (call it while the model request is in flight). */
-  prepare(text: string, languageId: string): void {
+  /**
+   * Analyses a document ahead of `check` (call it while the model request is in flight), with the
+   * cursor when known (a document broken around the cursor needs one more parse for it).
+   */
+  prepare(text: string, languageId: string, cursor?: number): void {
     builtins.warm();
     const i = this.docs.findIndex((d) => d.languageId === languageId && d.text.length === text.length && d.text === text);
-    if (i >= 0) this.touch(i);
-    else this.add(text, languageId);
+    const d = i >= 0 ? this.touch(i) : this.add(text, languageId);
+    if (cursor !== undefined && cursor >= 0 && cursor <= text.length) this.factsAt(d, cursor);
   }
 
   /** The analysis of `prefix + suffix`. */
@@ -109,7 +117,7 @@ export class ConsistencyFilter {
   }
 
   private add(text: string, languageId: string): DocState {
-    const d: DocState = { facts: extractFacts(text, languageId), text, languageId };
+    const d: DocState = { facts: extractFacts(text, languageId), text, languageId, atCursor: new Map() };
     // Builds the container lookup now (analysis time), not on the first check.
     containerAt(d.facts, 0);
     this.docs.push(d);
@@ -130,6 +138,56 @@ export class ConsistencyFilter {
     return r;
   }
 
+  /**
+   * The document's facts at the cursor and what the (cleaned) suggestion `text` names, as the check
+   * reads them; `s` is undefined inside a string literal. Offsets (`at`) are in `lineBefore + text`.
+   */
+  analyze(input: FilterInput, text: string, wantParseErrors = true): { facts: FileFacts; s: SuggestionFacts | undefined } {
+    const cursor = input.docPrefix.length;
+    const lineBefore = input.docPrefix.slice(input.docPrefix.lastIndexOf('\n') + 1);
+    const doc = this.doc(input.docPrefix, input.docSuffix, input.languageId);
+    const facts = this.factsAt(doc, cursor);
+    const chain = containersAt(facts, cursor);
+    // In a string or template literal (its text or a `${…}` in it). One begun on this line is in
+    // the snippet already (`lineBefore` holds its opening quote), so the suggestion parses as code
+    // that holds a string: names in substitutions and after the closing quote are checked, text in
+    // the string is not. Template openings begun on earlier lines are written before the snippet
+    // (`` `${ `` for a substitution opened on an earlier line).
+    let k = 0;
+    while (k < chain.length && STRINGISH.has(chain[k].kind)) k++;
+    const lineStart = cursor - lineBefore.length;
+    const earlier = chain.slice(0, k).filter((c) => c.start < lineStart);
+    if (earlier.length === 0) return { facts, s: analyzeSuggestion(lineBefore, text, input.languageId, chain[k]?.kind ?? 'code', wantParseErrors) };
+    // A plain string from an earlier line cannot be reopened: text, not names.
+    if (earlier.some((c) => c.kind === 'string')) return { facts, s: undefined };
+    const opener = earlier
+      .reverse()
+      .map((c) => (c.kind === 'template' ? '`' : '${'))
+      .join('');
+    return { facts, s: analyzeSuggestion(lineBefore, text, input.languageId, 'code', wantParseErrors, opener) };
+  }
+
+  /**
+   * The document's facts for questions at `cursor`: its own, unless the cursor sits in a parse error
+   * that began on an earlier line (a method's first line typed over turns the whole class into an
+   * ERROR node); then they are completed from a parse of the text before the cursor (once per
+   * document version and cursor).
+   */
+  private factsAt(d: DocState, cursor: number): FileFacts {
+    const f = d.facts;
+    if (!f.parsed || f.errors.length === 0) return f;
+    const lineStart = d.text.lastIndexOf('\n', cursor - 1) + 1;
+    if (!f.errors.some((e) => e.start < lineStart && cursor <= e.end)) return f;
+    let m = d.atCursor.get(cursor);
+    if (!m) {
+      m = mergeAtCursor(f, extractPrefixFacts(d.text.slice(0, cursor), d.languageId), cursor);
+      d.atCursor.set(cursor, m);
+      while (d.atCursor.size > 4) d.atCursor.delete(d.atCursor.keys().next().value as number);
+      this.repairs++;
+    }
+    return m;
+  }
+
   /** `wantParseErrors`: count the suggestion's parse errors (only ranking needs them). */
   checkOne(input: FilterInput, wantParseErrors = true): CheckedCandidate {
     const cleaned = cleanup({ text: input.text, prefix: input.docPrefix, suffix: input.docSuffix, stop: input.stop, multiline: input.multiline, maxLines: input.maxLines });
@@ -147,18 +205,16 @@ export class ConsistencyFilter {
       return useful(shown) ? { verdict: 'truncate', shown, unknown: p.unknown, ...base } : { verdict: 'drop', shown: '', unknown: p.unknown, ...base };
     }
 
-    const doc = this.doc(input.docPrefix, input.docSuffix, input.languageId);
-    const container = containerAt(doc.facts, input.docPrefix.length);
-    // Inside a (multi-line) string literal: text, not names.
-    if (container === 'string') return { verdict: 'keep', shown: text, unknown: [], ...base };
-    const s = analyzeSuggestion(lineBefore, text, input.languageId, container, wantParseErrors);
+    const { facts, s } = this.analyze(input, text, wantParseErrors);
+    // Inside a string literal: text, not names.
+    if (!s) return { verdict: 'keep', shown: text, unknown: [], ...base };
     base.parseErrors = s.parseErrors;
-    const resolver = new TypeResolver(doc.facts, this.knowledge, family, input.docPath);
+    const resolver = new TypeResolver(facts, this.knowledge, family, input.docPath);
     const cursor = input.docPrefix.length;
     const imports = new Map<string, string>();
     const unknownByLine = new Map<number, string[]>();
     for (const ref of s.refs) {
-      const verdict = this.refKnown(ref, s, doc.facts, resolver, family, input, cursor);
+      const verdict = this.refKnown(ref, s, facts, resolver, family, input, cursor);
       if (verdict === true) continue;
       if (typeof verdict === 'string') {
         imports.set(ref.name, verdict);
@@ -170,11 +226,11 @@ export class ConsistencyFilter {
     }
     const lines = text.split('\n');
     const firstBad = unknownByLine.size ? Math.min(...unknownByLine.keys()) : -1;
-    if (firstBad < 0) return { verdict: 'keep', shown: text, unknown: [], ...base, ...this.autoImport(imports, lines.length, s, doc.facts, input) };
+    if (firstBad < 0) return { verdict: 'keep', shown: text, unknown: [], ...base, ...this.autoImport(imports, lines.length, s, facts, input) };
     const unknown = unknownByLine.get(firstBad)!;
     const shown = lines.slice(0, firstBad).join('\n').replace(/\s+$/, '');
     if (firstBad === 0 || !useful(shown)) return { verdict: 'drop', shown: '', unknown, ...base };
-    return { verdict: 'truncate', shown, unknown, ...base, ...this.autoImport(imports, firstBad, s, doc.facts, input) };
+    return { verdict: 'truncate', shown, unknown, ...base, ...this.autoImport(imports, firstBad, s, facts, input) };
   }
 
   /** true: known; a string: known as that workspace file's export (needs an import); false: unknown. */

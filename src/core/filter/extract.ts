@@ -4,7 +4,7 @@
  * their scopes, and imports. TypeScript/JavaScript and Python in depth; other languages get
  * identifiers and regex declarations (still grounded, less precise).
  */
-import { declaredNames } from '../eval/identifiers';
+import { declaredNames, stripStringsAndComments } from '../eval/identifiers';
 import { parserIfReady, type SyntaxNode, type Tree } from '../syntax/parser';
 import type { TypeShape } from './knowledge';
 import { familyOf } from './builtins';
@@ -55,9 +55,12 @@ export interface FileFacts {
   openExports: boolean;
   /** What encloses positions: class bodies, interface/object types, object literals, code blocks. */
   containers: Container[];
+  /** Ranges of the parse's ERROR nodes (the document as typed is often broken somewhere). */
+  errors: { start: number; end: number }[];
 }
 
-export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string';
+/** `template`: the text of a template literal; `substitution`: a `${…}` in one. */
+export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string' | 'template' | 'substitution';
 
 export interface Container {
   kind: ContainerKind;
@@ -98,6 +101,11 @@ function containerIndex(containers: Container[]): ContainerIndex {
  * container starting before the offset or one of its ancestors: a binary search and a short climb.
  */
 export function containerAt(facts: FileFacts, offset: number): ContainerKind {
+  return containersAt(facts, offset, 1)[0]?.kind ?? 'code';
+}
+
+/** The containers around an offset, innermost first (at most `max`). */
+export function containersAt(facts: FileFacts, offset: number, max = Infinity): Container[] {
   const { sorted, parent } = containerIndex(facts.containers);
   let lo = 0;
   let hi = sorted.length;
@@ -106,8 +114,9 @@ export function containerAt(facts: FileFacts, offset: number): ContainerKind {
     if (sorted[mid].start < offset) lo = mid + 1;
     else hi = mid;
   }
-  for (let i = lo - 1; i >= 0; i = parent[i]) if (offset <= sorted[i].end) return sorted[i].kind;
-  return 'code';
+  const out: Container[] = [];
+  for (let i = lo - 1; i >= 0 && out.length < max; i = parent[i]) if (offset <= sorted[i].end) out.push(sorted[i]);
+  return out;
 }
 
 const CONTAINER_KINDS: Record<string, ContainerKind> = {
@@ -116,7 +125,8 @@ const CONTAINER_KINDS: Record<string, ContainerKind> = {
   object_type: 'interface',
   object: 'object',
   statement_block: 'code',
-  template_string: 'string',
+  template_string: 'template',
+  template_substitution: 'substitution',
   string: 'string',
 };
 
@@ -149,6 +159,7 @@ function emptyFacts(languageId: string, text: string): FileFacts {
     jsExtensions: false,
     parsed: false,
     containers: [],
+    errors: [],
     reexports: [],
     openExports: false,
   };
@@ -172,6 +183,59 @@ export function extractFacts(text: string, languageId: string): FileFacts {
     tree.delete();
   }
   return facts;
+}
+
+/**
+ * Facts of the text before a cursor, its open brackets closed after it: what a document whose rest
+ * does not parse (a method's first line typed over, so its body closes the class early and the class
+ * becomes one ERROR node) still says about where the cursor is. Containers and classes still open
+ * at the cursor reach past it.
+ */
+export function extractPrefixFacts(prefix: string, languageId: string): FileFacts {
+  const closers = familyOf(languageId) === 'ts' ? closersFor(prefix, languageId) : '';
+  return extractFacts(prefix + '\n' + closers, languageId);
+}
+
+/** Closers for the brackets `code` leaves open, innermost first; '' when none or when they mismatch. */
+export function closersFor(code: string, languageId: string): string {
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+  for (const c of stripStringsAndComments(code, languageId)) {
+    if (pairs[c]) stack.push(pairs[c]);
+    else if (c === ')' || c === ']' || c === '}') {
+      if (stack.pop() !== c) return '';
+    }
+  }
+  return stack.reverse().join('');
+}
+
+/**
+ * A document's facts for questions at `cursor` when its parse is broken around the cursor: the
+ * whole document's facts, plus what the parse of the text before the cursor adds (its classes,
+ * types and typed bindings, and the containers at the cursor). A class still open at the cursor is
+ * known only up to the cursor, so its member list is left open (members declared after the cursor
+ * may exist).
+ */
+export function mergeAtCursor(full: FileFacts, prefix: FileFacts, cursor: number): FileFacts {
+  const types = new Map(full.types);
+  const openAtCursor = new Set(prefix.classes.filter((c) => c.start <= cursor && cursor <= c.end).map((c) => c.name));
+  for (const [name, t] of prefix.types) {
+    if (types.has(name)) continue;
+    types.set(name, openAtCursor.has(name) ? { ...t, open: true } : t);
+  }
+  const importKey = (i: ImportFact) => `${i.local}\0${i.module}\0${i.imported}`;
+  const imports = new Map(full.imports.map((i) => [importKey(i), i]));
+  for (const i of prefix.imports) if (!imports.has(importKey(i))) imports.set(importKey(i), i);
+  return {
+    ...full,
+    declared: new Set([...full.declared, ...prefix.declared]),
+    types,
+    imports: [...imports.values()],
+    bindings: [...full.bindings, ...prefix.bindings],
+    classes: [...full.classes, ...prefix.classes.filter((c) => !full.classes.some((f) => f.name === c.name && f.start === c.start))],
+    containers: prefix.containers,
+    errors: prefix.errors,
+  };
 }
 
 /**
@@ -359,6 +423,7 @@ class TsExtractor {
   }
 
   private walk(n: SyntaxNode, cls: MutableShape | undefined): void {
+    if (n.type === 'ERROR') this.f.errors.push({ start: n.startIndex, end: n.endIndex });
     const container = CONTAINER_KINDS[n.type];
     if (container) this.f.containers.push({ kind: container, start: n.startIndex, end: n.endIndex - 1 });
     switch (n.type) {

@@ -131,7 +131,14 @@ export class TypeResolver {
 
   /** Shapes for a type name: the document's own, the module it is imported from, the workspace, libs. */
   private lookup(name: string, module?: string): TypeShape[] {
-    const last = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : name;
+    const dot = name.lastIndexOf('.');
+    const last = dot >= 0 ? name.slice(dot + 1) : name;
+    // `ns.T` with `import * as ns from 'm'` (or `const ns = require('m')`): T of module m.
+    if (dot >= 0 && !module && name.indexOf('.') === dot) {
+      const head = name.slice(0, dot);
+      const ns = this.doc.imports.find((i) => i.local === head && i.imported === '*');
+      if (ns) return this.lookup(last, ns.module);
+    }
     const own = this.doc.types.get(last);
     if (own && !module) return [own];
     const imp = module ? { module, imported: last } : this.doc.imports.find((i) => i.local === last);
@@ -143,7 +150,11 @@ export class TypeResolver {
     const ws = this.ws.typesNamed(realName, { exclude: this.docPath, module: imp?.module, fromFile: this.docPath });
     if (ws.length) return [...ws];
     if (this.family === 'ts') {
-      const bt = builtins.tsType(name) ?? builtins.tsType(last) ?? builtins.tsType(`NodeJS.${last}`);
+      // A type imported from a module we have no declarations for, or qualified by a namespace we
+      // cannot read (`vscode.Range`, `ts.Node`), is not the global of the same name (DOM `Range`,
+      // `Node`): it stays unresolved ("exists somewhere").
+      if (imp) return [];
+      const bt = builtins.tsType(name) ?? (dot < 0 ? builtins.tsType(`NodeJS.${name}`) : undefined);
       if (bt) return [builtinShape(last, bt.members, bt.bases)];
     }
     if (this.family === 'python' && PY_BASES[last]) return [builtinShape(last, new Set(PY_BASES[last]), [])];

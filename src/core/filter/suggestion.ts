@@ -8,7 +8,7 @@ import { keywordsFor, stripStringsAndComments } from '../eval/identifiers';
 import type { TreeCursor } from 'web-tree-sitter';
 import { parserIfReady, type SyntaxNode } from '../syntax/parser';
 import { familyOf } from './builtins';
-import { isNode } from './extract';
+import { closersFor, isNode } from './extract';
 
 export type RefKind = 'free' | 'member' | 'type' | 'module' | 'imported';
 
@@ -46,7 +46,7 @@ const NAMES_NOTHING = /^[^\w$'"`\u0080-\uFFFF]*$/;
  * `parseErrors` is only needed to rank several candidates; without it (`wantParseErrors` false) a
  * snippet that can name nothing (`) {`, `});`) is not parsed at all.
  */
-export function analyzeSuggestion(lineBefore: string, text: string, languageId: string, container: string = 'code', wantParseErrors = true): SuggestionFacts {
+export function analyzeSuggestion(lineBefore: string, text: string, languageId: string, container: string = 'code', wantParseErrors = true, opener = ''): SuggestionFacts {
   const family = familyOf(languageId);
   const parser = family === 'ts' || family === 'python' ? parserIfReady(languageId) : undefined;
   if (!parser) return scan(lineBefore, text, languageId);
@@ -60,13 +60,14 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
     if (indent) body = text.split('\n').map((l, i) => (i > 0 && l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n');
   }
   // Parse the snippet where it sits: in a class body, an interface, an object literal, or code.
-  const [open, close] = (family === 'ts' && WRAPPERS[container]) || ['', ''];
+  // `opener`: what the snippet continues (a template literal's openings, `` `${ ``), on its line.
+  const [open, close] = (family === 'ts' && WRAPPERS[container]) || [family === 'ts' ? opener : '', ''];
   // A line that continues a statement (`} catch (e) {`, `} else {`) parses after its opening part.
   const lead = family === 'ts' && !open ? /^\s*\}\s*(catch|finally|else)\b/.exec(before + body)?.[1] : undefined;
   const cont = lead === 'else' ? 'if (1) {\n' : lead ? 'try {\n' : '';
   // Brackets the snippet leaves open (`X.create = (p) => {`, `if (a) {`) are closed after it, so the
   // statement parses whole instead of as an ERROR node.
-  const closers = family === 'ts' ? unclosed(cont + before + body, languageId) : '';
+  const closers = family === 'ts' ? closersFor(cont + before + body, languageId) : '';
   const snippet = open + cont + before + body + (closers ? '\n' + closers : '') + close;
   const tree = parser.parse(snippet);
   if (!tree) return scan(lineBefore, text, languageId);
@@ -74,7 +75,7 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
   try {
     const out: SuggestionFacts = { refs: [], introduced: new Set(), assignedMembers: new Set(), parseErrors: 0, parsed: true };
     const boundary = open.length + cont.length + before.length;
-    const openRows = (open ? 1 : 0) + (cont ? 1 : 0);
+    const openRows = (open.endsWith('\n') ? 1 : 0) + (cont ? 1 : 0);
     const lineOf = (n: SyntaxNode) => n.startPosition.row - openRows;
     const ts = family === 'ts';
     const roles = ts ? TS_NODE_ROLES : PY_NODE_ROLES;
@@ -121,19 +122,6 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
     cursor.delete();
     tree.delete();
   }
-}
-
-/** Closers for the brackets `code` leaves open, innermost first; '' when none or when they mismatch. */
-function unclosed(code: string, languageId: string): string {
-  const stack: string[] = [];
-  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-  for (const c of stripStringsAndComments(code, languageId)) {
-    if (pairs[c]) stack.push(pairs[c]);
-    else if (c === ')' || c === ']' || c === '}') {
-      if (stack.pop() !== c) return '';
-    }
-  }
-  return stack.reverse().join('');
 }
 
 type LineOf = (n: SyntaxNode) => number;
