@@ -158,6 +158,76 @@ describe('consistency filter (real parses)', () => {
     const r = f().best([input(doc, 'this.sendMsg("a");'), input(doc, 'this.sendMessage("a"'), input(doc, 'this.sendMessage("a");'), input(doc, 'this.sendMessage();')]);
     assert.equal(r.shown, 'this.sendMessage("a");');
   });
+
+  it("a method's first line typed over (its body closes the class early; the class parses as an ERROR): still read as a class body", () => {
+    // The hole: the line `second(): number {` is gone, its body and closing brace are still there.
+    const doc =
+      'export class Tracker {\n  private pending?: number;\n\n  first(uri: string): number {\n    const p = this.pending;\n    if (!p) return 0;\n    return p;\n  }\n\n  |\n' +
+      "    const p = this.pending;\n    if (!p) return undefined;\n    this.pending = undefined;\n    return { kind: 'gone', id: p };\n  }\n}\n";
+    const filter = f();
+    const r = filter.check(input(doc, 'second(): number {'));
+    assert.equal(r.verdict, 'keep', `a method declaration, not a call of an unknown function: ${r.unknown}`);
+    assert.equal(filter.repairs, 1, 'the document was completed from the text before the cursor');
+    assert.equal(filter.check(input(doc, 'private count = this.pending;')).verdict, 'keep');
+    // Members are still checked: declared before the cursor or anywhere in the document.
+    assert.equal(filter.check(input(doc, 'private count = this.pendingCount;')).verdict, 'drop');
+  });
+
+  it('template literals: names in ${…} are checked, template text is not', () => {
+    // A substitution opened on an earlier line.
+    const multi = 'export function describe(input: string): string {\n  return `got ${\n    |\n  } here`;\n}\n';
+    assert.equal(f().check(input(multi, 'input.length')).verdict, 'keep');
+    assert.deepEqual(f().check(input(multi, 'inputAsync.length')).unknown, ['inputAsync']);
+    // A template begun on this line, the cursor in its text.
+    const same = 'export function title(hl: { start: number }, kind: string): string {\n  const t = `line |\n  return t;\n}\n';
+    assert.equal(f().check(input(same, '${hl.start + 1} of ${kind}`;')).verdict, 'keep');
+    assert.deepEqual(f().check(input(same, '${hl.strt + 1} of ${kind}`;')).unknown, ['strt']);
+    // Template text begun on an earlier line: words are text; a substitution is code.
+    const text = 'export function body(kind: string): string {\n  return `first line\n  second |`;\n}\n';
+    assert.equal(f().check(input(text, 'line with ordinary wordz and ${kind}')).verdict, 'keep');
+    assert.equal(f().check(input(text, 'line ${kindz}')).verdict, 'drop');
+    // A plain string begun on this line: what follows its closing quote is checked.
+    const str = "export function pick(kind: string): string {\n  return kind === 'a|\n}\n";
+    assert.equal(f().check(input(str, "' ? kind : 'b';")).verdict, 'keep');
+    assert.deepEqual(f().check(input(str, "' ? kindz : 'b';")).unknown, ['kindz']);
+  });
+
+  it('a type qualified by a namespace import is not the global of the same name (vscode.Range is not DOM Range)', () => {
+    const opts = { docPath: docPath() };
+    const doc = "import * as vscode from 'vscode';\nexport function f() {\n  const hl = new vscode.Range(1, 2);\n  |\n}\n";
+    assert.equal(f().check(input(doc, 'return hl.start.line;', 'typescript', opts)).verdict, 'keep');
+    // The global one still resolves where nothing else is meant.
+    const dom = 'export function g() {\n  const r = new Range();\n  |\n}\n';
+    assert.equal(f().check(input(dom, 'return r.startOffset;', 'typescript', opts)).verdict, 'keep');
+    assert.equal(f().check(input(dom, 'return r.start;', 'typescript', opts)).verdict, 'drop');
+  });
+
+  it("node modules' named exports (fs.promises) are members of the module", () => {
+    const doc = "import * as fs from 'node:fs';\nexport async function read() {\n  |\n}\n";
+    assert.equal(f().check(input(doc, "const b = await fs.promises.readFile('x');")).verdict, 'keep');
+    assert.deepEqual(f().check(input(doc, "const b = await fs.promisez.readFile('x');")).unknown, ['promisez']);
+  });
+
+  it('names a line of TypeScript declares: export/import list aliases, infer, unfinished type declarations', () => {
+    const exportsDoc = "export {\n  sendMessage,\n  |\n} from './store';\n";
+    assert.equal(f().check(input(exportsDoc, 'type Options as StoreOptions,')).verdict, 'keep');
+    const importsDoc = "import {\n  sendMessage,\n  |\n} from './store';\n";
+    assert.equal(f().check(input(importsDoc, 'Options as StoreOptions,', 'typescript', { docPath: docPath() })).verdict, 'keep');
+    assert.deepEqual(f().check(input(importsDoc, 'Optionz as StoreOptions,', 'typescript', { docPath: docPath() })).unknown, ['Optionz']);
+    const inferDoc = 'export type Unwrap<T> = T extends Promise<\n  |\n>\n  ? U\n  : T;\n';
+    assert.equal(f().check(input(inferDoc, 'infer U,')).verdict, 'keep');
+    assert.equal(f().check(input('|\n  string;\n', 'export type Label =')).verdict, 'keep');
+    const unfinished = "type Base = Pick<{ a: 1 }, 'a'>;\n|\n  T\n>;\n";
+    assert.equal(f().check(input(unfinished, 'export type Only<T extends object> = Pick<')).verdict, 'keep');
+    assert.deepEqual(f().check(input(unfinished, 'export type Only<T extends object> = Pik<')).unknown, ['Pik']);
+  });
+
+  it('a document of the same length but another text is analysed anew (the document cache compares texts)', () => {
+    const filter = f();
+    assert.equal(filter.check(input('const alpha = 1;\n|', 'alpha;')).verdict, 'keep');
+    assert.equal(filter.check(input('const gamma = 1;\n|', 'alpha;')).verdict, 'drop');
+    assert.equal(filter.check(input('const alpha = 1;\n|', 'alpha;')).verdict, 'keep');
+  });
 });
 
 describe('consistency filter on prose', () => {

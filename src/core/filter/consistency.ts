@@ -272,6 +272,8 @@ export class ConsistencyFilter {
         return doc.tokens.has(name) || ws.hasName(name, ex) || (family === 'ts' && builtins.isAnyTsMember(name));
       case 'free': {
         if (s.introduced.has(name) || builtins.isGlobal(name, family)) return true;
+        // A lib type read as a value where the snippet's own parse is broken (`= Pick<` unfinished).
+        if (family === 'ts' && builtins.tsType(name) !== undefined) return true;
         if (doc.tokens.has(name)) return true;
         if (family === 'ts' && ex) {
           const from = ws.exportersOf(name, ex);

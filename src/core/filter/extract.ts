@@ -60,7 +60,7 @@ export interface FileFacts {
 }
 
 /** `template`: the text of a template literal; `substitution`: a `${…}` in one. */
-export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string' | 'template' | 'substitution';
+export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string' | 'template' | 'substitution' | 'exports' | 'imports';
 
 export interface Container {
   kind: ContainerKind;
@@ -127,6 +127,8 @@ const CONTAINER_KINDS: Record<string, ContainerKind> = {
   statement_block: 'code',
   template_string: 'template',
   template_substitution: 'substitution',
+  export_clause: 'exports',
+  named_imports: 'imports',
   string: 'string',
 };
 

@@ -37,7 +37,14 @@ const WRAPPERS: Record<string, [string, string]> = {
   class: ['class __C {\n', '\n}'],
   interface: ['interface __I {\n', '\n}'],
   object: ['__o = {\n', '\n}'],
+  // A line of a multi-line `export { … }` / `import { … } from` list.
+  exports: ['export {\n', '\n};'],
+  imports: ['import {\n', "\n} from '__m';"],
 };
+/** Names the wrappers add. */
+const WRAPPER_NAMES = new Set(['__o', '__C', '__I', '__m']);
+/** Declarations a snippet may leave unfinished (`export type X =`, `type F<T> = Pick<`) or write outside their type (`infer U,`): their names are its own. */
+const TS_DECLARES = /\b(?:type|interface|class|enum|namespace|infer|function\*?)\s+([A-Za-z_$][\w$]*)/g;
 
 /** A snippet with no identifier character and no quote can name nothing. */
 const NAMES_NOTHING = /^[^\w$'"`\u0080-\uFFFF]*$/;
@@ -114,7 +121,8 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
     }
     out.introduced.delete('__C');
     out.introduced.delete('__I');
-    out.refs = out.refs.filter((r) => r.name !== '__o' && r.name !== '__C' && r.name !== '__I');
+    if (ts) for (const m of stripStringsAndComments(before + body, languageId).matchAll(TS_DECLARES)) out.introduced.add(m[1]);
+    out.refs = out.refs.filter((r) => !WRAPPER_NAMES.has(r.name));
     out.refs = out.refs.filter((r) => r.name !== '');
     for (const r of out.refs) if (r.at !== undefined) r.at -= open.length + cont.length;
     return out;
@@ -152,6 +160,7 @@ const TS_NODE_ROLES = new Set([
   'variable_declarator', 'assignment_expression', 'required_parameter', 'optional_parameter', 'formal_parameters', 'arrow_function', 'catch_clause',
   'for_in_statement', 'function_declaration', 'generator_function_declaration', 'class_declaration', 'interface_declaration', 'type_alias_declaration',
   'enum_declaration', 'function_expression', 'class', 'method_definition', 'public_field_definition', 'type_parameter', 'import_statement', 'call_expression',
+  'infer_type',
 ]);
 /** Name kinds, read from the cursor alone. */
 const TS_LEAF_ROLES = new Set(['identifier', 'shorthand_property_identifier', 'type_identifier', 'property_identifier', 'private_property_identifier', 'statement_identifier']);
@@ -294,6 +303,12 @@ function tsRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: n
     }
     case 'type_parameter': {
       const name = n.childForFieldName('name');
+      if (name) out.introduced.add(name.text);
+      return;
+    }
+    case 'infer_type': {
+      // `infer U` in a conditional type introduces U.
+      const name = n.namedChildren.find((c) => c?.type === 'type_identifier');
       if (name) out.introduced.add(name.text);
       return;
     }
