@@ -141,7 +141,7 @@ export class CompletionPipeline {
     // While the model works, the filter analyses this document version (off the keystroke path):
     // once the request is on the wire (analysing first held the send back by up to ~100 ms), and
     // not at all for a request that was cancelled meanwhile.
-    const prepare = setTimeout(() => signal?.aborted || this.deps.filter.prepare(text, req.doc.languageId), PREPARE_AFTER_MS);
+    const prepare = setTimeout(() => signal?.aborted || this.deps.filter.prepare(text, req.doc.languageId, req.cursor.offset), PREPARE_AFTER_MS);
     const stream = generateDecided(client, prompt, {
       model: settings.model,
       api: resolveApi(settings, client),
