@@ -103,7 +103,10 @@ export class IndexKnowledge implements WorkspaceKnowledge {
       index.onDidChange((paths) => {
         if (paths.length === 0) for (const p of [...this.summaries.keys(), ...index.paths()]) this.dirty.add(p);
         // A file that appeared or went away may change what a specifier resolves to.
-        if (paths.length === 0 || paths.some((p) => !index.file(p) !== !this.summaries.has(p))) this.resolveCache.clear();
+        if (paths.length === 0 || paths.some((p) => !index.file(p) !== !this.summaries.has(p))) {
+          this.resolveCache.clear();
+          this.exportsCache.clear();
+        }
         for (const p of paths) this.dirty.add(p);
         this.sync();
       }),
