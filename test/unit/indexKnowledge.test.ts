@@ -82,6 +82,20 @@ describe('filter knowledge over the shared symbol index', () => {
     assert.equal(f.check(input(doc, 's.putAll("a");', abs)).verdict, 'drop');
   });
 
+  it("a module's exports and a specifier's file follow edits and new files (their caches are checked)", async () => {
+    const from = path.join(dir, 'src', 'app.ts');
+    await k.index.update('src/names.ts', "export const alpha = 1;\nexport * from './more';\n", 'typescript');
+    await k.index.update('src/more.ts', 'export const beta = 2;\n', 'typescript');
+    assert.deepEqual([...(k.moduleExports('./names', from) ?? [])].sort(), ['alpha', 'beta']);
+    await k.index.update('src/more.ts', 'export const gamma = 3;\n', 'typescript');
+    assert.deepEqual([...(k.moduleExports('./names', from) ?? [])].sort(), ['alpha', 'gamma'], 'an edit of a re-exported file is seen');
+    assert.equal(k.resolveFile('./pick', from), undefined);
+    await k.index.update('src/pick.ts', 'export const delta = 4;\n', 'typescript');
+    assert.equal(k.resolveFile('./pick', from), path.join(dir, 'src', 'pick.ts'), 'a new file is found');
+    k.index.remove('src/pick.ts');
+    assert.equal(k.resolveFile('./pick', from), undefined, 'a removed file is gone');
+  });
+
   it('still knows the manifests (declared dependencies resolve)', () => {
     assert.equal(k.resolvesModule('left-pad', path.join(dir, 'src', 'app.ts'), 'typescript'), true);
     assert.equal(k.resolvesModule('not-a-dependency', path.join(dir, 'src', 'app.ts'), 'typescript'), false);
