@@ -150,26 +150,36 @@ export class ModelClient {
       const texts: string[] = Array.from({ length: n }, () => '');
       const finish: Candidate['finishReason'][] = Array.from({ length: n }, () => 'unknown');
       let stopped = false;
+      // One streamed chunk's choices (completions or chat deltas) appended to their candidates.
+      const addChoices = <C extends { index?: number; finish_reason?: string | null }>(choices: C[] | undefined, piece: (c: C) => string | null | undefined) => {
+        for (const choice of choices ?? []) {
+          const i = choice.index ?? 0;
+          if (i >= n) continue;
+          texts[i] += piece(choice) ?? '';
+          if (choice.finish_reason) finish[i] = mapFinish(choice.finish_reason);
+        }
+      };
+      // Reads a stream until it ends, the caller has decided (early stop: the stream is closed), or
+      // `isLast` says the chunk was the final one.
+      const read = async <T>(s: Stream<T>, take: (chunk: T) => void, isLast?: (chunk: T) => boolean) => {
+        for await (const chunk of s) {
+          take(chunk);
+          firstTokenMs ??= Date.now() - started;
+          partial = texts[0];
+          opts.onPartial?.(texts[0]);
+          if (opts.shouldStop?.(applyStops(texts[0], prompt.stop))) {
+            stopped = true;
+            s.controller.abort();
+            return;
+          }
+          if (isLast?.(chunk)) return;
+        }
+      };
       if (opts.api === 'chat') {
         const messages = prompt.messages ?? [{ role: 'user' as const, content: prompt.prompt }];
         if (stream) {
           const s = await this.client.chat.completions.create({ ...common, messages, stream: true }, reqOpts);
-          for await (const chunk of s) {
-            for (const choice of chunk.choices ?? []) {
-              const i = choice.index ?? 0;
-              if (i >= n) continue;
-              texts[i] += choice.delta?.content ?? '';
-              if (choice.finish_reason) finish[i] = mapFinish(choice.finish_reason);
-            }
-            firstTokenMs ??= Date.now() - started;
-            partial = texts[0];
-            opts.onPartial?.(texts[0]);
-            if (opts.shouldStop?.(applyStops(texts[0], prompt.stop))) {
-              stopped = true;
-              s.controller.abort();
-              break;
-            }
-          }
+          await read(s, (chunk) => addChoices(chunk.choices, (c) => c.delta?.content));
         } else {
           const r = await this.client.chat.completions.create({ ...common, messages, stream: false }, reqOpts);
           for (const choice of r.choices ?? []) {
@@ -197,20 +207,15 @@ export class ModelClient {
         const url = `${this.serverRoot}/infill`;
         if (stream) {
           const s = await this.client.post<Stream<InfillChunk>>(url, { body, stream: true, ...reqOpts });
-          for await (const chunk of s) {
-            if (typeof chunk.content === 'string') texts[0] += chunk.content;
-            if (chunk.stop === true) finish[0] = infillFinish(chunk);
-            firstTokenMs ??= Date.now() - started;
-            partial = texts[0];
-            opts.onPartial?.(texts[0]);
-            if (opts.shouldStop?.(applyStops(texts[0], prompt.stop))) {
-              stopped = true;
-              s.controller.abort();
-              break;
-            }
+          await read(
+            s,
+            (chunk) => {
+              if (typeof chunk.content === 'string') texts[0] += chunk.content;
+              if (chunk.stop === true) finish[0] = infillFinish(chunk);
+            },
             // llama.cpp sends no [DONE]: the stop object is the end.
-            if (chunk.stop === true) break;
-          }
+            (chunk) => chunk.stop === true,
+          );
         } else {
           const r = await this.client.post<InfillChunk>(url, { body, ...reqOpts });
           if (!r || typeof r !== 'object' || typeof r.content !== 'string') throw new Error('no `content` in the /infill answer');
@@ -221,22 +226,7 @@ export class ModelClient {
         const body = { ...common, prompt: prompt.prompt, suffix: prompt.suffix };
         if (stream) {
           const s = await this.client.completions.create({ ...body, stream: true }, reqOpts);
-          for await (const chunk of s) {
-            for (const choice of chunk.choices ?? []) {
-              const i = choice.index ?? 0;
-              if (i >= n) continue;
-              texts[i] += choice.text ?? '';
-              if (choice.finish_reason) finish[i] = mapFinish(choice.finish_reason);
-            }
-            firstTokenMs ??= Date.now() - started;
-            partial = texts[0];
-            opts.onPartial?.(texts[0]);
-            if (opts.shouldStop?.(applyStops(texts[0], prompt.stop))) {
-              stopped = true;
-              s.controller.abort();
-              break;
-            }
-          }
+          await read(s, (chunk) => addChoices(chunk.choices, (c) => c.text));
         } else {
           const r = await this.client.completions.create({ ...body, stream: false }, reqOpts);
           for (const choice of r.choices ?? []) {
