@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { jaccard, tokenSet, topWindows, type Window } from '../../src/core/context/similar';
+import { chooseWindows, jaccard, tokenSet, topWindows, type Window } from '../../src/core/context/similar';
 
 /** The definition, computed the slow way: every window's token set built from scratch. */
 function naiveTopWindows(query: string, files: { path: string; text: string }[], W: number, stride: number, k: number): Window[] {
@@ -18,15 +18,7 @@ function naiveTopWindows(query: string, files: { path: string; text: string }[],
       if (end >= lines.length) break;
     }
   }
-  all.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine));
-  const chosen: Window[] = [];
-  for (const w of all) {
-    if (chosen.length >= k) break;
-    if (chosen.some((c) => c.path === w.path && w.startLine < c.endLine && c.startLine < w.endLine)) continue;
-    chosen.push(w);
-  }
-  for (const w of chosen) w.text = files.find((f) => f.path === w.path)!.text.split('\n').slice(w.startLine, w.endLine).join('\n');
-  return chosen;
+  return chooseWindows(all, k, files);
 }
 
 describe('context/similar topWindows (sliding window)', () => {

@@ -126,6 +126,11 @@ export function topWindows(
     // Leave the counts at zero for the next file.
     for (let j = starts[lo]; j < starts[hi]; j++) counts[ids[j]]--;
   }
+  return chooseWindows(all, k, files);
+}
+
+/** The k best-scoring windows that do not overlap one another (ties: path, then line), with their text. */
+export function chooseWindows(all: Window[], k: number, files: readonly { path: string; text: string }[]): Window[] {
   all.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine));
   const chosen: Window[] = [];
   for (const w of all) {
