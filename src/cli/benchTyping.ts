@@ -7,7 +7,9 @@
  * keystrokes, at the same time, in one run. Real time, real HTTP, the real scheduler and pipeline.
  * Extra: --parallel N (files replayed at once, default 4), --lines N (lines retyped per file, default 3),
  * --together (the three strategies type at the same moments in one process, rather than one after
- * the other: faster, but naive's request storm then loads the process the others are timed in).
+ * the other: faster, but naive's request storm then loads the process the others are timed in),
+ * --no-index (no workspace symbol index: prefix/suffix prompts only), --no-ablation (leave out
+ * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share).
  */
 import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../core/config';
@@ -15,7 +17,9 @@ import { listWorkspaceFiles, readTextFile } from '../core/context/workspaceFiles
 import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/holes';
 import { TypingOracle } from '../core/bench/oracle';
 import { TestOpenAIServer, type RecordedRequest } from '../core/bench/openaiServer';
-import { STRATEGIES, StrategyRuntime, planGaps, replayFile, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
+import { SymbolIndex } from '../core/context/symbolIndex';
+import { indexWorkspace } from '../core/context/indexer';
+import { OURS_NO_HOT_STREAK, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
 
 const LANGUAGES: Record<string, string> = {
   '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact',
@@ -32,6 +36,10 @@ export interface TypingBenchOptions {
   lines: number;
   /** Strategies run at the same time (default: one after the other, on the same planned keystrokes). */
   together?: boolean;
+  /** No workspace symbol index (prefix/suffix prompts only, as before the index was wired in). */
+  noIndex?: boolean;
+  /** Leave out the `oursNoHotStreak` ablation. */
+  noAblation?: boolean;
 }
 
 export interface StrategyReport {
@@ -60,6 +68,13 @@ export interface StrategyReport {
   promptPrefixReuse: number;
   /** Consecutive prompt pairs (same file) the reuse is measured over. */
   promptPairs: number;
+  /**
+   * Where those pairs first differ: in the related context (before the current file), in the
+   * current file before the previous cursor (the prefix window moved, or an edit above), or at or
+   * after the previous cursor (what was typed; with the suffix after it, the part every FIM
+   * prompt must send anew); `identical` = the same prompt.
+   */
+  promptBreaks: { related: number; window: number; cursor: number; identical: number };
   leftInFlight: number;
 }
 
@@ -72,6 +87,8 @@ export interface TypingBenchReport {
   seed: number;
   /** The strategies typed at the same moments in one process (otherwise one after the other). */
   together: boolean;
+  /** Files in the workspace symbol index the prompts drew related context from (0: no index). */
+  indexedFiles: number;
   strategies: StrategyReport[];
   targets: Record<string, boolean>;
 }
@@ -112,10 +129,15 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
   const server = await TestOpenAIServer.start({ responder: oracle.respond });
   try {
     const settings: Settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-oracle' };
-    const runtimes = STRATEGIES.map((s) => new StrategyRuntime(s));
+    // The extension's context: a symbol index of the repository (built before anything is timed;
+    // read-only during the replay, so every strategy sees the same one).
+    const index = o.noIndex ? undefined : new SymbolIndex({ root: o.repo });
+    const indexedFiles = index ? (await indexWorkspace(index, o.repo)).files : 0;
+    const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK])].map((s) => new StrategyRuntime(s));
     const sessionOf = (rt: StrategyRuntime, i: number) => `${rt.strategy.name}#${i}`;
     const serverInFlight = (session: string) =>
       server.requests.filter((r) => r.headers['x-bench-session'] === session && r.path.endsWith('/completions') && !r.finished && !r.aborted).length;
+    const replayDeps = { settings, oracle, serverInFlight, index, repoName: path.basename(o.repo) };
     await warmProcess(plans[0], settings, oracle);
     for (const rt of runtimes) await warmProcess(plans[0], settings, oracle, 1, rt);
     const results: SessionResult[] = [];
@@ -128,7 +150,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
         while (next < plans.length) {
           const i = next++;
           const plan = plans[i];
-          const rs = await Promise.all(group.map((rt) => replayFile(plan, rt, { settings, oracle, serverInFlight }, sessionOf(rt, i))));
+          const rs = await Promise.all(group.map((rt) => replayFile(plan, rt, replayDeps, sessionOf(rt, i))));
           results.push(...rs);
           progress?.(`${group.map((rt) => rt.strategy.name).join('+')} ${i + 1}/${plans.length} ${plan.file}`);
         }
@@ -155,6 +177,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
       jitterMs: o.jitter,
       seed: o.seed,
       together: o.together === true,
+      indexedFiles,
       strategies: reports,
       targets,
     };
@@ -178,6 +201,7 @@ function summarize(strategy: string, sessions: SessionResult[], oracle: TypingOr
   let reuseCommon = 0;
   let reuseTotal = 0;
   let promptPairs = 0;
+  const promptBreaks = { related: 0, window: 0, cursor: 0, identical: 0 };
   const bySession = new Map<string, typeof oracle.hits>();
   for (const h of oracle.hits) {
     if (!h.session.startsWith(`${strategy}#`)) continue;
@@ -198,10 +222,13 @@ function summarize(strategy: string, sessions: SessionResult[], oracle: TypingOr
   // order: characters equal to the start of the previous prompt, over all prompt characters.
   for (const s of sessions) {
     const prompts = sent(s.session).map((r) => r.prompt);
+    if (process.env.IC_DUMP_PROMPTS) require('node:fs').appendFileSync(process.env.IC_DUMP_PROMPTS, JSON.stringify({ session: s.session, file: s.file, prompts }) + '\n');
     for (let i = 1; i < prompts.length; i++) {
-      reuseCommon += commonPrefix(prompts[i - 1], prompts[i]);
+      const common = commonPrefix(prompts[i - 1], prompts[i]);
+      reuseCommon += common;
       reuseTotal += prompts[i].length;
       promptPairs++;
+      promptBreaks[breakPlace(prompts[i - 1], prompts[i], common)]++;
     }
   }
   const answered = requests.filter((r) => r.timings && !r.aborted);
@@ -237,6 +264,7 @@ function summarize(strategy: string, sessions: SessionResult[], oracle: TypingOr
     acceptedCharShare: round(sum((s) => s.acceptedChars) / Math.max(1, targetChars)),
     promptPrefixReuse: reuseTotal > 0 ? round(reuseCommon / reuseTotal) : NaN,
     promptPairs,
+    promptBreaks,
     leftInFlight: sum((s) => s.leftInFlight),
   };
 }
@@ -245,6 +273,19 @@ function percentile(xs: number[], q: number): number {
   if (xs.length === 0) return NaN;
   const a = [...xs].sort((x, y) => x - y);
   return a[Math.min(a.length - 1, Math.max(0, Math.ceil(q * a.length) - 1))];
+}
+
+/** Where two consecutive prompts first differ, by the previous prompt's layout (Qwen FIM markers). */
+export function breakPlace(prev: string, next: string, common: number): 'related' | 'window' | 'cursor' | 'identical' {
+  if (prev === next) return 'identical';
+  const fileStart = prev.lastIndexOf('<|fim_prefix|>');
+  const cursor = prev.lastIndexOf('<|fim_suffix|>');
+  if (fileStart < 0 || cursor < 0) return 'cursor';
+  // The current file's path line comes before its prefix marker (repo-level form).
+  const header = prev.lastIndexOf('<|file_sep|>', fileStart);
+  if (common < (header >= 0 ? header : fileStart)) return 'related';
+  if (common < cursor) return 'window';
+  return 'cursor';
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -269,7 +310,8 @@ export async function benchTyping(argv: string[]): Promise<number> {
   };
   const repo = flag('repo');
   if (!repo) {
-    process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]\n');
+    process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]\n' +
+      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation]\n');
     return 2;
   }
   const json = argv.includes('--json');
@@ -282,6 +324,8 @@ export async function benchTyping(argv: string[]): Promise<number> {
     parallel: Math.max(1, Math.floor(num('parallel', 4))),
     lines: Math.max(1, Math.floor(num('lines', 3))),
     together: argv.includes('--together'),
+    noIndex: argv.includes('--no-index'),
+    noAblation: argv.includes('--no-ablation'),
   };
   const report = await runTypingBench(o, json ? undefined : (m) => process.stderr.write(`  ${m}\n`));
   if (json) {
@@ -309,6 +353,7 @@ export function formatReport(r: TypingBenchReport): string {
     ['keystroke → cached ghost text p50 / p95 ms', (s) => `${fmt(s.keystrokePathMs.p50, 2)} / ${fmt(s.keystrokePathMs.p95, 2)}`],
     ['characters typed by accepting', (s) => pct(s.acceptedCharShare)],
     ['prompt prefix reuse (consecutive pairs in a file)', (s) => `${fmt(s.promptPrefixReuse, 3)} (${s.promptPairs})`],
+    ['  pairs first differing in related / window / at cursor', (s) => `${s.promptBreaks.related} / ${s.promptBreaks.window} / ${s.promptBreaks.cursor}`],
     ['requests left in flight at the end', (s) => String(s.leftInFlight)],
   ];
   const names = r.strategies.map((s) => s.strategy);
@@ -316,7 +361,7 @@ export function formatReport(r: TypingBenchReport): string {
   const cells = rows.map(([l, f]) => [l, ...r.strategies.map(f)]);
   const widths = names.map((n, i) => Math.max(n.length, ...cells.map((c) => c[i + 1].length)));
   const line = (c: string[]) => c[0].padEnd(w0) + '  ' + c.slice(1).map((x, i) => x.padStart(widths[i])).join('  ') + '\n';
-  let out = `typing replay: ${r.files.length} files, ${r.targetChars} characters, latency ${r.latencyMs}±${r.jitterMs} ms, seed ${r.seed}, strategies ${r.together ? 'together' : 'one after the other'}\n`;
+  let out = `typing replay: ${r.files.length} files, ${r.targetChars} characters, latency ${r.latencyMs}±${r.jitterMs} ms, seed ${r.seed}, strategies ${r.together ? 'together' : 'one after the other'}, ${r.indexedFiles ? `symbol index of ${r.indexedFiles} files` : 'no symbol index'}\n`;
   out += line(['', ...names]);
   for (const c of cells) out += line(c);
   out += 'targets: ' + Object.entries(r.targets).map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`).join(', ') + '\n';

@@ -30,6 +30,8 @@ export interface PipelineDeps {
   client: () => ModelClient | undefined;
   log: Logger;
   now?: () => number;
+  /** Hot streak (default on): a single line is answered at its end while the next lines stream on into the cache. Off only for ablations. */
+  hotStreak?: boolean;
 }
 
 export class CompletionPipeline {
@@ -153,7 +155,7 @@ export class CompletionPipeline {
       decide: earlyStopRule({ multiline: prompt.multiline, maxLines: settings.maxLines, lineBefore: docPrefix.slice(docPrefix.lastIndexOf('\n') + 1) }),
       // Hot streak: a single line is answered at once while the next lines stream on into the cache
       // (for callers that follow the stream's life, i.e. the scheduler; one-shot callers close it here).
-      tail: hooks.onStream && !prompt.multiline && this.deps.cache.mode === 'typed-ahead' ? FOLLOW_UP_BUDGET : undefined,
+      tail: hooks.onStream && !prompt.multiline && this.deps.cache.mode === 'typed-ahead' && this.deps.hotStreak !== false ? FOLLOW_UP_BUDGET : undefined,
     });
     const closed = stream.closed.then((c) => {
       for (const f of followUps(c.text, c.finished, prompt.multiline)) this.deps.cache.setFollowUp(keyParts, f.consumed, f.completion);

@@ -15,6 +15,7 @@ import { ModelClient } from '../model/client';
 import { EndpointHealth } from '../model/health';
 import { CompletionPipeline } from '../pipeline';
 import { RequestScheduler, type SchedulePolicy } from '../schedule/scheduler';
+import type { SymbolIndex } from '../context/symbolIndex';
 import type { CompletionRequest, Timings } from '../types';
 import { SESSION_HEADER, type TypingOracle } from './oracle';
 
@@ -22,6 +23,8 @@ export interface Strategy {
   name: string;
   cache: CacheMode;
   policy: SchedulePolicy;
+  /** Hot streak (default on where the cache is typed-ahead); off for the ablation. */
+  hotStreak?: boolean;
 }
 
 export const STRATEGIES: readonly Strategy[] = [
@@ -29,6 +32,9 @@ export const STRATEGIES: readonly Strategy[] = [
   { name: 'fixedDebounce', cache: 'exact', policy: { debounce: 350, cancel: true, reuseInflight: false } },
   { name: 'naive', cache: 'off', policy: { debounce: 0, cancel: false, reuseInflight: false } },
 ];
+
+/** Ablation: `ours` without the hot streak (single lines answered and the stream closed at their end). */
+export const OURS_NO_HOT_STREAK: Strategy = { ...STRATEGIES[0], name: 'oursNoHotStreak', hotStreak: false };
 
 /** A region of a file to retype, and the person's planned gap before each character. */
 export interface TypingPlan {
@@ -118,6 +124,10 @@ export interface ReplayDeps {
   oracle: TypingOracle;
   /** Counts open requests of a session at the server. */
   serverInFlight(session: string): number;
+  /** The workspace symbol index (read-only here), as the extension has; none: prefix/suffix prompts. */
+  index?: SymbolIndex;
+  /** Workspace folder name for repo-level prompts. */
+  repoName?: string;
 }
 
 /**
@@ -174,12 +184,13 @@ export async function replayFile(plan: TypingPlan, rt: StrategyRuntime, deps: Re
   const { settings } = deps;
   const client = rt.clientFor(settings.endpoint, session);
   const pipeline = new CompletionPipeline({
-    context: new ContextEngine({ relativePath: () => plan.file, repoName: 'bench' }),
+    context: new ContextEngine({ relativePath: () => plan.file, repoName: deps.repoName ?? 'bench', index: deps.index }),
     cache: rt.cache,
     filter: new ConsistencyFilter(),
     health: rt.health,
     client: () => client,
     log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    hotStreak: rt.strategy.hotStreak,
   });
   deps.oracle.register(session, { text: plan.text, start: plan.start, end: plan.end });
   const requests: RequestRecord[] = [];
