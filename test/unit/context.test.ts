@@ -213,14 +213,60 @@ describe('context/engine: prompt assembly', () => {
     assert.ok(mean >= 0.9, `mean shared prefix ${mean}`);
   });
 
-  it('moves the prefix window start in steps of whole lines', () => {
+  it('keeps related context in place across lines of a file (sticky layout), so prompts share their prefix', () => {
+    // A person retypes the file line by line; one prompt per line, as a request path that serves
+    // most keystrokes from its cache sends. A small budget makes related pieces compete.
+    const text = cartText();
+    const lines = text.split('\n');
+    const from = lines.findIndex((l) => l.includes('class Cart'));
+    assert.ok(from > 0);
+    const s = settings({ fimTemplate: 'suffix', apiStyle: 'completions', contextBudget: 384 });
+    const fresh = engineFor(SHOP, index);
+    const shares: number[] = [];
+    let prev: string | undefined;
+    for (let l = from + 1; l < lines.length - 1; l++) {
+      const offset = lines.slice(0, l).join('\n').length + 1 + lines[l].length;
+      // The file as typed so far (the rest of it not yet there), cursor at the end of line l.
+      const doc = text.slice(0, offset) + '\n';
+      const p = fresh.build(request(SHOP, cartPath, doc, offset), s).prompt;
+      if (prev !== undefined) {
+        let i = 0;
+        while (i < p.length && p[i] === prev[i]) i++;
+        shares.push(i / p.length);
+      }
+      prev = p;
+    }
+    const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
+    assert.ok(shares.length >= 10);
+    assert.ok(mean >= 0.9, `mean shared prefix ${mean.toFixed(3)} over ${shares.length} lines: ${shares.map((x) => x.toFixed(2)).join(' ')}`);
+  });
+
+  it('moves the prefix window start only when the window no longer fits, by half the room', () => {
     const text = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n');
-    const offset = text.length - 5;
-    const a = prefixWindowStart(text, offset, 3000);
-    const b = prefixWindowStart(text, offset + 0, 3001);
-    assert.equal(a, b);
+    const room = 3000;
+    // Fresh: the fullest window, starting on a line.
+    let offset = text.length - 5000;
+    const a = prefixWindowStart(text, offset, room);
     assert.ok(a === 0 || text[a - 1] === '\n');
-    assert.ok(offset - a <= 3000);
+    assert.ok(offset - a <= room && offset - a > room - 40);
+    // Typing on: the start stays put while the window fits.
+    let start = a;
+    let moves = 0;
+    for (; offset < text.length - 1000; offset += 10) {
+      const next = prefixWindowStart(text, offset, room, start);
+      assert.ok(next === 0 || text[next - 1] === '\n');
+      assert.ok(offset - next <= room, 'the window fits');
+      if (next !== start) {
+        moves++;
+        // A move leaves about half the room free (then the start stays for ~half a window of typing).
+        assert.ok(offset - next <= room / 2 + 40, `moved to ${offset - next} before the cursor`);
+      }
+      start = next;
+    }
+    // 4000 characters of typing with a 3000-character window: a move per ~1500 characters.
+    assert.ok(moves >= 2 && moves <= 3, `moves ${moves}`);
+    // The cursor far from the previous start (moved away): the fullest window again.
+    assert.equal(prefixWindowStart(text, 1000 + room, room, 100), prefixWindowStart(text, 1000 + room, room));
   });
 });
 

@@ -6,9 +6,13 @@
  *   2. related declarations are ranked (related.ts) and chosen greedily within the related share
  *      of the budget; the current file's own declarations that fall outside the prefix/suffix
  *      window are added as an outline;
- *   3. the prompt is ordered least volatile first: related snippets in a deterministic order
- *      (by path, then line), then the current file; the prefix window starts on a line that
- *      moves in steps, so consecutive keystrokes share a long common prefix (server KV cache);
+ *   3. the prompt is ordered least volatile first, so consecutive requests share a long common
+ *      prefix (server KV cache): related context, then the current file. Related context is
+ *      sticky per document: what an earlier request of the file showed stays, in its place, while
+ *      it is still related to the file; new pieces are appended after it (by path, then line), and
+ *      the best-ranked pieces for the position always get in (room is made by dropping the newest
+ *      sticky pieces first). The prefix window starts on a line after an anchor that moves only
+ *      when the window no longer fits, by half the window at once;
  *   4. the chosen FIM template renders it; the whole prompt (sentinels included) is at most
  *      `contextBudget × 4` characters.
  */
@@ -95,8 +99,6 @@ export function wantsMultiline(prefix: string, suffix: string, mode: Settings['m
   return /[{:([]\s*$|=>\s*$/.test(lineBefore);
 }
 
-/** Lines the prefix window's start moves by (prefix-cache friendliness). */
-const PREFIX_STEP_LINES = 32;
 /** Document size buckets for the related share (so it does not change per keystroke). */
 const DOC_BUCKET = 1024;
 /** Max share of the outline of the current file's declarations outside the window. */
@@ -111,7 +113,12 @@ export class ContextEngine {
   private readonly trees: TreeCache;
   private lastOutline: { uri: string; text: string; outline: Outline } | undefined;
   private lastSelection: Selection | undefined;
-  private lastWindows: { key: string; snippets: Snippet[] } | undefined;
+  private lastWindows: { key: string; all: Piece[]; ideal: Piece[] } | undefined;
+  private lastOwn: { uri: string; start: number; max: number; above: string; text: string | undefined } | undefined;
+  /** Per document (uri): where its last prompt's prefix window started, and the text there. */
+  private readonly windowStarts = new Map<string, { start: number; mark: string }>();
+  /** Per document (uri): the related pieces of its last prompt, in prompt order (sticky layout). */
+  private readonly shown = new Map<string, { decls: Piece[]; windows: Piece[] }>();
   /** Index changes made by this engine (the current document), to tell them from other files' changes. */
   private ownChanges = 0;
   private readonly split: BudgetSplit;
@@ -148,6 +155,8 @@ export class ContextEngine {
   /** Forget the live tree of a closed document. */
   forget(uri: string): void {
     this.trees.delete(uri);
+    this.shown.delete(uri);
+    this.windowStarts.delete(uri);
     if (this.lastOutline?.uri === uri) this.lastOutline = undefined;
   }
 
@@ -167,8 +176,14 @@ export class ContextEngine {
     const suffixMax = Math.floor(budget * this.split.suffix);
     const suffixText = text.length - offset > suffixMax ? cutAtLine(text.slice(offset, offset + suffixMax), 'end') : text.slice(offset);
 
+    // The previous start of this document's window, if the text there is still the same.
+    const last = this.windowStarts.get(req.doc.uri);
+    const prevStart = last && last.start <= offset && text.startsWith(last.mark, last.start) ? last.start : undefined;
+
     // Related context.
     let snippets: Snippet[] = [];
+    /** The window start the current file's outline was made for (kept unless the prompt overflows). */
+    let planned: number | undefined;
     const index = this.opts.index;
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     const fullPrefixLen = offset;
@@ -178,13 +193,36 @@ export class ContextEngine {
       const relatedMax = Math.max(Math.floor(budget * this.split.related), budget - overhead - docNeed);
       const items = this.select(req, relPath, outline, text.slice(lineStart, offset));
       const similarMax = Math.floor(budget * this.split.similar);
-      snippets = this.pack(items, relatedMax - similarMax, template, languageId);
-      if (similarMax > 0) snippets = mergeSnippets(snippets, this.similarWindows(req, relPath, snippets, similarMax, template));
+      const prev = this.shown.get(req.doc.uri);
+      const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
+      const decls = stickyPack(
+        items.map((it) => ({ key: it.key, path: it.path, line: it.line, text: it.text, reason: it.reason, kind: 'decl' as const })),
+        prev?.decls,
+        relatedMax - similarMax,
+        (p, newPath) => p.text.length + countLines(p.text) * lineCost + (newPath ? p.path.length + 16 : 0),
+      );
+      let windows: Piece[] = [];
+      if (similarMax > 0) {
+        const w = this.similarWindows(req, relPath, decls, similarMax, template);
+        const wCost = (p: Piece) => p.text.length + countLines(p.text) * (lineCost === 0 ? 0 : 3) + p.path.length + 16;
+        windows = stickyPack(w.all, prev?.windows, similarMax, wCost, w.ideal);
+      }
+      this.remember(req.doc.uri, { decls, windows });
+      snippets = toSnippets([...decls, ...windows]);
       // The current file's declarations that the prefix window will cut off.
       const prefixRoom = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
       if (fullPrefixLen > prefixRoom) {
         const ownMax = Math.floor(budget * OWN_OUTLINE_SHARE);
-        const own = ownOutline(outline, text, prefixWindowStart(text, offset, Math.max(0, prefixRoom - ownMax)), languageId, ownMax);
+        // Where the window will start (sticky like the window itself, so this outline changes only when the window moves).
+        planned = prefixWindowStart(text, offset, Math.max(0, prefixRoom - ownMax), prevStart);
+        // Made from the text above the window only; the same while that text is (the outline of
+        // the document being typed below varies with its parse errors).
+        const c = this.lastOwn;
+        const own =
+          c && c.uri === req.doc.uri && c.start === planned && c.max === ownMax && text.startsWith(c.above)
+            ? c.text
+            : ownOutline(outline, text, planned, languageId, ownMax);
+        this.lastOwn = { uri: req.doc.uri, start: planned, max: ownMax, above: text.slice(0, planned), text: own };
         if (own) snippets.push({ path: relPath, text: own, reason: 'current file outline' });
       }
     } else if (this.opts.snippetSource) {
@@ -195,8 +233,10 @@ export class ContextEngine {
     let room = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
     let prefix = '';
     let rendered = render(prefix, suffixText, snippets);
+    let start = offset;
     for (let guard = 0; guard < 64; guard++) {
-      prefix = room > 0 ? text.slice(prefixWindowStart(text, offset, room), offset) : '';
+      start = guard === 0 && planned !== undefined ? planned : room > 0 ? prefixWindowStart(text, offset, room, planned ?? prevStart) : offset;
+      prefix = text.slice(start, offset);
       rendered = render(prefix, suffixText, snippets);
       const over = size(rendered) - budget;
       if (over <= 0) break;
@@ -207,6 +247,9 @@ export class ContextEngine {
         room = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
       }
     }
+    this.windowStarts.delete(req.doc.uri);
+    this.windowStarts.set(req.doc.uri, { start, mark: text.slice(start, Math.min(offset, start + 64)) });
+    if (this.windowStarts.size > STICKY_DOCUMENTS) this.windowStarts.delete(this.windowStarts.keys().next().value as string);
     return {
       ...rendered,
       prefix,
@@ -244,10 +287,10 @@ export class ContextEngine {
   }
 
   /** Usage windows like the code above the cursor, from imported, related and same-folder files; cached per line. */
-  private similarWindows(req: CompletionRequest, relPath: string, chosen: readonly Snippet[], max: number, template: FimTemplate): Snippet[] {
+  private similarWindows(req: CompletionRequest, relPath: string, chosen: readonly Piece[], max: number, template: FimTemplate): { all: Piece[]; ideal: Piece[] } {
     const index = this.opts.index!;
-    const key = `${req.doc.uri}|${req.cursor.line}|${index.version - this.ownChanges}|${chosen.map((s) => s.path).join(',')}|${max}`;
-    if (this.lastWindows?.key === key) return this.lastWindows.snippets;
+    const key = `${req.doc.uri}|${req.cursor.line}|${index.version - this.ownChanges}|${[...new Set(chosen.map((s) => s.path))].sort().join(',')}|${max}`;
+    if (this.lastWindows?.key === key) return this.lastWindows;
     const lines = req.doc.text.split('\n');
     const query = lines.slice(Math.max(0, req.cursor.line - 60), req.cursor.line).join('\n');
     const candidates = new Set([...index.importsOf(relPath), ...chosen.map((s) => s.path), ...index.siblingsOf(relPath)]);
@@ -258,60 +301,141 @@ export class ContextEngine {
       .map((p) => ({ path: p, text: index.file(p)?.text ?? '' }))
       .filter((f) => f.text);
     const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 1 : 4;
-    const out: Snippet[] = [];
+    const ideal: Piece[] = [];
+    const all: Piece[] = [];
     let room = max;
-    for (const w of topWindows(query, files, { windowLines: 20, stride: 5, k: 6 })) {
+    // The best windows for this position (`ideal`), and a few more that may stay if an earlier
+    // request showed them (`all`: the candidates sticky windows are kept among).
+    for (const [i, w] of topWindows(query, files, { windowLines: 20, stride: 5, k: 12 }).entries()) {
+      const piece = (t: string): Piece => ({ key: `${w.path}#window#${w.startLine}`, path: w.path, line: w.startLine, endLine: w.endLine, text: t, reason: 'similar code', kind: 'window' });
       let t = w.text.replace(/\n+$/, '');
+      if (!t.trim()) continue;
+      all.push(piece(t));
+      if (i >= 6) continue;
       const cost = (x: string) => x.length + countLines(x) * (lineCost - 1) + w.path.length + 16;
       while (cost(t) > room && t.includes('\n')) t = t.slice(0, t.lastIndexOf('\n'));
       if (cost(t) > room || !t.trim()) continue;
       room -= cost(t);
-      out.push({ path: w.path, text: t, reason: 'similar code' });
+      ideal.push(piece(t));
     }
-    this.lastWindows = { key, snippets: out };
-    return out;
+    this.lastWindows = { key, all, ideal };
+    return this.lastWindows;
   }
 
-  /** Greedy in the given order (related.ts byPackValue) within `max` characters; output grouped per file, ordered by path then line. */
-  private pack(items: RelatedItem[], max: number, template: FimTemplate, languageId: string): Snippet[] {
-    const chosen: RelatedItem[] = [];
-    const paths = new Set<string>();
-    let used = 0;
-    const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
-    for (const it of items) {
-      const cost = it.text.length + countLines(it.text) * lineCost + (paths.has(it.path) ? 0 : it.path.length + 16);
-      if (used + cost > max) continue;
-      used += cost;
-      paths.add(it.path);
-      chosen.push(it);
-      if (max - used < 40) break;
-    }
-    chosen.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
-    const out: Snippet[] = [];
-    for (const it of chosen) {
-      const last = out[out.length - 1];
-      if (last && last.path === it.path) {
-        last.text += it.text;
-        if (!last.reason.includes(it.reason)) last.reason += `, ${it.reason}`;
-      } else out.push({ path: it.path, text: it.text, reason: it.reason });
-    }
-    for (const s of out) s.text = s.text.replace(/\n+$/, '');
-    void languageId;
-    return out;
+  private remember(uri: string, pieces: { decls: Piece[]; windows: Piece[] }): void {
+    this.shown.delete(uri);
+    this.shown.set(uri, pieces);
+    if (this.shown.size > STICKY_DOCUMENTS) this.shown.delete(this.shown.keys().next().value as string);
   }
+
 }
 
-/** Adds window snippets after the declarations of the same file (or as new files), keeping path order. */
-function mergeSnippets(decls: Snippet[], windows: Snippet[]): Snippet[] {
-  const out = decls.map((s) => ({ ...s }));
-  for (const w of windows) {
-    const same = out.find((s) => s.path === w.path);
-    if (same) {
-      same.text += `\n…\n${w.text}`;
-      if (!same.reason.includes(w.reason)) same.reason += `, ${w.reason}`;
-    } else out.push({ ...w });
+/** A piece of related context: one declaration, or one window of similar code. */
+export interface Piece {
+  /** Identity across requests (path#name, or path#window#line). */
+  key: string;
+  path: string;
+  line: number;
+  /** Windows: the line after the window (to tell overlapping windows). */
+  endLine?: number;
+  text: string;
+  reason: string;
+  kind: 'decl' | 'window';
+}
+
+/** Documents whose last related layout is remembered. */
+const STICKY_DOCUMENTS = 32;
+/** Share of the related budget the best-ranked pieces for the position are always given. */
+const FRESH_SHARE = 0.5;
+
+/**
+ * Chooses and orders related pieces within `max` characters so that consecutive requests of a
+ * document keep a common prefix:
+ *  - `ideal`: the pieces this position would get on its own (greedy by rank within `max`; the
+ *    ones chosen within the first FRESH_SHARE of it always get in);
+ *  - the previous request's pieces stay, in their order, from the start for as long as each is
+ *    still a candidate (`ranked`) with the same text; room for the must-have pieces is made by
+ *    dropping the newest of them first (the end of the sticky part: the cheapest place to break);
+ *  - new pieces follow, ordered by path, then line.
+ * With no previous layout the result is `ideal`, ordered by path, then line.
+ */
+export function stickyPack(
+  ranked: readonly Piece[],
+  prev: readonly Piece[] | undefined,
+  max: number,
+  cost: (p: Piece, newPath: boolean) => number,
+  idealIn?: readonly Piece[],
+): Piece[] {
+  const greedy = (cands: readonly Piece[], limit: number, start: readonly Piece[] = []): Piece[] => {
+    const paths = new Set(start.map((p) => p.path));
+    const keys = new Set(start.map((p) => p.key));
+    let used = start.reduce((n, p, i) => n + cost(p, start.findIndex((q) => q.path === p.path) === i), 0);
+    const out: Piece[] = [];
+    for (const p of cands) {
+      if (keys.has(p.key) || overlaps(p, start) || overlaps(p, out)) continue;
+      const c = cost(p, !paths.has(p.path));
+      if (used + c > limit) continue;
+      used += c;
+      paths.add(p.path);
+      keys.add(p.key);
+      out.push(p);
+      if (limit - used < 40) break;
+    }
+    return out;
+  };
+  const ideal = idealIn ? [...idealIn] : greedy(ranked, max);
+  const mustLimit = Math.floor(max * FRESH_SHARE);
+  const must: Piece[] = [];
+  {
+    let used = 0;
+    const paths = new Set<string>();
+    for (const p of ideal) {
+      const c = cost(p, !paths.has(p.path));
+      if (used + c > mustLimit) break;
+      used += c;
+      paths.add(p.path);
+      must.push(p);
+    }
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // The sticky run: previous pieces, from the start, while each is still a candidate, unchanged.
+  const byKey = new Map(ranked.map((p) => [p.key, p]));
+  for (const p of ideal) byKey.set(p.key, p);
+  const kept: Piece[] = [];
+  for (const p of prev ?? []) {
+    const now = byKey.get(p.key);
+    if (!now || now.text !== p.text) break;
+    kept.push(p);
+  }
+  const total = (xs: readonly Piece[]) => xs.reduce((n, p, i) => n + cost(p, xs.findIndex((q) => q.path === p.path) === i), 0);
+  const missing = () => must.filter((m) => !kept.some((k) => k.key === m.key) && !overlaps(m, kept));
+  while (kept.length > 0 && total([...kept, ...missing()]) > max) kept.pop();
+  const fresh = greedy([...missing(), ...ideal], max, kept);
+  fresh.sort(byPathLine);
+  return [...kept, ...fresh];
+}
+
+function overlaps(p: Piece, xs: readonly Piece[]): boolean {
+  if (p.kind !== 'window') return false;
+  return xs.some((x) => x.kind === 'window' && x.path === p.path && p.line < (x.endLine ?? x.line + 1) && x.line < (p.endLine ?? p.line + 1));
+}
+
+function byPathLine(a: Piece, b: Piece): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
+}
+
+/** Pieces in prompt order → snippets: consecutive pieces of one file share a snippet. */
+function toSnippets(pieces: readonly Piece[]): Snippet[] {
+  const out: (Snippet & { lastKind: Piece['kind'] })[] = [];
+  for (const p of pieces) {
+    const text = p.text.replace(/\n+$/, '');
+    const last = out[out.length - 1];
+    if (last && last.path === p.path) {
+      last.text += p.kind === 'window' || last.lastKind === 'window' ? `\n…\n${text}` : `\n${text}`;
+      if (!last.reason.includes(p.reason)) last.reason += `, ${p.reason}`;
+      last.lastKind = p.kind;
+    } else out.push({ path: p.path, text, reason: p.reason, lastKind: p.kind });
+  }
+  return out.map(({ path, text, reason }) => ({ path, text, reason }));
 }
 
 function countLines(s: string): number {
@@ -329,28 +453,34 @@ function snippetCost(snippets: readonly Snippet[], template: FimTemplate, langua
 }
 
 /**
- * Where the prefix window starts: the earliest line on a PREFIX_STEP_LINES boundary such that the
- * text from it to the cursor fits in `room`; when no whole step fits, a line boundary as close as fits.
+ * Where the prefix window starts. The window ends at the cursor and holds at most `room`
+ * characters. With no earlier start for the document (`prev`): the first line start that fits
+ * (the fullest window). With one: it stays while the window still fits and is no more than three
+ * quarters of the room short of full (the person typed on, the room stayed about the same), so consecutive
+ * prompts share their prefix (the server's KV cache); once the window no longer fits, it moves on
+ * past the first line start that fits by half the room at once, so this happens once per half a
+ * window of typing (at the cost of a window 50–100% full after such a move).
  */
-export function prefixWindowStart(text: string, offset: number, room: number): number {
+export function prefixWindowStart(text: string, offset: number, room: number, prev?: number): number {
   if (offset <= room) return 0;
   if (room <= 0) return offset;
   const earliest = offset - room;
-  // Line starts at or after `earliest`.
-  let line = 0;
-  let pos = 0;
-  let firstFit = -1;
-  while (pos <= offset) {
-    if (pos >= earliest) {
-      if (firstFit < 0) firstFit = pos;
-      if (line % PREFIX_STEP_LINES === 0) return pos;
-    }
-    const nl = text.indexOf('\n', pos);
-    if (nl < 0 || nl >= offset) break;
-    pos = nl + 1;
-    line++;
-  }
-  return firstFit >= 0 ? firstFit : earliest;
+  const cursorLineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStartFrom = (pos: number): number => {
+    const p = pos <= 0 || text[pos - 1] === '\n' ? Math.max(0, pos) : text.indexOf('\n', pos) + 1;
+    return p <= 0 && pos > 0 ? -1 : p;
+  };
+  const fullest = (): number => {
+    const p = lineStartFrom(earliest);
+    return p < 0 || p > cursorLineStart ? earliest : p;
+  };
+  if (prev === undefined || prev > cursorLineStart || (prev > 0 && text[prev - 1] !== '\n')) return fullest();
+  const slack = Math.floor(room / 2);
+  // Kept while it fits, unless far more of the file would fit now (the room grew, the cursor moved up).
+  if (prev >= earliest) return prev - earliest <= Math.floor((room * 3) / 4) ? prev : fullest();
+  // The window no longer fits: move on by half the room.
+  const p = lineStartFrom(earliest + slack);
+  return p < 0 || p > cursorLineStart ? fullest() : p;
 }
 
 /**
