@@ -118,7 +118,7 @@ export class ContextEngine {
   /** Per document (uri): where its last prompt's prefix window started, and the text there. */
   private readonly windowStarts = new Map<string, { start: number; mark: string }>();
   /** Per document (uri): the related pieces of its last prompt, in prompt order (sticky layout). */
-  private readonly shown = new Map<string, { decls: Piece[]; windows: Piece[] }>();
+  private readonly shown = new Map<string, Piece[]>();
   /** Index changes made by this engine (the current document), to tell them from other files' changes. */
   private ownChanges = 0;
   private readonly split: BudgetSplit;
@@ -193,22 +193,25 @@ export class ContextEngine {
       const relatedMax = Math.max(Math.floor(budget * this.split.related), budget - overhead - docNeed);
       const items = this.select(req, relPath, outline, text.slice(lineStart, offset));
       const similarMax = Math.floor(budget * this.split.similar);
-      const prev = this.shown.get(req.doc.uri);
       const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
-      const decls = stickyPack(
-        items.map((it) => ({ key: it.key, path: it.path, line: it.line, text: it.text, reason: it.reason, kind: 'decl' as const })),
-        prev?.decls,
-        relatedMax - similarMax,
-        (p, newPath) => p.text.length + countLines(p.text) * lineCost + (newPath ? p.path.length + 16 : 0),
-      );
-      let windows: Piece[] = [];
+      const declCost = (p: Piece, newPath: boolean) => p.text.length + countLines(p.text) * lineCost + (newPath ? p.path.length + 16 : 0);
+      const groups: PieceGroup[] = [
+        {
+          kind: 'decl',
+          ranked: items.map((it) => ({ key: it.key, path: it.path, line: it.line, text: it.text, reason: it.reason, kind: 'decl' as const })),
+          max: relatedMax - similarMax,
+          cost: declCost,
+        },
+      ];
       if (similarMax > 0) {
-        const w = this.similarWindows(req, relPath, decls, similarMax, template);
-        const wCost = (p: Piece) => p.text.length + countLines(p.text) * (lineCost === 0 ? 0 : 3) + p.path.length + 16;
-        windows = stickyPack(w.all, prev?.windows, similarMax, wCost, w.ideal);
+        // Windows are chosen knowing which files the declarations come from (this request's ideal ones).
+        const declPaths = stickyPack([{ ...groups[0] }], undefined);
+        const w = this.similarWindows(req, relPath, declPaths, similarMax, template);
+        groups.push({ kind: 'window', ranked: w.all, ideal: w.ideal, max: similarMax, cost: (p) => declCost(p, true) });
       }
-      this.remember(req.doc.uri, { decls, windows });
-      snippets = toSnippets([...decls, ...windows]);
+      const pieces = stickyPack(groups, this.shown.get(req.doc.uri));
+      this.remember(req.doc.uri, pieces);
+      snippets = toSnippets(pieces);
       // The current file's declarations that the prefix window will cut off.
       const prefixRoom = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
       if (fullPrefixLen > prefixRoom) {
@@ -322,7 +325,7 @@ export class ContextEngine {
     return this.lastWindows;
   }
 
-  private remember(uri: string, pieces: { decls: Piece[]; windows: Piece[] }): void {
+  private remember(uri: string, pieces: Piece[]): void {
     this.shown.delete(uri);
     this.shown.set(uri, pieces);
     if (this.shown.size > STICKY_DOCUMENTS) this.shown.delete(this.shown.keys().next().value as string);
@@ -348,68 +351,77 @@ const STICKY_DOCUMENTS = 32;
 /** Share of the related budget the best-ranked pieces for the position are always given. */
 const FRESH_SHARE = 0.5;
 
+/** One kind of related piece with its own share of the budget. */
+export interface PieceGroup {
+  kind: Piece['kind'];
+  /** Every candidate, best first. */
+  ranked: readonly Piece[];
+  /** The pieces this position would get on its own, best first (default: greedy over `ranked` within `max`). */
+  ideal?: readonly Piece[];
+  max: number;
+  /** Characters a piece adds to the prompt (`newPath`: its file's header too). */
+  cost: (p: Piece, newPath: boolean) => number;
+}
+
 /**
- * Chooses and orders related pieces within `max` characters so that consecutive requests of a
- * document keep a common prefix:
- *  - `ideal`: the pieces this position would get on its own (greedy by rank within `max`; the
- *    ones chosen within the first FRESH_SHARE of it always get in);
- *  - the previous request's pieces stay, in their order, from the start for as long as each is
- *    still a candidate (`ranked`) with the same text; room for the must-have pieces is made by
- *    dropping the newest of them first (the end of the sticky part: the cheapest place to break);
- *  - new pieces follow, ordered by path, then line.
- * With no previous layout the result is `ideal`, ordered by path, then line.
+ * Chooses and orders related pieces so that consecutive requests of a document keep a common
+ * prefix. Per group (declarations, windows), within its `max`:
+ *  - the ideal pieces for this position (greedy by rank); the ones within the first FRESH_SHARE
+ *    of `max` always get in;
+ *  - the previous request's pieces (`prev`, in prompt order) stay, in their order, from the start
+ *    for as long as each is still a candidate of its group with the same text; room for the
+ *    must-have pieces is made by dropping the newest of them first (the end of the sticky part:
+ *    the cheapest place for the prompts to differ);
+ *  - new pieces follow, by path, declarations before windows, then line.
+ * With no previous layout the result is the ideal pieces, by path, then line.
  */
-export function stickyPack(
-  ranked: readonly Piece[],
-  prev: readonly Piece[] | undefined,
-  max: number,
-  cost: (p: Piece, newPath: boolean) => number,
-  idealIn?: readonly Piece[],
-): Piece[] {
-  const greedy = (cands: readonly Piece[], limit: number, start: readonly Piece[] = []): Piece[] => {
+export function stickyPack(groups: readonly PieceGroup[], prev: readonly Piece[] | undefined): Piece[] {
+  const total = (g: PieceGroup, xs: readonly Piece[]) => xs.reduce((n, p, i) => n + g.cost(p, xs.findIndex((q) => q.path === p.path) === i), 0);
+  const greedy = (g: PieceGroup, cands: readonly Piece[], start: readonly Piece[] = []): Piece[] => {
     const paths = new Set(start.map((p) => p.path));
     const keys = new Set(start.map((p) => p.key));
-    let used = start.reduce((n, p, i) => n + cost(p, start.findIndex((q) => q.path === p.path) === i), 0);
+    let used = total(g, start);
     const out: Piece[] = [];
     for (const p of cands) {
       if (keys.has(p.key) || overlaps(p, start) || overlaps(p, out)) continue;
-      const c = cost(p, !paths.has(p.path));
-      if (used + c > limit) continue;
+      const c = g.cost(p, !paths.has(p.path));
+      if (used + c > g.max) continue;
       used += c;
       paths.add(p.path);
       keys.add(p.key);
       out.push(p);
-      if (limit - used < 40) break;
+      if (g.max - used < 40) break;
     }
     return out;
   };
-  const ideal = idealIn ? [...idealIn] : greedy(ranked, max);
-  const mustLimit = Math.floor(max * FRESH_SHARE);
-  const must: Piece[] = [];
-  {
-    let used = 0;
+  const state = groups.map((g) => {
+    const ideal = g.ideal ? [...g.ideal] : greedy(g, g.ranked);
+    const must: Piece[] = [];
     const paths = new Set<string>();
+    let used = 0;
     for (const p of ideal) {
-      const c = cost(p, !paths.has(p.path));
-      if (used + c > mustLimit) break;
+      const c = g.cost(p, !paths.has(p.path));
+      if (used + c > g.max * FRESH_SHARE) break;
       used += c;
       paths.add(p.path);
       must.push(p);
     }
-  }
+    const byKey = new Map(g.ranked.map((p) => [p.key, p]));
+    for (const p of ideal) byKey.set(p.key, p);
+    return { g, ideal, must, byKey };
+  });
+  const groupOf = (p: Piece) => state.find((s) => s.g.kind === p.kind);
   // The sticky run: previous pieces, from the start, while each is still a candidate, unchanged.
-  const byKey = new Map(ranked.map((p) => [p.key, p]));
-  for (const p of ideal) byKey.set(p.key, p);
   const kept: Piece[] = [];
   for (const p of prev ?? []) {
-    const now = byKey.get(p.key);
+    const now = groupOf(p)?.byKey.get(p.key);
     if (!now || now.text !== p.text) break;
     kept.push(p);
   }
-  const total = (xs: readonly Piece[]) => xs.reduce((n, p, i) => n + cost(p, xs.findIndex((q) => q.path === p.path) === i), 0);
-  const missing = () => must.filter((m) => !kept.some((k) => k.key === m.key) && !overlaps(m, kept));
-  while (kept.length > 0 && total([...kept, ...missing()]) > max) kept.pop();
-  const fresh = greedy([...missing(), ...ideal], max, kept);
+  const keptOf = (s: (typeof state)[number]) => kept.filter((p) => p.kind === s.g.kind);
+  const missing = (s: (typeof state)[number]) => s.must.filter((m) => !kept.some((k) => k.key === m.key) && !overlaps(m, kept));
+  while (kept.length > 0 && state.some((s) => total(s.g, [...keptOf(s), ...missing(s)]) > s.g.max)) kept.pop();
+  const fresh = state.flatMap((s) => greedy(s.g, [...missing(s), ...s.ideal], keptOf(s)));
   fresh.sort(byPathLine);
   return [...kept, ...fresh];
 }
@@ -420,7 +432,9 @@ function overlaps(p: Piece, xs: readonly Piece[]): boolean {
 }
 
 function byPathLine(a: Piece, b: Piece): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  if (a.kind !== b.kind) return a.kind === 'decl' ? -1 : 1;
+  return a.line - b.line;
 }
 
 /** Pieces in prompt order → snippets: consecutive pieces of one file share a snippet. */
