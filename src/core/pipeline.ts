@@ -34,8 +34,13 @@ export interface PipelineDeps {
   hotStreak?: boolean;
 }
 
+/** A warm-up per document at most this often. */
+export const WARMUP_EVERY_MS = 60_000;
+
 export class CompletionPipeline {
   private readonly now: () => number;
+  /** When each document (uri) was last warmed up (bounded: old entries are pruned). */
+  private readonly warmedAt = new Map<string, number>();
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? (() => performance.now());
@@ -185,12 +190,18 @@ export class CompletionPipeline {
   /**
    * Warm-up: a tiny request with this position's prompt so the server's prompt cache is primed
    * (llama.cpp `cache_prompt`, `n_predict: 0`). Only while the endpoint is healthy; the answer is
-   * ignored and failures do not count against the endpoint. Resolves true when it went out and
+   * ignored and failures do not count against the endpoint. At most one per document (uri) per
+   * WARMUP_EVERY_MS, however often it is opened or focused. Resolves true when it went out and
    * succeeded.
    */
   async warmup(req: CompletionRequest, settings: Settings, signal?: AbortSignal): Promise<boolean> {
     const client = this.deps.client();
     if (!client || !settings.endpoint || !settings.model || this.deps.health.current.kind !== 'healthy') return false;
+    const now = this.now();
+    const uri = req.doc.uri;
+    if (now - (this.warmedAt.get(uri) ?? -Infinity) < WARMUP_EVERY_MS) return false;
+    this.warmedAt.set(uri, now);
+    if (this.warmedAt.size > 256) for (const [u, t] of this.warmedAt) if (now - t >= WARMUP_EVERY_MS) this.warmedAt.delete(u);
     const prompt = this.deps.context.build(req, settings);
     // Also for llama.cpp's /infill (llama.vim primes its cache the same way).
     const r = await client.generate(prompt, {
@@ -204,6 +215,11 @@ export class CompletionPipeline {
     });
     if (!r.ok) this.deps.log.trace(`warm-up failed: ${r.error.kind}`);
     return r.ok;
+  }
+
+  /** A closed document: its next open may warm up again at once. */
+  forgetWarmup(uri: string): void {
+    this.warmedAt.delete(uri);
   }
 
   private logError(e: ModelErrorInfo): void {

@@ -25,13 +25,9 @@ export const ACCEPT_COMMAND = 'intentComplete.accepted';
 /** Documents opened in these schemes are files the person works on (not git views, output, settings). */
 const WARMUP_SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 
-/** A warm-up per document at most this often. */
-const WARMUP_EVERY_MS = 60_000;
-
 export class InlineProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   /** One scheduler (so at most one request in flight) per document. */
   private readonly schedulers = new Map<string, RequestScheduler>();
-  private readonly warmedAt = new Map<string, number>();
   private readonly documents = new Map<string, vscode.TextDocument>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -101,10 +97,7 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider, vsco
     try {
       const settings = this.hooks.settings();
       if (!settings.warmup || !isEnabledFor(settings, document.languageId) || !this.hooks.allowed(document)) return;
-      const uri = document.uri.toString();
-      const now = Date.now();
-      if (now - (this.warmedAt.get(uri) ?? -Infinity) < WARMUP_EVERY_MS) return;
-      this.warmedAt.set(uri, now);
+      // At most one per document a minute (the pipeline keeps count).
       await this.pipeline.warmup(this.toRequest(document, position, false), settings);
     } catch (e) {
       this.log.trace(`warm-up failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -136,7 +129,7 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider, vsco
   private forget(uri: string): void {
     this.schedulers.get(uri)?.dispose();
     this.schedulers.delete(uri);
-    this.warmedAt.delete(uri);
+    this.pipeline.forgetWarmup(uri);
     this.documents.delete(uri);
   }
 

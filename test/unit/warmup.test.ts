@@ -10,7 +10,7 @@ import { ContextEngine } from '../../src/core/context/engine';
 import { ConsistencyFilter } from '../../src/core/filter/consistency';
 import { ModelClient } from '../../src/core/model/client';
 import { EndpointHealth } from '../../src/core/model/health';
-import { CompletionPipeline } from '../../src/core/pipeline';
+import { CompletionPipeline, WARMUP_EVERY_MS } from '../../src/core/pipeline';
 import { nullLogger, type CompletionRequest } from '../../src/core/types';
 import { TestOpenAIServer } from '../server/openaiServer';
 import { requestAt } from './support';
@@ -27,6 +27,8 @@ describe('warm-up over real HTTP', function () {
   let settings: Settings;
   let health: EndpointHealth;
   let pipeline: CompletionPipeline;
+  /** The pipeline's clock (ms), moved by the tests. */
+  let clock: number;
 
   before(async () => {
     server = await TestOpenAIServer.start();
@@ -37,7 +39,9 @@ describe('warm-up over real HTTP', function () {
     settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-test', timeoutMs: 2000 };
     health = new EndpointHealth();
     const client = new ModelClient({ endpoint: server.url });
+    clock = 1_000_000;
     pipeline = new CompletionPipeline({
+      now: () => clock,
       context: new ContextEngine({ relativePath: () => 'area.ts', repoName: 'w' }),
       cache: new CompletionCache(),
       filter: new ConsistencyFilter(),
@@ -80,5 +84,33 @@ describe('warm-up over real HTTP', function () {
     assert.equal(await pipeline.warmup(openAt(10), settings), false);
     assert.equal(server.warmupRequests.length, 1);
     assert.equal(health.current.kind, 'healthy');
+  });
+
+  it('warms each document at most once a minute, however often it is focused', async () => {
+    server.respond({ text: '' });
+    const other: CompletionRequest = requestAt(TEXT, 10, { uri: 'file:///w/other.ts' });
+    // Focused 5 times within the minute: one warm-up.
+    for (let i = 0; i < 5; i++) {
+      await pipeline.warmup(openAt(10 + i), settings);
+      clock += 10_000;
+    }
+    assert.equal(server.warmupRequests.length, 1);
+    // Another document has its own minute.
+    assert.equal(await pipeline.warmup(other, settings), true);
+    assert.equal(server.warmupRequests.length, 2);
+    // A minute after the first one: the first document again, once.
+    clock = 1_000_000 + WARMUP_EVERY_MS;
+    assert.equal(await pipeline.warmup(openAt(10), settings), true);
+    assert.equal(await pipeline.warmup(openAt(10), settings), false);
+    assert.equal(server.warmupRequests.length, 3);
+    // Closed and opened again: warmed at once.
+    pipeline.forgetWarmup(openAt(10).doc.uri);
+    assert.equal(await pipeline.warmup(openAt(10), settings), true);
+    assert.equal(server.warmupRequests.length, 4);
+    for (const r of server.warmupRequests) {
+      assert.equal(r.body.n_predict, 0);
+      assert.equal(r.body.cache_prompt, true);
+    }
+    assert.equal(server.completionRequests.length, 0);
   });
 });
