@@ -43,7 +43,9 @@ export interface EditorState {
  * How the budget is shared. Measured (docs/benchmarks.md, "Context (issue 7)"): with the whole
  * current file fitting, related declarations add the most identifiers per character; the suffix
  * adds least past its first lines. `related` is a floor: when the current file is short, related
- * context gets what the file does not use.
+ * context gets what the file does not use. The suffix share is 8% (was 15%): in a prefix-suffix-
+ * middle prompt everything after the cursor is sent anew on each request (no server prefix cache
+ * covers it); at 15% that alone capped prefix reuse near 0.85 (idRecall cost: docs/benchmarks.md).
  */
 export interface BudgetSplit {
   /** Max share of the suffix. */
@@ -54,7 +56,7 @@ export interface BudgetSplit {
   similar: number;
 }
 
-export const DEFAULT_SPLIT: Readonly<BudgetSplit> = { suffix: 0.15, related: 0.35, similar: 0.1 };
+export const DEFAULT_SPLIT: Readonly<BudgetSplit> = { suffix: 0.08, related: 0.35, similar: 0.1 };
 
 export interface ContextOptions {
   /** Path of the document relative to the workspace root, for the prompt and the index. */
@@ -309,7 +311,7 @@ export class ContextEngine {
     let room = max;
     // The best windows for this position (`ideal`), and a few more that may stay if an earlier
     // request showed them (`all`: the candidates sticky windows are kept among).
-    for (const [i, w] of topWindows(query, files, { windowLines: 20, stride: 5, k: 12 }).entries()) {
+    for (const [i, w] of topWindows(query, files, { windowLines: 20, stride: 5, k: 24 }).entries()) {
       const piece = (t: string): Piece => ({ key: `${w.path}#window#${w.startLine}`, path: w.path, line: w.startLine, endLine: w.endLine, text: t, reason: 'similar code', kind: 'window' });
       let t = w.text.replace(/\n+$/, '');
       if (!t.trim()) continue;
@@ -468,8 +470,8 @@ function snippetCost(snippets: readonly Snippet[], template: FimTemplate, langua
 
 /**
  * Where the prefix window starts. The window ends at the cursor and holds at most `room`
- * characters. With no earlier start for the document (`prev`): the first line start that fits
- * (the fullest window). With one: it stays while the window still fits and is no more than three
+ * characters. With no earlier start for the document (`prev`): the first line start that leaves
+ * an eighth of the room free (room for the next lines typed). With one: it stays while the window still fits and is no more than three
  * quarters of the room short of full (the person typed on, the room stayed about the same), so consecutive
  * prompts share their prefix (the server's KV cache); once the window no longer fits, it moves on
  * past the first line start that fits by half the room at once, so this happens once per half a
@@ -488,8 +490,12 @@ export function prefixWindowStart(text: string, offset: number, room: number, pr
     const p = lineStartFrom(earliest);
     return p < 0 || p > cursorLineStart ? earliest : p;
   };
-  if (prev === undefined || prev > cursorLineStart || (prev > 0 && text[prev - 1] !== '\n')) return fullest();
   const slack = Math.floor(room / 2);
+  if (prev === undefined || prev > cursorLineStart || (prev > 0 && text[prev - 1] !== '\n')) {
+    // A first window leaves an eighth of the room free, so the next lines typed do not move it at once.
+    const p = lineStartFrom(earliest + Math.floor(room / 8));
+    return p < 0 || p > cursorLineStart ? fullest() : p;
+  }
   // Kept while it fits, unless far more of the file would fit now (the room grew, the cursor moved up).
   if (prev >= earliest) return prev - earliest <= Math.floor((room * 3) / 4) ? prev : fullest();
   // The window no longer fits: move on by half the room.
