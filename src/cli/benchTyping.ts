@@ -11,6 +11,7 @@
  * --no-index (no workspace symbol index: prefix/suffix prompts only), --no-ablation (leave out
  * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../core/config';
 import { listWorkspaceFiles, readTextFile } from '../core/context/workspaceFiles';
@@ -222,7 +223,8 @@ function summarize(strategy: string, sessions: SessionResult[], oracle: TypingOr
   // order: characters equal to the start of the previous prompt, over all prompt characters.
   for (const s of sessions) {
     const prompts = sent(s.session).map((r) => r.prompt);
-    if (process.env.IC_DUMP_PROMPTS) require('node:fs').appendFileSync(process.env.IC_DUMP_PROMPTS, JSON.stringify({ session: s.session, file: s.file, prompts }) + '\n');
+    // IC_BENCH_PROMPTS=FILE: every file's prompts as JSON lines, to see where consecutive ones differ.
+    if (process.env.IC_BENCH_PROMPTS) fs.appendFileSync(process.env.IC_BENCH_PROMPTS, JSON.stringify({ session: s.session, file: s.file, prompts }) + '\n');
     for (let i = 1; i < prompts.length; i++) {
       const common = commonPrefix(prompts[i - 1], prompts[i]);
       reuseCommon += common;
