@@ -105,6 +105,12 @@ export interface ContextBenchOptions {
   language?: string;
   /** Holes whose typing is replayed (the replay is slower than one build). */
   replayHoles?: number;
+  /**
+   * Before each hole, `ours` first builds a prompt at the end of the line this many lines above
+   * it (same document), so what the engine keeps per document (sticky related layout, window
+   * start) is what a person coming from there brings: measures what stickiness costs in recall.
+   */
+  approachLines?: number;
   split?: Partial<BudgetSplit>;
   /** Sample holes only in files with at least this many lines (timing on large files). */
   minLines?: number;
@@ -222,6 +228,14 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
       // IC_BENCH_KINDS=ours (comma list) skips the other prompt kinds: quicker runs while developing.
       if (process.env.IC_BENCH_KINDS && !process.env.IC_BENCH_KINDS.split(',').includes(kind)) continue;
       engine.forget(f.absPath);
+      if (kind === 'ours' && o.approachLines && h.line - o.approachLines >= 0) {
+        const from = hole.text.split('\n').slice(0, h.line - o.approachLines + 1).join('\n').length;
+        const fromLineStart = hole.text.lastIndexOf('\n', from - 1) + 1;
+        engine.build(
+          { doc: { uri: f.absPath, fsPath: f.absPath, languageId: f.languageId, text: hole.text, version: 1 }, cursor: { line: h.line - o.approachLines, character: from - fromLineStart, offset: from }, explicit: false },
+          settings,
+        );
+      }
       const t0 = performance.now();
       const p = buildAt(kind, hole.text, hole.offset);
       acc[kind].cold.push(performance.now() - t0);
@@ -303,9 +317,11 @@ export async function runBenchContext(argv: string[], io: CliIo = stdio): Promis
       model: { type: 'string', default: '' },
       language: { type: 'string' },
       replay: { type: 'string' },
+      approach: { type: 'string' },
       'split-related': { type: 'string' },
       'split-suffix': { type: 'string' },
       'split-similar': { type: 'string' },
+      'split-fresh': { type: 'string' },
       'min-lines': { type: 'string' },
       'max-lines': { type: 'string' },
       'parse-floor': { type: 'boolean', default: false },
@@ -326,6 +342,7 @@ export async function runBenchContext(argv: string[], io: CliIo = stdio): Promis
   if (values['split-related']) split.related = Number(values['split-related']);
   if (values['split-suffix']) split.suffix = Number(values['split-suffix']);
   if (values['split-similar']) split.similar = Number(values['split-similar']);
+  if (values['split-fresh']) split.fresh = Number(values['split-fresh']);
   const r = await benchContext({
     repo: values.repo,
     holes: Number(values.holes),
@@ -334,6 +351,7 @@ export async function runBenchContext(argv: string[], io: CliIo = stdio): Promis
     model: values.model ?? '',
     language: values.language,
     replayHoles: values.replay !== undefined ? Number(values.replay) : undefined,
+    approachLines: values.approach !== undefined ? Number(values.approach) : undefined,
     split,
     minLines: values['min-lines'] ? Number(values['min-lines']) : undefined,
     maxLines: values['max-lines'] ? Number(values['max-lines']) : undefined,

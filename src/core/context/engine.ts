@@ -54,9 +54,11 @@ export interface BudgetSplit {
   related: number;
   /** Part of the related share for usage windows similar to the code above the cursor (names no index defines: library APIs). */
   similar: number;
+  /** Share of each related part the best pieces for the position always get (the rest may be kept from earlier requests of the document). */
+  fresh: number;
 }
 
-export const DEFAULT_SPLIT: Readonly<BudgetSplit> = { suffix: 0.08, related: 0.35, similar: 0.1 };
+export const DEFAULT_SPLIT: Readonly<BudgetSplit> = { suffix: 0.08, related: 0.35, similar: 0.1, fresh: 0.5 };
 
 export interface ContextOptions {
   /** Path of the document relative to the workspace root, for the prompt and the index. */
@@ -207,11 +209,11 @@ export class ContextEngine {
       ];
       if (similarMax > 0) {
         // Windows are chosen knowing which files the declarations come from (this request's ideal ones).
-        const declPaths = stickyPack([{ ...groups[0] }], undefined);
+        const declPaths = stickyPack([{ ...groups[0] }], undefined, this.split.fresh);
         const w = this.similarWindows(req, relPath, declPaths, similarMax, template);
         groups.push({ kind: 'window', ranked: w.all, ideal: w.ideal, max: similarMax, cost: (p) => declCost(p, true) });
       }
-      const pieces = stickyPack(groups, this.shown.get(req.doc.uri));
+      const pieces = stickyPack(groups, this.shown.get(req.doc.uri), this.split.fresh);
       this.remember(req.doc.uri, pieces);
       snippets = toSnippets(pieces);
       // The current file's declarations that the prefix window will cut off.
@@ -368,7 +370,7 @@ export interface PieceGroup {
 /**
  * Chooses and orders related pieces so that consecutive requests of a document keep a common
  * prefix. Per group (declarations, windows), within its `max`:
- *  - the ideal pieces for this position (greedy by rank); the ones within the first FRESH_SHARE
+ *  - the ideal pieces for this position (greedy by rank); the ones within the first `freshShare`
  *    of `max` always get in;
  *  - the previous request's pieces (`prev`, in prompt order) stay, in their order, from the start
  *    for as long as each is still a candidate of its group with the same text; room for the
@@ -377,7 +379,7 @@ export interface PieceGroup {
  *  - new pieces follow, by path, declarations before windows, then line.
  * With no previous layout the result is the ideal pieces, by path, then line.
  */
-export function stickyPack(groups: readonly PieceGroup[], prev: readonly Piece[] | undefined): Piece[] {
+export function stickyPack(groups: readonly PieceGroup[], prev: readonly Piece[] | undefined, freshShare = FRESH_SHARE): Piece[] {
   const total = (g: PieceGroup, xs: readonly Piece[]) => xs.reduce((n, p, i) => n + g.cost(p, xs.findIndex((q) => q.path === p.path) === i), 0);
   const greedy = (g: PieceGroup, cands: readonly Piece[], start: readonly Piece[] = []): Piece[] => {
     const paths = new Set(start.map((p) => p.path));
@@ -403,7 +405,7 @@ export function stickyPack(groups: readonly PieceGroup[], prev: readonly Piece[]
     let used = 0;
     for (const p of ideal) {
       const c = g.cost(p, !paths.has(p.path));
-      if (used + c > g.max * FRESH_SHARE) break;
+      if (used + c > g.max * freshShare) break;
       used += c;
       paths.add(p.path);
       must.push(p);
