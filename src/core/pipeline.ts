@@ -188,6 +188,20 @@ export class CompletionPipeline {
   }
 
   /**
+   * Local priming for a document the person opened or focused, before they type: parse it and fill
+   * the context engine's caches for this position, and analyse it for the filter. Nothing leaves
+   * the machine; the first keystroke's request then pays only the incremental work. Never throws.
+   */
+  prime(req: CompletionRequest, settings: Settings): void {
+    try {
+      this.deps.context.build(req, settings);
+      this.deps.filter.prepare(req.doc.text, req.doc.languageId, req.cursor.offset);
+    } catch (e) {
+      this.deps.log.trace(`prime failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /**
    * Warm-up: a tiny request with this position's prompt so the server's prompt cache is primed
    * (llama.cpp `cache_prompt`, `n_predict: 0`). Only while the endpoint is healthy; the answer is
    * ignored and failures do not count against the endpoint. At most one per document (uri) per

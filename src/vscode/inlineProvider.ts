@@ -96,9 +96,13 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider, vsco
   async warmup(document: vscode.TextDocument, position: vscode.Position): Promise<void> {
     try {
       const settings = this.hooks.settings();
-      if (!settings.warmup || !isEnabledFor(settings, document.languageId) || !this.hooks.allowed(document)) return;
+      if (!isEnabledFor(settings, document.languageId) || !this.hooks.allowed(document)) return;
+      const req = this.toRequest(document, position, false);
+      // Local: parse and analyse now, not on the first keystroke.
+      this.pipeline.prime(req, settings);
+      if (!settings.warmup) return;
       // At most one per document a minute (the pipeline keeps count).
-      await this.pipeline.warmup(this.toRequest(document, position, false), settings);
+      await this.pipeline.warmup(req, settings);
     } catch (e) {
       this.log.trace(`warm-up failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -51,6 +51,16 @@ describe('warm-up over real HTTP', function () {
     });
   });
 
+  it('prime (file opened or focused) parses and analyses locally and sends nothing', async () => {
+    const offset = TEXT.indexOf('return');
+    pipeline.prime(openAt(offset), settings);
+    // A document the grammar cannot make sense of is primed without an exception too.
+    pipeline.prime(requestAt('\u0000\u0001{{{((( \uFFFD'.repeat(200), 10, { uri: 'file:///w/odd.ts' }), settings);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(server.warmupRequests.length + server.completionRequests.length, 0, 'priming is local');
+    assert.equal(server.requests.length, 0);
+  });
+
   it('sends one non-streamed request with the prompt of the position, n_predict 0 and cache_prompt true', async () => {
     server.respond({ text: '' });
     const offset = TEXT.indexOf('return');

@@ -254,6 +254,17 @@ export async function replayFile(plan: TypingPlan, rt: StrategyRuntime, deps: Re
     });
   };
 
+  // The file is opened before the person types: the extension primes it then (parse, filter
+  // analysis; inlineProvider.warmup → pipeline.prime), off the keystroke path.
+  pipeline.prime(
+    {
+      doc: { uri: `bench://${session}/${plan.file}`, languageId: plan.languageId, text: before + after, version: 0 },
+      cursor: { line: lineOf(before), character: column(before), offset: plan.start },
+      explicit: false,
+    },
+    settings,
+  );
+
   let lastKeyAt = performance.now();
   while (pos < target.length) {
     const due = lastKeyAt + plan.gapMs[pos];
