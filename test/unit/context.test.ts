@@ -14,6 +14,7 @@ import { preloadAll } from '../../src/core/syntax/parser';
 import type { CompletionRequest } from '../../src/core/types';
 import { benchContext, plainParse } from '../../src/cli/benchContext';
 import { runPrompt } from '../../src/cli/prompt';
+import { meanSharedPrefix } from './support';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'context');
 const SHOP = path.join(FIX, 'ts-shop');
@@ -197,19 +198,12 @@ describe('context/engine: prompt assembly', () => {
     const text = cartText();
     const line = text.split('\n').findIndex((l) => l.includes('const total = this.totalCents();'));
     const hole = makeHoleDocument(text, line, 4);
-    let prev: string | undefined;
-    const shares: number[] = [];
+    const prompts: string[] = [];
     for (let k = 0; k <= hole.groundTruth.length; k++) {
       const doc = hole.text.slice(0, hole.offset) + hole.groundTruth.slice(0, k) + hole.text.slice(hole.offset);
-      const p = engine.build(request(SHOP, cartPath, doc, hole.offset + k), settings()).prompt;
-      if (prev !== undefined) {
-        let i = 0;
-        while (i < p.length && p[i] === prev[i]) i++;
-        shares.push(i / p.length);
-      }
-      prev = p;
+      prompts.push(engine.build(request(SHOP, cartPath, doc, hole.offset + k), settings()).prompt);
     }
-    const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
+    const { mean } = meanSharedPrefix(prompts);
     assert.ok(mean >= 0.9, `mean shared prefix ${mean}`);
   });
 
@@ -222,21 +216,14 @@ describe('context/engine: prompt assembly', () => {
     assert.ok(from > 0);
     const s = settings({ fimTemplate: 'suffix', apiStyle: 'completions', contextBudget: 384 });
     const fresh = engineFor(SHOP, index);
-    const shares: number[] = [];
-    let prev: string | undefined;
+    const prompts: string[] = [];
     for (let l = from + 1; l < lines.length - 1; l++) {
       const offset = lines.slice(0, l).join('\n').length + 1 + lines[l].length;
       // The file as typed so far (the rest of it not yet there), cursor at the end of line l.
       const doc = text.slice(0, offset) + '\n';
-      const p = fresh.build(request(SHOP, cartPath, doc, offset), s).prompt;
-      if (prev !== undefined) {
-        let i = 0;
-        while (i < p.length && p[i] === prev[i]) i++;
-        shares.push(i / p.length);
-      }
-      prev = p;
+      prompts.push(fresh.build(request(SHOP, cartPath, doc, offset), s).prompt);
     }
-    const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
+    const { mean, shares } = meanSharedPrefix(prompts);
     assert.ok(shares.length >= 10);
     assert.ok(mean >= 0.9, `mean shared prefix ${mean.toFixed(3)} over ${shares.length} lines: ${shares.map((x) => x.toFixed(2)).join(' ')}`);
   });

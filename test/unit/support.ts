@@ -1,4 +1,5 @@
 /** Small helpers shared by unit suites. */
+import * as assert from 'node:assert/strict';
 import type { CompletionRequest } from '../../src/core/types';
 
 /** A completion request for `text` with the cursor at `offset` (line/character computed). */
@@ -18,4 +19,36 @@ export async function until(cond: () => boolean, ms = 3000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not reached');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * Cancelling a request the server holds (2 s before its first byte) ends it as `cancelled`, and
+ * the server sees the connection close before the answer was written. Shared by every API style.
+ */
+export async function checkCancelAbortsRequest(
+  server: { respond(r: { text: string; delayMs: number }): void; completionRequests: { aborted: boolean; finished: boolean }[] },
+  generate: (signal: AbortSignal) => Promise<{ ok: true } | { ok: false; error: { kind: string } }>,
+): Promise<void> {
+  server.respond({ text: 'late', delayMs: 2000 });
+  const ctl = new AbortController();
+  const p = generate(ctl.signal);
+  await until(() => server.completionRequests.length === 1);
+  ctl.abort();
+  const r = await p;
+  assert.ok(!r.ok);
+  assert.equal(r.error.kind, 'cancelled');
+  await until(() => server.completionRequests[0].aborted);
+  assert.equal(server.completionRequests[0].finished, false);
+}
+
+/** The mean share of each prompt that is a common prefix with the one before it. */
+export function meanSharedPrefix(prompts: readonly string[]): { mean: number; shares: number[] } {
+  const shares: number[] = [];
+  for (let k = 1; k < prompts.length; k++) {
+    const [prev, p] = [prompts[k - 1], prompts[k]];
+    let i = 0;
+    while (i < p.length && p[i] === prev[i]) i++;
+    shares.push(i / p.length);
+  }
+  return { mean: shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length), shares };
 }
