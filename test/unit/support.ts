@@ -52,3 +52,18 @@ export function meanSharedPrefix(prompts: readonly string[]): { mean: number; sh
   }
   return { mean: shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length), shares };
 }
+
+/** A hung server: the request ends at its 300 ms deadline as `timeout`, and the connection is closed. */
+export async function checkHangEndsAtDeadline(
+  server: { fault(f: { kind: 'hang' }): void; completionRequests: { aborted: boolean }[] },
+  generate: (timeoutMs: number) => Promise<{ ok: true } | { ok: false; error: { kind: string } }>,
+): Promise<void> {
+  server.fault({ kind: 'hang' });
+  const t0 = Date.now();
+  const r = await generate(300);
+  const took = Date.now() - t0;
+  assert.ok(!r.ok);
+  assert.equal(r.error.kind, 'timeout');
+  assert.ok(took >= 280 && took < 1500, `took ${took} ms`);
+  await until(() => server.completionRequests[0]?.aborted === true);
+}
