@@ -9,15 +9,16 @@
  * --together (the three strategies type at the same moments in one process, rather than one after
  * the other: faster, but naive's request storm then loads the process the others are timed in),
  * --no-index (no workspace symbol index: prefix/suffix prompts only), --no-ablation (leave out
- * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share).
+ * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share),
+ * --in-process (the oracle server in this process, as before: by default it runs in a child process,
+ * as a real model server does, so its work is not timed as the client's).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../core/config';
 import { listWorkspaceFiles, readTextFile } from '../core/context/workspaceFiles';
 import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/holes';
-import { TypingOracle } from '../core/bench/oracle';
-import { TestOpenAIServer, type RecordedRequest } from '../core/bench/openaiServer';
+import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHitView } from '../core/bench/oracleProcess';
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { indexWorkspace } from '../core/context/indexer';
 import { OURS_NO_HOT_STREAK, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
@@ -41,6 +42,8 @@ export interface TypingBenchOptions {
   noIndex?: boolean;
   /** Leave out the `oursNoHotStreak` ablation. */
   noAblation?: boolean;
+  /** The oracle server in this process (the old way: its work is then timed as client overhead). */
+  inProcess?: boolean;
 }
 
 export interface StrategyReport {
@@ -90,6 +93,8 @@ export interface TypingBenchReport {
   together: boolean;
   /** Files in the workspace symbol index the prompts drew related context from (0: no index). */
   indexedFiles: number;
+  /** Where the oracle server ran: a child process (as a real model server) or this process. */
+  server: 'child-process' | 'in-process';
   strategies: StrategyReport[];
   targets: Record<string, boolean>;
 }
@@ -126,18 +131,17 @@ export function planReplay(o: TypingBenchOptions): TypingPlan[] {
 export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: string) => void): Promise<TypingBenchReport> {
   const plans = planReplay(o);
   if (plans.length === 0) throw new Error(`no source files to replay under ${o.repo}`);
-  const oracle = new TypingOracle(o.latency, o.jitter, seededRandom(o.seed + 1));
-  const server = await TestOpenAIServer.start({ responder: oracle.respond });
+  const oracleOptions = { latency: o.latency, jitter: o.jitter, seed: o.seed };
+  const oracle = o.inProcess ? await startInProcessOracle(oracleOptions) : await startChildOracle(oracleOptions);
   try {
-    const settings: Settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-oracle' };
+    const settings: Settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: oracle.url, model: 'qwen2.5-coder-oracle' };
     // The extension's context: a symbol index of the repository (built before anything is timed;
     // read-only during the replay, so every strategy sees the same one).
     const index = o.noIndex ? undefined : new SymbolIndex({ root: o.repo });
     const indexedFiles = index ? (await indexWorkspace(index, o.repo)).files : 0;
     const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK])].map((s) => new StrategyRuntime(s));
     const sessionOf = (rt: StrategyRuntime, i: number) => `${rt.strategy.name}#${i}`;
-    const serverInFlight = (session: string) =>
-      server.requests.filter((r) => r.headers['x-bench-session'] === session && r.path.endsWith('/completions') && !r.finished && !r.aborted).length;
+    const serverInFlight = (session: string) => oracle.inFlight(session);
     const replayDeps = { settings, oracle, serverInFlight, index, repoName: path.basename(o.repo) };
     await warmProcess(plans[0], settings, oracle);
     for (const rt of runtimes) await warmProcess(plans[0], settings, oracle, 1, rt);
@@ -158,8 +162,8 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
       };
       await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, worker));
     }
-    const sent = (session: string) => server.requests.filter((r) => r.headers['x-bench-session'] === session && r.path.endsWith('/completions'));
-    const reports = runtimes.map((rt) => summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), oracle, sent));
+    const seen = await oracle.dump();
+    const reports = runtimes.map((rt) => summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), seen));
     const [ours, fixed, naive] = ['ours', 'fixedDebounce', 'naive'].map((n) => reports.find((r) => r.strategy === n)!);
     const targets = {
       requestsAtMostThirdOfNaive: ours.requestsPer100Keystrokes <= naive.requestsPer100Keystrokes / 3,
@@ -179,15 +183,16 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
       seed: o.seed,
       together: o.together === true,
       indexedFiles,
+      server: o.inProcess ? 'in-process' : 'child-process',
       strategies: reports,
       targets,
     };
   } finally {
-    await server.stop();
+    await oracle.stop();
   }
 }
 
-function summarize(strategy: string, sessions: SessionResult[], oracle: TypingOracle, sent: (session: string) => RecordedRequest[]): StrategyReport {
+function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump): StrategyReport {
   const sum = (f: (s: SessionResult) => number) => sessions.reduce((n, s) => n + f(s), 0);
   const keystrokes = sum((s) => s.keystrokes);
   // Per 100 keystrokes of the replay (what the person would type unaided: the same for every strategy).
@@ -203,8 +208,8 @@ function summarize(strategy: string, sessions: SessionResult[], oracle: TypingOr
   let reuseTotal = 0;
   let promptPairs = 0;
   const promptBreaks = { related: 0, window: 0, cursor: 0, identical: 0 };
-  const bySession = new Map<string, typeof oracle.hits>();
-  for (const h of oracle.hits) {
+  const bySession = new Map<string, OracleHitView[]>();
+  for (const h of seen.hits) {
     if (!h.session.startsWith(`${strategy}#`)) continue;
     const list = bySession.get(h.session) ?? [];
     list.push(h);
@@ -215,14 +220,14 @@ function summarize(strategy: string, sessions: SessionResult[], oracle: TypingOr
       if (r.endedAt === undefined || r.aborted) continue;
       const hit = (bySession.get(s.session) ?? []).filter((h) => h.k === r.k).pop();
       // A request the oracle could not place has no server time to subtract: left out, not counted whole.
-      if (!hit || hit.rec.firstByteAtPerf === undefined) continue;
-      overhead.push(Math.max(0, r.endedAt - r.startedAt - (hit.rec.firstByteAtPerf - hit.rec.receivedAtPerf)));
+      if (!hit || hit.serverMs === undefined) continue;
+      overhead.push(Math.max(0, r.endedAt - r.startedAt - hit.serverMs));
     }
   }
   // Prompt prefix reuse: every prompt the server received in a file (warm-ups too), in arrival
   // order: characters equal to the start of the previous prompt, over all prompt characters.
   for (const s of sessions) {
-    const prompts = sent(s.session).map((r) => r.prompt);
+    const prompts = seen.sent.filter((r) => r.session === s.session).map((r) => r.prompt);
     // IC_BENCH_PROMPTS=FILE: every file's prompts as JSON lines, to see where consecutive ones differ.
     if (process.env.IC_BENCH_PROMPTS) fs.appendFileSync(process.env.IC_BENCH_PROMPTS, JSON.stringify({ session: s.session, file: s.file, prompts }) + '\n');
     for (let i = 1; i < prompts.length; i++) {
@@ -313,7 +318,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
   const repo = flag('repo');
   if (!repo) {
     process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]\n' +
-      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation]\n');
+      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation] [--in-process]\n');
     return 2;
   }
   const json = argv.includes('--json');
@@ -328,6 +333,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
     together: argv.includes('--together'),
     noIndex: argv.includes('--no-index'),
     noAblation: argv.includes('--no-ablation'),
+    inProcess: argv.includes('--in-process'),
   };
   const report = await runTypingBench(o, json ? undefined : (m) => process.stderr.write(`  ${m}\n`));
   if (json) {
@@ -363,7 +369,7 @@ export function formatReport(r: TypingBenchReport): string {
   const cells = rows.map(([l, f]) => [l, ...r.strategies.map(f)]);
   const widths = names.map((n, i) => Math.max(n.length, ...cells.map((c) => c[i + 1].length)));
   const line = (c: string[]) => c[0].padEnd(w0) + '  ' + c.slice(1).map((x, i) => x.padStart(widths[i])).join('  ') + '\n';
-  let out = `typing replay: ${r.files.length} files, ${r.targetChars} characters, latency ${r.latencyMs}±${r.jitterMs} ms, seed ${r.seed}, strategies ${r.together ? 'together' : 'one after the other'}, ${r.indexedFiles ? `symbol index of ${r.indexedFiles} files` : 'no symbol index'}\n`;
+  let out = `typing replay: ${r.files.length} files, ${r.targetChars} characters, latency ${r.latencyMs}±${r.jitterMs} ms, seed ${r.seed}, strategies ${r.together ? 'together' : 'one after the other'}, ${r.indexedFiles ? `symbol index of ${r.indexedFiles} files` : 'no symbol index'}, oracle server ${r.server}\n`;
   out += line(['', ...names]);
   for (const c of cells) out += line(c);
   out += 'targets: ' + Object.entries(r.targets).map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`).join(', ') + '\n';

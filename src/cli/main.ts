@@ -31,7 +31,10 @@ export async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-if (require.main === module || process.argv[1]?.endsWith('intent-complete.js') || process.argv[1]?.endsWith('cli.js')) {
+if (process.env.IC_BENCH_ORACLE_CHILD === '1' && process.send) {
+  // `bench typing` forks this bundle to run its oracle model server in a separate process.
+  void import('../core/bench/oracleProcess').then((m) => m.runOracleChild());
+} else if (require.main === module || process.argv[1]?.endsWith('intent-complete.js') || process.argv[1]?.endsWith('cli.js')) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {

@@ -17,7 +17,8 @@ import { CompletionPipeline } from '../pipeline';
 import { RequestScheduler, type SchedulePolicy } from '../schedule/scheduler';
 import type { SymbolIndex } from '../context/symbolIndex';
 import type { CompletionRequest, Timings } from '../types';
-import { SESSION_HEADER, type TypingOracle } from './oracle';
+import { SESSION_HEADER } from './oracle';
+import type { OracleHandle } from './oracleProcess';
 
 export interface Strategy {
   name: string;
@@ -121,9 +122,10 @@ export interface SessionResult {
 
 export interface ReplayDeps {
   settings: Settings;
-  oracle: TypingOracle;
+  /** The oracle server (in this process or a child): files are registered with it. */
+  oracle: Pick<OracleHandle, 'register'>;
   /** Counts open requests of a session at the server. */
-  serverInFlight(session: string): number;
+  serverInFlight(session: string): number | Promise<number>;
   /** The workspace symbol index (read-only here), as the extension has; none: prefix/suffix prompts. */
   index?: SymbolIndex;
   /** Workspace folder name for repo-level prompts. */
@@ -154,7 +156,7 @@ export class StrategyRuntime {
  * happens to go first; with `rt`, through that strategy's shared client (its first connection).
  * Session `warmup#…` (not counted anywhere).
  */
-export async function warmProcess(plan: TypingPlan, settings: Settings, oracle: TypingOracle, times = 3, rt?: StrategyRuntime): Promise<void> {
+export async function warmProcess(plan: TypingPlan, settings: Settings, oracle: Pick<OracleHandle, 'register'>, times = 3, rt?: StrategyRuntime): Promise<void> {
   const session = 'warmup#0';
   const client = rt ? rt.clientFor(settings.endpoint, session) : new ModelClient({ endpoint: settings.endpoint, headers: { [SESSION_HEADER]: session } });
   const pipeline = new CompletionPipeline({
@@ -165,7 +167,7 @@ export async function warmProcess(plan: TypingPlan, settings: Settings, oracle: 
     client: () => client,
     log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
-  oracle.register(session, { text: plan.text, start: plan.start, end: plan.end });
+  await oracle.register(session, { text: plan.text, start: plan.start, end: plan.end });
   const text = plan.text.slice(0, plan.start) + plan.text.slice(plan.end);
   for (let i = 0; i < times; i++) {
     const before = plan.text.slice(0, plan.start);
@@ -192,7 +194,7 @@ export async function replayFile(plan: TypingPlan, rt: StrategyRuntime, deps: Re
     log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
     hotStreak: rt.strategy.hotStreak,
   });
-  deps.oracle.register(session, { text: plan.text, start: plan.start, end: plan.end });
+  await deps.oracle.register(session, { text: plan.text, start: plan.start, end: plan.end });
   const requests: RequestRecord[] = [];
   const byReq = new Map<CompletionRequest, RequestRecord>();
   const scheduler = new RequestScheduler(pipeline, rt.strategy.policy, undefined, {
@@ -305,10 +307,10 @@ export async function replayFile(plan: TypingPlan, rt: StrategyRuntime, deps: Re
   const waitUntil = performance.now() + CLOSE_WAIT_MS;
   while (performance.now() < waitUntil) {
     const clientSettled = !rt.strategy.policy.cancel || scheduler.inflightCount === 0;
-    if (clientSettled && deps.serverInFlight(session) <= scheduler.inflightCount) break;
+    if (clientSettled && (await deps.serverInFlight(session)) <= scheduler.inflightCount) break;
     await sleep(5);
   }
-  res.leftInFlight = deps.serverInFlight(session);
+  res.leftInFlight = await deps.serverInFlight(session);
   return res;
 }
 
