@@ -61,6 +61,8 @@ export interface StrategyReport {
   pausesWithGhost: number;
   pauseToGhostMs: { p50: number; p95: number };
   clientOverheadMs: { p50: number; p95: number };
+  /** Client overhead less the context and filter stages: HTTP client, scheduler, waits on the event loop, p50/p95 ms. */
+  overheadBesidesStagesMs: { p50: number; p95: number };
   /** Where request time goes besides the model: the pipeline's context and filter stages, p50/p95 ms. */
   stagesMs: { context: { p50: number; p95: number }; filter: { p50: number; p95: number } };
   /** Keystroke to ghost text for answers from the cache (no request, no wait), p50/p95 ms. */
@@ -204,6 +206,7 @@ function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump
   // time at the server (from reading the request to its first byte; the oracle then writes the
   // whole answer at once, and a single line is answered while the tail may still stream).
   const overhead: number[] = [];
+  const besides: number[] = [];
   let reuseCommon = 0;
   let reuseTotal = 0;
   let promptPairs = 0;
@@ -221,7 +224,9 @@ function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump
       const hit = (bySession.get(s.session) ?? []).filter((h) => h.k === r.k).pop();
       // A request the oracle could not place has no server time to subtract: left out, not counted whole.
       if (!hit || hit.serverMs === undefined) continue;
-      overhead.push(Math.max(0, r.endedAt - r.startedAt - hit.serverMs));
+      const o = Math.max(0, r.endedAt - r.startedAt - hit.serverMs);
+      overhead.push(o);
+      if (r.timings) besides.push(Math.max(0, o - r.timings.context - r.timings.filter));
     }
   }
   // Prompt prefix reuse: every prompt the server received in a file (warm-ups too), in arrival
@@ -261,6 +266,7 @@ function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump
     pausesWithGhost: pauseToGhost.length,
     pauseToGhostMs: { p50: round(percentile(pauseToGhost, 0.5), 1), p95: round(percentile(pauseToGhost, 0.95), 1) },
     clientOverheadMs: { p50: round(percentile(overhead, 0.5), 2), p95: round(percentile(overhead, 0.95), 2) },
+    overheadBesidesStagesMs: { p50: round(percentile(besides, 0.5), 2), p95: round(percentile(besides, 0.95), 2) },
     stagesMs: { context: stage('context'), filter: stage('filter') },
     keystrokePathMs: { p50: round(percentile(keystrokePath, 0.5), 2), p95: round(percentile(keystrokePath, 0.95), 2) },
     pauseRequests: {
@@ -358,6 +364,7 @@ export function formatReport(r: TypingBenchReport): string {
     ['client overhead / request p50 / p95 ms', (s) => `${fmt(s.clientOverheadMs.p50, 2)} / ${fmt(s.clientOverheadMs.p95, 2)}`],
     ['  context stage p50 / p95 ms', (s) => `${fmt(s.stagesMs.context.p50, 2)} / ${fmt(s.stagesMs.context.p95, 2)}`],
     ['  filter stage p50 / p95 ms', (s) => `${fmt(s.stagesMs.filter.p50, 2)} / ${fmt(s.stagesMs.filter.p95, 2)}`],
+    ['  rest (HTTP client, scheduler, event loop) p50 / p95 ms', (s) => `${fmt(s.overheadBesidesStagesMs.p50, 2)} / ${fmt(s.overheadBesidesStagesMs.p95, 2)}`],
     ['keystroke → cached ghost text p50 / p95 ms', (s) => `${fmt(s.keystrokePathMs.p50, 2)} / ${fmt(s.keystrokePathMs.p95, 2)}`],
     ['characters typed by accepting', (s) => pct(s.acceptedCharShare)],
     ['prompt prefix reuse (consecutive pairs in a file)', (s) => `${fmt(s.promptPrefixReuse, 3)} (${s.promptPairs})`],
