@@ -301,14 +301,7 @@ export function similarNamed(
   // Query: names on the lines around the cursor, weighted by the distance of their nearest use
   // (not by frequency: the line being typed is most like the lines right next to it).
   const lines = input.text.split('\n');
-  const near = new Map<string, number>();
-  for (let i = Math.max(0, input.cursorLine - SIMILAR_ABOVE); i < Math.min(lines.length, input.cursorLine + SIMILAR_BELOW + 1); i++) {
-    // Not the cursor line: what is being typed would change the choice at every keystroke (prefix cache).
-    if (i === input.cursorLine) continue;
-    const d = Math.abs(i - input.cursorLine);
-    const w = (i <= input.cursorLine ? 1 : 0.5) / (1 + d / 3);
-    for (const n of identifiersOf(lines[i], input.languageId)) if (n.length >= 4 && !kw.has(n) && (near.get(n) ?? 0) < w) near.set(n, w);
-  }
+  const near = namesNearCursor(lines, input, { above: SIMILAR_ABOVE, below: SIMILAR_BELOW, falloff: 3, minLength: 4 }, kw);
   const query: { name: string; tg: readonly string[]; w: number }[] = [];
   for (const [name, w] of [...near.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, SIMILAR_QUERY_NAMES)) {
     const tg = trigrams(name);
@@ -396,6 +389,26 @@ export function similarNamed(
 }
 
 /**
+ * Names on the lines around the cursor (not the cursor line itself: what is being typed would change
+ * the choice at every keystroke, and with it the prompt's prefix), each weighted by its nearest use:
+ * 1 / (1 + distance / falloff), halved below the cursor.
+ */
+function namesNearCursor(
+  lines: readonly string[],
+  input: Pick<RelatedInput, 'cursorLine' | 'languageId'>,
+  o: { above: number; below: number; falloff: number; minLength: number },
+  kw: ReadonlySet<string>,
+): Map<string, number> {
+  const near = new Map<string, number>();
+  for (let i = Math.max(0, input.cursorLine - o.above); i < Math.min(lines.length, input.cursorLine + o.below + 1); i++) {
+    if (i === input.cursorLine) continue;
+    const w = (i <= input.cursorLine ? 1 : 0.5) / (1 + Math.abs(i - input.cursorLine) / o.falloff);
+    for (const n of identifiersOf(lines[i], input.languageId)) if (n.length >= o.minLength && !kw.has(n) && (near.get(n) ?? 0) < w) near.set(n, w);
+  }
+  return near;
+}
+
+/**
  * Declared types of names used on the lines around the cursor, with the weight of the nearest use:
  * fields/variables of the outline (`localTypes`), else a declaration found in the SCOPE_LINES above
  * (`x: Foo`, `x = new Foo(`, … see typeOfVariable).
@@ -406,13 +419,7 @@ export function scopeTypes(
   kw: ReadonlySet<string>,
 ): Map<string, number> {
   const lines = input.text.split('\n');
-  const near = new Map<string, number>();
-  for (let i = Math.max(0, input.cursorLine - SCOPE_NEAR_ABOVE); i < Math.min(lines.length, input.cursorLine + SCOPE_NEAR_BELOW + 1); i++) {
-    if (i === input.cursorLine) continue;
-    const d = Math.abs(i - input.cursorLine);
-    const w = (i <= input.cursorLine ? 1 : 0.5) / (1 + d / 4);
-    for (const n of identifiersOf(lines[i], input.languageId)) if (!kw.has(n) && (near.get(n) ?? 0) < w) near.set(n, w);
-  }
+  const near = namesNearCursor(lines, input, { above: SCOPE_NEAR_ABOVE, below: SCOPE_NEAR_BELOW, falloff: 4, minLength: 0 }, kw);
   const scope = lines.slice(Math.max(0, input.cursorLine - SCOPE_LINES), input.cursorLine + 1).join('\n');
   const out = new Map<string, number>();
   for (const [n, w] of [...near.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 48)) {
