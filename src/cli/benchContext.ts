@@ -248,7 +248,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
       acc[kind].crossHit += cross.filter((t) => have.has(t)).length;
       if (kind === 'ours' && process.env.IC_BENCH_DEBUG) {
         const miss = targetIds.filter((t) => !have.has(t));
-        if (miss.length) process.stderr.write(`${h.file}:${h.line} miss ${miss.map((m) => (cross.includes(m) ? `*${m}` : m)).join(' ')} | ${hole.groundTruth.trim().slice(0, 80)}\n`);
+        if (miss.length) process.stderr.write(`${h.file}:${h.line} miss ${miss.map((m) => (cross.includes(m) ? `*${m}` : m) + (index.hasName(m) ? '@' : '')).join(' ')} | ${hole.groundTruth.trim().slice(0, 80)}\n`);
       }
       // Warm: the next keystroke.
       if (hole.groundTruth.length > 0) {
