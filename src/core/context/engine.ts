@@ -469,7 +469,16 @@ export function stickyPack(groups: readonly PieceGroup[], prev: readonly Piece[]
   }
   const keptOf = (s: (typeof state)[number]) => kept.filter((p) => p.kind === s.g.kind);
   const missing = (s: (typeof state)[number]) => s.must.filter((m) => !kept.some((k) => k.key === m.key) && !overlaps(m, kept));
-  while (kept.length > 0 && state.some((s) => total(s.g, [...keptOf(s), ...missing(s)]) > s.g.max)) kept.pop();
+  // Room for the missing must-haves: drop the newest kept piece that is not one itself (a must-have
+  // dropped here would only come back after the rest, moving everything after it), then any.
+  const isMust = (p: Piece) => groupOf(p)!.must.some((m) => m.key === p.key);
+  while (kept.length > 0 && state.some((s) => total(s.g, [...keptOf(s), ...missing(s)]) > s.g.max)) {
+    const over = new Set(state.filter((s) => total(s.g, [...keptOf(s), ...missing(s)]) > s.g.max).map((s) => s.g.kind));
+    let i = kept.length - 1;
+    while (i >= 0 && (isMust(kept[i]) || !over.has(kept[i].kind))) i--;
+    if (i < 0) i = kept.length - 1;
+    kept.splice(i, 1);
+  }
   const fresh = state.flatMap((s) => greedy(s.g, [...missing(s), ...s.ideal], keptOf(s)));
   fresh.sort(byPathLine);
   return [...kept, ...fresh];
