@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../../src/core/config';
-import { ContextEngine, prefixWindowStart } from '../../src/core/context/engine';
+import { ContextEngine, prefixWindowStart, stickyPack, type Piece, type PieceGroup } from '../../src/core/context/engine';
 import { indexWorkspace } from '../../src/core/context/indexer';
 import { SymbolIndex } from '../../src/core/context/symbolIndex';
 import { infillBody, templateFor, TEMPLATES } from '../../src/core/context/templates';
@@ -254,6 +254,36 @@ describe('context/engine: prompt assembly', () => {
     assert.ok(moves >= 2 && moves <= 3, `moves ${moves}`);
     // The cursor far from the previous start (moved away): the fullest window again.
     assert.equal(prefixWindowStart(text, 1000 + room, room, 100), prefixWindowStart(text, 1000 + room, room));
+  });
+});
+
+describe('context/engine: stickyPack (what changes the related part between requests)', () => {
+  const piece = (name: string, path: string, len = 20): Piece => ({ key: `${path}#${name}`, path, line: name.charCodeAt(0), text: name.padEnd(len, '.'), reason: 'definition', kind: 'decl' });
+  const group = (ranked: Piece[], max: number): PieceGroup => ({ kind: 'decl', ranked, max, cost: (p) => p.text.length });
+  const keys = (ps: readonly Piece[]) => ps.map((p) => p.key);
+
+  it('keeps a shown piece that is no longer a candidate here when `keep` allows it (the cause of most related-part breaks)', () => {
+    const [a, b, c, d] = [piece('a', 'x.ts'), piece('b', 'x.ts'), piece('c', 'y.ts'), piece('d', 'z.ts')];
+    const prev = [a, b, c];
+    // b's name scrolled out of the names near the cursor: no longer ranked; d is new.
+    const g = group([d, a, c], 200);
+    assert.deepEqual(keys(stickyPack([g], prev, 0.5, (p) => p.key === b.key)), keys([a, b, c, d]));
+    // Not allowed (file changed, cursor moved away): the run stops at b, as before.
+    assert.deepEqual(keys(stickyPack([g], prev, 0.5, () => false)).slice(0, 2), keys([a, c]));
+    // Kept as shown even when the candidate's text is now clipped differently.
+    const bShort = { ...b, text: 'b'.padEnd(12, '.') };
+    const out = stickyPack([group([d, a, bShort, c], 200)], prev, 0.5, () => true);
+    assert.deepEqual(keys(out), keys([a, b, c, d]));
+    assert.equal(out[1].text, b.text);
+  });
+
+  it('makes room for a must-have piece by dropping the newest kept piece that is not one, leaving must-haves in place', () => {
+    const [a, b, c, m] = [piece('a', 'p.ts'), piece('b', 'p.ts'), piece('c', 'q.ts'), piece('m', 'r.ts')];
+    const n = piece('n', 'a.ts', 30);
+    const prev = [a, b, c, m];
+    // n and m are the best for the position (must-haves: 50 of 100 with fresh 0.5); kept + n is 110.
+    const out = stickyPack([group([n, m, a, b, c], 100)], prev, 0.5);
+    assert.deepEqual(keys(out), keys([a, b, m, n]));
   });
 });
 
