@@ -3,14 +3,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../../src/core/config';
-import { ContextEngine, prefixWindowStart, stickyPack, type Piece, type PieceGroup } from '../../src/core/context/engine';
+import { ContextEngine, prefixWindowStart, scopeAt, stickyPack, type Piece, type PieceGroup } from '../../src/core/context/engine';
+import { outlineFromTree } from '../../src/core/syntax/outline';
 import { indexWorkspace } from '../../src/core/context/indexer';
 import { SymbolIndex } from '../../src/core/context/symbolIndex';
 import { infillBody, templateFor, TEMPLATES } from '../../src/core/context/templates';
 import { WorkspaceIgnore } from '../../src/core/context/workspaceFiles';
 import { isSecretPath, looksBinary } from '../../src/core/context/exclusion';
 import { makeHoleDocument } from '../../src/core/eval/holes';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { parse, preloadAll } from '../../src/core/syntax/parser';
 import type { CompletionRequest } from '../../src/core/types';
 import { benchContext, plainParse } from '../../src/cli/benchContext';
 import { runPrompt } from '../../src/cli/prompt';
@@ -284,6 +285,61 @@ describe('context/engine: stickyPack (what changes the related part between requ
     // n and m are the best for the position (must-haves: 50 of 100 with fresh 0.5); kept + n is 110.
     const out = stickyPack([group([n, m, a, b, c], 100)], prev, 0.5);
     assert.deepEqual(keys(out), keys([a, b, m, n]));
+  });
+});
+
+describe('context/engine: the related part within one function (prompt-cache reuse)', () => {
+  // Eight modules of types; two functions of the current file use different ones on each line.
+  let root: string;
+  let index: SymbolIndex;
+  const types = Array.from({ length: 8 }, (_, i) => `Kind${i}`);
+  before(async function () {
+    this.timeout(60000);
+    await preloadAll();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-scope-'));
+    fs.mkdirSync(path.join(root, 'src'));
+    for (const t of types) {
+      const members = Array.from({ length: 6 }, (_, j) => `  ${t.toLowerCase()}Field${j}: string;`).join('\n');
+      fs.writeFileSync(path.join(root, 'src', `${t}.ts`), `export interface ${t} {\n${members}\n}\nexport function make${t}(): ${t} { return {} as ${t}; }\n`);
+    }
+    index = await indexed(root);
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const imports = types.map((t) => `import { ${t}, make${t} } from './${t}';`).join('\n');
+  const fn = (name: string, used: string[]) => `export function ${name}() {\n${used.map((t) => `  const v${t} = make${t}();\n  v${t}.${t.toLowerCase()}Field0;`).join('\n')}\n}\n`;
+  const text = `${imports}\n\n${fn('first', types.slice(0, 4))}\n${fn('second', types.slice(4))}`;
+  const related = (prompt: string, rel: string) => prompt.slice(0, prompt.indexOf(`<|file_sep|>${rel}\n`));
+  const at = (needle: string) => text.indexOf(needle) + needle.length;
+
+  it('names the function or method the cursor is in (scopeAt)', async () => {
+    const tree = (await parse(text, 'typescript'))!;
+    const outline = outlineFromTree(tree, text, 'typescript');
+    tree.delete();
+    const line = (needle: string) => text.slice(0, at(needle)).split('\n').length - 1;
+    assert.match(scopeAt(outline.symbols, line('vKind1.kind1Field0')), /:first$/);
+    assert.equal(scopeAt(outline.symbols, line('vKind1.kind1Field0')), scopeAt(outline.symbols, line('vKind3.kind3Field0')));
+    assert.match(scopeAt(outline.symbols, line('vKind6.kind6Field0')), /:second$/);
+    assert.match(scopeAt(outline.symbols, 0), /^band:0$/);
+  });
+
+  it('only extends the related part while the cursor stays in one function, and re-ranks it in another', () => {
+    const rel = 'src/current.ts';
+    fs.writeFileSync(path.join(root, rel), text);
+    const engine = engineFor(root, index);
+    // A budget where the eight types compete for the related part.
+    const s = settings({ contextBudget: 640 });
+    const build = (needle: string) => engine.build(request(root, rel, text, at(needle)), s).prompt;
+    const a = related(build('vKind0.kind0Field0;'), rel);
+    const b = related(build('vKind3.kind3Field0;'), rel);
+    // Same function, other names near the cursor: what was shown stays, in place.
+    assert.ok(b.startsWith(a), `related part changed within the function:\n${a}\n----\n${b}`);
+    // Another function: the best pieces for its lines come in.
+    const c = related(build('vKind7.kind7Field0;'), rel);
+    assert.ok(c.includes('interface Kind7'), c);
+    // Without the previous layout the first function's last line would have been ranked afresh.
+    const freshB = related(engineFor(root, index).build(request(root, rel, text, at('vKind3.kind3Field0;')), s).prompt, rel);
+    assert.notEqual(freshB, a, 'the fixture must make the related part differ between the two lines');
   });
 });
 

@@ -19,7 +19,7 @@
  */
 import type { ResolvedApi, Settings } from '../config';
 import type { BuiltPrompt, CompletionRequest, Snippet } from '../types';
-import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, renderSymbol, type Outline } from '../syntax/outline';
+import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, renderSymbol, type Outline, type OutlineSymbol } from '../syntax/outline';
 import { TreeCache } from '../syntax/parser';
 import { byPackValue, relatedItems, cursorTargets, type RelatedItem } from './related';
 import { topWindows } from './similar';
@@ -231,8 +231,16 @@ export class ContextEngine {
             return source !== undefined && at !== undefined && Math.abs(cursorLine - at) <= STICKY_REGION_LINES && index.file(p.path)?.text === source;
           }
         : undefined;
-      const pieces = stickyPack(groups, layout?.pieces, this.split.fresh, keep);
-      this.remember(req.doc.uri, pieces, groups, cursorLine, layout);
+      // Must-haves: declarations of the names on the line being typed and the line above (what the
+      // person is working with right now) that the prompt does not show yet.
+      // Within the declaration the last prompt was made in, the related part is only extended
+      // (room permitting), never re-ranked: the person is still working on the same thing, and
+      // every change there moves the rest of the prompt out of the server's prefix cache. In a
+      // new declaration the best pieces for the position get their share again.
+      const scope = scopeAt(outline.symbols, cursorLine);
+      const fresh = layout && layout.scope === scope ? 0 : this.split.fresh;
+      const pieces = stickyPack(groups, layout?.pieces, fresh, keep);
+      this.remember(req.doc.uri, pieces, groups, cursorLine, layout, scope);
       snippets = toSnippets(pieces);
       // The current file's declarations that the prefix window will cut off.
       const prefixRoom = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
@@ -342,8 +350,10 @@ export class ContextEngine {
       all.push(piece(t));
       if (i >= 6) continue;
       const cost = (x: string) => x.length + countLines(x) * (lineCost - 1) + w.path.length + 16;
+      const full = countLines(t);
       while (cost(t) > room && t.includes('\n')) t = t.slice(0, t.lastIndexOf('\n'));
-      if (cost(t) > room || !t.trim()) continue;
+      // A window clipped to a couple of lines (a lone `}`) is not code a model can use.
+      if (cost(t) > room || !t.trim() || (countLines(t) < Math.min(full, MIN_WINDOW_LINES))) continue;
       room -= cost(t);
       ideal.push(piece(t));
     }
@@ -351,7 +361,7 @@ export class ContextEngine {
     return this.lastWindows;
   }
 
-  private remember(uri: string, pieces: Piece[], groups: readonly PieceGroup[], cursorLine: number, prev: ShownLayout | undefined): void {
+  private remember(uri: string, pieces: Piece[], groups: readonly PieceGroup[], cursorLine: number, prev: ShownLayout | undefined, scope: string): void {
     const index = this.opts.index;
     const earned = new Map<string, number>();
     const sources = new Map<string, string>();
@@ -364,7 +374,7 @@ export class ContextEngine {
       if (text !== undefined) sources.set(p.path, text);
     }
     this.shown.delete(uri);
-    this.shown.set(uri, { pieces, earned, sources });
+    this.shown.set(uri, { pieces, earned, sources, scope });
     if (this.shown.size > STICKY_DOCUMENTS) this.shown.delete(this.shown.keys().next().value as string);
   }
 
@@ -388,10 +398,34 @@ interface ShownLayout {
   pieces: Piece[];
   earned: Map<string, number>;
   sources: Map<string, string>;
+  /** The declaration the cursor was in (scopeAt). */
+  scope: string;
+}
+
+/**
+ * Identifies the declaration the cursor line is in: the innermost function or method of the
+ * outline, else the top-level declaration, else (outside all of them) its
+ * STICKY_REGION_LINES-line band.
+ */
+export function scopeAt(symbols: readonly OutlineSymbol[], line: number): string {
+  let best: OutlineSymbol | undefined;
+  const visit = (xs: readonly OutlineSymbol[]) => {
+    for (const x of xs) {
+      if (x.line > line || x.endLine < line) continue;
+      // Functions and methods are what one works on; an object's keys or a class's fields are not.
+      if (!best || x.kind === 'function' || x.kind === 'method' || x.kind === 'constructor') best = x;
+      visit(x.members);
+    }
+  };
+  visit(symbols);
+  return best ? `${best.line}:${best.name}` : `band:${Math.floor(line / STICKY_REGION_LINES)}`;
 }
 
 /** How far (lines) the cursor may move from where a shown piece was last a candidate and still keep it without it being one. */
 const STICKY_REGION_LINES = 40;
+
+/** A similar-code window clipped to fewer lines than this is left out. */
+const MIN_WINDOW_LINES = 4;
 
 /** Documents whose last related layout is remembered. */
 const STICKY_DOCUMENTS = 32;
@@ -423,7 +457,12 @@ export interface PieceGroup {
  *  - new pieces follow, by path, declarations before windows, then line.
  * With no previous layout the result is the ideal pieces, by path, then line.
  */
-export function stickyPack(groups: readonly PieceGroup[], prev: readonly Piece[] | undefined, freshShare = FRESH_SHARE, keep?: (p: Piece) => boolean): Piece[] {
+export function stickyPack(
+  groups: readonly PieceGroup[],
+  prev: readonly Piece[] | undefined,
+  freshShare = FRESH_SHARE,
+  keep?: (p: Piece) => boolean,
+): Piece[] {
   const total = (g: PieceGroup, xs: readonly Piece[]) => xs.reduce((n, p, i) => n + g.cost(p, xs.findIndex((q) => q.path === p.path) === i), 0);
   const greedy = (g: PieceGroup, cands: readonly Piece[], start: readonly Piece[] = []): Piece[] => {
     const paths = new Set(start.map((p) => p.path));
