@@ -3,14 +3,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../../src/core/config';
-import { ContextEngine, prefixWindowStart } from '../../src/core/context/engine';
+import { ContextEngine, prefixWindowStart, scopeAt, stickyPack, type Piece, type PieceGroup } from '../../src/core/context/engine';
+import { outlineFromTree } from '../../src/core/syntax/outline';
 import { indexWorkspace } from '../../src/core/context/indexer';
 import { SymbolIndex } from '../../src/core/context/symbolIndex';
 import { infillBody, templateFor, TEMPLATES } from '../../src/core/context/templates';
 import { WorkspaceIgnore } from '../../src/core/context/workspaceFiles';
 import { isSecretPath, looksBinary } from '../../src/core/context/exclusion';
 import { makeHoleDocument } from '../../src/core/eval/holes';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { parse, preloadAll } from '../../src/core/syntax/parser';
 import type { CompletionRequest } from '../../src/core/types';
 import { benchContext, plainParse } from '../../src/cli/benchContext';
 import { runPrompt } from '../../src/cli/prompt';
@@ -254,6 +255,91 @@ describe('context/engine: prompt assembly', () => {
     assert.ok(moves >= 2 && moves <= 3, `moves ${moves}`);
     // The cursor far from the previous start (moved away): the fullest window again.
     assert.equal(prefixWindowStart(text, 1000 + room, room, 100), prefixWindowStart(text, 1000 + room, room));
+  });
+});
+
+describe('context/engine: stickyPack (what changes the related part between requests)', () => {
+  const piece = (name: string, path: string, len = 20): Piece => ({ key: `${path}#${name}`, path, line: name.charCodeAt(0), text: name.padEnd(len, '.'), reason: 'definition', kind: 'decl' });
+  const group = (ranked: Piece[], max: number): PieceGroup => ({ kind: 'decl', ranked, max, cost: (p) => p.text.length });
+  const keys = (ps: readonly Piece[]) => ps.map((p) => p.key);
+
+  it('keeps a shown piece that is no longer a candidate here when `keep` allows it (the cause of most related-part breaks)', () => {
+    const [a, b, c, d] = [piece('a', 'x.ts'), piece('b', 'x.ts'), piece('c', 'y.ts'), piece('d', 'z.ts')];
+    const prev = [a, b, c];
+    // b's name scrolled out of the names near the cursor: no longer ranked; d is new.
+    const g = group([d, a, c], 200);
+    assert.deepEqual(keys(stickyPack([g], prev, 0.5, (p) => p.key === b.key)), keys([a, b, c, d]));
+    // Not allowed (file changed, cursor moved away): the run stops at b, as before.
+    assert.deepEqual(keys(stickyPack([g], prev, 0.5, () => false)).slice(0, 2), keys([a, c]));
+    // Kept as shown even when the candidate's text is now clipped differently.
+    const bShort = { ...b, text: 'b'.padEnd(12, '.') };
+    const out = stickyPack([group([d, a, bShort, c], 200)], prev, 0.5, () => true);
+    assert.deepEqual(keys(out), keys([a, b, c, d]));
+    assert.equal(out[1].text, b.text);
+  });
+
+  it('makes room for a must-have piece by dropping the newest kept piece that is not one, leaving must-haves in place', () => {
+    const [a, b, c, m] = [piece('a', 'p.ts'), piece('b', 'p.ts'), piece('c', 'q.ts'), piece('m', 'r.ts')];
+    const n = piece('n', 'a.ts', 30);
+    const prev = [a, b, c, m];
+    // n and m are the best for the position (must-haves: 50 of 100 with fresh 0.5); kept + n is 110.
+    const out = stickyPack([group([n, m, a, b, c], 100)], prev, 0.5);
+    assert.deepEqual(keys(out), keys([a, b, m, n]));
+  });
+});
+
+describe('context/engine: the related part within one function (prompt-cache reuse)', () => {
+  // Eight modules of types; two functions of the current file use different ones on each line.
+  let root: string;
+  let index: SymbolIndex;
+  const types = Array.from({ length: 8 }, (_, i) => `Kind${i}`);
+  before(async function () {
+    this.timeout(60000);
+    await preloadAll();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-scope-'));
+    fs.mkdirSync(path.join(root, 'src'));
+    for (const t of types) {
+      const members = Array.from({ length: 6 }, (_, j) => `  ${t.toLowerCase()}Field${j}: string;`).join('\n');
+      fs.writeFileSync(path.join(root, 'src', `${t}.ts`), `export interface ${t} {\n${members}\n}\nexport function make${t}(): ${t} { return {} as ${t}; }\n`);
+    }
+    index = await indexed(root);
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const imports = types.map((t) => `import { ${t}, make${t} } from './${t}';`).join('\n');
+  const fn = (name: string, used: string[]) => `export function ${name}() {\n${used.map((t) => `  const v${t} = make${t}();\n  v${t}.${t.toLowerCase()}Field0;`).join('\n')}\n}\n`;
+  const text = `${imports}\n\n${fn('first', types.slice(0, 4))}\n${fn('second', types.slice(4))}`;
+  const related = (prompt: string, rel: string) => prompt.slice(0, prompt.indexOf(`<|file_sep|>${rel}\n`));
+  const at = (needle: string) => text.indexOf(needle) + needle.length;
+
+  it('names the function or method the cursor is in (scopeAt)', async () => {
+    const tree = (await parse(text, 'typescript'))!;
+    const outline = outlineFromTree(tree, text, 'typescript');
+    tree.delete();
+    const line = (needle: string) => text.slice(0, at(needle)).split('\n').length - 1;
+    assert.match(scopeAt(outline.symbols, line('vKind1.kind1Field0')), /:first$/);
+    assert.equal(scopeAt(outline.symbols, line('vKind1.kind1Field0')), scopeAt(outline.symbols, line('vKind3.kind3Field0')));
+    assert.match(scopeAt(outline.symbols, line('vKind6.kind6Field0')), /:second$/);
+    assert.match(scopeAt(outline.symbols, 0), /^band:0$/);
+  });
+
+  it('only extends the related part while the cursor stays in one function, and re-ranks it in another', () => {
+    const rel = 'src/current.ts';
+    fs.writeFileSync(path.join(root, rel), text);
+    const engine = engineFor(root, index);
+    // A budget where the eight types compete for the related part.
+    const s = settings({ contextBudget: 640 });
+    const build = (needle: string) => engine.build(request(root, rel, text, at(needle)), s).prompt;
+    const a = related(build('vKind0.kind0Field0;'), rel);
+    const b = related(build('vKind3.kind3Field0;'), rel);
+    // Same function, other names near the cursor: what was shown stays, in place.
+    assert.ok(b.startsWith(a), `related part changed within the function:\n${a}\n----\n${b}`);
+    // Another function: the best pieces for its lines come in.
+    const c = related(build('vKind7.kind7Field0;'), rel);
+    assert.ok(c.includes('interface Kind7'), c);
+    // Without the previous layout the first function's last line would have been ranked afresh.
+    const freshB = related(engineFor(root, index).build(request(root, rel, text, at('vKind3.kind3Field0;')), s).prompt, rel);
+    assert.notEqual(freshB, a, 'the fixture must make the related part differ between the two lines');
   });
 });
 

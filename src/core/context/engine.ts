@@ -8,8 +8,9 @@
  *      window are added as an outline;
  *   3. the prompt is ordered least volatile first, so consecutive requests share a long common
  *      prefix (server KV cache): related context, then the current file. Related context is
- *      sticky per document: what an earlier request of the file showed stays, in its place, while
- *      it is still related to the file; new pieces are appended after it (by path, then line), and
+ *      sticky per document: what an earlier request of the file showed stays, in its place and
+ *      with the same text, while its file is unchanged and the cursor stays within
+ *      STICKY_REGION_LINES of where it was last a candidate; new pieces are appended after it (by path, then line), and
  *      the best-ranked pieces for the position always get in (room is made by dropping the newest
  *      sticky pieces first). The prefix window starts on a line after an anchor that moves only
  *      when the window no longer fits, by half the window at once;
@@ -18,7 +19,7 @@
  */
 import type { ResolvedApi, Settings } from '../config';
 import type { BuiltPrompt, CompletionRequest, Snippet } from '../types';
-import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, renderSymbol, type Outline } from '../syntax/outline';
+import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, renderSymbol, type Outline, type OutlineSymbol } from '../syntax/outline';
 import { TreeCache } from '../syntax/parser';
 import { byPackValue, relatedItems, cursorTargets, type RelatedItem } from './related';
 import { topWindows } from './similar';
@@ -124,8 +125,8 @@ export class ContextEngine {
   private lastOwn: { uri: string; start: number; max: number; above: string; text: string | undefined } | undefined;
   /** Per document (uri): where its last prompt's prefix window started, and the text there. */
   private readonly windowStarts = new Map<string, { start: number; mark: string }>();
-  /** Per document (uri): the related pieces of its last prompt, in prompt order (sticky layout). */
-  private readonly shown = new Map<string, Piece[]>();
+  /** Per document (uri): the related pieces of its last prompt, in prompt order (sticky layout), and what they were made from. */
+  private readonly shown = new Map<string, ShownLayout>();
   /** Index changes made by this engine (the current document), to tell them from other files' changes. */
   private ownChanges = 0;
   private readonly split: BudgetSplit;
@@ -216,8 +217,30 @@ export class ContextEngine {
         const w = this.similarWindows(req, relPath, declPaths, similarMax, template);
         groups.push({ kind: 'window', ranked: w.all, ideal: w.ideal, max: similarMax, cost: (p) => declCost(p, true) });
       }
-      const pieces = stickyPack(groups, this.shown.get(req.doc.uri), this.split.fresh);
-      this.remember(req.doc.uri, pieces);
+      const layout = this.shown.get(req.doc.uri);
+      const cursorLine = req.cursor.line;
+      // A piece of the last prompt that is no longer a candidate here (its name scrolled out of
+      // the names near the cursor, a similar-name lead changed) or is now clipped differently
+      // stays as it was shown while its file is unchanged and the cursor is still near where it
+      // was last a candidate: otherwise every such piece cut the related part, and the whole
+      // current file after it, out of the server's prefix cache.
+      const keep = layout
+        ? (p: Piece) => {
+            const source = layout.sources.get(p.path);
+            const at = layout.earned.get(p.key);
+            return source !== undefined && at !== undefined && Math.abs(cursorLine - at) <= STICKY_REGION_LINES && index.file(p.path)?.text === source;
+          }
+        : undefined;
+      // Must-haves: declarations of the names on the line being typed and the line above (what the
+      // person is working with right now) that the prompt does not show yet.
+      // Within the declaration the last prompt was made in, the related part is only extended
+      // (room permitting), never re-ranked: the person is still working on the same thing, and
+      // every change there moves the rest of the prompt out of the server's prefix cache. In a
+      // new declaration the best pieces for the position get their share again.
+      const scope = scopeAt(outline.symbols, cursorLine);
+      const fresh = layout && layout.scope === scope ? 0 : this.split.fresh;
+      const pieces = stickyPack(groups, layout?.pieces, fresh, keep);
+      this.remember(req.doc.uri, pieces, groups, cursorLine, layout, scope);
       snippets = toSnippets(pieces);
       // The current file's declarations that the prefix window will cut off.
       const prefixRoom = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
@@ -327,8 +350,10 @@ export class ContextEngine {
       all.push(piece(t));
       if (i >= 6) continue;
       const cost = (x: string) => x.length + countLines(x) * (lineCost - 1) + w.path.length + 16;
+      const full = countLines(t);
       while (cost(t) > room && t.includes('\n')) t = t.slice(0, t.lastIndexOf('\n'));
-      if (cost(t) > room || !t.trim()) continue;
+      // A window clipped to a couple of lines (a lone `}`) is not code a model can use.
+      if (cost(t) > room || !t.trim() || (countLines(t) < Math.min(full, MIN_WINDOW_LINES))) continue;
       room -= cost(t);
       ideal.push(piece(t));
     }
@@ -336,9 +361,20 @@ export class ContextEngine {
     return this.lastWindows;
   }
 
-  private remember(uri: string, pieces: Piece[]): void {
+  private remember(uri: string, pieces: Piece[], groups: readonly PieceGroup[], cursorLine: number, prev: ShownLayout | undefined, scope: string): void {
+    const index = this.opts.index;
+    const earned = new Map<string, number>();
+    const sources = new Map<string, string>();
+    const candidates = new Set(groups.flatMap((g) => [...g.ranked, ...(g.ideal ?? [])].map((p) => p.key)));
+    for (const p of pieces) {
+      // Where the piece last was a candidate: here, or (kept without being one) where it was before.
+      const at = candidates.has(p.key) ? cursorLine : prev?.earned.get(p.key);
+      if (at !== undefined) earned.set(p.key, at);
+      const text = index?.file(p.path)?.text;
+      if (text !== undefined) sources.set(p.path, text);
+    }
     this.shown.delete(uri);
-    this.shown.set(uri, pieces);
+    this.shown.set(uri, { pieces, earned, sources, scope });
     if (this.shown.size > STICKY_DOCUMENTS) this.shown.delete(this.shown.keys().next().value as string);
   }
 
@@ -356,6 +392,40 @@ export interface Piece {
   reason: string;
   kind: 'decl' | 'window';
 }
+
+/** A document's last related layout: its pieces, the cursor line each was last a candidate at, and the text of their files then. */
+interface ShownLayout {
+  pieces: Piece[];
+  earned: Map<string, number>;
+  sources: Map<string, string>;
+  /** The declaration the cursor was in (scopeAt). */
+  scope: string;
+}
+
+/**
+ * Identifies the declaration the cursor line is in: the innermost function or method of the
+ * outline, else the top-level declaration, else (outside all of them) its
+ * STICKY_REGION_LINES-line band.
+ */
+export function scopeAt(symbols: readonly OutlineSymbol[], line: number): string {
+  let best: OutlineSymbol | undefined;
+  const visit = (xs: readonly OutlineSymbol[]) => {
+    for (const x of xs) {
+      if (x.line > line || x.endLine < line) continue;
+      // Functions and methods are what one works on; an object's keys or a class's fields are not.
+      if (!best || x.kind === 'function' || x.kind === 'method' || x.kind === 'constructor') best = x;
+      visit(x.members);
+    }
+  };
+  visit(symbols);
+  return best ? `${best.line}:${best.name}` : `band:${Math.floor(line / STICKY_REGION_LINES)}`;
+}
+
+/** How far (lines) the cursor may move from where a shown piece was last a candidate and still keep it without it being one. */
+const STICKY_REGION_LINES = 40;
+
+/** A similar-code window clipped to fewer lines than this is left out. */
+const MIN_WINDOW_LINES = 4;
 
 /** Documents whose last related layout is remembered. */
 const STICKY_DOCUMENTS = 32;
@@ -380,13 +450,19 @@ export interface PieceGroup {
  *  - the ideal pieces for this position (greedy by rank); the ones within the first `freshShare`
  *    of `max` always get in;
  *  - the previous request's pieces (`prev`, in prompt order) stay, in their order, from the start
- *    for as long as each is still a candidate of its group with the same text; room for the
+ *    for as long as each is still a candidate of its group with the same text, or `keep` says it
+ *    may stay as it was shown (its source unchanged, the cursor still near); room for the
  *    must-have pieces is made by dropping the newest of them first (the end of the sticky part:
  *    the cheapest place for the prompts to differ);
  *  - new pieces follow, by path, declarations before windows, then line.
  * With no previous layout the result is the ideal pieces, by path, then line.
  */
-export function stickyPack(groups: readonly PieceGroup[], prev: readonly Piece[] | undefined, freshShare = FRESH_SHARE): Piece[] {
+export function stickyPack(
+  groups: readonly PieceGroup[],
+  prev: readonly Piece[] | undefined,
+  freshShare = FRESH_SHARE,
+  keep?: (p: Piece) => boolean,
+): Piece[] {
   const total = (g: PieceGroup, xs: readonly Piece[]) => xs.reduce((n, p, i) => n + g.cost(p, xs.findIndex((q) => q.path === p.path) === i), 0);
   const greedy = (g: PieceGroup, cands: readonly Piece[], start: readonly Piece[] = []): Piece[] => {
     const paths = new Set(start.map((p) => p.path));
@@ -422,16 +498,26 @@ export function stickyPack(groups: readonly PieceGroup[], prev: readonly Piece[]
     return { g, ideal, must, byKey };
   });
   const groupOf = (p: Piece) => state.find((s) => s.g.kind === p.kind);
-  // The sticky run: previous pieces, from the start, while each is still a candidate, unchanged.
+  // The sticky run: previous pieces, from the start, while each is still a candidate, unchanged (or may be kept as shown).
   const kept: Piece[] = [];
   for (const p of prev ?? []) {
-    const now = groupOf(p)?.byKey.get(p.key);
-    if (!now || now.text !== p.text) break;
+    const s = groupOf(p);
+    const now = s?.byKey.get(p.key);
+    if (!s || ((!now || now.text !== p.text) && !keep?.(p))) break;
     kept.push(p);
   }
   const keptOf = (s: (typeof state)[number]) => kept.filter((p) => p.kind === s.g.kind);
   const missing = (s: (typeof state)[number]) => s.must.filter((m) => !kept.some((k) => k.key === m.key) && !overlaps(m, kept));
-  while (kept.length > 0 && state.some((s) => total(s.g, [...keptOf(s), ...missing(s)]) > s.g.max)) kept.pop();
+  // Room for the missing must-haves: drop the newest kept piece that is not one itself (a must-have
+  // dropped here would only come back after the rest, moving everything after it), then any.
+  const isMust = (p: Piece) => groupOf(p)!.must.some((m) => m.key === p.key);
+  while (kept.length > 0 && state.some((s) => total(s.g, [...keptOf(s), ...missing(s)]) > s.g.max)) {
+    const over = new Set(state.filter((s) => total(s.g, [...keptOf(s), ...missing(s)]) > s.g.max).map((s) => s.g.kind));
+    let i = kept.length - 1;
+    while (i >= 0 && (isMust(kept[i]) || !over.has(kept[i].kind))) i--;
+    if (i < 0) i = kept.length - 1;
+    kept.splice(i, 1);
+  }
   const fresh = state.flatMap((s) => greedy(s.g, [...missing(s), ...s.ideal], keptOf(s)));
   fresh.sort(byPathLine);
   return [...kept, ...fresh];
