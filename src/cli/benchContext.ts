@@ -25,7 +25,7 @@ import { indexWorkspace, readRepository, type RepoFile } from '../core/context/i
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { templateFor } from '../core/context/templates';
 import { makeHoleDocument, sampleHoles, type HoleCase } from '../core/eval/holes';
-import { targetIdentifiers } from '../core/eval/identifiers';
+import { IDENT, targetIdentifiers } from '../core/eval/identifiers';
 import { OUTLINE_LANGUAGES } from '../core/syntax/outline';
 import { getParser, parserIfReady } from '../core/syntax/parser';
 import type { CliIo } from './prompt';
@@ -70,7 +70,6 @@ export interface ContextBenchReport {
 const KINDS = ['ours', 'prefixOnly', 'jaccardNeighbors'] as const;
 type Kind = (typeof KINDS)[number];
 
-const IDENT = /[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*/g;
 function tokens(s: string): Set<string> {
   const out = new Set<string>();
   for (const m of s.matchAll(IDENT)) out.add(m[0]);

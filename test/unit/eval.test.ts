@@ -11,6 +11,10 @@ describe('eval/identifiers', () => {
     assert.deepEqual(identifiersOf('const user = await fetchUser("id x") // load it', 'typescript'), ['user', 'fetchUser']);
     assert.deepEqual(identifiersOf("return self.cache.get(key, 'default')  # hit", 'python'), ['cache', 'get', 'key']);
   });
+  it('does not read the letters of number literals as names', () => {
+    assert.deepEqual(identifiersOf('mask = 0x1f + 1e5 + 10n + x2', 'typescript'), ['mask', 'x2']);
+    assert.deepEqual(identifiersOf('t1, b := bits.Sub64(s[1], 0xbce6faada7179e84, b)', 'go'), ['t1', 'b', 'bits', 'Sub64', 's', 'b']);
+  });
   it('target identifiers exclude what the ground truth declares', () => {
     assert.deepEqual(targetIdentifiers('const total = items.reduce(sum, 0);', 'typescript'), ['items', 'reduce', 'sum']);
     assert.deepEqual([...declaredNames('a, b := parse(x)', 'go')].sort(), ['a', 'b']);

@@ -59,4 +59,9 @@ describe('filter document facts (real parses)', () => {
     // A name after the boundary is always read.
     assert.deepEqual(analyzeSuggestion('  foo(a', ', b)', 'typescript', 'code', false).refs.map((r) => r.name), ['b']);
   });
+
+  it('a language with no grammar is scanned by tokens, and number literals name nothing', () => {
+    const refs = analyzeSuggestion('mask = ', '0x1f | 1e5 | limit\n', 'lua').refs.map((r) => r.name);
+    assert.deepEqual(refs, ['limit']);
+  });
 });

@@ -71,7 +71,11 @@ export function stripStringsAndComments(code: string, languageId: string): strin
   return out;
 }
 
-const IDENT = /[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*/g;
+/**
+ * An identifier token: a name not starting inside another token, so the digits and letters of a
+ * number literal (`0x1f`, `1e5`, `10n`) are not read as names (`x1f`, `e5`, `n`).
+ */
+export const IDENT = /(?<![A-Za-z0-9_$\u00C0-\uFFFF])[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*/g;
 
 /** Identifier tokens of code, in order, keywords dropped. */
 export function identifiersOf(code: string, languageId: string): string[] {

@@ -387,7 +387,7 @@ function pyRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: n
   }
 }
 
-const SCAN_IDENT = /(\.\s*)?([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)/g;
+const SCAN_IDENT = /(\.\s*)?(?<![\w$\u00C0-\uFFFF])([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)/g;
 
 /** No grammar: identifiers by tokens, members by a preceding dot, declarations by regex. */
 function scan(lineBefore: string, text: string, languageId: string): SuggestionFacts {

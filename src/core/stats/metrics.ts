@@ -9,7 +9,7 @@
  * - identifier F1: over identifier *sets*, 2·tp / (2·tp + fp + fn), 0 when both are empty.
  * Identifiers come from src/core/eval/identifiers.ts (strings and comments removed, keywords dropped).
  */
-import { identifiersOf, stripStringsAndComments } from '../eval/identifiers';
+import { IDENT, identifiersOf, stripStringsAndComments } from '../eval/identifiers';
 
 /** Length of the longest common subsequence of two strings (UTF-16 units), O(|a|·|b|) time, O(|b|) space. */
 export function lcsLength(a: string, b: string): number {
@@ -130,7 +130,7 @@ export function unknownNames(suggestion: string, languageId: string, known: Read
 
 /** Identifier tokens of any source text (for a repository's name set), keywords not removed. */
 export function namesIn(code: string, languageId: string, into: Set<string> = new Set()): Set<string> {
-  for (const m of stripStringsAndComments(code, languageId).matchAll(/[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*/g)) into.add(m[0]);
+  for (const m of stripStringsAndComments(code, languageId).matchAll(IDENT)) into.add(m[0]);
   return into;
 }
 
