@@ -245,9 +245,9 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
       const have = tokens(promptText);
       acc[kind].hit += targetIds.filter((t) => have.has(t)).length;
       acc[kind].crossHit += cross.filter((t) => have.has(t)).length;
-      if (kind === 'ours' && process.env.IC_BENCH_DEBUG) {
+      if (process.env.IC_BENCH_DEBUG) {
         const miss = targetIds.filter((t) => !have.has(t));
-        if (miss.length) process.stderr.write(`${h.file}:${h.line} miss ${miss.map((m) => (cross.includes(m) ? `*${m}` : m) + (index.hasName(m) ? '@' : '')).join(' ')} | ${hole.groundTruth.trim().slice(0, 80)}\n`);
+        if (miss.length) process.stderr.write(`${kind} ${h.file}:${h.line} miss ${miss.map((m) => (cross.includes(m) ? `*${m}` : m) + (index.hasName(m) ? '@' : '')).join(' ')} | ${hole.groundTruth.trim().slice(0, 80)}\n`);
       }
       // Warm: the next keystroke.
       if (hole.groundTruth.length > 0) {
