@@ -173,6 +173,19 @@ describe('consistency filter (real parses)', () => {
     assert.equal(filter.check(input(doc, 'private count = this.pendingCount;')).verdict, 'drop');
   });
 
+  it('this.m with m declared further down a class the broken parse ends early (the rest of a line is not there yet)', () => {
+    // The hole: the rest of `this.getAll().forEach((query) => {` is gone; its body's `})` now closes the class.
+    const doc =
+      'export class Cache {\n  private items: string[] = [];\n  clear(): void {\n    batch(() => {\n      |\n        this.remove(query)\n      })\n    })\n  }\n\n' +
+      '  remove(q: string): void {\n    this.items = this.items.filter((x) => x !== q);\n  }\n\n  getAll(): string[] {\n    return this.items;\n  }\n\n  async #refresh(): Promise<void> {}\n}\nfunction batch(f: () => void) { f(); }\n';
+    const filter = f();
+    assert.equal(filter.check(input(doc, 'this.getAll().forEach((query) => {')).verdict, 'keep');
+    assert.equal(filter.check(input(doc, 'this.remove(this.getAll()[0]);')).verdict, 'keep');
+    // Names the class declares nowhere are still caught, as are its members' look-alikes.
+    assert.deepEqual(filter.check(input(doc, 'this.getEvery().forEach((query) => {')).unknown, ['getEvery']);
+    assert.deepEqual(filter.check(input(doc, 'this.removeAll();')).unknown, ['removeAll']);
+  });
+
   it('template literals: names in ${…} are checked, template text is not', () => {
     // A substitution opened on an earlier line.
     const multi = 'export function describe(input: string): string {\n  return `got ${\n    |\n  } here`;\n}\n';

@@ -254,7 +254,15 @@ export class ConsistencyFilter {
         const members = resolver.receiver(ref.receiver, cursor);
         // Name.x = … adds x to a type we can list (a static on a class); on a receiver we cannot type,
         // x must exist somewhere like any other member, so an invented name assigned is still caught.
-        if (members && !members.open) return members.members.has(name) || (!!head && !typed && s.assignedMembers.has(`${head}.${name}`) && doc.declared.has(head));
+        if (members && !members.open) {
+          if (members.members.has(name) || (!!head && !typed && s.assignedMembers.has(`${head}.${name}`) && doc.declared.has(head))) return true;
+          // `this.m` where the document's parse is broken: the class may end early in the tree (an
+          // unbalanced brace after the cursor) while its text still declares m further down.
+          if ((head !== 'this' && head !== 'self') || (doc.errors.length === 0 && !doc.repaired)) return false;
+          let cls: { start: number } | undefined;
+          for (const c of doc.classes) if (c.start <= cursor && cursor <= c.end && (!cls || c.start >= cls.start)) cls = c;
+          return !!cls && declaresMember(input.docPrefix + input.docSuffix, cls.start, cursor, name, family);
+        }
         if (doc.tokens.has(name) || s.introduced.has(name) || ws.hasName(name, ex) || builtins.isGlobal(name, family)) return true;
         if (family === 'ts') return builtins.isAnyTsMember(name);
         if (family === 'python') {
@@ -302,6 +310,41 @@ export class ConsistencyFilter {
     const text = offset > 0 ? '\n' + lines.join('\n') : lines.join('\n') + '\n';
     return { additionalEdits: [{ offset, text }] };
   }
+}
+
+/**
+ * Whether the class whose declaration starts at `classStart` declares a member `name` in its text:
+ * a line at its members' indentation (that of its first member), up to the first line after
+ * `cursor` that is back at the class's own indentation (a method, field or accessor; Python
+ * `def name(`, or `self.name =` anywhere in that range).
+ */
+export function declaresMember(text: string, classStart: number, cursor: number, name: string, family: Family): boolean {
+  const lineStart = text.lastIndexOf('\n', classStart - 1) + 1;
+  const indentOf = (l: string) => /^[ \t]*/.exec(l)![0];
+  const lines = text.slice(lineStart).split('\n');
+  const classIndent = indentOf(lines[0]).length;
+  let at = lineStart + lines[0].length + 1;
+  let memberIndent: string | undefined;
+  const body: string[] = [];
+  for (let i = 1; i < lines.length; at += lines[i].length + 1, i++) {
+    const l = lines[i];
+    if (!l.trim()) continue;
+    const ind = indentOf(l);
+    if (ind.length <= classIndent) {
+      if (at > cursor) break;
+      continue;
+    }
+    memberIndent ??= ind;
+    body.push(l);
+  }
+  if (memberIndent === undefined) return false;
+  const n = name.replace(/[$]/g, '\\$&');
+  const head = `^${memberIndent}(?![ \\t])`;
+  const re =
+    family === 'python'
+      ? new RegExp(`${head}(?:async\\s+)?def\\s+${n}\\s*\\(|\\bself\\.${n}\\s*(?::[^=\\n]*)?=(?!=)`, 'm')
+      : new RegExp(`${head}(?:(?:public|private|protected|static|async|readonly|override|abstract|declare|get|set)\\s+)*[*]?#?${n}\\s*(?:<[^>\\n]*>)?\\s*[?!]?\\s*[(:=;]`, 'm');
+  return re.test(body.join('\n'));
 }
 
 function rank(r: FilterResult): number {

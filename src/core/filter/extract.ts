@@ -57,6 +57,8 @@ export interface FileFacts {
   containers: Container[];
   /** Ranges of the parse's ERROR nodes (the document as typed is often broken somewhere). */
   errors: { start: number; end: number }[];
+  /** Completed from a parse of the text before the cursor (mergeAtCursor): the whole document's parse is broken there. */
+  repaired?: boolean;
 }
 
 /** `template`: the text of a template literal; `substitution`: a `${…}` in one. */
@@ -237,6 +239,7 @@ export function mergeAtCursor(full: FileFacts, prefix: FileFacts, cursor: number
     classes: [...full.classes, ...prefix.classes.filter((c) => !full.classes.some((f) => f.name === c.name && f.start === c.start))],
     containers: prefix.containers,
     errors: prefix.errors,
+    repaired: true,
   };
 }
 
