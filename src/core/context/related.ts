@@ -279,6 +279,8 @@ export function clipLines(text: string, max: number): string {
     if (out.length + l.length + 1 > max - 8) break;
     out += l + '\n';
   }
+  // One long line (a collapsed signature): cut it at a character.
+  if (!out && lines[0]) return lines[0].slice(0, Math.max(0, max - 8)) + '…\n';
   return out + '  …\n';
 }
 
