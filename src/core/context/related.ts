@@ -73,6 +73,87 @@ const SCOPE_TYPE_WEIGHT = 2;
 /** Cap on one rendering added by name similarity (a sibling is wanted for its name and signature). */
 const SIMILAR_ITEM_CHARS = 600;
 
+/** Score given to the declared type of the parameter the cursor is in (see enclosingCall). */
+const CALL_ARG_TYPE_WEIGHT = 4;
+/** Lines searched upwards for the call the cursor is an argument of. */
+const CALL_LINES = 30;
+
+/**
+ * The call whose argument list the cursor is in, when it was opened on a line above:
+ * `foo(a, {` / `  key: 1,` / cursor → { callee: 'foo', argIndex: 1 }. Walks back over brackets
+ * (string contents are not told apart: a rough but cheap scan) and passes through object and array
+ * literals that are themselves arguments or values (`(`, `,`, `:`, `[`, `=` before them); any other
+ * unclosed `{` (a block) ends the search.
+ */
+export function enclosingCall(text: string, cursorLine: number, linePrefix: string): { callee: string; argIndex: number } | undefined {
+  let end = 0;
+  for (let i = 0; i < cursorLine; i++) {
+    end = text.indexOf('\n', end) + 1;
+    if (end === 0) return undefined;
+  }
+  let start = end;
+  for (let i = 0; i < CALL_LINES && start > 0; i++) start = text.lastIndexOf('\n', start - 2) + 1;
+  const src = text.slice(start, end) + linePrefix;
+  let depth = 0;
+  let commas = 0;
+  for (let i = src.length - 1; i >= 0; i--) {
+    const c = src[i];
+    if (c === ')' || c === '}' || c === ']') depth++;
+    else if (c === '(' || c === '{' || c === '[') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (c === '(') {
+        const m = /([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*$/.exec(src.slice(Math.max(0, i - 200), i));
+        return m && !/^(if|for|while|switch|catch|function|return|typeof|await)$/.test(m[1]) ? { callee: m[1], argIndex: commas } : undefined;
+      }
+      const before = /(\S)\s*$/.exec(src.slice(Math.max(0, i - 80), i))?.[1];
+      if (c === '{' && !(before && /[(,:[=]/.test(before) && !/=>\s*$/.test(src.slice(Math.max(0, i - 80), i)))) return undefined;
+      commas = 0;
+    } else if (c === ',' && depth === 0) commas++;
+  }
+  return undefined;
+}
+
+/**
+ * Declared type names of parameter `argIndex` in the signatures of `decls` (functions, methods):
+ * every capitalised name in that parameter's type (`opts?: Partial<GenerateOptions>` → Partial,
+ * GenerateOptions), keywords left out.
+ */
+export function parameterTypes(decls: readonly Declaration[], argIndex: number, kw: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  for (const d of decls) {
+    if (d.symbol.kind !== 'function' && d.symbol.kind !== 'method') continue;
+    const sig = d.symbol.signature;
+    const open = sig.indexOf('(', sig.indexOf(d.symbol.name) >= 0 ? sig.indexOf(d.symbol.name) : 0);
+    if (open < 0) continue;
+    // Split the parameter list at top-level commas.
+    const params: string[] = [];
+    let depth = 0;
+    let cur = '';
+    for (let i = open + 1; i < sig.length; i++) {
+      const c = sig[i];
+      if (c === '(' || c === '{' || c === '[' || c === '<') depth++;
+      else if (c === ')' || c === '}' || c === ']' || (c === '>' && sig[i - 1] !== '=')) {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === ',' && depth === 0) {
+        params.push(cur);
+        cur = '';
+        continue;
+      }
+      cur += c;
+    }
+    params.push(cur);
+    const p = params[argIndex];
+    const colon = p?.indexOf(':') ?? -1;
+    if (!p || colon < 0) continue;
+    for (const m of p.slice(colon + 1).matchAll(/\b[A-Z][\w$]*/g)) if (!kw.has(m[0])) out.add(m[0]);
+  }
+  return [...out];
+}
+
 /** Receiver of a member access and callee of a call at the end of the text before the cursor. */
 export function cursorTargets(linePrefix: string): { receiver?: string; receiverChain: string[]; callee?: string } {
   const recv = /((?:[A-Za-z_$][\w$]*\s*(?:\(\s*\))?\s*(?:\.|::|->)\s*)+)[A-Za-z_$\w]*$/.exec(linePrefix);
@@ -168,6 +249,16 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
     if (ty) scores.set(ty, (scores.get(ty) ?? 0) + 4);
   }
   if (t.callee) scores.set(t.callee, (scores.get(t.callee) ?? 0) + 2);
+  // The call the cursor is an argument of, opened on a line above (`f(a, {` … cursor): the declared
+  // type of that parameter (an options object's fields are what gets typed).
+  {
+    const call = enclosingCall(input.text, input.cursorLine, input.linePrefix);
+    if (call) {
+      scores.set(call.callee, (scores.get(call.callee) ?? 0) + 1);
+      for (const ty of parameterTypes(index.declarations(call.callee).filter((d) => d.path !== currentPath).slice(0, 4), call.argIndex, kw))
+        scores.set(ty, (scores.get(ty) ?? 0) + CALL_ARG_TYPE_WEIGHT);
+    }
+  }
   // Types of variables in scope near the cursor.
   for (const [name, ty] of localTypes) if (scores.has(name)) scores.set(ty, (scores.get(ty) ?? 0) + 0.3 * (scores.get(name) ?? 0));
   // Declared types of the variables and parameters used right around the cursor (`ws: Knowledge`,
