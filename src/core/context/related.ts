@@ -337,13 +337,23 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   }
   const out: RelatedItem[] = [];
   for (const it of items.values()) {
-    let text = renderSymbol(it.symbol, index.file(it.path)?.languageId ?? input.languageId);
+    const lang = index.file(it.path)?.languageId ?? input.languageId;
+    let text = renderSymbol(withoutPrivateMembers(it.symbol, lang), lang);
     const cap = it.reason === 'similar name' ? Math.min(maxItem, SIMILAR_ITEM_CHARS) : maxItem;
     if (text.length > cap) text = clipLines(text, cap);
     out.push({ path: it.path, line: it.line, text, score: it.score, reason: it.reason, key: it.key });
   }
   out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   return out;
+}
+
+/** Languages whose non-exported members (`private`, `#x`) no other file can use. */
+const PRIVATE_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'java']);
+
+/** A class/type of another file as that file's users see it: without its private members (TS/JS/Java). */
+export function withoutPrivateMembers(s: OutlineSymbol, languageId: string): OutlineSymbol {
+  if (!PRIVATE_LANGUAGES.has(languageId) || !s.members.some((m) => !m.exported)) return s;
+  return { ...s, members: s.members.filter((m) => m.exported) };
 }
 
 /** `x: Foo`, `x = new Foo(`, `Foo x =`, `x := Foo{` near a name: its declared type. */
