@@ -322,6 +322,15 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
     if (it) it.score += c.score;
     else items.set(key, { path: c.path, line: c.symbol.line, text: '', score: c.score, reason: 'similar name', key, symbol: c.symbol, memberSum: 0, memberMax: 0 });
   }
+  // Inside an import/export list (`export {` … cursor … `} from './m'`): the declarations of that
+  // module the list does not name yet, nearest in declaration order to the names listed around the
+  // cursor (such lists mostly follow the module's order).
+  for (const c of listCandidates(input, index, excluded)) {
+    const key = `${c.path}#${c.symbol.name}#${c.symbol.line}`;
+    const it = items.get(key);
+    if (it) it.score += c.score;
+    else items.set(key, { path: c.path, line: c.symbol.line, text: '', score: c.score, reason: 'module exports', key, symbol: c.symbol, memberSum: 0, memberMax: 0 });
+  }
   // One level further: types that chosen declarations mention.
   const first = [...items.values()].sort((a, b) => b.score - a.score).slice(0, 24);
   for (const it of first) {
@@ -339,12 +348,112 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   for (const it of items.values()) {
     const lang = index.file(it.path)?.languageId ?? input.languageId;
     let text = renderSymbol(withoutPrivateMembers(it.symbol, lang), lang);
-    const cap = it.reason === 'similar name' ? Math.min(maxItem, SIMILAR_ITEM_CHARS) : maxItem;
+    const cap = it.reason === 'similar name' || it.reason === 'module exports' ? Math.min(maxItem, SIMILAR_ITEM_CHARS) : maxItem;
     if (text.length > cap) text = clipLines(text, cap);
     out.push({ path: it.path, line: it.line, text, score: it.score, reason: it.reason, key: it.key });
   }
   out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   return out;
+}
+
+/** Score of the best declaration offered for an import/export list (then halved per rank), and how many. */
+const LIST_WEIGHT = 6;
+const LIST_MAX = 6;
+const LIST_LINES = 80;
+
+/**
+ * The import/export list the cursor is in (`import {` / `export {` above, `} from 'm'` below, within
+ * LIST_LINES each way; TS/JS): its module and the names listed before and after the cursor.
+ */
+export function enclosingList(text: string, cursorLine: number, linePrefix: string): { module: string; before: string[]; after: string[] } | undefined {
+  const lines = text.split('\n');
+  let open = -1;
+  let col = -1;
+  for (let i = cursorLine - 1; i >= Math.max(0, cursorLine - LIST_LINES); i--) {
+    const l = lines[i];
+    if (/[}();]/.test(l.replace(/\/\/.*$|\/\*.*?\*\//g, ''))) return undefined;
+    const m = /^\s*(?:import|export)(?:\s+type)?\s*\{/.exec(l);
+    if (m) {
+      open = i;
+      col = m[0].length;
+      break;
+    }
+  }
+  if (open < 0 || linePrefix.includes('}')) return undefined;
+  let module: string | undefined;
+  let close = -1;
+  for (let i = cursorLine + 1; i < Math.min(lines.length, cursorLine + LIST_LINES); i++) {
+    const m = /^([^{}]*)\}\s*from\s*['"]([^'"]+)['"]/.exec(lines[i]);
+    if (m) {
+      module = m[2];
+      close = i;
+      break;
+    }
+    if (/[{}();]/.test(lines[i].replace(/\/\/.*$|\/\*.*?\*\//g, ''))) return undefined;
+  }
+  if (!module) return undefined;
+  // Listed names: the exported one of each entry (`a as b` → a), comments left out.
+  const names = (t: string) =>
+    t
+      .replace(/\/\/.*$/gm, '')
+      .replace(/\/\*[\s\S]*?\*\/|^\s*\*.*$/gm, '')
+      .split(',')
+      .map((e) => /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)/.exec(e)?.[1])
+      .filter((n): n is string => !!n);
+  const before = names(lines[open].slice(col) + '\n' + lines.slice(open + 1, cursorLine).join('\n') + '\n' + linePrefix);
+  const after = names(lines.slice(cursorLine + 1, close).join('\n') + '\n' + /^([^{}]*)\}/.exec(lines[close])![1]);
+  return { module, before, after };
+}
+
+/**
+ * Declarations offered inside an import/export list: the exported top-level declarations of the
+ * list's module (wholesale re-exports followed two levels) that the document does not name,
+ * ranked by distance in declaration order from the last name listed before the cursor (after it
+ * first), else from the first name listed after it (before it first).
+ */
+export function listCandidates(
+  input: Pick<RelatedInput, 'currentPath' | 'languageId' | 'text' | 'cursorLine' | 'linePrefix'>,
+  index: SymbolIndex,
+  excluded: (p: string) => boolean,
+): { path: string; symbol: OutlineSymbol; score: number }[] {
+  if (!/^(typescript|typescriptreact|javascript|javascriptreact)$/.test(input.languageId)) return [];
+  const list = enclosingList(input.text, input.cursorLine, input.linePrefix);
+  if (!list) return [];
+  const files: string[] = [];
+  let frontier = index.resolver.resolve(input.currentPath, list.module, input.languageId);
+  for (let depth = 0; depth < 3 && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const f of frontier) {
+      if (files.includes(f) || f === input.currentPath) continue;
+      files.push(f);
+      for (const m of index.fileOutline(f)?.reexportAll ?? []) next.push(...index.resolveImport(f, m));
+    }
+    frontier = next;
+  }
+  const inDoc = new Set(input.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const all: { path: string; symbol: OutlineSymbol; order: number }[] = [];
+  for (const f of files) {
+    if (excluded(f)) continue;
+    for (const sym of index.fileOutline(f)?.symbols ?? []) if (sym.exported && sym.name) all.push({ path: f, symbol: sym, order: all.length });
+  }
+  const anchorAt = (name: string | undefined) => (name ? all.find((a) => a.symbol.name === name) : undefined);
+  const prev = anchorAt(list.before[list.before.length - 1]);
+  const next = anchorAt(list.after[0]);
+  const anchor = prev ?? next;
+  if (!anchor) return [];
+  // Distance in declaration order; the side the cursor is on first (after `prev`, before `next`).
+  const dist = (a: (typeof all)[number]) => {
+    const d = a.order - anchor.order;
+    const same = a.path === anchor.path ? 0 : 1000;
+    return same + (prev ? (d > 0 ? d : 0.5 - d + 500) : d < 0 ? -d : 0.5 + d + 500);
+  };
+  const seen = new Set<string>();
+  return all
+    .filter((a) => !inDoc.has(a.symbol.name))
+    .sort((a, b) => dist(a) - dist(b) || a.order - b.order)
+    .filter((a) => !seen.has(a.symbol.name) && !!seen.add(a.symbol.name))
+    .slice(0, LIST_MAX)
+    .map((a, i) => ({ path: a.path, symbol: { ...a.symbol, members: [] }, score: LIST_WEIGHT / 2 ** i }));
 }
 
 /** Languages whose non-exported members (`private`, `#x`) no other file can use. */
