@@ -310,7 +310,7 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
       const sig = value && value.text.length > 160 && objects.length > 0 ? sigUpTo(node, value, text) + (value.type === 'object_type' ? ' {' : ' {…}') : collapse(node.text).replace(/;$/, '');
       // A union of literals/names is the type's list of values (`type Format = "email" | "url" | …`):
       // kept longer than other signatures, since code that uses the type writes those values.
-      const sigMax = value?.type === 'union_type' && objects.length === 0 && !process.env.IC_UNION_OFF ? UNION_SIGNATURE_MAX : 240;
+      const sigMax = value?.type === 'union_type' && objects.length === 0 ? UNION_SIGNATURE_MAX : 240;
       out.push(sym(name, 'type', node, sig.length > sigMax ? sig.slice(0, sigMax) + '…' : sig, exported, { heritage, members }));
       return;
     }
