@@ -111,6 +111,8 @@ describe('context/related: recall causes (real parses)', () => {
     // Inside a block (a function body), not an argument: no call.
     const inBody = WORKER.split('\n').findIndex((l) => l.includes('last = done / total'));
     assert.equal(enclosingCall(WORKER, inBody, '      '), undefined);
+    // A call opened on the cursor line is left to cursorTargets (it changes as the line is typed).
+    assert.equal(enclosingCall(h.text, line, '    onProgress: wrap('), undefined);
     const items = relatedItems({ index, currentPath: 'worker.ts', languageId: 'typescript', text: h.text, cursorLine: line, linePrefix, outline });
     const opts = items.findIndex((i) => i.key.split('#')[1] === 'IndexBuildOptions');
     assert.ok(opts >= 0 && opts < 3, items.map((i) => `${i.key} ${i.score.toFixed(2)}`).join(', '));

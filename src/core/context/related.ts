@@ -105,6 +105,8 @@ export function enclosingCall(text: string, cursorLine: number, linePrefix: stri
         continue;
       }
       if (c === '(') {
+        // Opened on the cursor line: the callee is cursorTargets' (and would change as the line is typed).
+        if (i >= src.length - linePrefix.length) return undefined;
         const m = /([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*$/.exec(src.slice(Math.max(0, i - 200), i));
         return m && !/^(if|for|while|switch|catch|function|return|typeof|await)$/.test(m[1]) ? { callee: m[1], argIndex: commas } : undefined;
       }
