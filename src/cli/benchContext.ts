@@ -247,7 +247,26 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
       acc[kind].crossHit += cross.filter((t) => have.has(t)).length;
       if (process.env.IC_BENCH_DEBUG) {
         const miss = targetIds.filter((t) => !have.has(t));
-        if (miss.length) process.stderr.write(`${kind} ${h.file}:${h.line} miss ${miss.map((m) => (cross.includes(m) ? `*${m}` : m) + (index.hasName(m) ? '@' : '')).join(' ')} | ${hole.groundTruth.trim().slice(0, 80)}\n`);
+        // `*name`: cross-file target; trailing `@`: some indexed file declares it. For ours' cross-file
+        // misses, then why it was not shown: `#r/p` = rank r of the first ranked related item whose
+        // text has it, p = rank of the first item not packed into the prompt (IC_BENCH_DEBUG=2 adds
+        // that item's key and size); `-` no ranked item has it; `~` a declaring item is ranked but its
+        // rendering lacks the name.
+        const why = (m: string): string => {
+          if (kind !== 'ours' || !cross.includes(m)) return '';
+          const decls = index.declarations(m).filter((d) => d.path !== h.file);
+          if (!decls.length) return '';
+          const items = ((engine as unknown as { lastSelection?: { items: { key: string; text: string }[] } }).lastSelection?.items ?? []);
+          const r = items.findIndex((it) => tokens(it.text).has(m));
+          if (r >= 0) {
+            const shown = (engine as unknown as { shown: Map<string, { key: string; text: string }[]> }).shown.get(f.absPath) ?? [];
+            const keys = new Set(shown.map((x) => x.key));
+            return `#${r}/${items.findIndex((it) => !keys.has(it.key))}${process.env.IC_BENCH_DEBUG === '2' ? `[${items[r].key} ${items[r].text.length}c]` : ''}`;
+          }
+          const cut = items.some((it) => decls.some((d) => it.key.startsWith(`${d.path}#${d.container ?? m}#`)));
+          return cut ? '~' : '-';
+        };
+        if (miss.length) process.stderr.write(`${kind} ${h.file}:${h.line} miss ${miss.map((m) => (cross.includes(m) ? `*${m}` : m) + (index.hasName(m) ? '@' + why(m) : '')).join(' ')} | ${hole.groundTruth.trim().slice(0, 80)}\n`);
       }
       // Warm: the next keystroke.
       if (hole.groundTruth.length > 0) {

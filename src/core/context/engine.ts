@@ -114,6 +114,19 @@ interface Selection {
   items: RelatedItem[];
 }
 
+/** Lines a similar-code window is shown past its matched lines (half the 20-line window; measured in docs/benchmarks.md). */
+export const WINDOW_CONTINUATION = 10;
+
+/**
+ * Lines [start + shift, end + shift) of a file (clamped to it, keeping the window's length): a matched window
+ * moved down by `shift` lines, so it ends with what came after the match.
+ */
+export function continuationOf(lines: readonly string[], startLine: number, endLine: number, shift: number): { text: string; startLine: number; endLine: number } {
+  const end = Math.min(lines.length, endLine + shift);
+  const start = Math.min(Math.max(0, startLine + shift), Math.max(startLine, end - (endLine - startLine)));
+  return { text: lines.slice(start, end).join('\n'), startLine: start, endLine: end };
+}
+
 /** Lines the similar-windows query moves by (see similarWindows). */
 const WINDOW_QUERY_STEP = 4;
 
@@ -341,11 +354,18 @@ export class ContextEngine {
     const ideal: Piece[] = [];
     const all: Piece[] = [];
     let room = max;
+    const linesOf = new Map<string, string[]>();
     // The best windows for this position (`ideal`), and a few more that may stay if an earlier
     // request showed them (`all`: the candidates sticky windows are kept among).
     for (const [i, w] of topWindows(query, files, { windowLines: 20, stride: 5, k: 24 }).entries()) {
-      const piece = (t: string): Piece => ({ key: `${w.path}#window#${w.startLine}`, path: w.path, line: w.startLine, endLine: w.endLine, text: t, reason: 'similar code', kind: 'window' });
-      let t = w.text.replace(/\n+$/, '');
+      // Shown: the matched window's second half and what follows it (the lines after code like the
+      // code above the cursor are what is likely to come next; its first half repeats names the
+      // document already has).
+      let fileLines = linesOf.get(w.path);
+      if (!fileLines) linesOf.set(w.path, (fileLines = (index.file(w.path)?.text ?? '').split('\n')));
+      const shown = continuationOf(fileLines, w.startLine, w.endLine, WINDOW_CONTINUATION);
+      const piece = (t: string): Piece => ({ key: `${w.path}#window#${shown.startLine}`, path: w.path, line: shown.startLine, endLine: shown.endLine, text: t, reason: 'similar code', kind: 'window' });
+      let t = shown.text.replace(/\n+$/, '');
       if (!t.trim()) continue;
       all.push(piece(t));
       if (i >= 6) continue;

@@ -73,6 +73,89 @@ const SCOPE_TYPE_WEIGHT = 2;
 /** Cap on one rendering added by name similarity (a sibling is wanted for its name and signature). */
 const SIMILAR_ITEM_CHARS = 600;
 
+/** Score given to the declared type of the parameter the cursor is in (see enclosingCall). */
+const CALL_ARG_TYPE_WEIGHT = 4;
+/** Lines searched upwards for the call the cursor is an argument of. */
+const CALL_LINES = 30;
+
+/**
+ * The call whose argument list the cursor is in, when it was opened on a line above:
+ * `foo(a, {` / `  key: 1,` / cursor → { callee: 'foo', argIndex: 1 }. Walks back over brackets
+ * (string contents are not told apart: a rough but cheap scan) and passes through object and array
+ * literals that are themselves arguments or values (`(`, `,`, `:`, `[`, `=` before them); any other
+ * unclosed `{` (a block) ends the search.
+ */
+export function enclosingCall(text: string, cursorLine: number, linePrefix: string): { callee: string; argIndex: number } | undefined {
+  let end = 0;
+  for (let i = 0; i < cursorLine; i++) {
+    end = text.indexOf('\n', end) + 1;
+    if (end === 0) return undefined;
+  }
+  let start = end;
+  for (let i = 0; i < CALL_LINES && start > 0; i++) start = text.lastIndexOf('\n', start - 2) + 1;
+  const src = text.slice(start, end) + linePrefix;
+  let depth = 0;
+  let commas = 0;
+  for (let i = src.length - 1; i >= 0; i--) {
+    const c = src[i];
+    if (c === ')' || c === '}' || c === ']') depth++;
+    else if (c === '(' || c === '{' || c === '[') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (c === '(') {
+        // Opened on the cursor line: the callee is cursorTargets' (and would change as the line is typed).
+        if (i >= src.length - linePrefix.length) return undefined;
+        const m = /([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*$/.exec(src.slice(Math.max(0, i - 200), i));
+        return m && !/^(if|for|while|switch|catch|function|return|typeof|await)$/.test(m[1]) ? { callee: m[1], argIndex: commas } : undefined;
+      }
+      const before = /(\S)\s*$/.exec(src.slice(Math.max(0, i - 80), i))?.[1];
+      if (c === '{' && !(before && /[(,:[=]/.test(before) && !/=>\s*$/.test(src.slice(Math.max(0, i - 80), i)))) return undefined;
+      commas = 0;
+    } else if (c === ',' && depth === 0) commas++;
+  }
+  return undefined;
+}
+
+/**
+ * Declared type names of parameter `argIndex` in the signatures of `decls` (functions, methods):
+ * every capitalised name in that parameter's type (`opts?: Partial<GenerateOptions>` → Partial,
+ * GenerateOptions), keywords left out.
+ */
+export function parameterTypes(decls: readonly Declaration[], argIndex: number, kw: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  for (const d of decls) {
+    if (d.symbol.kind !== 'function' && d.symbol.kind !== 'method') continue;
+    const sig = d.symbol.signature;
+    const open = sig.indexOf('(', sig.indexOf(d.symbol.name) >= 0 ? sig.indexOf(d.symbol.name) : 0);
+    if (open < 0) continue;
+    // Split the parameter list at top-level commas.
+    const params: string[] = [];
+    let depth = 0;
+    let cur = '';
+    for (let i = open + 1; i < sig.length; i++) {
+      const c = sig[i];
+      if (c === '(' || c === '{' || c === '[' || c === '<') depth++;
+      else if (c === ')' || c === '}' || c === ']' || (c === '>' && sig[i - 1] !== '=')) {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === ',' && depth === 0) {
+        params.push(cur);
+        cur = '';
+        continue;
+      }
+      cur += c;
+    }
+    params.push(cur);
+    const p = params[argIndex];
+    const colon = p?.indexOf(':') ?? -1;
+    if (!p || colon < 0) continue;
+    for (const m of p.slice(colon + 1).matchAll(/\b[A-Z][\w$]*/g)) if (!kw.has(m[0])) out.add(m[0]);
+  }
+  return [...out];
+}
+
 /** Receiver of a member access and callee of a call at the end of the text before the cursor. */
 export function cursorTargets(linePrefix: string): { receiver?: string; receiverChain: string[]; callee?: string } {
   const recv = /((?:[A-Za-z_$][\w$]*\s*(?:\(\s*\))?\s*(?:\.|::|->)\s*)+)[A-Za-z_$\w]*$/.exec(linePrefix);
@@ -168,6 +251,16 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
     if (ty) scores.set(ty, (scores.get(ty) ?? 0) + 4);
   }
   if (t.callee) scores.set(t.callee, (scores.get(t.callee) ?? 0) + 2);
+  // The call the cursor is an argument of, opened on a line above (`f(a, {` … cursor): the declared
+  // type of that parameter (an options object's fields are what gets typed).
+  {
+    const call = enclosingCall(input.text, input.cursorLine, input.linePrefix);
+    if (call) {
+      scores.set(call.callee, (scores.get(call.callee) ?? 0) + 1);
+      for (const ty of parameterTypes(index.declarations(call.callee).filter((d) => d.path !== currentPath).slice(0, 4), call.argIndex, kw))
+        scores.set(ty, (scores.get(ty) ?? 0) + CALL_ARG_TYPE_WEIGHT);
+    }
+  }
   // Types of variables in scope near the cursor.
   for (const [name, ty] of localTypes) if (scores.has(name)) scores.set(ty, (scores.get(ty) ?? 0) + 0.3 * (scores.get(name) ?? 0));
   // Declared types of the variables and parameters used right around the cursor (`ws: Knowledge`,
@@ -231,6 +324,15 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
     if (it) it.score += c.score;
     else items.set(key, { path: c.path, line: c.symbol.line, text: '', score: c.score, reason: 'similar name', key, symbol: c.symbol, memberSum: 0, memberMax: 0 });
   }
+  // Inside an import/export list (`export {` … cursor … `} from './m'`): the declarations of that
+  // module the list does not name yet, nearest in declaration order to the names listed around the
+  // cursor (such lists mostly follow the module's order).
+  for (const c of listCandidates(input, index, excluded)) {
+    const key = `${c.path}#${c.symbol.name}#${c.symbol.line}`;
+    const it = items.get(key);
+    if (it) it.score += c.score;
+    else items.set(key, { path: c.path, line: c.symbol.line, text: '', score: c.score, reason: 'module exports', key, symbol: c.symbol, memberSum: 0, memberMax: 0 });
+  }
   // One level further: types that chosen declarations mention.
   const first = [...items.values()].sort((a, b) => b.score - a.score).slice(0, 24);
   for (const it of first) {
@@ -246,13 +348,123 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   }
   const out: RelatedItem[] = [];
   for (const it of items.values()) {
-    let text = renderSymbol(it.symbol, index.file(it.path)?.languageId ?? input.languageId);
-    const cap = it.reason === 'similar name' ? Math.min(maxItem, SIMILAR_ITEM_CHARS) : maxItem;
+    const lang = index.file(it.path)?.languageId ?? input.languageId;
+    let text = renderSymbol(withoutPrivateMembers(it.symbol, lang), lang);
+    const cap = it.reason === 'similar name' || it.reason === 'module exports' ? Math.min(maxItem, SIMILAR_ITEM_CHARS) : maxItem;
     if (text.length > cap) text = clipLines(text, cap);
     out.push({ path: it.path, line: it.line, text, score: it.score, reason: it.reason, key: it.key });
   }
   out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   return out;
+}
+
+/** Score of the best declaration offered for an import/export list (then halved per rank), and how many. */
+const LIST_WEIGHT = 6;
+const LIST_MAX = 6;
+const LIST_LINES = 80;
+
+/**
+ * The import/export list the cursor is in (`import {` / `export {` above, `} from 'm'` below, within
+ * LIST_LINES each way; TS/JS): its module and the names listed before and after the cursor.
+ */
+export function enclosingList(text: string, cursorLine: number, linePrefix: string): { module: string; before: string[]; after: string[] } | undefined {
+  const lines = text.split('\n');
+  let open = -1;
+  let col = -1;
+  for (let i = cursorLine - 1; i >= Math.max(0, cursorLine - LIST_LINES); i--) {
+    const l = lines[i];
+    if (/[}();]/.test(l.replace(/\/\/.*$|\/\*.*?\*\//g, ''))) return undefined;
+    const m = /^\s*(?:import|export)(?:\s+type)?\s*\{/.exec(l);
+    if (m) {
+      open = i;
+      col = m[0].length;
+      break;
+    }
+  }
+  if (open < 0 || linePrefix.includes('}')) return undefined;
+  let module: string | undefined;
+  let close = -1;
+  for (let i = cursorLine + 1; i < Math.min(lines.length, cursorLine + LIST_LINES); i++) {
+    const m = /^([^{}]*)\}\s*from\s*['"]([^'"]+)['"]/.exec(lines[i]);
+    if (m) {
+      module = m[2];
+      close = i;
+      break;
+    }
+    if (/[{}();]/.test(lines[i].replace(/\/\/.*$|\/\*.*?\*\//g, ''))) return undefined;
+  }
+  if (!module) return undefined;
+  // Listed names: the exported one of each entry (`a as b` → a), comments left out.
+  const names = (t: string) =>
+    t
+      .replace(/\/\/.*$/gm, '')
+      .replace(/\/\*[\s\S]*?\*\/|^\s*\*.*$/gm, '')
+      .split(',')
+      .map((e) => /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)/.exec(e)?.[1])
+      .filter((n): n is string => !!n);
+  const before = names(lines[open].slice(col) + '\n' + lines.slice(open + 1, cursorLine).join('\n') + '\n' + linePrefix);
+  const after = names(lines.slice(cursorLine + 1, close).join('\n') + '\n' + /^([^{}]*)\}/.exec(lines[close])![1]);
+  return { module, before, after };
+}
+
+/**
+ * Declarations offered inside an import/export list: the exported top-level declarations of the
+ * list's module (wholesale re-exports followed two levels) that the document does not name,
+ * ranked by distance in declaration order from the last name listed before the cursor (after it
+ * first), else from the first name listed after it (before it first).
+ */
+export function listCandidates(
+  input: Pick<RelatedInput, 'currentPath' | 'languageId' | 'text' | 'cursorLine' | 'linePrefix'>,
+  index: SymbolIndex,
+  excluded: (p: string) => boolean,
+): { path: string; symbol: OutlineSymbol; score: number }[] {
+  if (!/^(typescript|typescriptreact|javascript|javascriptreact)$/.test(input.languageId)) return [];
+  const list = enclosingList(input.text, input.cursorLine, input.linePrefix);
+  if (!list) return [];
+  const files: string[] = [];
+  let frontier = index.resolver.resolve(input.currentPath, list.module, input.languageId);
+  for (let depth = 0; depth < 3 && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const f of frontier) {
+      if (files.includes(f) || f === input.currentPath) continue;
+      files.push(f);
+      for (const m of index.fileOutline(f)?.reexportAll ?? []) next.push(...index.resolveImport(f, m));
+    }
+    frontier = next;
+  }
+  const inDoc = new Set(input.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const all: { path: string; symbol: OutlineSymbol; order: number }[] = [];
+  for (const f of files) {
+    if (excluded(f)) continue;
+    for (const sym of index.fileOutline(f)?.symbols ?? []) if (sym.exported && sym.name) all.push({ path: f, symbol: sym, order: all.length });
+  }
+  const anchorAt = (name: string | undefined) => (name ? all.find((a) => a.symbol.name === name) : undefined);
+  const prev = anchorAt(list.before[list.before.length - 1]);
+  const next = anchorAt(list.after[0]);
+  const anchor = prev ?? next;
+  if (!anchor) return [];
+  // Distance in declaration order; the side the cursor is on first (after `prev`, before `next`).
+  const dist = (a: (typeof all)[number]) => {
+    const d = a.order - anchor.order;
+    const same = a.path === anchor.path ? 0 : 1000;
+    return same + (prev ? (d > 0 ? d : 0.5 - d + 500) : d < 0 ? -d : 0.5 + d + 500);
+  };
+  const seen = new Set<string>();
+  return all
+    .filter((a) => !inDoc.has(a.symbol.name))
+    .sort((a, b) => dist(a) - dist(b) || a.order - b.order)
+    .filter((a) => !seen.has(a.symbol.name) && !!seen.add(a.symbol.name))
+    .slice(0, LIST_MAX)
+    .map((a, i) => ({ path: a.path, symbol: { ...a.symbol, members: [] }, score: LIST_WEIGHT / 2 ** i }));
+}
+
+/** Languages whose non-exported members (`private`, `#x`) no other file can use. */
+const PRIVATE_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'java']);
+
+/** A class/type of another file as that file's users see it: without its private members (TS/JS/Java). */
+export function withoutPrivateMembers(s: OutlineSymbol, languageId: string): OutlineSymbol {
+  if (!PRIVATE_LANGUAGES.has(languageId) || !s.members.some((m) => !m.exported)) return s;
+  return { ...s, members: s.members.filter((m) => m.exported) };
 }
 
 /** `x: Foo`, `x = new Foo(`, `Foo x =`, `x := Foo{` near a name: its declared type. */
@@ -279,6 +491,8 @@ export function clipLines(text: string, max: number): string {
     if (out.length + l.length + 1 > max - 8) break;
     out += l + '\n';
   }
+  // One long line (a collapsed signature): cut it at a character.
+  if (!out && lines[0]) return lines[0].slice(0, Math.max(0, max - 8)) + '…\n';
   return out + '  …\n';
 }
 

@@ -27,6 +27,9 @@ export type SymbolKind =
   | 'struct'
   | 'trait';
 
+/** Longest signature kept for a type alias that is a union without object parts (its values). */
+const UNION_SIGNATURE_MAX = 1200;
+
 export interface OutlineSymbol {
   name: string;
   kind: SymbolKind;
@@ -305,7 +308,10 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
       }
       const members = objects.flatMap((o) => tsMembers(o, text));
       const sig = value && value.text.length > 160 && objects.length > 0 ? sigUpTo(node, value, text) + (value.type === 'object_type' ? ' {' : ' {…}') : collapse(node.text).replace(/;$/, '');
-      out.push(sym(name, 'type', node, sig.length > 240 ? sig.slice(0, 240) + '…' : sig, exported, { heritage, members }));
+      // A union of literals/names is the type's list of values (`type Format = "email" | "url" | …`):
+      // kept longer than other signatures, since code that uses the type writes those values.
+      const sigMax = value?.type === 'union_type' && objects.length === 0 ? UNION_SIGNATURE_MAX : 240;
+      out.push(sym(name, 'type', node, sig.length > sigMax ? sig.slice(0, sigMax) + '…' : sig, exported, { heritage, members }));
       return;
     }
     case 'enum_declaration': {
