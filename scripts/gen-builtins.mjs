@@ -76,6 +76,9 @@ function visit(stmts, prefix, onValue) {
         st.members.add('prototype');
       } else onValue(undefined);
     } else if (ts.isTypeAliasDeclaration(s)) {
+      // A lib alias (`Partial`, `Parameters`, `Awaited`) is a global name: a snippet's broken parse
+      // may read it as a value (`= Pick<`), and its members are not listed (resolve.ts UNRESOLVABLE).
+      if (!ts.isTypeLiteralNode(s.type) && !ts.isIntersectionTypeNode(s.type)) onValue(s.name.text, undefined);
       if (ts.isTypeLiteralNode(s.type)) addMembers(typeEntry(prefix + s.name.text), s.type.members);
       else if (ts.isIntersectionTypeNode(s.type)) {
         const e = typeEntry(prefix + s.name.text);

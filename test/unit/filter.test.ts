@@ -186,6 +186,15 @@ describe('consistency filter (real parses)', () => {
     assert.deepEqual(filter.check(input(doc, 'this.removeAll();')).unknown, ['removeAll']);
   });
 
+  it('a line of a multi-line parameter list or type literal parses there (parameters, lib types, mapped keys)', () => {
+    const params = 'export function call<T extends (...a: any[]) => boolean>(\n  fn: T,\n  |\n): boolean {\n  return fn(...params);\n}\n';
+    assert.equal(f().check(input(params, 'params: Parameters<T>,')).verdict, 'keep');
+    assert.deepEqual(f().check(input(params, 'params: Paramters<T>,')).unknown, ['Paramters']);
+    const mapped = 'export type WithRequired<TTarget, TKey extends keyof TTarget> = TTarget & {\n  |\n}\n';
+    assert.equal(f().check(input(mapped, '[_ in TKey]: {}')).verdict, 'keep');
+    assert.deepEqual(f().check(input(mapped, '[_ in TKeys]: {}')).unknown, ['TKeys']);
+  });
+
   it('template literals: names in ${…} are checked, template text is not', () => {
     // A substitution opened on an earlier line.
     const multi = 'export function describe(input: string): string {\n  return `got ${\n    |\n  } here`;\n}\n';

@@ -62,7 +62,7 @@ export interface FileFacts {
 }
 
 /** `template`: the text of a template literal; `substitution`: a `${…}` in one. */
-export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string' | 'template' | 'substitution' | 'exports' | 'imports';
+export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string' | 'template' | 'substitution' | 'exports' | 'imports' | 'params';
 
 export interface Container {
   kind: ContainerKind;
@@ -131,6 +131,7 @@ const CONTAINER_KINDS: Record<string, ContainerKind> = {
   template_substitution: 'substitution',
   export_clause: 'exports',
   named_imports: 'imports',
+  formal_parameters: 'params',
   string: 'string',
 };
 

@@ -35,16 +35,19 @@ export interface SuggestionFacts {
 /** Analyses `lineBefore + text`; only names that reach past `lineBefore` are reported. */
 const WRAPPERS: Record<string, [string, string]> = {
   class: ['class __C {\n', '\n}'],
-  interface: ['interface __I {\n', '\n}'],
+  // A type literal's body: an interface's members, and mapped types (`[K in Keys]: …`) too.
+  interface: ['type __I = {\n', '\n}'],
+  // A line of a multi-line parameter list (of a function or a function type).
+  params: ['function __f(\n', '\n) {}'],
   object: ['__o = {\n', '\n}'],
   // A line of a multi-line `export { … }` / `import { … } from` list.
   exports: ['export {\n', '\n};'],
   imports: ['import {\n', "\n} from '__m';"],
 };
 /** Names the wrappers add. */
-const WRAPPER_NAMES = new Set(['__o', '__C', '__I', '__m']);
+const WRAPPER_NAMES = new Set(['__o', '__C', '__I', '__m', '__f']);
 /** Declarations a snippet may leave unfinished (`export type X =`, `type F<T> = Pick<`) or write outside their type (`infer U,`): their names are its own. */
-const TS_DECLARES = /\b(?:type|interface|class|enum|namespace|infer|function\*?)\s+([A-Za-z_$][\w$]*)/g;
+const TS_DECLARES = /\b(?:type|interface|class|enum|namespace|infer|function\*?)\s+([A-Za-z_$][\w$]*)|\[\s*([A-Za-z_$][\w$]*)\s+in\s/g;
 
 /** A snippet with no identifier character and no quote can name nothing. */
 const NAMES_NOTHING = /^[^\w$'"`\u0080-\uFFFF]*$/;
@@ -121,7 +124,7 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
     }
     out.introduced.delete('__C');
     out.introduced.delete('__I');
-    if (ts) for (const m of stripStringsAndComments(before + body, languageId).matchAll(TS_DECLARES)) out.introduced.add(m[1]);
+    if (ts) for (const m of stripStringsAndComments(before + body, languageId).matchAll(TS_DECLARES)) out.introduced.add(m[1] ?? m[2]);
     out.refs = out.refs.filter((r) => !WRAPPER_NAMES.has(r.name));
     out.refs = out.refs.filter((r) => r.name !== '');
     for (const r of out.refs) if (r.at !== undefined) r.at -= open.length + cont.length;
