@@ -9,7 +9,9 @@
  * --together (the three strategies type at the same moments in one process, rather than one after
  * the other: faster, but naive's request storm then loads the process the others are timed in),
  * --no-index (no workspace symbol index: prefix/suffix prompts only), --no-ablation (leave out
- * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share),
+ * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share, and
+ * `oursNoPrepare`, ours with no local work done ahead during the debounce wait; --ablations NAMES
+ * keeps only the named ones),
  * --in-process (the oracle server in this process, as before: by default it runs in a child process,
  * as a real model server does, so its work is not timed as the client's).
  */
@@ -21,7 +23,7 @@ import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/h
 import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHitView } from '../core/bench/oracleProcess';
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { indexWorkspace } from '../core/context/indexer';
-import { OURS_NO_HOT_STREAK, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
+import { OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
 
 const LANGUAGES: Record<string, string> = {
   '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact',
@@ -40,8 +42,10 @@ export interface TypingBenchOptions {
   together?: boolean;
   /** No workspace symbol index (prefix/suffix prompts only, as before the index was wired in). */
   noIndex?: boolean;
-  /** Leave out the `oursNoHotStreak` ablation. */
+  /** Leave out the ablations (`oursNoHotStreak`, `oursNoPrepare`). */
   noAblation?: boolean;
+  /** Only these ablations (names), when given. */
+  ablations?: string[];
   /** The oracle server in this process (the old way: its work is then timed as client overhead). */
   inProcess?: boolean;
 }
@@ -141,7 +145,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
     // read-only during the replay, so every strategy sees the same one).
     const index = o.noIndex ? undefined : new SymbolIndex({ root: o.repo });
     const indexedFiles = index ? (await indexWorkspace(index, o.repo)).files : 0;
-    const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK])].map((s) => new StrategyRuntime(s));
+    const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK, OURS_NO_PREPARE].filter((a) => !o.ablations || o.ablations.includes(a.name)))].map((s) => new StrategyRuntime(s));
     const sessionOf = (rt: StrategyRuntime, i: number) => `${rt.strategy.name}#${i}`;
     const serverInFlight = (session: string) => oracle.inFlight(session);
     const replayDeps = { settings, oracle, serverInFlight, index, repoName: path.basename(o.repo) };
@@ -324,7 +328,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
   const repo = flag('repo');
   if (!repo) {
     process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]\n' +
-      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation] [--in-process]\n');
+      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare] [--in-process]\n');
     return 2;
   }
   const json = argv.includes('--json');
@@ -339,6 +343,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
     together: argv.includes('--together'),
     noIndex: argv.includes('--no-index'),
     noAblation: argv.includes('--no-ablation'),
+    ablations: flag('ablations')?.split(',').filter(Boolean),
     inProcess: argv.includes('--in-process'),
   };
   const report = await runTypingBench(o, json ? undefined : (m) => process.stderr.write(`  ${m}\n`));

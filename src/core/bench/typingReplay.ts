@@ -29,13 +29,16 @@ export interface Strategy {
 }
 
 export const STRATEGIES: readonly Strategy[] = [
-  { name: 'ours', cache: 'typed-ahead', policy: { debounce: 'adaptive', cancel: true, reuseInflight: true } },
+  { name: 'ours', cache: 'typed-ahead', policy: { debounce: 'adaptive', cancel: true, reuseInflight: true, prepareAhead: true } },
   { name: 'fixedDebounce', cache: 'exact', policy: { debounce: 350, cancel: true, reuseInflight: false } },
   { name: 'naive', cache: 'off', policy: { debounce: 0, cancel: false, reuseInflight: false } },
 ];
 
 /** Ablation: `ours` without the hot streak (single lines answered and the stream closed at their end). */
 export const OURS_NO_HOT_STREAK: Strategy = { ...STRATEGIES[0], name: 'oursNoHotStreak', hotStreak: false };
+
+/** Ablation: `ours` without the local work done ahead during the debounce wait (all of it in the request). */
+export const OURS_NO_PREPARE: Strategy = { ...STRATEGIES[0], name: 'oursNoPrepare', policy: { ...STRATEGIES[0].policy, prepareAhead: false } };
 
 /** A region of a file to retype, and the person's planned gap before each character. */
 export interface TypingPlan {
