@@ -87,6 +87,12 @@ export interface StrategyReport {
    */
   promptBreaks: { related: number; window: number; cursor: number; identical: number };
   leftInFlight: number;
+  /**
+   * CPU time of this process (user + system) while this strategy's files were replayed, ms: its
+   * whole request path (keystrokes, local work, HTTP client), not only what lies inside a request.
+   * NaN when strategies run together; with --in-process it includes the oracle server's work.
+   */
+  clientCpuMs: number;
 }
 
 export interface TypingBenchReport {
@@ -156,7 +162,9 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
     // Every strategy types the same planned keystrokes; by default one strategy at a time, so each
     // is timed in a process that runs only its own request path (and the server).
     const groups = o.together ? [runtimes] : runtimes.map((rt) => [rt]);
+    const cpuMs = new Map<string, number>();
     for (const group of groups) {
+      const cpu0 = process.cpuUsage();
       let next = 0;
       const worker = async () => {
         while (next < plans.length) {
@@ -168,9 +176,14 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, worker));
+      const cpu = process.cpuUsage(cpu0);
+      if (group.length === 1) cpuMs.set(group[0].strategy.name, (cpu.user + cpu.system) / 1000);
     }
     const seen = await oracle.dump();
-    const reports = runtimes.map((rt) => summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), seen));
+    const reports = runtimes.map((rt) => ({
+      ...summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), seen),
+      clientCpuMs: Math.round(cpuMs.get(rt.strategy.name) ?? NaN),
+    }));
     const [ours, fixed, naive] = ['ours', 'fixedDebounce', 'naive'].map((n) => reports.find((r) => r.strategy === n)!);
     const targets = {
       requestsAtMostThirdOfNaive: ours.requestsPer100Keystrokes <= naive.requestsPer100Keystrokes / 3,
@@ -199,7 +212,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
   }
 }
 
-function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump): StrategyReport {
+function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump): Omit<StrategyReport, 'clientCpuMs'> {
   const sum = (f: (s: SessionResult) => number) => sessions.reduce((n, s) => n + f(s), 0);
   const keystrokes = sum((s) => s.keystrokes);
   // Per 100 keystrokes of the replay (what the person would type unaided: the same for every strategy).
@@ -376,6 +389,7 @@ export function formatReport(r: TypingBenchReport): string {
     ['prompt prefix reuse (consecutive pairs in a file)', (s) => `${fmt(s.promptPrefixReuse, 3)} (${s.promptPairs})`],
     ['  pairs first differing in related / window / at cursor', (s) => `${s.promptBreaks.related} / ${s.promptBreaks.window} / ${s.promptBreaks.cursor}`],
     ['requests left in flight at the end', (s) => String(s.leftInFlight)],
+    ['client process CPU over the replay, ms', (s) => fmt(s.clientCpuMs ?? NaN)],
   ];
   const names = r.strategies.map((s) => s.strategy);
   const w0 = Math.max(...rows.map(([l]) => l.length));
