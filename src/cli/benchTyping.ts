@@ -24,7 +24,7 @@ import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/h
 import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHitView } from '../core/bench/oracleProcess';
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { indexWorkspace } from '../core/context/indexer';
-import { OURS_BUILTIN_FETCH, OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
+import { OURS_BUILTIN_FETCH, OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmContext, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
 
 const LANGUAGES: Record<string, string> = {
   '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact',
@@ -157,6 +157,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
     const serverInFlight = (session: string) => oracle.inFlight(session);
     const replayDeps = { settings, oracle, serverInFlight, index, repoName: path.basename(o.repo) };
     await warmProcess(plans[0], settings, oracle);
+    warmContext(plans, settings, index, path.basename(o.repo));
     for (const rt of runtimes) await warmProcess(plans[0], settings, oracle, 1, rt);
     const results: SessionResult[] = [];
     // Every strategy types the same planned keystrokes; by default one strategy at a time, so each

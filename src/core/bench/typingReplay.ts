@@ -190,6 +190,28 @@ export async function warmProcess(plan: TypingPlan, settings: Settings, oracle: 
   }
 }
 
+/**
+ * Before anything is timed, with the workspace index: each planned file's context built once at
+ * its start (and its document analysed for the filter), in engines of its own that are then
+ * dropped. The index's lazily built parts (import graph, type lookups) and the JIT of the related
+ * ranking are shared by every strategy; without this the first strategy timed (`ours`) paid them
+ * alone (bench typing, 2026-11-24: `ours`' process CPU 2,410 ms against 1,361–1,373 ms for the
+ * same path run later in the same process).
+ */
+export function warmContext(plans: readonly TypingPlan[], settings: Settings, index: SymbolIndex | undefined, repoName: string): void {
+  for (const plan of plans) {
+    const text = plan.text.slice(0, plan.start) + plan.text.slice(plan.end);
+    const before = plan.text.slice(0, plan.start);
+    const req: CompletionRequest = {
+      doc: { uri: `bench://warmup#context/${plan.file}`, languageId: plan.languageId, text, version: 0 },
+      cursor: { line: lineOf(before), character: column(before), offset: plan.start },
+      explicit: false,
+    };
+    new ContextEngine({ relativePath: () => plan.file, repoName, index }).build(req, settings);
+    new ConsistencyFilter().prepare(text, plan.languageId, plan.start);
+  }
+}
+
 export async function replayFile(plan: TypingPlan, rt: StrategyRuntime, deps: ReplayDeps, session: string): Promise<SessionResult> {
   const { settings } = deps;
   const client = rt.clientFor(settings.endpoint, session);
