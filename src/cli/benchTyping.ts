@@ -11,7 +11,8 @@
  * --no-index (no workspace symbol index: prefix/suffix prompts only), --no-ablation (leave out
  * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share, and
  * `oursNoPrepare`, ours with no local work done ahead during the debounce wait, and `oursBuiltinFetch`,
- * ours over Node's built-in fetch instead of node:http; --ablations NAMES
+ * ours over Node's built-in fetch instead of node:http; --reverse times the strategies in reverse
+ * order (the first one timed pays more of the process's warm-up); --ablations NAMES
  * keeps only the named ones),
  * --in-process (the oracle server in this process, as before: by default it runs in a child process,
  * as a real model server does, so its work is not timed as the client's).
@@ -47,6 +48,8 @@ export interface TypingBenchOptions {
   noAblation?: boolean;
   /** Only these ablations (names), when given. */
   ablations?: string[];
+  /** Time the strategies in reverse order (the first one timed pays more of the process's warm-up). */
+  reverse?: boolean;
   /** The oracle server in this process (the old way: its work is then timed as client overhead). */
   inProcess?: boolean;
 }
@@ -163,6 +166,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
     // Every strategy types the same planned keystrokes; by default one strategy at a time, so each
     // is timed in a process that runs only its own request path (and the server).
     const groups = o.together ? [runtimes] : runtimes.map((rt) => [rt]);
+    if (o.reverse) groups.reverse();
     const cpuMs = new Map<string, number>();
     for (const group of groups) {
       const cpu0 = process.cpuUsage();
@@ -343,7 +347,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
   const repo = flag('repo');
   if (!repo) {
     process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]\n' +
-      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare,oursBuiltinFetch] [--in-process]\n');
+      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare,oursBuiltinFetch] [--reverse] [--in-process]\n');
     return 2;
   }
   const json = argv.includes('--json');
@@ -359,6 +363,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
     noIndex: argv.includes('--no-index'),
     noAblation: argv.includes('--no-ablation'),
     ablations: flag('ablations')?.split(',').filter(Boolean),
+    reverse: argv.includes('--reverse'),
     inProcess: argv.includes('--in-process'),
   };
   const report = await runTypingBench(o, json ? undefined : (m) => process.stderr.write(`  ${m}\n`));
