@@ -9,7 +9,11 @@
  * --together (the three strategies type at the same moments in one process, rather than one after
  * the other: faster, but naive's request storm then loads the process the others are timed in),
  * --no-index (no workspace symbol index: prefix/suffix prompts only), --no-ablation (leave out
- * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share),
+ * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share, and
+ * `oursNoPrepare`, ours with no local work done ahead during the debounce wait, and `oursBuiltinFetch`,
+ * ours over Node's built-in fetch instead of node:http; --reverse times the strategies in reverse
+ * order (the first one timed pays more of the process's warm-up); --ablations NAMES
+ * keeps only the named ones),
  * --in-process (the oracle server in this process, as before: by default it runs in a child process,
  * as a real model server does, so its work is not timed as the client's).
  */
@@ -21,7 +25,7 @@ import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/h
 import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHitView } from '../core/bench/oracleProcess';
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { indexWorkspace } from '../core/context/indexer';
-import { OURS_NO_HOT_STREAK, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
+import { OURS_BUILTIN_FETCH, OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmContext, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
 
 const LANGUAGES: Record<string, string> = {
   '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact',
@@ -40,8 +44,12 @@ export interface TypingBenchOptions {
   together?: boolean;
   /** No workspace symbol index (prefix/suffix prompts only, as before the index was wired in). */
   noIndex?: boolean;
-  /** Leave out the `oursNoHotStreak` ablation. */
+  /** Leave out the ablations (`oursNoHotStreak`, `oursNoPrepare`, `oursBuiltinFetch`). */
   noAblation?: boolean;
+  /** Only these ablations (names), when given. */
+  ablations?: string[];
+  /** Time the strategies in reverse order (the first one timed pays more of the process's warm-up). */
+  reverse?: boolean;
   /** The oracle server in this process (the old way: its work is then timed as client overhead). */
   inProcess?: boolean;
 }
@@ -82,6 +90,12 @@ export interface StrategyReport {
    */
   promptBreaks: { related: number; window: number; cursor: number; identical: number };
   leftInFlight: number;
+  /**
+   * CPU time of this process (user + system) while this strategy's files were replayed, ms: its
+   * whole request path (keystrokes, local work, HTTP client), not only what lies inside a request.
+   * NaN when strategies run together; with --in-process it includes the oracle server's work.
+   */
+  clientCpuMs: number;
 }
 
 export interface TypingBenchReport {
@@ -141,17 +155,21 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
     // read-only during the replay, so every strategy sees the same one).
     const index = o.noIndex ? undefined : new SymbolIndex({ root: o.repo });
     const indexedFiles = index ? (await indexWorkspace(index, o.repo)).files : 0;
-    const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK])].map((s) => new StrategyRuntime(s));
+    const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK, OURS_NO_PREPARE, OURS_BUILTIN_FETCH].filter((a) => !o.ablations || o.ablations.includes(a.name)))].map((s) => new StrategyRuntime(s));
     const sessionOf = (rt: StrategyRuntime, i: number) => `${rt.strategy.name}#${i}`;
     const serverInFlight = (session: string) => oracle.inFlight(session);
     const replayDeps = { settings, oracle, serverInFlight, index, repoName: path.basename(o.repo) };
     await warmProcess(plans[0], settings, oracle);
+    warmContext(plans, settings, index, path.basename(o.repo));
     for (const rt of runtimes) await warmProcess(plans[0], settings, oracle, 1, rt);
     const results: SessionResult[] = [];
     // Every strategy types the same planned keystrokes; by default one strategy at a time, so each
     // is timed in a process that runs only its own request path (and the server).
     const groups = o.together ? [runtimes] : runtimes.map((rt) => [rt]);
+    if (o.reverse) groups.reverse();
+    const cpuMs = new Map<string, number>();
     for (const group of groups) {
+      const cpu0 = process.cpuUsage();
       let next = 0;
       const worker = async () => {
         while (next < plans.length) {
@@ -163,9 +181,14 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, worker));
+      const cpu = process.cpuUsage(cpu0);
+      if (group.length === 1) cpuMs.set(group[0].strategy.name, (cpu.user + cpu.system) / 1000);
     }
     const seen = await oracle.dump();
-    const reports = runtimes.map((rt) => summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), seen));
+    const reports = runtimes.map((rt) => ({
+      ...summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), seen),
+      clientCpuMs: Math.round(cpuMs.get(rt.strategy.name) ?? NaN),
+    }));
     const [ours, fixed, naive] = ['ours', 'fixedDebounce', 'naive'].map((n) => reports.find((r) => r.strategy === n)!);
     const targets = {
       requestsAtMostThirdOfNaive: ours.requestsPer100Keystrokes <= naive.requestsPer100Keystrokes / 3,
@@ -194,7 +217,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
   }
 }
 
-function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump): StrategyReport {
+function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump): Omit<StrategyReport, 'clientCpuMs'> {
   const sum = (f: (s: SessionResult) => number) => sessions.reduce((n, s) => n + f(s), 0);
   const keystrokes = sum((s) => s.keystrokes);
   // Per 100 keystrokes of the replay (what the person would type unaided: the same for every strategy).
@@ -324,7 +347,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
   const repo = flag('repo');
   if (!repo) {
     process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]\n' +
-      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation] [--in-process]\n');
+      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare,oursBuiltinFetch] [--reverse] [--in-process]\n');
     return 2;
   }
   const json = argv.includes('--json');
@@ -339,6 +362,8 @@ export async function benchTyping(argv: string[]): Promise<number> {
     together: argv.includes('--together'),
     noIndex: argv.includes('--no-index'),
     noAblation: argv.includes('--no-ablation'),
+    ablations: flag('ablations')?.split(',').filter(Boolean),
+    reverse: argv.includes('--reverse'),
     inProcess: argv.includes('--in-process'),
   };
   const report = await runTypingBench(o, json ? undefined : (m) => process.stderr.write(`  ${m}\n`));
@@ -370,6 +395,7 @@ export function formatReport(r: TypingBenchReport): string {
     ['prompt prefix reuse (consecutive pairs in a file)', (s) => `${fmt(s.promptPrefixReuse, 3)} (${s.promptPairs})`],
     ['  pairs first differing in related / window / at cursor', (s) => `${s.promptBreaks.related} / ${s.promptBreaks.window} / ${s.promptBreaks.cursor}`],
     ['requests left in flight at the end', (s) => String(s.leftInFlight)],
+    ['client process CPU over the replay, ms', (s) => fmt(s.clientCpuMs ?? NaN)],
   ];
   const names = r.strategies.map((s) => s.strategy);
   const w0 = Math.max(...rows.map(([l]) => l.length));

@@ -188,6 +188,20 @@ export class CompletionPipeline {
   }
 
   /**
+   * The local work of a request at this exact position, done ahead of it (the scheduler calls this
+   * while its debounce waits): the context engine's parse, outline, related items and similar
+   * windows, so `complete` for the same document and position finds them ready and only assembles
+   * the prompt. The prompt is the one `complete` would have built anyway. Never throws.
+   */
+  prepare(req: CompletionRequest, settings: Settings): void {
+    try {
+      this.deps.context.prepare(req, settings);
+    } catch (e) {
+      this.deps.log.trace(`prepare failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /**
    * Local priming for a document the person opened or focused, before they type: parse it and fill
    * the context engine's caches for this position, and analyse it for the filter. Nothing leaves
    * the machine; the first keystroke's request then pays only the incremental work. Never throws.

@@ -206,30 +206,9 @@ export class ContextEngine {
     /** The window start the current file's outline was made for (kept unless the prompt overflows). */
     let planned: number | undefined;
     const index = this.opts.index;
-    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     const fullPrefixLen = offset;
     if (index) {
-      const outline = this.currentOutline(req, relPath);
-      const docNeed = Math.ceil((fullPrefixLen + suffixText.length) / DOC_BUCKET) * DOC_BUCKET;
-      const relatedMax = Math.max(Math.floor(budget * this.split.related), budget - overhead - docNeed);
-      const items = this.select(req, relPath, outline, text.slice(lineStart, offset));
-      const similarMax = Math.floor(budget * this.split.similar);
-      const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
-      const declCost = (p: Piece, newPath: boolean) => p.text.length + countLines(p.text) * lineCost + (newPath ? p.path.length + 16 : 0);
-      const groups: PieceGroup[] = [
-        {
-          kind: 'decl',
-          ranked: items.map((it) => ({ key: it.key, path: it.path, line: it.line, text: it.text, reason: it.reason, kind: 'decl' as const })),
-          max: relatedMax - similarMax,
-          cost: declCost,
-        },
-      ];
-      if (similarMax > 0) {
-        // Windows are chosen knowing which files the declarations come from (this request's ideal ones).
-        const declPaths = stickyPack([{ ...groups[0] }], undefined, this.split.fresh);
-        const w = this.similarWindows(req, relPath, declPaths, similarMax, template);
-        groups.push({ kind: 'window', ranked: w.all, ideal: w.ideal, max: similarMax, cost: (p) => declCost(p, true) });
-      }
+      const { outline, groups } = this.candidates(req, relPath, template, budget, overhead, suffixText.length);
       const layout = this.shown.get(req.doc.uri);
       const cursorLine = req.cursor.line;
       // A piece of the last prompt that is no longer a candidate here (its name scrolled out of
@@ -304,6 +283,66 @@ export class ContextEngine {
       template: template.name,
       multiline: wantsMultiline(prefix, suffixText, settings.multiline),
     };
+  }
+
+  /**
+   * The work of `build` that does not depend on earlier prompts, done ahead (e.g. while the
+   * scheduler's debounce waits, before the request goes out): the live tree and outline of the
+   * document, the related items for this position and the similar-code windows, into the caches
+   * `build` reads for the same document and position. Leaves the sticky prompt state (what earlier
+   * prompts showed, where their window started) alone, so the prompt `build` makes afterwards is
+   * the one it would have made without this call.
+   */
+  prepare(req: CompletionRequest, settings: Settings): void {
+    if (!this.opts.index) return;
+    const api = resolveApi(settings);
+    const template = templateFor(settings.model, settings.fimTemplate, api);
+    const budget = settings.contextBudget * CHARS_PER_TOKEN;
+    const relPath = this.opts.relativePath(req);
+    const { text, languageId } = req.doc;
+    const offset = req.cursor.offset;
+    const overhead = (({ prompt, suffix }) => prompt.length + (suffix?.length ?? 0))(
+      template.render({ prefix: '', suffix: '', snippets: [], path: relPath, repoName: this.opts.repoName, languageId }),
+    );
+    const suffixMax = Math.floor(budget * this.split.suffix);
+    const suffixLen = text.length - offset > suffixMax ? cutAtLine(text.slice(offset, offset + suffixMax), 'end').length : text.length - offset;
+    this.candidates(req, relPath, template, budget, overhead, suffixLen);
+  }
+
+  /** The ranked candidates of the related part (declarations, similar windows) for this position. */
+  private candidates(
+    req: CompletionRequest,
+    relPath: string,
+    template: FimTemplate,
+    budget: number,
+    overhead: number,
+    suffixLen: number,
+  ): { outline: Outline; groups: PieceGroup[] } {
+    const { text } = req.doc;
+    const offset = req.cursor.offset;
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    const outline = this.currentOutline(req, relPath);
+    const docNeed = Math.ceil((offset + suffixLen) / DOC_BUCKET) * DOC_BUCKET;
+    const relatedMax = Math.max(Math.floor(budget * this.split.related), budget - overhead - docNeed);
+    const items = this.select(req, relPath, outline, text.slice(lineStart, offset));
+    const similarMax = Math.floor(budget * this.split.similar);
+    const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
+    const declCost = (p: Piece, newPath: boolean) => p.text.length + countLines(p.text) * lineCost + (newPath ? p.path.length + 16 : 0);
+    const groups: PieceGroup[] = [
+      {
+        kind: 'decl',
+        ranked: items.map((it) => ({ key: it.key, path: it.path, line: it.line, text: it.text, reason: it.reason, kind: 'decl' as const })),
+        max: relatedMax - similarMax,
+        cost: declCost,
+      },
+    ];
+    if (similarMax > 0) {
+      // Windows are chosen knowing which files the declarations come from (this request's ideal ones).
+      const declPaths = stickyPack([{ ...groups[0] }], undefined, this.split.fresh);
+      const w = this.similarWindows(req, relPath, declPaths, similarMax, template);
+      groups.push({ kind: 'window', ranked: w.all, ideal: w.ideal, max: similarMax, cost: (p) => declCost(p, true) });
+    }
+    return { outline, groups };
   }
 
   /** Related items for this position; reused while the cursor stays on a line and nothing else changed. */
