@@ -10,7 +10,7 @@ import { ContextEngine } from '../../src/core/context/engine';
 import { ConsistencyFilter } from '../../src/core/filter/consistency';
 import { ModelClient } from '../../src/core/model/client';
 import { EndpointHealth } from '../../src/core/model/health';
-import { FOLLOW_UP_BUDGET, followUps } from '../../src/core/model/hotStreak';
+import { FOLLOW_UP_BUDGET, followUps, generateDecided } from '../../src/core/model/hotStreak';
 import { CompletionPipeline } from '../../src/core/pipeline';
 import { RequestScheduler } from '../../src/core/schedule/scheduler';
 import { nullLogger, type CompletionRequest } from '../../src/core/types';
@@ -102,6 +102,32 @@ describe('hot streak: follow-up lines from the same stream', function () {
     assert.equal(rec.aborted, true, 'the stream is closed once the follow-up budget is spent');
     assert.equal((await ask(LINE1))?.outcome.text, `\n${LINE2}`);
     assert.equal(server.completionRequests.length, 1);
+  });
+
+  it('a decided answer reaches its consumer before the rest of an already-arrived stream is read', async () => {
+    setup();
+    // The whole reply at once, in small SSE events: all of it is in the client's buffers when line 1 is decided.
+    server.respond({ text: REPLY, chunkChars: 2 });
+    const client = new ModelClient({ endpoint: server.url });
+    let partial = '';
+    const prompt = new ContextEngine({ relativePath: () => 'total.ts', repoName: 'w' }).build(req(''), settings);
+    const stream = generateDecided(client, prompt, {
+      model: 'qwen2.5-coder-test',
+      api: 'completions',
+      maxTokens: 64,
+      timeoutMs: 3000,
+      onPartial: (t) => (partial = t),
+      decide: (t) => t.includes('\n'),
+      tail: { ...FOLLOW_UP_BUDGET, ms: 2000 },
+    });
+    const decided = await stream.decided;
+    // The answer's way to the screen is a chain of awaits (pipeline, scheduler, provider).
+    for (let i = 0; i < 40; i++) await Promise.resolve();
+    const seen = partial.length;
+    assert.ok(decided.ok);
+    assert.ok(seen <= LINE1.length + 3, `the tail was read on before the consumer ran: ${seen} characters seen (line 1 is ${LINE1.length})`);
+    const closed = await stream.closed;
+    assert.ok(closed.text.startsWith(`${LINE1}\n${LINE2}`), closed.text);
   });
 
   it('the tail is closed at its time budget, keeping only the lines complete by then', async () => {

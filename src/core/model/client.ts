@@ -41,6 +41,12 @@ export interface GenerateOptions {
    * The text passed on is what the caller decided to keep.
    */
   shouldStop?: (textSoFar: string) => boolean;
+  /**
+   * Asked after each chunk the stream goes on past: true makes the reader let the event loop run
+   * everything already queued (one macrotask) before it reads on — so an answer decided from this
+   * stream is shown before the rest of the stream is processed.
+   */
+  yieldNow?: () => boolean;
   /** Called with partial text as it streams (for first-line-early display). */
   onPartial?: (textSoFar: string) => void;
   /** Stream (SSE) or not. */
@@ -178,6 +184,7 @@ export class ModelClient {
             return;
           }
           if (isLast?.(chunk)) return;
+          if (opts.yieldNow?.()) await new Promise<void>((r) => setImmediate(r));
         }
       };
       if (opts.api === 'chat') {

@@ -46,6 +46,7 @@ export function generateDecided(
   const signal = opts.signal ? AbortSignal.any([opts.signal, tailStop.signal]) : tailStop.signal;
   let decidedText: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let yielded = false;
   let resolveDecided!: (r: GenerateResult) => void;
   const decided = new Promise<GenerateResult>((r) => (resolveDecided = r));
   const tail = opts.tail;
@@ -62,6 +63,8 @@ export function generateDecided(
       }
       return tailSpent(t, tail);
     },
+    // Once decided, the answer's way to the screen (filter, cache, ghost text) goes before the tail.
+    yieldNow: () => decidedText !== undefined && !yielded && (yielded = true),
   });
   const closed = all.then((r) => {
     clearTimeout(timer);
