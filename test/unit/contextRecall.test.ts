@@ -6,6 +6,7 @@
  * with their continuation.
  */
 import * as assert from 'node:assert/strict';
+import { requestAt } from './support';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -175,11 +176,7 @@ describe('context/engine: similar-code windows with their continuation', () => {
       assert.ok(!h.text.includes('_issue'));
       const abs = path.join(root, 'fr.ts');
       const engine = new ContextEngine({ relativePath: () => 'fr.ts', repoName: 'ws', index });
-      const lineStart = h.text.lastIndexOf('\n', h.offset - 1) + 1;
-      const p = engine.build(
-        { doc: { uri: abs, fsPath: abs, languageId: 'typescript', text: h.text, version: 1 }, cursor: { line, character: h.offset - lineStart, offset: h.offset }, explicit: false },
-        { ...DEFAULTS, model: '', contextBudget: 2048 },
-      );
+      const p = engine.build(requestAt(h.text, h.offset, { uri: abs, fsPath: abs }), { ...DEFAULTS, model: '', contextBudget: 2048 });
       const win = p.snippets.find((s) => s.path === 'de.ts');
       assert.ok(win, p.snippets.map((s) => `${s.path} ${s.reason}`).join(','));
       assert.match(win!.text, /const _issue = issue as unknown as FormatIssue;/);

@@ -3,6 +3,7 @@
  * workspace written to a temp folder: namespace imports, name-similar siblings, value per character.
  */
 import * as assert from 'node:assert/strict';
+import { requestAt } from './support';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -106,14 +107,10 @@ describe('context/related: ranking on real parses', () => {
   });
 
   it('puts the sibling declaration, under its path, into the built prompt', () => {
-    const { hole, line } = holeAt('return core._cidrv6(');
+    const { hole } = holeAt('return core._cidrv6(');
     const abs = path.join(root, 'classic/schemas.ts');
     const engine = new ContextEngine({ relativePath: () => 'classic/schemas.ts', repoName: 'ws', index });
-    const lineStart = hole.text.lastIndexOf('\n', hole.offset - 1) + 1;
-    const p = engine.build(
-      { doc: { uri: abs, fsPath: abs, languageId: 'typescript', text: hole.text, version: 1 }, cursor: { line, character: hole.offset - lineStart, offset: hole.offset }, explicit: false },
-      { ...DEFAULTS, model: '', contextBudget: 2048 },
-    );
+    const p = engine.build(requestAt(hole.text, hole.offset, { uri: abs, fsPath: abs }), { ...DEFAULTS, model: '', contextBudget: 2048 });
     const snip = p.snippets.find((s) => s.path === 'core/api.ts');
     assert.ok(snip, p.snippets.map((s) => s.path).join(','));
     // The declaration (signature, no body), not a usage window.

@@ -181,7 +181,8 @@ export class ContextEngine {
     if (this.lastOutline?.uri === uri) this.lastOutline = undefined;
   }
 
-  build(req: CompletionRequest, settings: Settings): BuiltPrompt {
+  /** What every prompt for this request starts from: template, budget, path, the template's own size, the suffix. */
+  private frame(req: CompletionRequest, settings: Settings) {
     const api = resolveApi(settings);
     const template = templateFor(settings.model, settings.fimTemplate, api);
     const budget = settings.contextBudget * CHARS_PER_TOKEN;
@@ -192,10 +193,14 @@ export class ContextEngine {
       template.render({ prefix, suffix, snippets, path: relPath, repoName: this.opts.repoName, languageId });
     const size = (r: { prompt: string; suffix?: string }) => r.prompt.length + (r.suffix?.length ?? 0);
     const overhead = size(render('', '', []));
-
     // Suffix: whole lines after the cursor, up to its share.
     const suffixMax = Math.floor(budget * this.split.suffix);
     const suffixText = text.length - offset > suffixMax ? cutAtLine(text.slice(offset, offset + suffixMax), 'end') : text.slice(offset);
+    return { api, template, budget, relPath, text, languageId, offset, render, size, overhead, suffixText };
+  }
+
+  build(req: CompletionRequest, settings: Settings): BuiltPrompt {
+    const { template, budget, relPath, text, languageId, offset, render, size, overhead, suffixText } = this.frame(req, settings);
 
     // The previous start of this document's window, if the text there is still the same.
     const last = this.windowStarts.get(req.doc.uri);
@@ -295,18 +300,8 @@ export class ContextEngine {
    */
   prepare(req: CompletionRequest, settings: Settings): void {
     if (!this.opts.index) return;
-    const api = resolveApi(settings);
-    const template = templateFor(settings.model, settings.fimTemplate, api);
-    const budget = settings.contextBudget * CHARS_PER_TOKEN;
-    const relPath = this.opts.relativePath(req);
-    const { text, languageId } = req.doc;
-    const offset = req.cursor.offset;
-    const overhead = (({ prompt, suffix }) => prompt.length + (suffix?.length ?? 0))(
-      template.render({ prefix: '', suffix: '', snippets: [], path: relPath, repoName: this.opts.repoName, languageId }),
-    );
-    const suffixMax = Math.floor(budget * this.split.suffix);
-    const suffixLen = text.length - offset > suffixMax ? cutAtLine(text.slice(offset, offset + suffixMax), 'end').length : text.length - offset;
-    this.candidates(req, relPath, template, budget, overhead, suffixLen);
+    const { template, budget, relPath, overhead, suffixText } = this.frame(req, settings);
+    this.candidates(req, relPath, template, budget, overhead, suffixText.length);
   }
 
   /** The ranked candidates of the related part (declarations, similar windows) for this position. */
