@@ -10,8 +10,7 @@
  * the other: faster, but naive's request storm then loads the process the others are timed in),
  * --no-index (no workspace symbol index: prefix/suffix prompts only), --no-ablation (leave out
  * `oursNoHotStreak`, ours with the hot streak switched off, which shows the hot streak's share, and
- * `oursNoPrepare`, ours with no local work done ahead during the debounce wait, and `oursBuiltinFetch`,
- * ours over Node's built-in fetch instead of node:http; --reverse times the strategies in reverse
+ * `oursNoPrepare`, ours with no local work done ahead during the debounce wait; --reverse times the strategies in reverse
  * order (the first one timed pays more of the process's warm-up); --ablations NAMES
  * keeps only the named ones),
  * --in-process (the oracle server in this process, as before: by default it runs in a child process,
@@ -25,7 +24,7 @@ import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/h
 import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHitView } from '../core/bench/oracleProcess';
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { indexWorkspace } from '../core/context/indexer';
-import { OURS_BUILTIN_FETCH, OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmContext, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
+import { OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmContext, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
 
 const LANGUAGES: Record<string, string> = {
   '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact',
@@ -44,7 +43,7 @@ export interface TypingBenchOptions {
   together?: boolean;
   /** No workspace symbol index (prefix/suffix prompts only, as before the index was wired in). */
   noIndex?: boolean;
-  /** Leave out the ablations (`oursNoHotStreak`, `oursNoPrepare`, `oursBuiltinFetch`). */
+  /** Leave out the ablations (`oursNoHotStreak`, `oursNoPrepare`). */
   noAblation?: boolean;
   /** Only these ablations (names), when given. */
   ablations?: string[];
@@ -155,7 +154,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
     // read-only during the replay, so every strategy sees the same one).
     const index = o.noIndex ? undefined : new SymbolIndex({ root: o.repo });
     const indexedFiles = index ? (await indexWorkspace(index, o.repo)).files : 0;
-    const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK, OURS_NO_PREPARE, OURS_BUILTIN_FETCH].filter((a) => !o.ablations || o.ablations.includes(a.name)))].map((s) => new StrategyRuntime(s));
+    const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK, OURS_NO_PREPARE].filter((a) => !o.ablations || o.ablations.includes(a.name)))].map((s) => new StrategyRuntime(s));
     const sessionOf = (rt: StrategyRuntime, i: number) => `${rt.strategy.name}#${i}`;
     const serverInFlight = (session: string) => oracle.inFlight(session);
     const replayDeps = { settings, oracle, serverInFlight, index, repoName: path.basename(o.repo) };
@@ -347,7 +346,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
   const repo = flag('repo');
   if (!repo) {
     process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]\n' +
-      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare,oursBuiltinFetch] [--reverse] [--in-process]\n');
+      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare] [--reverse] [--in-process]\n');
     return 2;
   }
   const json = argv.includes('--json');

@@ -73,8 +73,6 @@ export class TestOpenAIServer {
   llamacpp: { fim: boolean } | undefined;
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
-  /** TCP connections accepted since start (keep-alive tests: one per reused connection). */
-  connectionsAccepted = 0;
   private queue: Reply[] = [];
   private responder: Responder;
   private persistentFault: Fault | undefined;
@@ -143,7 +141,6 @@ export class TestOpenAIServer {
     if (this.server) return;
     const server = http.createServer((req, res) => void this.handle(req, res));
     server.on('connection', (s) => {
-      this.connectionsAccepted++;
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });

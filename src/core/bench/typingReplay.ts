@@ -26,8 +26,6 @@ export interface Strategy {
   policy: SchedulePolicy;
   /** Hot streak (default on where the cache is typed-ahead); off for the ablation. */
   hotStreak?: boolean;
-  /** HTTP through Node's built-in fetch (undici) instead of the client's node:http transport (ablation). */
-  builtinFetch?: boolean;
 }
 
 export const STRATEGIES: readonly Strategy[] = [
@@ -38,9 +36,6 @@ export const STRATEGIES: readonly Strategy[] = [
 
 /** Ablation: `ours` without the hot streak (single lines answered and the stream closed at their end). */
 export const OURS_NO_HOT_STREAK: Strategy = { ...STRATEGIES[0], name: 'oursNoHotStreak', hotStreak: false };
-
-/** Ablation: `ours` over Node's built-in fetch (undici), the `openai` package's default transport. */
-export const OURS_BUILTIN_FETCH: Strategy = { ...STRATEGIES[0], name: 'oursBuiltinFetch', builtinFetch: true };
 
 /** Ablation: `ours` without the local work done ahead during the debounce wait (all of it in the request). */
 export const OURS_NO_PREPARE: Strategy = { ...STRATEGIES[0], name: 'oursNoPrepare', policy: { ...STRATEGIES[0].policy, prepareAhead: false } };
@@ -153,7 +148,7 @@ export class StrategyRuntime {
   }
 
   clientFor(endpoint: string, session: string): ModelClient {
-    this.shared ??= new ModelClient({ endpoint, builtinFetch: this.strategy.builtinFetch });
+    this.shared ??= new ModelClient({ endpoint });
     return new ModelClient({ endpoint, headers: { [SESSION_HEADER]: session }, shareWith: this.shared });
   }
 }

@@ -10,7 +10,6 @@ import type { Stream } from 'openai/streaming';
 import type { BuiltPrompt, Candidate, ModelErrorInfo } from '../types';
 import { normalizeBaseUrl, type ResolvedApi } from '../config';
 import { infillBody } from '../context/templates';
-import { createNodeFetch } from './nodeFetch';
 
 export interface ModelClientOptions {
   endpoint: string;
@@ -22,8 +21,6 @@ export interface ModelClientOptions {
    * sessions over one client, as the extension has one per endpoint (benchmarks).
    */
   shareWith?: ModelClient;
-  /** Node's built-in fetch (undici) instead of node:http with keep-alive (nodeFetch.ts); for comparisons. */
-  builtinFetch?: boolean;
 }
 
 export interface GenerateOptions {
@@ -89,8 +86,6 @@ export class ModelClient {
       maxRetries: 0,
       timeout: 60_000,
       defaultHeaders: opts.headers,
-      // node:http with keep-alive: a fraction of the built-in fetch's CPU per request (nodeFetch.ts).
-      fetch: opts.builtinFetch ? undefined : createNodeFetch(),
     });
   }
 
