@@ -207,8 +207,8 @@ export class CompletionPipeline {
    * the machine; the first keystroke's request then pays only the incremental work. Never throws.
    */
   prime(req: CompletionRequest, settings: Settings): void {
+    this.prepare(req, settings);
     try {
-      this.deps.context.build(req, settings);
       this.deps.filter.prepare(req.doc.text, req.doc.languageId, req.cursor.offset);
     } catch (e) {
       this.deps.log.trace(`prime failed: ${e instanceof Error ? e.message : String(e)}`);
