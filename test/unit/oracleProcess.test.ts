@@ -83,6 +83,38 @@ describe('typing replay oracle in a child process', () => {
     assert.equal(after.hits[1].serverMs, undefined, 'aborted before its first byte');
   });
 
+  it("puts the first token on the wire at once, not after formatting the rest of the answer", async function () {
+    this.timeout(20000);
+    // Node's http corks a response's socket until the next tick: a server that writes its whole
+    // answer in one go would send the first byte only after formatting every chunk, and the replay
+    // (which takes the server's time to its first write as the model's) would count that as the
+    // client's. A long answer makes the difference large.
+    const entry = path.join(__dirname, '../../src/core/bench/oracleProcess.js');
+    oracle = await startChildOracle({ latency: 0, jitter: 0, seed: 1 }, entry);
+    const long = `function f() {\n${'  total += compute(alpha, beta, gamma);\n'.repeat(8000)}}\n`;
+    const start = long.indexOf('  total');
+    await oracle.register('s#2', { text: long, start, end: long.indexOf('\n', start) });
+    const prompt = `<|fim_prefix|>${long.slice(0, start + 2)}<|fim_suffix|>\n}\n<|fim_middle|>`;
+    const body = JSON.stringify({ model: 'm', prompt, max_tokens: 60_000, stream: true });
+    const t0 = performance.now();
+    const { firstAt, endAt } = await new Promise<{ firstAt: number; endAt: number }>((resolve, reject) => {
+      const req = http.request(`${oracle!.url}/completions`, { method: 'POST', headers: { 'content-type': 'application/json', [SESSION_HEADER]: 's#2' } }, (res) => {
+        let firstAt: number | undefined;
+        res.on('data', () => (firstAt ??= performance.now()));
+        res.on('end', () => (firstAt === undefined ? reject(new Error('no data')) : resolve({ firstAt, endAt: performance.now() })));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const serverMs = (await oracle.dump()).hits[0].serverMs;
+    assert.ok(serverMs !== undefined);
+    const writing = endAt - firstAt;
+    const beyondServer = firstAt - t0 - serverMs;
+    assert.ok(writing > 60, `the answer streamed for ${writing.toFixed(1)} ms (too short to tell)`);
+    assert.ok(beyondServer < writing / 2, `first byte ${beyondServer.toFixed(1)} ms beyond the server's time; the whole answer took ${writing.toFixed(1)} ms`);
+  });
+
   it('fails clearly when the child cannot start', async () => {
     await assert.rejects(startChildOracle({ latency: 0, jitter: 0, seed: 1 }, path.join(__dirname, 'no-such-entry.js')), /oracle server process/);
   });

@@ -278,6 +278,10 @@ export class TestOpenAIServer {
         const choice = isChat ? { index, delta: { content: piece }, finish_reason: null } : { index, text: piece, logprobs: null, finish_reason: null };
         res.write(`data: ${JSON.stringify({ id, object: isChat ? 'chat.completion.chunk' : 'text_completion', created, model, choices: [choice] })}\n\n`);
         sent++;
+        // Node's http corks a response's socket on write until the next tick: without a turn of the
+        // event loop here the first token would leave only with the whole answer, after the server
+        // has formatted every chunk (a real server sends its first token when it has it).
+        if (sent === 1) await flushed();
         if (reply.hold && !held && i + piece.length >= reply.hold.afterChars) {
           held = true;
           await reply.hold.until;
@@ -311,6 +315,7 @@ export class TestOpenAIServer {
       }
       res.write(`data: ${JSON.stringify({ content: t.slice(i, i + size), stop: false, index: 0 })}\n\n`);
       sent++;
+      if (sent === 1) await flushed();
       if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
     }
     if (fault?.kind === 'cutStream' && sent >= fault.afterChunks) {
@@ -356,3 +361,6 @@ function isGeneration(r: RecordedRequest): boolean {
 function isWarmup(r: RecordedRequest): boolean {
   return r.body.n_predict === 0;
 }
+
+/** One turn of the event loop: what was written is on the wire (http uncorks on the next tick). */
+const flushed = () => new Promise<void>((resolve) => setImmediate(resolve));
