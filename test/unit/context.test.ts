@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../../src/core/config';
-import { ContextEngine, prefixWindowStart, scopeAt, stickyPack, type Piece, type PieceGroup } from '../../src/core/context/engine';
+import { ContextEngine, prefixWindowStart, sameScope, scopeAt, stickyPack, type Piece, type PieceGroup } from '../../src/core/context/engine';
 import { outlineFromTree } from '../../src/core/syntax/outline';
 import { indexWorkspace } from '../../src/core/context/indexer';
 import { SymbolIndex } from '../../src/core/context/symbolIndex';
@@ -286,6 +286,18 @@ describe('context/engine: stickyPack (what changes the related part between requ
     const out = stickyPack([group([n, m, a, b, c], 100)], prev, 0.5);
     assert.deepEqual(keys(out), keys([a, b, m, n]));
   });
+
+  it('frozen (same function): adds nothing even with room, drops from the end what no longer fits', () => {
+    const [a, b, c, d] = [piece('a', 'x.ts'), piece('b', 'x.ts'), piece('c', 'y.ts'), piece('d', 'z.ts')];
+    const prev = [a, b, c];
+    // d is a new candidate and would fit.
+    assert.deepEqual(keys(stickyPack([group([d, a, b, c], 200)], prev, 0)), keys([a, b, c, d]));
+    assert.deepEqual(keys(stickyPack([group([d, a, b, c], 200)], prev, 0, undefined, true)), keys([a, b, c]));
+    // The room shrank to two pieces: the last one goes, the start of the part stays.
+    assert.deepEqual(keys(stickyPack([group([d, a, b, c], 45)], prev, 0, undefined, true)), keys([a, b]));
+    // A piece whose file changed (neither a candidate any more nor kept) goes; the rest stay in order.
+    assert.deepEqual(keys(stickyPack([group([a, c], 200)], prev, 0, () => false, true)), keys([a, c]));
+  });
 });
 
 describe('context/engine: the related part within one function (prompt-cache reuse)', () => {
@@ -323,7 +335,36 @@ describe('context/engine: the related part within one function (prompt-cache reu
     assert.match(scopeAt(outline.symbols, 0), /^band:0$/);
   });
 
-  it('only extends the related part while the cursor stays in one function, and re-ranks it in another', () => {
+  it('keeps the scope of a function whose unfinished body does not parse, until its block ends', async () => {
+    // The person is typing the body of `second`: the text does not parse into a function yet.
+    const typing = `${imports}\n\n${fn('first', types.slice(0, 2))}\nexport function second() {\n  const v = makeKind5(\n    if (v.\n`;
+    const tree = (await parse(typing, 'typescript'))!;
+    const outline = outlineFromTree(tree, typing, 'typescript');
+    tree.delete();
+    const lines = typing.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('export function second'));
+    const cursor = lines.length - 1;
+    const prev = `${header}:second`;
+    assert.ok(!/:second$/.test(scopeAt(outline.symbols, cursor)), 'the fixture must not parse into `second`');
+    assert.equal(scopeAt(outline.symbols, cursor, typing, prev), prev);
+    // Past the end of the block (a line back at the header's indentation) the band again.
+    const after = `${typing}}\nconst x = 1;\n`;
+    assert.match(scopeAt(outline.symbols, cursor + 2, after, prev), /^band:/);
+    // Another function's overloads and body are one scope; two functions are not.
+    assert.ok(sameScope('10:write', '14:write'));
+    assert.ok(!sameScope('10:write', '14:read'));
+    assert.ok(!sameScope('band:0', 'band:1'));
+  });
+
+  it('treats a run of interfaces as one band, not one scope per interface', async () => {
+    const types = 'export interface A {\n  a: string;\n}\nexport interface B {\n  b: number;\n}\n';
+    const tree = (await parse(types, 'typescript'))!;
+    const outline = outlineFromTree(tree, types, 'typescript');
+    tree.delete();
+    assert.equal(scopeAt(outline.symbols, 1), scopeAt(outline.symbols, 4));
+  });
+
+  it('keeps the related part as it is while the cursor stays in one function, and re-ranks it in another', () => {
     const rel = 'src/current.ts';
     fs.writeFileSync(path.join(root, rel), text);
     const engine = engineFor(root, index);
@@ -332,8 +373,9 @@ describe('context/engine: the related part within one function (prompt-cache reu
     const build = (needle: string) => engine.build(request(root, rel, text, at(needle)), s).prompt;
     const a = related(build('vKind0.kind0Field0;'), rel);
     const b = related(build('vKind3.kind3Field0;'), rel);
-    // Same function, other names near the cursor: what was shown stays, in place.
-    assert.ok(b.startsWith(a), `related part changed within the function:\n${a}\n----\n${b}`);
+    // Same function, other names near the cursor: what was shown stays, in place, and nothing is
+    // added after it (an addition would move the current file out of the server's prefix cache).
+    assert.equal(b, a, `related part changed within the function:\n${a}\n----\n${b}`);
     // Another function: the best pieces for its lines come in.
     const c = related(build('vKind7.kind7Field0;'), rel);
     assert.ok(c.includes('interface Kind7'), c);

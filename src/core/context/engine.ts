@@ -44,9 +44,10 @@ export interface EditorState {
  * How the budget is shared. Measured (docs/benchmarks.md, "Context (issue 7)"): with the whole
  * current file fitting, related declarations add the most identifiers per character; the suffix
  * adds least past its first lines. `related` is a floor: when the current file is short, related
- * context gets what the file does not use. The suffix share is 8% (was 15%): in a prefix-suffix-
- * middle prompt everything after the cursor is sent anew on each request (no server prefix cache
- * covers it); at 15% that alone capped prefix reuse near 0.85 (idRecall cost: docs/benchmarks.md).
+ * context gets what the file does not use. The suffix share is 5% (was 15%, then 8%): in a
+ * prefix-suffix-middle prompt everything after the cursor is sent anew on each request (no server
+ * prefix cache covers it); at 15% that alone capped prefix reuse near 0.85, at 8% near 0.91
+ * (idRecall cost of 8% → 5%: 0.3–0.5 points; docs/benchmarks.md).
  */
 export interface BudgetSplit {
   /** Max share of the suffix. */
@@ -59,7 +60,7 @@ export interface BudgetSplit {
   fresh: number;
 }
 
-export const DEFAULT_SPLIT: Readonly<BudgetSplit> = { suffix: 0.08, related: 0.35, similar: 0.1, fresh: 0.5 };
+export const DEFAULT_SPLIT: Readonly<BudgetSplit> = { suffix: 0.05, related: 0.35, similar: 0.1, fresh: 0.5 };
 
 export interface ContextOptions {
   /** Path of the document relative to the workspace root, for the prompt and the index. */
@@ -230,13 +231,14 @@ export class ContextEngine {
         : undefined;
       // Must-haves: declarations of the names on the line being typed and the line above (what the
       // person is working with right now) that the prompt does not show yet.
-      // Within the declaration the last prompt was made in, the related part is only extended
-      // (room permitting), never re-ranked: the person is still working on the same thing, and
-      // every change there moves the rest of the prompt out of the server's prefix cache. In a
-      // new declaration the best pieces for the position get their share again.
-      const scope = scopeAt(outline.symbols, cursorLine);
-      const fresh = layout && layout.scope === scope ? 0 : this.split.fresh;
-      const pieces = stickyPack(groups, layout?.pieces, fresh, keep);
+      // Within the function the last prompt was made in, the related part stays as it was (only
+      // what no longer fits or whose file changed goes): the person is still working on the same
+      // thing, and every change there, an addition too, moves the rest of the prompt out of the
+      // server's prefix cache. In another function the best pieces for the position get their
+      // share again. Measured in docs/benchmarks.md ("Prompt prefix reuse: scope and suffix").
+      const scope = scopeAt(outline.symbols, cursorLine, text, layout?.scope);
+      const fresh = layout && (sameScope(layout.scope, scope) || continues(layout, scope, text)) ? 0 : this.split.fresh;
+      const pieces = stickyPack(groups, layout?.pieces, fresh, keep, fresh === 0);
       this.remember(req.doc.uri, pieces, groups, cursorLine, layout, scope);
       snippets = toSnippets(pieces);
       // The current file's declarations that the prefix window will cut off.
@@ -428,7 +430,7 @@ export class ContextEngine {
       if (text !== undefined) sources.set(p.path, text);
     }
     this.shown.delete(uri);
-    this.shown.set(uri, { pieces, earned, sources, scope });
+    this.shown.set(uri, { pieces, earned, sources, scope, line: cursorLine });
     if (this.shown.size > STICKY_DOCUMENTS) this.shown.delete(this.shown.keys().next().value as string);
   }
 
@@ -454,14 +456,43 @@ interface ShownLayout {
   sources: Map<string, string>;
   /** The declaration the cursor was in (scopeAt). */
   scope: string;
+  /** The cursor line. */
+  line: number;
 }
 
 /**
- * Identifies the declaration the cursor line is in: the innermost function or method of the
- * outline, else the top-level declaration, else (outside all of them) its
- * STICKY_REGION_LINES-line band.
+ * Identifies the piece of work the cursor line is in: the innermost function or method of the
+ * outline, else (outside all of them) its STICKY_REGION_LINES-line band. A function being typed often has no symbol while its text does
+ * not parse (its body is unfinished): then the previous scope (`prev`, a declaration) holds while
+ * the cursor is still in the block its header line opens, as the indentation of the lines between
+ * tells, so half-typed code does not flip between the declaration and a band.
  */
-export function scopeAt(symbols: readonly OutlineSymbol[], line: number): string {
+export function scopeAt(symbols: readonly OutlineSymbol[], line: number, text?: string, prev?: string): string {
+  const found = declarationAt(symbols, line);
+  if (found || text === undefined || prev === undefined) return found ?? `band:${Math.floor(line / STICKY_REGION_LINES)}`;
+  const header = /^(\d+):/.exec(prev);
+  const from = header ? Number(header[1]) : -1;
+  return from >= 0 && from <= line && insideBlock(text, from, line) ? prev : `band:${Math.floor(line / STICKY_REGION_LINES)}`;
+}
+
+/** Whether every non-blank line after `header` up to `line` (excluded) is indented deeper than it. */
+function insideBlock(text: string, header: number, line: number): boolean {
+  if (line - header > 2 * STICKY_REGION_LINES) return false;
+  let at = 0;
+  for (let i = 0; i < header; i++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return false;
+    at = nl + 1;
+  }
+  const lines = text.slice(at).split('\n', line - header);
+  if (lines.length < line - header) return false;
+  const indent = (l: string) => l.length - l.trimStart().length;
+  const h = indent(lines[0]);
+  if (lines[0].trim() === '') return false;
+  return lines.slice(1).every((l) => l.trim() === '' || indent(l) > h);
+}
+
+function declarationAt(symbols: readonly OutlineSymbol[], line: number): string | undefined {
   let best: OutlineSymbol | undefined;
   const visit = (xs: readonly OutlineSymbol[]) => {
     for (const x of xs) {
@@ -472,7 +503,27 @@ export function scopeAt(symbols: readonly OutlineSymbol[], line: number): string
     }
   };
   visit(symbols);
-  return best ? `${best.line}:${best.name}` : `band:${Math.floor(line / STICKY_REGION_LINES)}`;
+  // Only a function's body is one piece of work: outside one (a run of interfaces, type aliases,
+  // fields) the cursor's band is.
+  return best && (best.kind === 'function' || best.kind === 'method' || best.kind === 'constructor') ? `${best.line}:${best.name}` : undefined;
+}
+
+/**
+ * Whether a function scope is where the last request already was, in a band because the function
+ * did not parse then: its header is above that request's line and that line was in its block.
+ */
+function continues(layout: ShownLayout, scope: string, text: string): boolean {
+  const header = /^(\d+):/.exec(scope);
+  if (!header || !layout.scope.startsWith('band:')) return false;
+  const from = Number(header[1]);
+  return from < layout.line && insideBlock(text, from, layout.line + 1);
+}
+
+/** Whether two scopes are the same piece of work: equal, or the same function's overloads (same name). */
+export function sameScope(a: string | undefined, b: string): boolean {
+  if (a === b) return true;
+  const name = (x: string) => (/^\d+:(.+)$/.exec(x) ?? [])[1];
+  return a !== undefined && name(a) !== undefined && name(a) === name(b);
 }
 
 /** How far (lines) the cursor may move from where a shown piece was last a candidate and still keep it without it being one. */
@@ -509,6 +560,8 @@ export interface PieceGroup {
  *    must-have pieces is made by dropping the newest of them first (the end of the sticky part:
  *    the cheapest place for the prompts to differ);
  *  - new pieces follow, by path, declarations before windows, then line.
+ * `frozen` (the same function as the previous request): the sticky run is the whole result, nothing
+ * is added, and what no longer fits is dropped from the end.
  * With no previous layout the result is the ideal pieces, by path, then line.
  */
 export function stickyPack(
@@ -516,6 +569,7 @@ export function stickyPack(
   prev: readonly Piece[] | undefined,
   freshShare = FRESH_SHARE,
   keep?: (p: Piece) => boolean,
+  frozen = false,
 ): Piece[] {
   const total = (g: PieceGroup, xs: readonly Piece[]) => xs.reduce((n, p, i) => n + g.cost(p, xs.findIndex((q) => q.path === p.path) === i), 0);
   const greedy = (g: PieceGroup, cands: readonly Piece[], start: readonly Piece[] = []): Piece[] => {
@@ -557,10 +611,25 @@ export function stickyPack(
   for (const p of prev ?? []) {
     const s = groupOf(p);
     const now = s?.byKey.get(p.key);
-    if (!s || ((!now || now.text !== p.text) && !keep?.(p))) break;
+    // Frozen, a piece that went is skipped (the prompts differ from there on either way).
+    if (!s || ((!now || now.text !== p.text) && !keep?.(p))) {
+      if (frozen) continue;
+      break;
+    }
     kept.push(p);
   }
   const keptOf = (s: (typeof state)[number]) => kept.filter((p) => p.kind === s.g.kind);
+  if (frozen && kept.length > 0) {
+    // Still working on the same thing: nothing is added (every addition re-sends the current file
+    // after it); only what no longer fits goes, from the end.
+    while (kept.length > 0 && state.some((s) => total(s.g, keptOf(s)) > s.g.max)) {
+      const over = new Set(state.filter((s) => total(s.g, keptOf(s)) > s.g.max).map((s) => s.g.kind));
+      let i = kept.length - 1;
+      while (i > 0 && !over.has(kept[i].kind)) i--;
+      kept.splice(i, 1);
+    }
+    if (kept.length > 0) return kept;
+  }
   const missing = (s: (typeof state)[number]) => s.must.filter((m) => !kept.some((k) => k.key === m.key) && !overlaps(m, kept));
   // Room for the missing must-haves: drop the newest kept piece that is not one itself (a must-have
   // dropped here would only come back after the rest, moving everything after it), then any.
