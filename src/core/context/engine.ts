@@ -108,8 +108,13 @@ export function wantsMultiline(prefix: string, suffix: string, mode: Settings['m
 /** Document size buckets for the related share (so it does not change per keystroke). */
 const DOC_BUCKET = 1024;
 /** Max share of the outline of the current file's declarations outside the window. */
-const OWN_OUTLINE_SHARE = Number(process.env.IC_OWN_SHARE ?? 0.12);
-const OWN_BELOW_DISTANCE = Number(process.env.IC_OWN_BELOW ?? 2);
+const OWN_OUTLINE_SHARE = 0.12;
+/**
+ * The current file's outline also shows declarations below the suffix (helpers a file defines
+ * after their first use); one there counts this many times its distance from the window's edge
+ * against one above the window (docs/benchmarks.md, "Cross-file recall, round 4").
+ */
+const OWN_BELOW_DISTANCE = 2;
 
 interface Selection {
   key: string;
@@ -243,23 +248,19 @@ export class ContextEngine {
       snippets = toSnippets(pieces);
       // The current file's declarations that the prefix window will cut off.
       const prefixRoom = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
-      // Lines after the suffix: the current file's declarations there are outlined too.
-      const belowLine = req.cursor.line + countLines(suffixText);
-      const belowStart = offset + suffixText.length;
-      if (fullPrefixLen > prefixRoom || (OWN_BELOW_DISTANCE > 0 && belowStart < text.length && process.env.IC_OWN_FITS)) {
-        const ownMax = Math.min(Math.floor(budget * OWN_OUTLINE_SHARE), fullPrefixLen > prefixRoom ? Infinity : prefixRoom - fullPrefixLen);
+      if (fullPrefixLen > prefixRoom) {
+        const ownMax = Math.floor(budget * OWN_OUTLINE_SHARE);
         // Where the window will start (sticky like the window itself, so this outline changes only when the window moves).
-        planned = fullPrefixLen > prefixRoom ? prefixWindowStart(text, offset, Math.max(0, prefixRoom - ownMax), prevStart) : 0;
-        // Made from the text above the window and below the suffix only; the same while that text
-        // is (the outline of the document being typed varies with its parse errors).
+        planned = prefixWindowStart(text, offset, Math.max(0, prefixRoom - ownMax), prevStart);
+        // Made from the text above the window and below the suffix only, and kept while that text
+        // is the same (the outline of the document being typed varies with its parse errors).
+        const belowStart = offset + suffixText.length;
         const below = text.slice(belowStart);
         const c = this.lastOwn;
         const own =
           c && c.uri === req.doc.uri && c.start === planned && c.max === ownMax && text.startsWith(c.above) && text.endsWith(c.below)
             ? c.text
-            : ownMax >= 80
-              ? ownOutline(outline, text, planned, OWN_BELOW_DISTANCE > 0 ? belowLine : Infinity, text.slice(planned, offset) + suffixText, languageId, ownMax)
-              : undefined;
+            : ownOutline(outline, text, planned, belowStart < text.length ? countLines(text.slice(0, belowStart)) - 1 : Infinity, text.slice(planned, offset) + suffixText, languageId, ownMax);
         this.lastOwn = { uri: req.doc.uri, start: planned, max: ownMax, above: text.slice(0, planned), below, text: own };
         if (own) snippets.push({ path: relPath, text: own, reason: 'current file outline' });
       }
@@ -661,10 +662,13 @@ export function prefixWindowStart(text: string, offset: number, room: number, pr
 }
 
 /**
- * Imports and declarations of the current file above the window that starts at `windowStart`,
- * within `max` characters: imports first, then declarations nearest the window.
+ * The current file's outline for a prompt whose prefix window starts at `windowStart` and whose
+ * suffix ends before line `belowLine`, within `max` characters: its import statements first (each on
+ * one line, without the names `shown` — the window and suffix text — has; half the room at most,
+ * shared out evenly), then the declarations above the window and below the suffix, nearest
+ * first (one below counts OWN_BELOW_DISTANCE times its distance), in file order.
  */
-function ownOutline(outline: Outline, text: string, windowStart: number, belowLine: number, shown: string, languageId: string, max: number): string | undefined {
+export function ownOutline(outline: Outline, text: string, windowStart: number, belowLine: number, shown: string, languageId: string, max: number): string | undefined {
   const startLine = countLines(text.slice(0, windowStart)) - 1;
   const lines = text.split('\n');
   const importLines = [...new Set(outline.imports.map((i) => i.line))].filter((l) => l < startLine).sort((a, b) => a - b);
