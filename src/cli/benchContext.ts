@@ -259,7 +259,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
           const items = ((engine as unknown as { lastSelection?: { items: { key: string; text: string }[] } }).lastSelection?.items ?? []);
           const r = items.findIndex((it) => tokens(it.text).has(m));
           if (r >= 0) {
-            const shown = (engine as unknown as { shown: Map<string, { key: string; text: string }[]> }).shown.get(f.absPath) ?? [];
+            const shown = (engine as unknown as { shown: Map<string, { pieces: { key: string }[] }> }).shown.get(f.absPath)?.pieces ?? [];
             const keys = new Set(shown.map((x) => x.key));
             return `#${r}/${items.findIndex((it) => !keys.has(it.key))}${process.env.IC_BENCH_DEBUG === '2' ? `[${items[r].key} ${items[r].text.length}c]` : ''}`;
           }

@@ -23,6 +23,7 @@ import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, renderSymbol, type Ou
 import { TreeCache } from '../syntax/parser';
 import { byPackValue, relatedItems, cursorTargets, type RelatedItem } from './related';
 import { topWindows } from './similar';
+import { importStatementAt, importWithout } from './ownImports';
 import type { SymbolIndex } from './symbolIndex';
 import { looksChatOnly, templateFor, type FimTemplate } from './templates';
 
@@ -109,6 +110,12 @@ export function wantsMultiline(prefix: string, suffix: string, mode: Settings['m
 const DOC_BUCKET = 1024;
 /** Max share of the outline of the current file's declarations outside the window. */
 const OWN_OUTLINE_SHARE = 0.12;
+/**
+ * The current file's outline also shows declarations below the suffix (helpers a file defines
+ * after their first use); one there counts this many times its distance from the window's edge
+ * against one above the window (docs/benchmarks.md, "Cross-file recall, round 4").
+ */
+const OWN_BELOW_DISTANCE = 2;
 
 interface Selection {
   key: string;
@@ -136,7 +143,7 @@ export class ContextEngine {
   private lastOutline: { uri: string; text: string; outline: Outline } | undefined;
   private lastSelection: Selection | undefined;
   private lastWindows: { key: string; all: Piece[]; ideal: Piece[] } | undefined;
-  private lastOwn: { uri: string; start: number; max: number; above: string; text: string | undefined } | undefined;
+  private lastOwn: { uri: string; start: number; max: number; above: string; below: string; text: string | undefined } | undefined;
   /** Per document (uri): where its last prompt's prefix window started, and the text there. */
   private readonly windowStarts = new Map<string, { start: number; mark: string }>();
   /** Per document (uri): the related pieces of its last prompt, in prompt order (sticky layout), and what they were made from. */
@@ -247,14 +254,16 @@ export class ContextEngine {
         const ownMax = Math.floor(budget * OWN_OUTLINE_SHARE);
         // Where the window will start (sticky like the window itself, so this outline changes only when the window moves).
         planned = prefixWindowStart(text, offset, Math.max(0, prefixRoom - ownMax), prevStart);
-        // Made from the text above the window only; the same while that text is (the outline of
-        // the document being typed below varies with its parse errors).
+        // Made from the text above the window and below the suffix only, and kept while that text
+        // is the same (the outline of the document being typed varies with its parse errors).
+        const belowStart = offset + suffixText.length;
+        const below = text.slice(belowStart);
         const c = this.lastOwn;
         const own =
-          c && c.uri === req.doc.uri && c.start === planned && c.max === ownMax && text.startsWith(c.above)
+          c && c.uri === req.doc.uri && c.start === planned && c.max === ownMax && text.startsWith(c.above) && text.endsWith(c.below)
             ? c.text
-            : ownOutline(outline, text, planned, languageId, ownMax);
-        this.lastOwn = { uri: req.doc.uri, start: planned, max: ownMax, above: text.slice(0, planned), text: own };
+            : ownOutline(outline, text, planned, belowStart < text.length ? countLines(text.slice(0, belowStart)) - 1 : Infinity, text.slice(planned, offset) + suffixText, languageId, ownMax);
+        this.lastOwn = { uri: req.doc.uri, start: planned, max: ownMax, above: text.slice(0, planned), below, text: own };
         if (own) snippets.push({ path: relPath, text: own, reason: 'current file outline' });
       }
     } else if (this.opts.snippetSource) {
@@ -722,26 +731,52 @@ export function prefixWindowStart(text: string, offset: number, room: number, pr
 }
 
 /**
- * Imports and declarations of the current file above the window that starts at `windowStart`,
- * within `max` characters: imports first, then declarations nearest the window.
+ * The current file's outline for a prompt whose prefix window starts at `windowStart` and whose
+ * suffix ends before line `belowLine`, within `max` characters: its import statements first (each on
+ * one line, without the names `shown` — the window and suffix text — has; half the room at most,
+ * shared out evenly), then the declarations above the window and below the suffix, nearest
+ * first (one below counts OWN_BELOW_DISTANCE times its distance), in file order.
  */
-function ownOutline(outline: Outline, text: string, windowStart: number, languageId: string, max: number): string | undefined {
+export function ownOutline(outline: Outline, text: string, windowStart: number, belowLine: number, shown: string, languageId: string, max: number): string | undefined {
   const startLine = countLines(text.slice(0, windowStart)) - 1;
   const lines = text.split('\n');
   const importLines = [...new Set(outline.imports.map((i) => i.line))].filter((l) => l < startLine).sort((a, b) => a - b);
-  let imports = '';
+  // Names the window and the suffix show anyway are left out of the import lists.
+  const visible = new Set(shown.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const stmts: string[] = [];
+  let skipTo = -1;
   for (const l of importLines) {
-    let end = l;
-    while (end < startLine - 1 && end - l < 12 && !/[;'")]\s*$|^\s*import\s+\S+\s*$|^\s*(from|use)\b.*[^,({]\s*$/.test(lines[end])) end++;
-    const chunk = lines.slice(l, end + 1).join('\n') + '\n';
-    if (imports.length + chunk.length > max / 2) break;
-    imports += chunk;
+    if (l <= skipTo) continue;
+    const { text: stmt, end } = importStatementAt(lines, l, startLine - 1, languageId);
+    skipTo = end;
+    const full = importWithout(stmt, visible, Infinity, languageId);
+    if (full) stmts.push(full);
   }
+  // Half the outline's room for the imports, shared out evenly: every list is clipped to the same
+  // length (`cap`, the largest that fits), so a long list does not crowd out the statements after it.
+  const half = Math.floor(max / 2);
+  const clipped = (cap: number) => stmts.map((s) => (s.length <= cap ? s : importWithout(s, visible, cap, languageId))).filter((s): s is string => s !== undefined);
+  const total = (cap: number) => clipped(cap).reduce((n, s) => n + s.length + 1, 0);
+  let lo = 0;
+  let hi = stmts.reduce((m, s) => Math.max(m, s.length), 0);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (total(mid) <= half) lo = mid;
+    else hi = mid - 1;
+  }
+  const imports = clipped(lo).map((s) => s + '\n').join('');
   let room = max - imports.length;
   const chosen: { line: number; text: string }[] = [];
-  const above = outline.symbols.filter((s) => s.line < startLine).sort((a, b) => b.line - a.line);
-  for (const s of above) {
-    let r = renderSymbol({ ...s, members: s.members.filter((m) => m.line < startLine) }, languageId);
+  // Declarations above the window (nearest first) and below the suffix (nearest first), by
+  // distance from the window's edge; one below counts BELOW_DISTANCE times its distance.
+  const cands: { s: OutlineSymbol; d: number; above: boolean }[] = [];
+  for (const s of outline.symbols) {
+    if (s.line < startLine) cands.push({ s, d: Math.max(0, startLine - s.endLine), above: true });
+    else if (s.line >= belowLine) cands.push({ s, d: (s.line - belowLine) * OWN_BELOW_DISTANCE, above: false });
+  }
+  cands.sort((a, b) => a.d - b.d || a.s.line - b.s.line);
+  for (const { s, above } of cands) {
+    let r = renderSymbol(above ? { ...s, members: s.members.filter((m) => m.line < startLine) } : s, languageId);
     if (r.length > room) r = renderSymbol({ ...s, members: [] }, languageId);
     if (r.length > room) continue;
     room -= r.length;

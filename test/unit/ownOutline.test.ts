@@ -1,0 +1,164 @@
+/**
+ * The current file's own outline (engine.ts ownOutline, ownImports.ts) and blended sibling names
+ * (related.ts blendOf), on real tree-sitter parses.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULTS } from '../../src/core/config';
+import { ContextEngine, ownOutline } from '../../src/core/context/engine';
+import { importStatementAt, importWithout } from '../../src/core/context/ownImports';
+import { indexWorkspace } from '../../src/core/context/indexer';
+import { relatedItems } from '../../src/core/context/related';
+import { SymbolIndex } from '../../src/core/context/symbolIndex';
+import { makeHoleDocument } from '../../src/core/eval/holes';
+import { outlineFromTree } from '../../src/core/syntax/outline';
+import { parse, preloadAll, TreeCache } from '../../src/core/syntax/parser';
+import { requestAt } from './support';
+
+describe('context/ownImports', () => {
+  it('puts a multi-line import on one line, comments dropped', () => {
+    const lines = ['import {', '  type IssueData, // the issue', '  ZodError,', '  /* legacy */ ZodIssueCode,', '} from "./ZodError.js";', 'import { a } from "./a";'];
+    assert.deepEqual(importStatementAt(lines, 0, 10, 'typescript'), { text: 'import { type IssueData, ZodError, ZodIssueCode } from "./ZodError.js";', end: 4 });
+    assert.deepEqual(importStatementAt(lines, 5, 10, 'typescript'), { text: 'import { a } from "./a";', end: 5 });
+    // `import {` alone is not a whole statement (it was rendered as a bare `import {` before).
+    assert.equal(importStatementAt(['import {', '  x,', '} from "y";'], 0, 0, 'typescript').text, 'import {');
+    assert.equal(importStatementAt(['from .events import (', '    AbstractEventLoop,  # base', '    Handle,', ')'], 0, 9, 'python').text, 'from .events import ( AbstractEventLoop, Handle )');
+    assert.equal(importStatementAt(['import (', '\t"fmt"', '\tio "io/fs"', ')'], 0, 9, 'go').text, 'import ( "fmt"; io "io/fs" )');
+    assert.equal(importStatementAt(['use std::{', '    io,', '    sync::Arc,', '};'], 0, 9, 'rust').text, 'use std::{ io, sync::Arc };');
+  });
+
+  it('leaves out names the window shows, clips with …, drops a statement with nothing left', () => {
+    const stmt = 'import { type IssueData, ZodError, ZodIssueCode as Code, makeIssue } from "./ZodError.js";';
+    assert.equal(importWithout(stmt, new Set(['ZodError']), 200, 'typescript'), 'import { type IssueData, ZodIssueCode as Code, makeIssue, … } from "./ZodError.js";');
+    assert.equal(importWithout(stmt, new Set(), 60, 'typescript'), 'import { type IssueData, ZodError, … } from "./ZodError.js";');
+    assert.equal(importWithout(stmt, new Set(['IssueData', 'ZodError', 'Code', 'makeIssue']), 200, 'typescript'), undefined);
+    assert.equal(importWithout('import * as core from "./core";', new Set(['core']), 200, 'typescript'), 'import * as core from "./core";');
+    assert.equal(importWithout('from .events import AbstractEventLoop, Handle', new Set(['Handle']), 200, 'python'), 'from .events import AbstractEventLoop, …');
+  });
+});
+
+describe('context/engine: the current file’s own outline', () => {
+  before(async function () {
+    this.timeout(60000);
+    await preloadAll();
+  });
+
+  const header = `import {
+  alphaHelper,
+  betaHelper,
+  gammaHelper,
+  deltaHelper,
+} from "./helpers";
+import { single } from "./single";
+
+export function first(x: number): number {
+  return alphaHelper(x);
+}
+`;
+  const body = Array.from({ length: 120 }, (_, i) => `export function filler${i}(x: number): number {\n  return x + ${i};\n}\n`).join('');
+  const tail = `
+export function middle(x: number): number {
+  const y = betaHelper(x);
+  return y;
+}
+${Array.from({ length: 30 }, (_, i) => `export function after${i}(x: number): number {\n  return x * ${i};\n}\n`).join('')}
+export function tailHelper(value: number, label: string): string {
+  return label + value;
+}
+`;
+  const text = header + body + tail;
+
+  it('shows multi-line imports on one line with the names the window does not show, and declarations below the suffix', async () => {
+    const tree = (await parse(text, 'typescript'))!;
+    const outline = outlineFromTree(tree, text, 'typescript');
+    const at = text.indexOf('  return y;');
+    const windowStart = text.lastIndexOf('export function filler100');
+    const belowLine = text.slice(0, text.indexOf('export function after3(')).split('\n').length - 1;
+    const shown = text.slice(windowStart, text.indexOf('export function after3('));
+    const own = ownOutline(outline, text, windowStart, belowLine, shown, 'typescript', 1200)!;
+    const lines = own.split('\n');
+    // betaHelper is in the window: left out; the others are named.
+    assert.equal(lines[0], 'import { alphaHelper, gammaHelper, deltaHelper, … } from "./helpers";');
+    assert.equal(lines[1], 'import { single } from "./single";');
+    assert.ok(!lines.includes('import {'), own);
+    assert.ok(at > windowStart);
+    // Declarations on both sides of the window, in file order: the nearest above, then below the suffix.
+    assert.match(own, /function filler99\(x: number\): number;\n(.|\n)*function after3\(x: number\): number;/);
+    assert.ok(own.indexOf('filler99') < own.indexOf('after3'));
+    assert.ok(own.length <= 1200);
+  });
+
+  it('puts it into the prompt when the window does not reach the top of the file', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-own-'));
+    try {
+      fs.writeFileSync(path.join(root, 'main.ts'), text);
+      fs.writeFileSync(path.join(root, 'helpers.ts'), 'export function alphaHelper(x: number): number { return x; }\n');
+      const index = new SymbolIndex({ root });
+      const abs = path.join(root, 'main.ts');
+      const engine = new ContextEngine({ relativePath: () => 'main.ts', repoName: 'ws', index });
+      const offset = text.indexOf('  return y;');
+      const p = engine.build(requestAt(text, offset, { uri: abs, fsPath: abs }), { ...DEFAULTS, model: '', contextBudget: 512 });
+      const own = p.snippets.find((s) => s.reason === 'current file outline');
+      assert.ok(own, p.snippets.map((s) => s.reason).join(','));
+      assert.match(own!.text, /^import \{ alphaHelper, gammaHelper, deltaHelper, … \} from "\.\/helpers";$/m);
+      assert.ok(!/^import \{$/m.test(own!.text), own!.text);
+      assert.match(p.prompt, /gammaHelper/);
+      assert.ok(!p.prefix.includes('gammaHelper'));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('context/related: blended sibling names', () => {
+  const API = `export interface $ZodEmailParams { message?: string }
+export interface $ZodEmojiParams { message?: string }
+export interface $ZodURLParams { message?: string }
+export interface $ZodUUIDParams { message?: string }
+export function _email<T>(Class: new () => T, params?: unknown): T { return new Class(); }
+export function _emoji<T>(Class: new () => T, params?: unknown): T { return new Class(); }
+`;
+  const SCHEMAS = `import * as core from "../core/index.js";
+
+export class ZodMiniEmail {}
+export class ZodMiniEmoji {}
+
+export function email(params?: string | core.$ZodEmailParams): ZodMiniEmail {
+  return core._email(ZodMiniEmail, params);
+}
+
+export function emoji(params?: string | core.$ZodEmojiParams): ZodMiniEmoji {
+  return core._emoji(ZodMiniEmoji, params);
+}
+`;
+  let root: string;
+  let index: SymbolIndex;
+  before(async function () {
+    this.timeout(60000);
+    await preloadAll();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-blend-'));
+    fs.mkdirSync(path.join(root, 'core'));
+    fs.mkdirSync(path.join(root, 'mini'));
+    fs.writeFileSync(path.join(root, 'core/api.ts'), API);
+    fs.writeFileSync(path.join(root, 'core/index.ts'), 'export * from "./api.js";\n');
+    fs.writeFileSync(path.join(root, 'mini/schemas.ts'), SCHEMAS);
+    index = new SymbolIndex({ root });
+    await indexWorkspace(index, root);
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('ranks the name blended from a name above and one below ($ZodEmojiParams) over names only like the one above', () => {
+    const line = SCHEMAS.split('\n').findIndex((l) => l.startsWith('export function emoji('));
+    const hole = makeHoleDocument(SCHEMAS, line, 2);
+    assert.ok(!hole.text.includes('$ZodEmojiParams'));
+    const tree = new TreeCache(2).get('s', hole.text, 'typescript')!;
+    const outline = outlineFromTree(tree, hole.text, 'typescript');
+    index.setOutline('mini/schemas.ts', hole.text, 'typescript', outline);
+    const items = relatedItems({ index, currentPath: 'mini/schemas.ts', languageId: 'typescript', text: hole.text, cursorLine: line, linePrefix: '', outline });
+    const rank = (n: string) => items.findIndex((i) => i.key.split('#')[1] === n);
+    assert.ok(rank('$ZodEmojiParams') >= 0, items.map((i) => i.key).join(','));
+    for (const other of ['$ZodURLParams', '$ZodUUIDParams']) assert.ok(rank(other) < 0 || rank('$ZodEmojiParams') < rank(other), items.map((i) => `${i.key} ${i.score.toFixed(3)}`).join('\n'));
+  });
+});
