@@ -1,6 +1,5 @@
 /**
- * The current file's own outline (engine.ts ownOutline, ownImports.ts) and blended sibling names
- * (related.ts blendOf), on real tree-sitter parses.
+ * The current file's own outline (engine.ts ownOutline, ownImports.ts), on real tree-sitter parses.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -9,12 +8,9 @@ import * as path from 'node:path';
 import { DEFAULTS } from '../../src/core/config';
 import { ContextEngine, ownOutline } from '../../src/core/context/engine';
 import { importStatementAt, importWithout } from '../../src/core/context/ownImports';
-import { indexWorkspace } from '../../src/core/context/indexer';
-import { relatedItems } from '../../src/core/context/related';
 import { SymbolIndex } from '../../src/core/context/symbolIndex';
-import { makeHoleDocument } from '../../src/core/eval/holes';
 import { outlineFromTree } from '../../src/core/syntax/outline';
-import { parse, preloadAll, TreeCache } from '../../src/core/syntax/parser';
+import { parse, preloadAll } from '../../src/core/syntax/parser';
 import { requestAt } from './support';
 
 describe('context/ownImports', () => {
@@ -109,56 +105,5 @@ export function tailHelper(value: number, label: string): string {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
-  });
-});
-
-describe('context/related: blended sibling names', () => {
-  const API = `export interface $ZodEmailParams { message?: string }
-export interface $ZodEmojiParams { message?: string }
-export interface $ZodURLParams { message?: string }
-export interface $ZodUUIDParams { message?: string }
-export function _email<T>(Class: new () => T, params?: unknown): T { return new Class(); }
-export function _emoji<T>(Class: new () => T, params?: unknown): T { return new Class(); }
-`;
-  const SCHEMAS = `import * as core from "../core/index.js";
-
-export class ZodMiniEmail {}
-export class ZodMiniEmoji {}
-
-export function email(params?: string | core.$ZodEmailParams): ZodMiniEmail {
-  return core._email(ZodMiniEmail, params);
-}
-
-export function emoji(params?: string | core.$ZodEmojiParams): ZodMiniEmoji {
-  return core._emoji(ZodMiniEmoji, params);
-}
-`;
-  let root: string;
-  let index: SymbolIndex;
-  before(async function () {
-    this.timeout(60000);
-    await preloadAll();
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-blend-'));
-    fs.mkdirSync(path.join(root, 'core'));
-    fs.mkdirSync(path.join(root, 'mini'));
-    fs.writeFileSync(path.join(root, 'core/api.ts'), API);
-    fs.writeFileSync(path.join(root, 'core/index.ts'), 'export * from "./api.js";\n');
-    fs.writeFileSync(path.join(root, 'mini/schemas.ts'), SCHEMAS);
-    index = new SymbolIndex({ root });
-    await indexWorkspace(index, root);
-  });
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
-
-  it('ranks the name blended from a name above and one below ($ZodEmojiParams) over names only like the one above', () => {
-    const line = SCHEMAS.split('\n').findIndex((l) => l.startsWith('export function emoji('));
-    const hole = makeHoleDocument(SCHEMAS, line, 2);
-    assert.ok(!hole.text.includes('$ZodEmojiParams'));
-    const tree = new TreeCache(2).get('s', hole.text, 'typescript')!;
-    const outline = outlineFromTree(tree, hole.text, 'typescript');
-    index.setOutline('mini/schemas.ts', hole.text, 'typescript', outline);
-    const items = relatedItems({ index, currentPath: 'mini/schemas.ts', languageId: 'typescript', text: hole.text, cursorLine: line, linePrefix: '', outline });
-    const rank = (n: string) => items.findIndex((i) => i.key.split('#')[1] === n);
-    assert.ok(rank('$ZodEmojiParams') >= 0, items.map((i) => i.key).join(','));
-    for (const other of ['$ZodURLParams', '$ZodUUIDParams']) assert.ok(rank(other) < 0 || rank('$ZodEmojiParams') < rank(other), items.map((i) => `${i.key} ${i.score.toFixed(3)}`).join('\n'));
   });
 });

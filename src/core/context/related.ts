@@ -585,15 +585,6 @@ export function similarNamed(
           by = q.name;
         }
       }
-      // A blend of near names: every character of the name inside a trigram of some near name,
-      // no one of them covering it all (`$ZodEmojiParams` from `$ZodEmailParams` above and
-      // `ZodMiniEmoji` below: the sibling the line being typed names, where plain similarity
-      // prefers `$ZodURLParams`).
-      const b = blendOf(sym.name, tc, byTrigram, query);
-      if (b && b.v > best) {
-        best = b.v;
-        by = b.by;
-      }
       if (best > 0) out.push({ path: f, symbol: sym, score: best * SIMILAR_WEIGHT * nsBoost * (sym.exported ? 1 : 0.5), by });
     }
   }
@@ -609,51 +600,6 @@ export function similarNamed(
     if (chosen.length >= SIMILAR_MAX) break;
   }
   return chosen;
-}
-
-/** Share of a blended name's characters that near names' trigrams must cover (measured: 0.9 chose the same). */
-const BLEND_COVER = 1;
-/** Most of a blended name's characters one near name may cover (else it is plain similarity). */
-const BLEND_SINGLE_MAX = 0.8;
-
-/**
- * How well `name` is a blend of the query names: the share of its (normalised) characters inside
- * a trigram that some query name has, when no single query name covers more than BLEND_SINGLE_MAX
- * of them and the two covering most cover at least BLEND_COVER together. Value: share² × the mean
- * weight of those two; `by` the one covering most.
- */
-export function blendOf(
-  name: string,
-  tc: readonly string[],
-  byTrigram: ReadonlyMap<string, readonly number[]>,
-  query: readonly { name: string; w: number }[],
-): { v: number; by: string } | undefined {
-  const n = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  if (n.length < 6 || tc.length < 4) return undefined;
-  const all = new Uint8Array(n.length);
-  const per = new Map<number, Uint8Array>();
-  for (let i = 0; i + 3 <= n.length; i++) {
-    const qs = byTrigram.get(n.slice(i, i + 3));
-    if (!qs) continue;
-    all[i] = all[i + 1] = all[i + 2] = 1;
-    for (const qi of qs) {
-      let m = per.get(qi);
-      if (!m) per.set(qi, (m = new Uint8Array(n.length)));
-      m[i] = m[i + 1] = m[i + 2] = 1;
-    }
-  }
-  const share = all.reduce((a, x) => a + x, 0) / n.length;
-  if (share < BLEND_COVER || per.size < 2) return undefined;
-  const covers = [...per.entries()].map(([qi, m]) => ({ qi, c: m.reduce((a, x) => a + x, 0) / n.length })).sort((a, b) => b.c - a.c || a.qi - b.qi);
-  if (covers[0].c > BLEND_SINGLE_MAX) return undefined;
-  // The two that cover most must cover it together.
-  const a = per.get(covers[0].qi)!;
-  const b = per.get(covers[1].qi)!;
-  let two = 0;
-  for (let i = 0; i < n.length; i++) if (a[i] || b[i]) two++;
-  if (two / n.length < BLEND_COVER) return undefined;
-  const w = (query[covers[0].qi].w + query[covers[1].qi].w) / 2;
-  return { v: share * share * w, by: query[covers[0].qi].name };
 }
 
 /**

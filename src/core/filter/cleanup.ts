@@ -23,7 +23,6 @@ export interface CleanupResult {
 /** FIM and chat-template tokens of the families we template for, and common end tokens. */
 const SENTINEL =
   /<\|(?:fim_[a-z]+|file_sep|repo_name|endoftext|im_start|im_end|end|eot_id|start_header_id|end_header_id)\|>|<fim_[a-z]+>|<file_sep>|<repo_name>|<filename>|<gh_stars>|<｜fim▁[a-z]+｜>|<｜end▁of▁sentence｜>|<(?:PRE|SUF|MID|EOT)>|\[(?:PREFIX|SUFFIX|MIDDLE)\]|<\/s>|<\|end_of_text\|>|<end_of_turn>|<start_of_turn>/;
-const CLOSERS = ')]}';
 const BLOCK_CONTINUATION = /^\s*(?:\}?\s*(?:else|catch|finally)\b|elif\b|else\s*:|except\b|finally\s*:|case\b|default\s*:|\)|\]|\})/;
 
 export function cleanup(input: CleanupInput): CleanupResult {
