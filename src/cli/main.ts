@@ -38,7 +38,7 @@ if (process.env.IC_BENCH_ORACLE_CHILD === '1' && process.send) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {
-      process.stderr.write(`intent-complete: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`intent-complete: ${e instanceof Error ? (process.env.IC_STACK ? e.stack : e.message) : String(e)}\n`);
       process.exit(1);
     },
   );

@@ -347,6 +347,8 @@ describe('context/engine: the related part within one function (prompt-cache reu
     const prev = `${header}:second`;
     assert.ok(!/:second$/.test(scopeAt(outline.symbols, cursor)), 'the fixture must not parse into `second`');
     assert.equal(scopeAt(outline.symbols, cursor, typing, prev), prev);
+    // On the header line itself.
+    assert.equal(scopeAt(outline.symbols, header, typing, prev), prev);
     // Past the end of the block (a line back at the header's indentation) the band again.
     const after = `${typing}}\nconst x = 1;\n`;
     assert.match(scopeAt(outline.symbols, cursor + 2, after, prev), /^band:/);

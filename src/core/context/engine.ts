@@ -487,6 +487,8 @@ export function scopeAt(symbols: readonly OutlineSymbol[], line: number, text?: 
 /** Whether every non-blank line after `header` up to `line` (excluded) is indented deeper than it. */
 function insideBlock(text: string, header: number, line: number): boolean {
   if (line - header > 2 * STICKY_REGION_LINES) return false;
+  // On the header line itself: nothing between.
+  if (line === header) return true;
   let at = 0;
   for (let i = 0; i < header; i++) {
     const nl = text.indexOf('\n', at);
