@@ -545,6 +545,9 @@ const MIN_WINDOW_LINES = 4;
 
 /** Documents whose last related layout is remembered. */
 const STICKY_DOCUMENTS = 32;
+/** How full (share of its room) the related part must be for a frozen request to add nothing to it. */
+const FROZEN_FULL = 0.5;
+
 /** Share of the related budget the best-ranked pieces for the position are always given. */
 const FRESH_SHARE = 0.5;
 
@@ -571,8 +574,9 @@ export interface PieceGroup {
  *    must-have pieces is made by dropping the newest of them first (the end of the sticky part:
  *    the cheapest place for the prompts to differ);
  *  - new pieces follow, by path, declarations before windows, then line.
- * `frozen` (the same function as the previous request): the sticky run is the whole result, nothing
- * is added, and what no longer fits is dropped from the end.
+ * `frozen` (the same function as the previous request), once the kept pieces fill half the room:
+ * the sticky run is the whole result, nothing is added, and what no longer fits is dropped from
+ * the end.
  * With no previous layout the result is the ideal pieces, by path, then line.
  */
 export function stickyPack(
@@ -630,7 +634,10 @@ export function stickyPack(
     kept.push(p);
   }
   const keptOf = (s: (typeof state)[number]) => kept.filter((p) => p.kind === s.g.kind);
-  if (frozen && kept.length > 0) {
+  // Frozen only once the related part holds something: a part chosen while the document was nearly
+  // empty (a new file, its imports not typed yet) still fills up as the person types.
+  const keptCost = state.reduce((n, s) => n + total(s.g, keptOf(s)), 0);
+  if (frozen && keptCost >= FROZEN_FULL * state.reduce((n, s) => n + s.g.max, 0)) {
     // Still working on the same thing: nothing is added (every addition re-sends the current file
     // after it); only what no longer fits goes, from the end.
     while (kept.length > 0 && state.some((s) => total(s.g, keptOf(s)) > s.g.max)) {
