@@ -1,5 +1,5 @@
 /**
- * `intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]`
+ * `intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--token-ms 4] [--seed 7] [--json]`
  *
  * Replays a person typing real files of the repository (src/core/bench/typingReplay.ts) against an
  * oracle OpenAI-compatible server on 127.0.0.1 that answers with the true continuation after the
@@ -26,6 +26,12 @@ import { SymbolIndex } from '../core/context/symbolIndex';
 import { indexWorkspace } from '../core/context/indexer';
 import { OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmContext, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
 
+/**
+ * The oracle's time between streamed tokens: 4 ms (250 tokens/s, the fast end of a local server
+ * running a small code model on a GPU). Time spent waiting for the tokens of a line is the model's.
+ */
+export const DEFAULT_TOKEN_MS = 4;
+
 const LANGUAGES: Record<string, string> = {
   '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact',
   '.py': 'python', '.go': 'go', '.rs': 'rust', '.java': 'java',
@@ -36,6 +42,8 @@ export interface TypingBenchOptions {
   files: number;
   latency: number;
   jitter: number;
+  /** Time between the oracle's streamed tokens (4 characters each), ms: the model's decoding speed. */
+  tokenMs: number;
   seed: number;
   parallel: number;
   lines: number;
@@ -103,6 +111,7 @@ export interface TypingBenchReport {
   targetChars: number;
   latencyMs: number;
   jitterMs: number;
+  tokenMs: number;
   seed: number;
   /** The strategies typed at the same moments in one process (otherwise one after the other). */
   together: boolean;
@@ -146,7 +155,7 @@ export function planReplay(o: TypingBenchOptions): TypingPlan[] {
 export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: string) => void): Promise<TypingBenchReport> {
   const plans = planReplay(o);
   if (plans.length === 0) throw new Error(`no source files to replay under ${o.repo}`);
-  const oracleOptions = { latency: o.latency, jitter: o.jitter, seed: o.seed };
+  const oracleOptions = { latency: o.latency, jitter: o.jitter, seed: o.seed, tokenMs: o.tokenMs };
   const oracle = o.inProcess ? await startInProcessOracle(oracleOptions) : await startChildOracle(oracleOptions);
   try {
     const settings: Settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: oracle.url, model: 'qwen2.5-coder-oracle' };
@@ -204,6 +213,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
       targetChars: plans.reduce((n, p) => n + p.end - p.start, 0),
       latencyMs: o.latency,
       jitterMs: o.jitter,
+      tokenMs: o.tokenMs,
       seed: o.seed,
       together: o.together === true,
       indexedFiles,
@@ -216,6 +226,14 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
   }
 }
 
+/** The server's time until it had written what the suggestion was decided on (first byte when unknown). */
+export function modelMsOf(hit: OracleHitView, decidedChars: number | undefined): number {
+  const serverMs = hit.serverMs ?? 0;
+  if (decidedChars === undefined || !hit.writes?.length) return serverMs;
+  const w = hit.writes.find(([, chars]) => chars >= decidedChars) ?? hit.writes[hit.writes.length - 1];
+  return Math.max(serverMs, w[0]);
+}
+
 function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump): Omit<StrategyReport, 'clientCpuMs'> {
   const sum = (f: (s: SessionResult) => number) => sessions.reduce((n, s) => n + f(s), 0);
   const keystrokes = sum((s) => s.keystrokes);
@@ -225,8 +243,10 @@ function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump
   const wasted = requests.filter((r) => r.aborted || !r.used).length;
   const targetChars = sum((s) => s.acceptedChars + s.typedChars);
   // Client overhead: time from the request leaving the scheduler to its outcome, minus the model's
-  // time at the server (from reading the request to its first byte; the oracle then writes the
-  // whole answer at once, and a single line is answered while the tail may still stream).
+  // time at the server: from reading the request to writing the chunk that completed what the
+  // suggestion was decided on (a line ends only when the model has produced its last token; with
+  // --token-ms 0 the whole answer is written at once after the first byte, and then the client's
+  // reading of that burst is all counted as its own).
   const overhead: number[] = [];
   const besides: number[] = [];
   let reuseCommon = 0;
@@ -246,8 +266,9 @@ function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump
       const hit = (bySession.get(s.session) ?? []).filter((h) => h.k === r.k).pop();
       // A request the oracle could not place has no server time to subtract: left out, not counted whole.
       if (!hit || hit.serverMs === undefined) continue;
-      const o = Math.max(0, r.endedAt - r.startedAt - hit.serverMs);
+      const o = Math.max(0, r.endedAt - r.startedAt - modelMsOf(hit, r.timings?.decidedChars));
       overhead.push(o);
+      if (process.env.IC_TRACE && strategy === 'ours') process.stderr.write(`TRACE ${o.toFixed(2)} total ${(r.endedAt - r.startedAt).toFixed(1)} server ${hit.serverMs?.toFixed(1)} model ${modelMsOf(hit, r.timings?.decidedChars).toFixed(1)} chars ${r.timings?.decidedChars} writes ${hit.writes?.length} ctx ${r.timings?.context.toFixed(2)} filt ${r.timings?.filter.toFixed(2)} k ${r.k} ${s.file}\n`);
       if (r.timings) besides.push(Math.max(0, o - r.timings.context - r.timings.filter));
     }
   }
@@ -345,7 +366,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
   };
   const repo = flag('repo');
   if (!repo) {
-    process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]\n' +
+    process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--token-ms 4] [--seed 7] [--json]\n' +
       '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare] [--reverse] [--in-process]\n');
     return 2;
   }
@@ -355,6 +376,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
     files: Math.max(1, Math.floor(num('files', 20))),
     latency: num('latency', 150),
     jitter: num('jitter', 50),
+    tokenMs: Math.max(0, num('token-ms', DEFAULT_TOKEN_MS)),
     seed: Math.floor(num('seed', 7)),
     parallel: Math.max(1, Math.floor(num('parallel', 4))),
     lines: Math.max(1, Math.floor(num('lines', 3))),
@@ -401,7 +423,7 @@ export function formatReport(r: TypingBenchReport): string {
   const cells = rows.map(([l, f]) => [l, ...r.strategies.map(f)]);
   const widths = names.map((n, i) => Math.max(n.length, ...cells.map((c) => c[i + 1].length)));
   const line = (c: string[]) => c[0].padEnd(w0) + '  ' + c.slice(1).map((x, i) => x.padStart(widths[i])).join('  ') + '\n';
-  let out = `typing replay: ${r.files.length} files, ${r.targetChars} characters, latency ${r.latencyMs}±${r.jitterMs} ms, seed ${r.seed}, strategies ${r.together ? 'together' : 'one after the other'}, ${r.indexedFiles ? `symbol index of ${r.indexedFiles} files` : 'no symbol index'}, oracle server ${r.server}\n`;
+  let out = `typing replay: ${r.files.length} files, ${r.targetChars} characters, latency ${r.latencyMs}±${r.jitterMs} ms, a token every ${r.tokenMs} ms, seed ${r.seed}, strategies ${r.together ? 'together' : 'one after the other'}, ${r.indexedFiles ? `symbol index of ${r.indexedFiles} files` : 'no symbol index'}, oracle server ${r.server}\n`;
   out += line(['', ...names]);
   for (const c of cells) out += line(c);
   out += 'targets: ' + Object.entries(r.targets).map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`).join(', ') + '\n';

@@ -169,6 +169,7 @@ export class CompletionPipeline {
     const result = await stream.decided;
     clearTimeout(prepare);
     timings.model = this.now() - t2;
+    if (result.ok) timings.decidedChars = result.candidates[0]?.text.length ?? 0;
     if (!result.ok) {
       if (result.error.kind === 'cancelled') this.deps.health.abandonProbe();
       else this.deps.health.failure(result.error);

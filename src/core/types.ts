@@ -89,6 +89,8 @@ export interface Timings {
   model: number;
   filter: number;
   total: number;
+  /** Characters of the model's answer the suggestion was decided on (model answers only; benchmarks). */
+  decidedChars?: number;
 }
 
 export interface CompletionOutcome {

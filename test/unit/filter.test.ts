@@ -252,6 +252,64 @@ describe('consistency filter (real parses)', () => {
   });
 });
 
+describe('consistency filter: text typed onto an analysed version (typed-ahead cache answers)', () => {
+  before(async function () {
+    this.timeout(60000);
+    await preloadAll();
+  });
+
+  /**
+   * The filter analysed `doc` at its cursor (as while the request was in flight); the person then
+   * typed `typed` there and the cache answers `rest`. The verdict must be a fresh filter's, with no
+   * new parse of the document (unless `parses`).
+   */
+  function typedThrough(doc: string, typed: string, rest: string, languageId = 'typescript', parses = false, extra: Partial<FilterInput> = {}) {
+    const at = doc.indexOf('|');
+    const text = doc.slice(0, at) + doc.slice(at + 1);
+    const warm = new ConsistencyFilter();
+    warm.prepare(text, languageId, at);
+    const before = warm.analyses;
+    const now = doc.slice(0, at) + typed + '|' + doc.slice(at + 1);
+    const got = warm.check(input(now, rest, languageId, extra));
+    const fresh = new ConsistencyFilter().check(input(now, rest, languageId, extra));
+    assert.deepEqual(got, fresh, `typed ${JSON.stringify(typed)} then ${JSON.stringify(rest)}`);
+    assert.equal(warm.analyses - before, parses ? 1 : 0, parses ? 'parsed again' : 'not parsed again');
+    return got;
+  }
+
+  const chat = 'class Chat {\n  sendMessage(m: string) { return m; }\n  run() {\n    |\n  }\n}\n';
+
+  it('typing through a line: the rest is read on the analysed version', () => {
+    assert.equal(typedThrough(chat, 'this.send', 'Message("hi");').verdict, 'keep');
+    const r = typedThrough(chat, 'this.send', 'Msg("hi");');
+    assert.equal(r.verdict, 'drop');
+    assert.deepEqual(r.unknown, ['sendMsg']);
+  });
+
+  it('a line accepted and Enter pressed: names the typed line declares or uses are known, invented ones are not', () => {
+    const typed = 'const total = this.sendMessage("a");\n    ';
+    assert.equal(typedThrough(chat, typed, 'return total.length;').verdict, 'keep');
+    const r = typedThrough(chat, typed, 'return this.sendMsg(total);');
+    assert.equal(r.verdict, 'drop');
+    assert.deepEqual(r.unknown, ['sendMsg']);
+    // Lines are the suggestion's: a bad second line truncates after the first.
+    const t = typedThrough(chat, typed, 'const n = total.length;\n    return this.sendMsg(n);', 'typescript', false, { multiline: true });
+    assert.equal(t.verdict, 'truncate');
+    assert.equal(t.shown, 'const n = total.length;');
+  });
+
+  it('a name the person typed themselves counts as the document\'s', () => {
+    assert.equal(typedThrough(chat, 'notify(recipientList, ', 'recipientList.length);').verdict, 'keep');
+  });
+
+  it('Python on the same line; across lines it is parsed again', () => {
+    const py = 'class Chat:\n    def send_message(self, m):\n        return m\n\n    def run(self):\n        |\n';
+    assert.equal(typedThrough(py, 'self.send_', 'message("hi")', 'python').verdict, 'keep');
+    assert.equal(typedThrough(py, 'self.send_', 'msg("hi")', 'python').verdict, 'drop');
+    assert.equal(typedThrough(py, 'x = self.send_message("a")\n        ', 'return x', 'python', true).verdict, 'keep');
+  });
+});
+
 describe('consistency filter on prose', () => {
   before(async () => preloadAll());
   const f = new ConsistencyFilter();

@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { startChildOracle, type OracleHandle } from '../../src/core/bench/oracleProcess';
 import { SESSION_HEADER } from '../../src/core/bench/oracle';
+import { modelMsOf } from '../../src/cli/benchTyping';
 
 const TEXT = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
 const START = TEXT.indexOf('  return');
@@ -113,6 +114,27 @@ describe('typing replay oracle in a child process', () => {
     const beyondServer = firstAt - t0 - serverMs;
     assert.ok(writing > 60, `the answer streamed for ${writing.toFixed(1)} ms (too short to tell)`);
     assert.ok(beyondServer < writing / 2, `first byte ${beyondServer.toFixed(1)} ms beyond the server's time; the whole answer took ${writing.toFixed(1)} ms`);
+  });
+
+  it('streams a token every tokenMs and reports when each length of the answer was written', async function () {
+    this.timeout(20000);
+    const entry = path.join(__dirname, '../../src/core/bench/oracleProcess.js');
+    oracle = await startChildOracle({ latency: 50, jitter: 0, seed: 1, tokenMs: 20 }, entry);
+    await oracle.register('s#3', { text: TEXT, start: START, end: END });
+    const prompt = `<|fim_prefix|>${TEXT.slice(0, START)}<|fim_suffix|>${TEXT.slice(END)}<|fim_middle|>`;
+    await post(oracle.url, 's#3', prompt).done;
+    const [hit] = (await oracle.dump()).hits;
+    const writes = hit.writes ?? [];
+    // 4 characters a token: "  return a + b;\n}\n" is 18 characters, 5 tokens.
+    assert.deepEqual(writes.map(([, chars]) => chars), [4, 8, 12, 16, 18]);
+    for (let i = 1; i < writes.length; i++) assert.ok(writes[i][0] - writes[i - 1][0] >= 18, `token ${i} ${(writes[i][0] - writes[i - 1][0]).toFixed(1)} ms after the one before`);
+    assert.ok(hit.serverMs !== undefined && Math.abs(writes[0][0] - hit.serverMs) < 5);
+    // The model's time for a suggestion decided on the first line ("  return a + b;\n", 16
+    // characters) is the time of the 4th write; for the first token, the first byte's.
+    assert.equal(modelMsOf(hit, 16), writes[3][0]);
+    assert.equal(modelMsOf(hit, 3), Math.max(hit.serverMs!, writes[0][0]));
+    assert.equal(modelMsOf(hit, undefined), hit.serverMs);
+    assert.equal(modelMsOf(hit, 999), writes[4][0]);
   });
 
   it('fails clearly when the child cannot start', async () => {

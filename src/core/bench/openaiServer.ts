@@ -50,6 +50,8 @@ export interface RecordedRequest {
   receivedAtPerf: number;
   firstByteAtPerf?: number;
   lastByteAtPerf?: number;
+  /** Streamed answers: when each chunk of the first candidate's text was written (performance.now()) and the characters written by then. */
+  textWrites?: { atPerf: number; chars: number }[];
   /** Set when the client closed the connection before the response ended. */
   aborted: boolean;
   finished: boolean;
@@ -277,6 +279,7 @@ export class TestOpenAIServer {
         const piece = t.slice(i, i + size);
         const choice = isChat ? { index, delta: { content: piece }, finish_reason: null } : { index, text: piece, logprobs: null, finish_reason: null };
         res.write(`data: ${JSON.stringify({ id, object: isChat ? 'chat.completion.chunk' : 'text_completion', created, model, choices: [choice] })}\n\n`);
+        if (index === 0) (rec.textWrites ??= []).push({ atPerf: performance.now(), chars: i + piece.length });
         sent++;
         // Node's http corks a response's socket on write until the next tick: without a turn of the
         // event loop here the first token would leave only with the whole answer, after the server

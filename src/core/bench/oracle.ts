@@ -32,6 +32,8 @@ export class TypingOracle {
     private readonly latencyMs: number,
     private readonly jitterMs: number,
     private readonly random: () => number,
+    /** Time between streamed tokens (4 characters each), ms: a model's decoding speed (0: the whole answer at once). */
+    private readonly tokenMs = 0,
   ) {}
 
   register(session: string, file: OracleFile): void {
@@ -49,7 +51,7 @@ export class TypingOracle {
     this.hits.push({ session, k: cursor - file.start, rec });
     const maxTokens = typeof rec.body.max_tokens === 'number' ? rec.body.max_tokens : 64;
     if (maxTokens <= 1) return { text: '', delayMs };
-    return { text: file.text.slice(cursor, cursor + maxTokens * 4), delayMs, chunkChars: 4 };
+    return { text: file.text.slice(cursor, cursor + maxTokens * 4), delayMs, chunkChars: 4, chunkDelayMs: this.tokenMs || undefined };
   };
 }
 

@@ -18,6 +18,11 @@ export interface OracleHitView {
   k: number;
   /** Server-side model time: reading the request to writing its first byte, ms (undefined: no byte written). */
   serverMs?: number;
+  /**
+   * Server-side time from reading the request to writing the chunk that brought the first
+   * candidate's text to each length: [ms, characters] pairs, in order (streamed answers).
+   */
+  writes?: [number, number][];
 }
 
 /** One request the server received (generation endpoints only). */
@@ -45,6 +50,8 @@ export interface OracleOptions {
   latency: number;
   jitter: number;
   seed: number;
+  /** Time between streamed tokens, ms (0: the whole answer at once after the latency). */
+  tokenMs?: number;
 }
 
 const sessionOf = (headers: Record<string, string | string[] | undefined>) => {
@@ -63,6 +70,7 @@ function views(server: TestOpenAIServer, oracle: TypingOracle) {
         session: h.session,
         k: h.k,
         serverMs: h.rec.firstByteAtPerf === undefined ? undefined : h.rec.firstByteAtPerf - h.rec.receivedAtPerf,
+        writes: h.rec.textWrites?.map((w) => [w.atPerf - h.rec.receivedAtPerf, w.chars] as [number, number]),
       })),
       sent: server.requests.filter((r) => isCompletion(r.path)).map((r) => ({ session: sessionOf(r.headers), prompt: r.prompt })),
     }),
@@ -71,7 +79,7 @@ function views(server: TestOpenAIServer, oracle: TypingOracle) {
 
 /** The old way: the server in this process (its work is then timed as the client's). */
 export async function startInProcessOracle(o: OracleOptions): Promise<OracleHandle> {
-  const oracle = new TypingOracle(o.latency, o.jitter, seededRandom(o.seed + 1));
+  const oracle = new TypingOracle(o.latency, o.jitter, seededRandom(o.seed + 1), o.tokenMs);
   const server = await TestOpenAIServer.start({ responder: oracle.respond });
   const v = views(server, oracle);
   return {
@@ -163,7 +171,7 @@ export function runOracleChild(): void {
     void (async () => {
       try {
         if (m.op === 'start') {
-          oracle = new TypingOracle(m.options.latency, m.options.jitter, seededRandom(m.options.seed + 1));
+          oracle = new TypingOracle(m.options.latency, m.options.jitter, seededRandom(m.options.seed + 1), m.options.tokenMs);
           server = await TestOpenAIServer.start({ responder: oracle.respond });
           return reply({ id: m.id, ok: true, value: server.port });
         }
