@@ -21,7 +21,10 @@ import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../core/config';
 import { listWorkspaceFiles, readTextFile } from '../core/context/workspaceFiles';
 import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/holes';
-import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHitView } from '../core/bench/oracleProcess';
+import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHandle, type OracleHitView } from '../core/bench/oracleProcess';
+import OpenAI from 'openai';
+import { normalizeBaseUrl } from '../core/config';
+import { SESSION_HEADER } from '../core/bench/oracle';
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { indexWorkspace } from '../core/context/indexer';
 import { OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmContext, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
@@ -59,6 +62,13 @@ export interface TypingBenchOptions {
   reverse?: boolean;
   /** The oracle server in this process (the old way: its work is then timed as client overhead). */
   inProcess?: boolean;
+}
+
+/** The HTTP floor of the required client: the `openai` package alone, against the same server. */
+export interface LibraryFloor {
+  requests: number;
+  /** Time from the call to the first streamed token parsed, less the server's time to its first byte, p50/p95 ms. */
+  overheadMs: { p50: number; p95: number };
 }
 
 export interface StrategyReport {
@@ -120,6 +130,8 @@ export interface TypingBenchReport {
   /** Where the oracle server ran: a child process (as a real model server) or this process. */
   server: 'child-process' | 'in-process';
   strategies: StrategyReport[];
+  /** The `openai` package alone against the same server, in the same run (see libraryFloor). */
+  libraryFloorMs: LibraryFloor;
   targets: Record<string, boolean>;
 }
 
@@ -192,6 +204,7 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
       const cpu = process.cpuUsage(cpu0);
       if (group.length === 1) cpuMs.set(group[0].strategy.name, (cpu.user + cpu.system) / 1000);
     }
+    const floor = await libraryFloor(oracle, plans, (await oracle.dump()).sent, settings.model);
     const seen = await oracle.dump();
     const reports = runtimes.map((rt) => ({
       ...summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), seen),
@@ -219,11 +232,54 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
       indexedFiles,
       server: o.inProcess ? 'in-process' : 'child-process',
       strategies: reports,
+      libraryFloorMs: floor,
       targets,
     };
   } finally {
     await oracle.stop();
   }
+}
+
+/** Gap between the floor's requests (the replay's requests are hundreds of ms apart too). */
+const FLOOR_GAP_MS = 250;
+
+/**
+ * The floor under every strategy's client overhead, measured in the same run: up to 40 of the
+ * prompts `ours` sent, again, each through a bare `openai` client (streamed completions, read to the
+ * first token, then closed), one at a time, nothing else running. What remains of a request's time
+ * once the server's is taken off is the package's request building, HTTP on the loopback and the
+ * parse of one SSE event — the part of the overhead no request path built on the package goes under.
+ */
+async function libraryFloor(oracle: OracleHandle, plans: readonly TypingPlan[], sent: readonly { session: string; prompt: string }[], model: string, max = 40): Promise<LibraryFloor> {
+  const client = new OpenAI({ baseURL: normalizeBaseUrl(oracle.url), apiKey: 'no-key', maxRetries: 0, timeout: 10_000 });
+  const picked = sent.filter((r) => r.session.startsWith('ours#'));
+  const step = Math.max(1, Math.floor(picked.length / max));
+  const times: { session: string; ms: number }[] = [];
+  for (let i = 0; i < picked.length && times.length < max; i += step) {
+    const plan = plans[Number(picked[i].session.split('#')[1])];
+    if (!plan) continue;
+    const session = `floor#${times.length}`;
+    await oracle.register(session, { text: plan.text, start: plan.start, end: plan.end });
+    await new Promise((r) => setTimeout(r, FLOOR_GAP_MS));
+    const t0 = performance.now();
+    try {
+      const stream = await client.completions.create({ model, prompt: picked[i].prompt, max_tokens: 64, temperature: 0.1, stream: true }, { headers: { [SESSION_HEADER]: session } });
+      for await (const _chunk of stream) {
+        times.push({ session, ms: performance.now() - t0 });
+        stream.controller.abort();
+        break;
+      }
+    } catch {
+      // A failed request says nothing about the floor.
+    }
+  }
+  const hits = new Map((await oracle.dump()).hits.filter((h) => h.session.startsWith('floor#')).map((h) => [h.session, h.serverMs]));
+  const over = times.flatMap((t) => {
+    const serverMs = hits.get(t.session);
+    return serverMs === undefined ? [] : [Math.max(0, t.ms - serverMs)];
+  });
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  return { requests: over.length, overheadMs: { p50: round2(percentile(over, 0.5)), p95: round2(percentile(over, 0.95)) } };
 }
 
 /** The server's time until it had written what the suggestion was decided on (first byte when unknown). */
@@ -268,7 +324,6 @@ function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump
       if (!hit || hit.serverMs === undefined) continue;
       const o = Math.max(0, r.endedAt - r.startedAt - modelMsOf(hit, r.timings?.decidedChars));
       overhead.push(o);
-      if (process.env.IC_TRACE && strategy === 'ours') process.stderr.write(`TRACE ${o.toFixed(2)} total ${(r.endedAt - r.startedAt).toFixed(1)} server ${hit.serverMs?.toFixed(1)} model ${modelMsOf(hit, r.timings?.decidedChars).toFixed(1)} chars ${r.timings?.decidedChars} writes ${hit.writes?.length} ctx ${r.timings?.context.toFixed(2)} filt ${r.timings?.filter.toFixed(2)} k ${r.k} ${s.file}\n`);
       if (r.timings) besides.push(Math.max(0, o - r.timings.context - r.timings.filter));
     }
   }
@@ -426,6 +481,8 @@ export function formatReport(r: TypingBenchReport): string {
   let out = `typing replay: ${r.files.length} files, ${r.targetChars} characters, latency ${r.latencyMs}±${r.jitterMs} ms, a token every ${r.tokenMs} ms, seed ${r.seed}, strategies ${r.together ? 'together' : 'one after the other'}, ${r.indexedFiles ? `symbol index of ${r.indexedFiles} files` : 'no symbol index'}, oracle server ${r.server}\n`;
   out += line(['', ...names]);
   for (const c of cells) out += line(c);
+  const f = r.libraryFloorMs;
+  out += `floor: the openai package alone, same server and prompts, to its first token (${f.requests} requests): overhead p50 / p95 ${fmt(f.overheadMs.p50, 2)} / ${fmt(f.overheadMs.p95, 2)} ms\n`;
   out += 'targets: ' + Object.entries(r.targets).map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`).join(', ') + '\n';
   return out;
 }

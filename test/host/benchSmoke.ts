@@ -70,6 +70,7 @@ async function benchTyping(repo: string): Promise<void> {
   check(`bench typing ${repo}: ours leaves nothing in flight`, ours?.leftInFlight === 0, ours?.leftInFlight);
   check(`bench typing ${repo}: ours makes fewer requests than naive`, ours?.requests < naive?.requests, { ours: ours?.requests, naive: naive?.requests });
   check(`bench typing ${repo}: accepted share in [0, 1]`, rate(ours?.acceptedCharShare), ours?.acceptedCharShare);
+  check(`bench typing ${repo}: the openai package's floor measured`, r.libraryFloorMs?.requests > 0 && Number.isFinite(r.libraryFloorMs?.overheadMs?.p95), r.libraryFloorMs);
   console.log(
     `  bench typing ${repo}: requests ours ${ours?.requests} / fixedDebounce ${by.get('fixedDebounce')?.requests} / naive ${naive?.requests}; ` +
       `accepted ours ${ours?.acceptedCharShare}; in flight ours ${ours?.leftInFlight}`,
