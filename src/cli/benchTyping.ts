@@ -5,7 +5,8 @@
  * oracle OpenAI-compatible server on 127.0.0.1 that answers with the true continuation after the
  * latency, streaming. Our request path and the baselines `naive` and `fixedDebounce` type the same
  * keystrokes, at the same time, in one run. Real time, real HTTP, the real scheduler and pipeline.
- * Extra: --parallel N (files replayed at once, default 4), --lines N (lines retyped per file, default 3),
+ * Extra: --parallel N (files replayed at once, default 1: one person types one file at a time; more
+ * files at once share this process's event loop, so one file's local work delays another's answer), --lines N (lines retyped per file, default 3),
  * --together (the three strategies type at the same moments in one process, rather than one after
  * the other: faster, but naive's request storm then loads the process the others are timed in),
  * --no-index (no workspace symbol index: prefix/suffix prompts only), --no-ablation (leave out
@@ -422,7 +423,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
   const repo = flag('repo');
   if (!repo) {
     process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--token-ms 4] [--seed 7] [--json]\n' +
-      '  [--parallel 4] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare] [--reverse] [--in-process]\n');
+      '  [--parallel 1] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare] [--reverse] [--in-process]\n');
     return 2;
   }
   const json = argv.includes('--json');
@@ -433,7 +434,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
     jitter: num('jitter', 50),
     tokenMs: Math.max(0, num('token-ms', DEFAULT_TOKEN_MS)),
     seed: Math.floor(num('seed', 7)),
-    parallel: Math.max(1, Math.floor(num('parallel', 4))),
+    parallel: Math.max(1, Math.floor(num('parallel', 1))),
     lines: Math.max(1, Math.floor(num('lines', 3))),
     together: argv.includes('--together'),
     noIndex: argv.includes('--no-index'),

@@ -96,6 +96,36 @@ describe('prepare ahead (context work during the debounce wait)', function () {
     assert.equal(warm.calls(), afterPrepare, 'build after prepare re-ranked');
   });
 
+  it('build takes the prompt prepare made for the same request, and makes it again when anything it depends on changed', () => {
+    let composed = 0;
+    const e = new ContextEngine({ relativePath: () => (composed++, REL), repoName: 'ts-shop', index });
+    const r = at(6, 'const y = ');
+    e.prepare(r, settings);
+    assert.equal(composed, 1);
+    const first = e.build(r, settings);
+    assert.equal(composed, 1, 'the prepared prompt was taken');
+    assert.deepEqual(first, engine(index).build(r, settings));
+    // Taken once: the next build of the same request composes (the sticky state it left is new).
+    e.build(r, settings);
+    assert.equal(composed, 2);
+    // Other settings, another position, or the previous prompt's state changed since: made again.
+    e.prepare(r, settings);
+    e.build(r, { ...settings, contextBudget: 1024 });
+    assert.equal(composed, 4);
+    e.prepare(at(7, 'return '), settings);
+    e.build(r, settings);
+    assert.equal(composed, 6);
+    const other = engine(index);
+    other.prepare(r, settings);
+    other.build(at(8, 'x'), settings);
+    const p = other.build(r, settings);
+    assert.deepEqual(p, (() => {
+      const plain = engine(index);
+      plain.build(at(8, 'x'), settings);
+      return plain.build(r, settings);
+    })(), 'a prompt prepared before another request went out is not taken after it');
+  });
+
   describe('scheduler, over real HTTP', () => {
     let server: TestOpenAIServer;
     before(async () => {

@@ -138,6 +138,28 @@ export function continuationOf(lines: readonly string[], startLine: number, endL
 /** Lines the similar-windows query moves by (see similarWindows). */
 const WINDOW_QUERY_STEP = 4;
 
+/** A prompt made by `compose`, with the sticky state it was made from and what `commit` leaves for the next request. */
+interface Composed {
+  prompt: BuiltPrompt;
+  commit: () => void;
+  layout: ShownLayout | undefined;
+  window: { start: number; mark: string } | undefined;
+}
+
+interface Ahead {
+  uri: string;
+  text: string;
+  offset: number;
+  settings: string;
+  indexVersion: number | undefined;
+  made: Composed;
+}
+
+/** The settings a prompt depends on. */
+function settingsKey(s: Settings): string {
+  return `${s.model}\u0000${s.fimTemplate}\u0000${s.apiStyle}\u0000${s.contextBudget}\u0000${s.multiline}`;
+}
+
 export class ContextEngine {
   private readonly trees: TreeCache;
   private lastOutline: { uri: string; text: string; outline: Outline } | undefined;
@@ -151,6 +173,8 @@ export class ContextEngine {
   /** Index changes made by this engine (the current document), to tell them from other files' changes. */
   private ownChanges = 0;
   private readonly split: BudgetSplit;
+  /** The prompt `prepare` made for the request it was given (taken, or dropped, by the next `build`). */
+  private ahead: Ahead | undefined;
 
   constructor(private readonly opts: ContextOptions) {
     this.trees = opts.trees ?? new TreeCache(8);
@@ -207,8 +231,39 @@ export class ContextEngine {
     return { api, template, budget, relPath, text, languageId, offset, render, size, overhead, suffixText };
   }
 
+  /**
+   * The prompt for this request. When `prepare` made it for this very document, position, settings
+   * and index, and nothing an earlier prompt left behind has changed since, that one is taken: the
+   * same prompt, made during the debounce wait instead of after it.
+   */
   build(req: CompletionRequest, settings: Settings): BuiltPrompt {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    const made = ahead && this.stillFits(ahead, req, settings) ? ahead.made : this.compose(req, settings);
+    made.commit();
+    return made.prompt;
+  }
+
+  private stillFits(a: Ahead, req: CompletionRequest, settings: Settings): boolean {
+    const uri = req.doc.uri;
+    return (
+      a.uri === uri &&
+      a.offset === req.cursor.offset &&
+      a.settings === settingsKey(settings) &&
+      a.indexVersion === this.opts.index?.version &&
+      a.made.layout === this.shown.get(uri) &&
+      a.made.window === this.windowStarts.get(uri) &&
+      a.text.length === req.doc.text.length &&
+      a.text === req.doc.text
+    );
+  }
+
+  /** The prompt for this request and what it leaves for the next one (`commit`), without leaving it yet. */
+  private compose(req: CompletionRequest, settings: Settings): Composed {
     const { template, budget, relPath, text, languageId, offset, render, size, overhead, suffixText } = this.frame(req, settings);
+    const layoutBefore = this.shown.get(req.doc.uri);
+    const windowBefore = this.windowStarts.get(req.doc.uri);
+    let remember: (() => void) | undefined;
 
     // The previous start of this document's window, if the text there is still the same.
     const last = this.windowStarts.get(req.doc.uri);
@@ -246,7 +301,7 @@ export class ContextEngine {
       const scope = scopeAt(outline.symbols, cursorLine, text, layout?.scope);
       const fresh = layout && (sameScope(layout.scope, scope) || continues(layout, scope, text)) ? 0 : this.split.fresh;
       const pieces = stickyPack(groups, layout?.pieces, fresh, keep, fresh === 0);
-      this.remember(req.doc.uri, pieces, groups, cursorLine, layout, scope);
+      remember = () => this.remember(req.doc.uri, pieces, groups, cursorLine, layout, scope);
       snippets = toSnippets(pieces);
       // The current file's declarations that the prefix window will cut off.
       const prefixRoom = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
@@ -288,10 +343,14 @@ export class ContextEngine {
         room = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
       }
     }
-    this.windowStarts.delete(req.doc.uri);
-    this.windowStarts.set(req.doc.uri, { start, mark: text.slice(start, Math.min(offset, start + 64)) });
-    if (this.windowStarts.size > STICKY_DOCUMENTS) this.windowStarts.delete(this.windowStarts.keys().next().value as string);
-    return {
+    const windowStart = { start, mark: text.slice(start, Math.min(offset, start + 64)) };
+    const commit = () => {
+      remember?.();
+      this.windowStarts.delete(req.doc.uri);
+      this.windowStarts.set(req.doc.uri, windowStart);
+      if (this.windowStarts.size > STICKY_DOCUMENTS) this.windowStarts.delete(this.windowStarts.keys().next().value as string);
+    };
+    const prompt: BuiltPrompt = {
       ...rendered,
       prefix,
       suffixText,
@@ -299,6 +358,7 @@ export class ContextEngine {
       template: template.name,
       multiline: wantsMultiline(prefix, suffixText, settings.multiline),
     };
+    return { prompt, commit, layout: layoutBefore, window: windowBefore };
   }
 
   /**
@@ -311,8 +371,9 @@ export class ContextEngine {
    */
   prepare(req: CompletionRequest, settings: Settings): void {
     if (!this.opts.index) return;
-    const { template, budget, relPath, overhead, suffixText } = this.frame(req, settings);
-    this.candidates(req, relPath, template, budget, overhead, suffixText.length);
+    // The whole prompt, kept for a `build` of the same request (see there); nothing is committed.
+    const made = this.compose(req, settings);
+    this.ahead = { uri: req.doc.uri, text: req.doc.text, offset: req.cursor.offset, settings: settingsKey(settings), indexVersion: this.opts.index.version, made };
   }
 
   /** The ranked candidates of the related part (declarations, similar windows) for this position. */
