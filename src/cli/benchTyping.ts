@@ -19,12 +19,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULTS, type Settings } from '../core/config';
+import { DEFAULTS, normalizeBaseUrl, type Settings } from '../core/config';
 import { listWorkspaceFiles, readTextFile } from '../core/context/workspaceFiles';
 import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/holes';
 import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHandle, type OracleHitView } from '../core/bench/oracleProcess';
 import OpenAI from 'openai';
-import { normalizeBaseUrl } from '../core/config';
 import { SESSION_HEADER } from '../core/bench/oracle';
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { indexWorkspace } from '../core/context/indexer';
@@ -205,8 +204,8 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
       const cpu = process.cpuUsage(cpu0);
       if (group.length === 1) cpuMs.set(group[0].strategy.name, (cpu.user + cpu.system) / 1000);
     }
-    const floor = await libraryFloor(oracle, plans, (await oracle.dump()).sent, settings.model);
     const seen = await oracle.dump();
+    const floor = await libraryFloor(oracle, plans, seen.sent, settings.model);
     const reports = runtimes.map((rt) => ({
       ...summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), seen),
       clientCpuMs: Math.round(cpuMs.get(rt.strategy.name) ?? NaN),

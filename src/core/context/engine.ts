@@ -261,12 +261,12 @@ export class ContextEngine {
   /** The prompt for this request and what it leaves for the next one (`commit`), without leaving it yet. */
   private compose(req: CompletionRequest, settings: Settings): Composed {
     const { template, budget, relPath, text, languageId, offset, render, size, overhead, suffixText } = this.frame(req, settings);
-    const layoutBefore = this.shown.get(req.doc.uri);
-    const windowBefore = this.windowStarts.get(req.doc.uri);
+    // What the previous prompt of this document left: its related layout and where its window started.
+    const layout = this.shown.get(req.doc.uri);
+    const last = this.windowStarts.get(req.doc.uri);
     let remember: (() => void) | undefined;
 
     // The previous start of this document's window, if the text there is still the same.
-    const last = this.windowStarts.get(req.doc.uri);
     const prevStart = last && last.start <= offset && text.startsWith(last.mark, last.start) ? last.start : undefined;
 
     // Related context.
@@ -277,7 +277,6 @@ export class ContextEngine {
     const fullPrefixLen = offset;
     if (index) {
       const { outline, groups } = this.candidates(req, relPath, template, budget, overhead, suffixText.length);
-      const layout = this.shown.get(req.doc.uri);
       const cursorLine = req.cursor.line;
       // A piece of the last prompt that is no longer a candidate here (its name scrolled out of
       // the names near the cursor, a similar-name lead changed) or is now clipped differently
@@ -358,7 +357,7 @@ export class ContextEngine {
       template: template.name,
       multiline: wantsMultiline(prefix, suffixText, settings.multiline),
     };
-    return { prompt, commit, layout: layoutBefore, window: windowBefore };
+    return { prompt, commit, layout, window: last };
   }
 
   /**

@@ -56,7 +56,7 @@ interface DocState {
 
 /** Analyses of this many recent document versions are kept. */
 const MAX_DOCS = 4;
-/** At most this much text typed at an analysed document's cursor is read as an overlay on its analysis (see typedOnto). */
+/** At most this much text typed at an analysed document's cursor is read as an overlay on its analysis (see `doc`). */
 const TYPED_ONTO_MAX = 256;
 
 /** A document's tokens and the names in text typed at its cursor since it was analysed. */
@@ -111,50 +111,35 @@ export class ConsistencyFilter {
   }
 
   /**
-   * `input`'s document as an analysed one with some text typed at the cursor it was analysed for:
-   * the person typed through a suggestion, or accepted its line and pressed Enter, and the cache
-   * serves the rest. Such a document is not parsed again on every keystroke (a whole parse and
-   * facts walk: 6 ms at the median on zod's files, 40 ms at p95, on the keystroke path); its
-   * suggestion is read at the old cursor as the continuation of what was typed, with the names in
-   * the typed text known as the document's own. TypeScript/JavaScript only when the typed text
-   * spans lines (the other languages' snippets are read from the cursor's line alone).
+   * The analysis to read `prefix + suffix` on: that version's if it was analysed; else, given the
+   * language `family`, an analysed version with at most TYPED_ONTO_MAX characters typed at the cursor
+   * it was analysed for (`typed`: the person typed through a suggestion, or accepted its line and
+   * pressed Enter, and the cache serves the rest), so such a version is not parsed again on every
+   * keystroke (a whole parse and facts walk: 6 ms at the median on zod's files, 40 ms at p95, on the
+   * keystroke path) — TypeScript/JavaScript only when the typed text spans lines (the other
+   * languages' snippets are read from the cursor's line alone); else a new analysis.
    */
-  private typedOnto(input: FilterInput, family: Family): { prefix: string; suffix: string; typed: string } | undefined {
-    // This very version analysed already (prepared while its request was in flight): read it as it is.
-    const n = input.docPrefix.length + input.docSuffix.length;
-    if (this.docs.some((d) => d.languageId === input.languageId && d.text.length === n && d.text.startsWith(input.docPrefix) && d.text.endsWith(input.docSuffix))) return undefined;
-    for (let i = this.docs.length - 1; i >= 0; i--) {
-      const d = this.docs[i];
-      const prefix = d.lastPrefix;
-      const suffix = d.lastSuffix;
-      if (d.languageId !== input.languageId || prefix === undefined || suffix === undefined) continue;
-      const k = input.docPrefix.length - prefix.length;
-      if (k <= 0 || k > TYPED_ONTO_MAX || input.docSuffix.length !== suffix.length) continue;
-      if (input.docSuffix !== suffix || !input.docPrefix.startsWith(prefix)) continue;
-      const typed = input.docPrefix.slice(prefix.length);
-      if (family !== 'ts' && typed.includes('\n')) return undefined;
-      this.touch(i);
-      return { prefix, suffix, typed };
-    }
-    return undefined;
-  }
-
-  /** The analysis of `prefix + suffix`. */
-  private doc(prefix: string, suffix: string, languageId: string): DocState {
+  private doc(prefix: string, suffix: string, languageId: string, family?: Family): { d: DocState; prefix: string; suffix: string; typed: string } {
     const n = prefix.length + suffix.length;
+    let onto: { i: number; prefix: string; suffix: string } | undefined;
     for (let i = this.docs.length - 1; i >= 0; i--) {
       const d = this.docs[i];
-      if (d.languageId !== languageId || d.text.length !== n) continue;
-      const same = (d.lastPrefix === prefix && d.lastSuffix === suffix) || (d.text.startsWith(prefix) && d.text.endsWith(suffix));
-      if (!same) continue;
-      d.lastPrefix = prefix;
-      d.lastSuffix = suffix;
-      return this.touch(i);
+      if (d.languageId !== languageId) continue;
+      if (d.text.length === n && ((d.lastPrefix === prefix && d.lastSuffix === suffix) || (d.text.startsWith(prefix) && d.text.endsWith(suffix)))) {
+        d.lastPrefix = prefix;
+        d.lastSuffix = suffix;
+        return { d: this.touch(i), prefix, suffix, typed: '' };
+      }
+      const [p, sfx] = [d.lastPrefix, d.lastSuffix];
+      if (onto || !family || p === undefined || sfx === undefined) continue;
+      const k = prefix.length - p.length;
+      if (k > 0 && k <= TYPED_ONTO_MAX && suffix.length === sfx.length && suffix === sfx && prefix.startsWith(p) && (family === 'ts' || !prefix.includes('\n', p.length))) onto = { i, prefix: p, suffix: sfx };
     }
+    if (onto) return { d: this.touch(onto.i), prefix: onto.prefix, suffix: onto.suffix, typed: prefix.slice(onto.prefix.length) };
     const d = this.add(prefix + suffix, languageId);
     d.lastPrefix = prefix;
     d.lastSuffix = suffix;
-    return d;
+    return { d, prefix, suffix, typed: '' };
   }
 
   private touch(i: number): DocState {
@@ -193,12 +178,16 @@ export class ConsistencyFilter {
    * The document's facts at the cursor and what the (cleaned) suggestion `text` names, as the check
    * reads them; `s` is undefined inside a string literal. Offsets (`at`) are in `lineBefore + text`.
    */
-  analyze(input: FilterInput, text: string, wantParseErrors = true, typed = ''): { facts: FileFacts; s: SuggestionFacts | undefined } {
-    const cursor = input.docPrefix.length;
-    // `typed`: text after the cursor that the snippet continues (see typedOnto); only names that reach past it are read.
-    const lineBefore = input.docPrefix.slice(input.docPrefix.lastIndexOf('\n') + 1) + typed;
-    const doc = this.doc(input.docPrefix, input.docSuffix, input.languageId);
-    const facts = this.factsAt(doc, cursor);
+  analyze(input: FilterInput, text: string, wantParseErrors = true): { facts: FileFacts; s: SuggestionFacts | undefined; at: FilterInput } {
+    // The version the suggestion is read on (see doc): this one, or an analysed one plus what was typed since.
+    const found = this.doc(input.docPrefix, input.docSuffix, input.languageId, familyOf(input.languageId));
+    const at: FilterInput = found.typed ? { ...input, docPrefix: found.prefix, docSuffix: found.suffix } : input;
+    const cursor = found.prefix.length;
+    const ownLine = found.prefix.slice(found.prefix.lastIndexOf('\n') + 1);
+    // Text typed since is the document's: the snippet continues it, and only names reaching past it are read.
+    const lineBefore = ownLine + found.typed;
+    let facts = this.factsAt(found.d, cursor);
+    if (found.typed) facts = { ...facts, tokens: new TokensWithTyped(facts.tokens, tokensOf(found.typed)) };
     const chain = containersAt(facts, cursor);
     // In a string or template literal (its text or a `${…}` in it). One begun on this line is in
     // the snippet already (`lineBefore` holds its opening quote), so the suggestion parses as code
@@ -207,16 +196,23 @@ export class ConsistencyFilter {
     // (`` `${ `` for a substitution opened on an earlier line).
     let k = 0;
     while (k < chain.length && STRINGISH.has(chain[k].kind)) k++;
-    const lineStart = cursor - lineBefore.length;
+    const lineStart = cursor - ownLine.length;
     const earlier = chain.slice(0, k).filter((c) => c.start < lineStart);
-    if (earlier.length === 0) return { facts, s: analyzeSuggestion(lineBefore, text, input.languageId, chain[k]?.kind ?? 'code', wantParseErrors) };
+    let s: SuggestionFacts | undefined;
+    if (earlier.length === 0) s = analyzeSuggestion(lineBefore, text, input.languageId, chain[k]?.kind ?? 'code', wantParseErrors);
     // A plain string from an earlier line cannot be reopened: text, not names.
-    if (earlier.some((c) => c.kind === 'string')) return { facts, s: undefined };
-    const opener = earlier
-      .reverse()
-      .map((c) => (c.kind === 'template' ? '`' : '${'))
-      .join('');
-    return { facts, s: analyzeSuggestion(lineBefore, text, input.languageId, 'code', wantParseErrors, opener) };
+    else if (earlier.some((c) => c.kind === 'string')) s = undefined;
+    else {
+      const opener = earlier
+        .reverse()
+        .map((c) => (c.kind === 'template' ? '`' : '${'))
+        .join('');
+      s = analyzeSuggestion(lineBefore, text, input.languageId, 'code', wantParseErrors, opener);
+    }
+    // Lines of the suggestion, not of the typed text before it.
+    const typedLines = found.typed.split('\n').length - 1;
+    if (s && typedLines > 0) for (const r of s.refs) r.line -= typedLines;
+    return { facts, s, at };
   }
 
   /**
@@ -250,27 +246,16 @@ export class ConsistencyFilter {
     const family = familyOf(input.languageId);
 
     if (PROSE_LANGUAGES.has(input.languageId) || inComment(input.docPrefix, lineBefore, family)) {
-      const doc = this.doc(input.docPrefix, input.docSuffix, input.languageId);
+      const doc = this.doc(input.docPrefix, input.docSuffix, input.languageId).d;
       const p = checkProse(lineBefore, text, doc.text, (w) => doc.facts.tokens.has(w) || (family !== 'other' && this.knowledge.hasName(w, input.docPath)));
       if (p.unknown.length === 0) return { verdict: 'keep', shown: text, unknown: [], ...base };
       const shown = text.slice(0, p.cutAt).replace(/\s+$/, '');
       return useful(shown) ? { verdict: 'truncate', shown, unknown: p.unknown, ...base } : { verdict: 'drop', shown: '', unknown: p.unknown, ...base };
     }
 
-    // What was typed since an analysed version, read on that version (no parse on the keystroke path).
-    const onto = this.typedOnto(input, family);
-    const at: FilterInput = onto ? { ...input, docPrefix: onto.prefix, docSuffix: onto.suffix } : input;
-    const read = this.analyze(at, text, wantParseErrors, onto?.typed);
-    const s = read.s;
+    const { facts, s, at } = this.analyze(input, text, wantParseErrors);
     // Inside a string literal: text, not names.
     if (!s) return { verdict: 'keep', shown: text, unknown: [], ...base };
-    let facts = read.facts;
-    if (onto) {
-      facts = { ...facts, tokens: new TokensWithTyped(facts.tokens, tokensOf(onto.typed)) };
-      // Lines of the suggestion, not of the typed text before it.
-      const typedLines = onto.typed.split('\n').length - 1;
-      if (typedLines > 0) for (const r of s.refs) r.line -= typedLines;
-    }
     base.parseErrors = s.parseErrors;
     const resolver = new TypeResolver(facts, this.knowledge, family, input.docPath);
     const cursor = at.docPrefix.length;
