@@ -102,6 +102,7 @@ export class GhostText implements vscode.Disposable {
         settings: () => this.config.settings,
         allowed: (doc) => this.allowed(doc),
         onRequestStart: () => this.onRequestStart(),
+        onRequestEnd: () => this.onRequestEnd(),
         onOutcome: (o, req, doc, debounceMs) => this.onOutcome(o, req, doc, debounceMs),
       },
       log,
@@ -176,9 +177,12 @@ export class GhostText implements vscode.Disposable {
     this.refreshStatus();
   }
 
+  private onRequestEnd(): void {
+    this.pending = Math.max(0, this.pending - 1);
+    this.refreshStatus();
+  }
+
   private onOutcome(o: CompletionOutcome, req: CompletionRequest, doc: vscode.TextDocument, debounceMs = 0): void {
-    // Cache answers never started a request.
-    if (o.source !== 'cache') this.pending = Math.max(0, this.pending - 1);
     const id = `${Date.now().toString(36)}-${(this.seq++).toString(36)}`;
     // Cancelled requests count only when they reached the endpoint (they cost the server too).
     if (o.error?.kind !== 'not-configured' && !(o.error?.kind === 'cancelled' && o.timings.model === 0)) {

@@ -15,7 +15,9 @@ export interface ProviderHooks {
   settings(): Settings;
   /** Whether this document may be read into a prompt at all (secrets, ignored, binary, huge). */
   allowed(doc: vscode.TextDocument): boolean;
+  /** A request went to the model (the scheduler fired); each is followed by one onRequestEnd. */
   onRequestStart(): void;
+  onRequestEnd(): void;
   /** `debounceMs`: how long the scheduler waited before asking the model (0 for cache answers). */
   onOutcome(outcome: CompletionOutcome, req: CompletionRequest, doc: vscode.TextDocument, debounceMs: number): void;
 }
@@ -121,6 +123,7 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider, vsco
       s = new RequestScheduler(this.pipeline, undefined, undefined, {
         onModelStart: () => this.hooks.onRequestStart(),
         onModelEnd: (outcome, req, _aborted, debounceMs) => {
+          this.hooks.onRequestEnd();
           const doc = this.documents.get(uri);
           if (doc) this.hooks.onOutcome(outcome, req, doc, debounceMs);
         },
