@@ -71,9 +71,9 @@ export function tailHelper(value: number, label: string): string {
     const outline = outlineFromTree(tree, text, 'typescript');
     const at = text.indexOf('  return y;');
     const windowStart = text.lastIndexOf('export function filler100');
-    const belowLine = text.slice(0, text.indexOf('export function after3(')).split('\n').length - 1;
-    const shown = text.slice(windowStart, text.indexOf('export function after3('));
-    const own = ownOutline(outline, text, windowStart, belowLine, shown, 'typescript', 1200)!;
+    const belowStart = text.indexOf('export function after3(');
+    const shown = text.slice(windowStart, belowStart);
+    const own = ownOutline(outline, text, windowStart, belowStart, shown, 'typescript', 1200)!;
     const lines = own.split('\n');
     // betaHelper is in the window: left out; the others are named.
     assert.equal(lines[0], 'import { alphaHelper, gammaHelper, deltaHelper, … } from "./helpers";');
@@ -84,6 +84,46 @@ export function tailHelper(value: number, label: string): string {
     assert.match(own, /function filler99\(x: number\): number;\n(.|\n)*function after3\(x: number\): number;/);
     assert.ok(own.indexOf('filler99') < own.indexOf('after3'));
     assert.ok(own.length <= 1200);
+  });
+
+  it('shows the code right after the suffix verbatim, in file order, then declarations further below', async () => {
+    const tree = (await parse(text, 'typescript'))!;
+    const outline = outlineFromTree(tree, text, 'typescript');
+    const windowStart = text.lastIndexOf('export function filler100');
+    const belowStart = text.indexOf('export function after3(');
+    const own = ownOutline(outline, text, windowStart, belowStart, text.slice(windowStart, belowStart), 'typescript', 4000, 200)!;
+    // Whole lines from the suffix's end, bodies included, within 200 characters.
+    const code = text.slice(belowStart, text.indexOf('export function after5('));
+    assert.ok(own.includes(code), own);
+    assert.ok(code.length <= 200 && code.includes('return x * 4;'));
+    // The declarations above the window come before it, in file order.
+    assert.ok(own.indexOf('filler99') >= 0 && own.indexOf('filler99') < own.indexOf('export function after3('));
+    assert.ok(!/function after3\(x: number\): number;/.test(own), 'after3 shown twice');
+    assert.ok(own.length <= 4000);
+  });
+
+  it('a prompt whose prefix reaches the top of the file shows the code below the suffix in the room the related part leaves', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-own-'));
+    try {
+      const short = 'export function first(a: number): number {\n  \n}\n' + Array.from({ length: 40 }, (_, i) => `export function below${i}(x: number): number {\n  return peculiarName${i}(x);\n}\n`).join('');
+      fs.writeFileSync(path.join(root, 'main.ts'), short);
+      const index = new SymbolIndex({ root });
+      const abs = path.join(root, 'main.ts');
+      const engine = new ContextEngine({ relativePath: () => 'main.ts', repoName: 'ws', index });
+      const offset = short.indexOf('  \n}') + 2;
+      const p = engine.build(requestAt(short, offset, { uri: abs, fsPath: abs }), { ...DEFAULTS, model: '', contextBudget: 2048 });
+      assert.equal(p.prefix, short.slice(0, offset));
+      // The 5 % suffix ends within the first functions; the lines after it are in the outline snippet, verbatim.
+      const after = short.slice(offset + p.suffixText.length);
+      assert.ok(after.length > 1000 && p.suffixText.length < 500);
+      const own = p.snippets.find((s) => s.reason === 'current file outline');
+      assert.ok(own, p.snippets.map((s) => s.reason).join(','));
+      const firstLines = after.split('\n').slice(0, 6).join('\n');
+      assert.ok(own.text.startsWith(firstLines), own.text);
+      assert.ok(p.prompt.length + (p.suffix?.length ?? 0) <= 2048 * 4);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('puts it into the prompt when the window does not reach the top of the file', () => {

@@ -116,6 +116,12 @@ const OWN_OUTLINE_SHARE = 0.12;
  * against one above the window (docs/benchmarks.md, "Cross-file recall, round 4").
  */
 const OWN_BELOW_DISTANCE = 2;
+/**
+ * Share of the budget for the code right after the suffix, shown verbatim in the current file's
+ * outline (the part of the prompt before the prefix, so it stays put while the person types; a
+ * longer FIM suffix would come after the prefix and be re-sent on every keystroke).
+ */
+const OWN_BELOW_CODE_SHARE = 0.1;
 
 interface Selection {
   key: string;
@@ -165,7 +171,7 @@ export class ContextEngine {
   private lastOutline: { uri: string; text: string; outline: Outline } | undefined;
   private lastSelection: Selection | undefined;
   private lastWindows: { key: string; all: Piece[]; ideal: Piece[] } | undefined;
-  private lastOwn: { uri: string; start: number; max: number; above: string; below: string; text: string | undefined } | undefined;
+  private lastOwn: { uri: string; start: number; max: number; code: number; above: string; below: string; text: string | undefined } | undefined;
   /** Per document (uri): where its last prompt's prefix window started, and the text there. */
   private readonly windowStarts = new Map<string, { start: number; mark: string }>();
   /** Per document (uri): the related pieces of its last prompt, in prompt order (sticky layout), and what they were made from. */
@@ -276,6 +282,8 @@ export class ContextEngine {
     const index = this.opts.index;
     const fullPrefixLen = offset;
     if (index) {
+      // The code right after the suffix, for the current file's outline (see OWN_BELOW_CODE_SHARE).
+      const belowMax = text.length > offset + suffixText.length ? Math.floor(budget * OWN_BELOW_CODE_SHARE) : 0;
       const { outline, groups } = this.candidates(req, relPath, template, budget, overhead, suffixText.length);
       const cursorLine = req.cursor.line;
       // A piece of the last prompt that is no longer a candidate here (its name scrolled out of
@@ -304,20 +312,23 @@ export class ContextEngine {
       snippets = toSnippets(pieces);
       // The current file's declarations that the prefix window will cut off.
       const prefixRoom = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
-      if (fullPrefixLen > prefixRoom) {
-        const ownMax = Math.floor(budget * OWN_OUTLINE_SHARE);
+      const cut = fullPrefixLen > prefixRoom;
+      // A prefix that reaches the top of the file: the code below gets what the related part left.
+      const belowRoom = cut ? belowMax : Math.min(belowMax, prefixRoom - fullPrefixLen - 64);
+      if (cut || belowRoom > 200) {
+        const ownMax = (cut ? Math.floor(budget * OWN_OUTLINE_SHARE) : 0) + belowRoom;
         // Where the window will start (sticky like the window itself, so this outline changes only when the window moves).
-        planned = prefixWindowStart(text, offset, Math.max(0, prefixRoom - ownMax), prevStart);
+        planned = cut ? prefixWindowStart(text, offset, Math.max(0, prefixRoom - ownMax), prevStart) : 0;
         // Made from the text above the window and below the suffix only, and kept while that text
         // is the same (the outline of the document being typed varies with its parse errors).
         const belowStart = offset + suffixText.length;
         const below = text.slice(belowStart);
         const c = this.lastOwn;
         const own =
-          c && c.uri === req.doc.uri && c.start === planned && c.max === ownMax && text.startsWith(c.above) && text.endsWith(c.below)
+          c && c.uri === req.doc.uri && c.start === planned && c.max === ownMax && c.code === belowRoom && text.length - c.below.length === belowStart && text.startsWith(c.above) && text.endsWith(c.below)
             ? c.text
-            : ownOutline(outline, text, planned, belowStart < text.length ? countLines(text.slice(0, belowStart)) - 1 : Infinity, text.slice(planned, offset) + suffixText, languageId, ownMax);
-        this.lastOwn = { uri: req.doc.uri, start: planned, max: ownMax, above: text.slice(0, planned), below, text: own };
+            : ownOutline(outline, text, planned, belowStart, text.slice(planned, offset) + suffixText, languageId, ownMax, belowRoom);
+        this.lastOwn = { uri: req.doc.uri, start: planned, max: ownMax, code: belowRoom, above: text.slice(0, planned), below, text: own };
         if (own) snippets.push({ path: relPath, text: own, reason: 'current file outline' });
       }
     } else if (this.opts.snippetSource) {
@@ -806,9 +817,20 @@ export function prefixWindowStart(text: string, offset: number, room: number, pr
  * shared out evenly), then the declarations above the window and below the suffix, nearest
  * first (one below counts OWN_BELOW_DISTANCE times its distance), in file order.
  */
-export function ownOutline(outline: Outline, text: string, windowStart: number, belowLine: number, shown: string, languageId: string, max: number): string | undefined {
+export function ownOutline(outline: Outline, text: string, windowStart: number, belowStart: number, shown: string, languageId: string, max: number, belowCodeMax = 0): string | undefined {
   const startLine = countLines(text.slice(0, windowStart)) - 1;
   const lines = text.split('\n');
+  // The code right after the suffix, whole lines (taken from `max` first); declarations below it follow.
+  let belowLine = belowStart < text.length ? countLines(text.slice(0, belowStart)) - 1 : Infinity;
+  let belowCode: { line: number; text: string } | undefined;
+  if (belowCodeMax > 0 && belowStart < text.length) {
+    const code = cutAtLine(text.slice(belowStart, belowStart + belowCodeMax), 'end').replace(/\n+$/, '');
+    if (code.trim()) {
+      belowCode = { line: belowLine, text: code + '\n' };
+      belowLine += countLines(code);
+      max -= belowCode.text.length;
+    }
+  }
   const importLines = [...new Set(outline.imports.map((i) => i.line))].filter((l) => l < startLine).sort((a, b) => a - b);
   // Names the window and the suffix show anyway are left out of the import lists.
   const visible = new Set(shown.match(/[A-Za-z_$][\w$]*/g) ?? []);
@@ -852,6 +874,7 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
     chosen.push({ line: s.line, text: r });
     if (room < 40) break;
   }
+  if (belowCode) chosen.push(belowCode);
   chosen.sort((a, b) => a.line - b.line);
   const out = imports + chosen.map((c) => c.text).join('');
   return out.trim() ? out.replace(/\n+$/, '') : undefined;
