@@ -53,6 +53,30 @@ describe('context/similar topWindows (sliding window)', () => {
     assert.equal(compared, 30);
   });
 
+  it('choosing among thousands of windows (only the best few sorted) gives what sorting them all gives', () => {
+    // Every window of this repo's sources, with scores from a real query, ties included.
+    const all: Window[] = [];
+    const query = tokenSet(files[0].text.split('\n').slice(0, 60).join('\n'));
+    for (const f of files) {
+      const lines = f.text.split('\n');
+      for (let start = 0; start < lines.length; start++) {
+        const set = tokenSet(lines.slice(start, start + 20).join('\n'));
+        all.push({ path: f.path, startLine: start, endLine: Math.min(lines.length, start + 20), text: '', score: Math.round(jaccard(query, set) * 50) / 50 });
+      }
+    }
+    assert.ok(all.length > 1000, String(all.length));
+    const reference = (k: number) => {
+      const sorted = [...all].sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine));
+      const out: Window[] = [];
+      for (const w of sorted) {
+        if (out.length >= k) break;
+        if (!out.some((c) => c.path === w.path && w.startLine < c.endLine && c.startLine < w.endLine)) out.push({ ...w, text: files.find((f) => f.path === w.path)!.text.split('\n').slice(w.startLine, w.endLine).join('\n') });
+      }
+      return out;
+    };
+    for (const k of [1, 4, 24, 200]) assert.deepEqual(chooseWindows(all.map((w) => ({ ...w })), k, files), reference(k), `k=${k}`);
+  });
+
   it('scores nothing for an empty query or empty files', () => {
     assert.deepEqual(topWindows('', files), []);
     assert.deepEqual(topWindows('foo bar', [{ path: 'a', text: '' }]), []);

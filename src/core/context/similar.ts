@@ -37,11 +37,22 @@ interface LineTokens {
 }
 
 let lineCache = new Map<string, LineTokens>();
+let cachedIds = 0;
+/**
+ * Token ids kept in the cache, over all files (4 bytes each). Bounded by size, not by a count of
+ * files: a cap of 500 files emptied itself in turn on a folder of 600 (effect's `src/`), so every
+ * request tokenized the whole folder again.
+ */
+const CACHE_IDS = 16_000_000;
 
 /** Token ids per line of a file, cached by path and text. */
 function lineTokenIds(p: string, text: string): LineTokens {
   const hit = lineCache.get(p);
   if (hit && hit.text === text) return hit;
+  if (hit) {
+    lineCache.delete(p);
+    cachedIds -= hit.ids.length + hit.starts.length;
+  }
   const lines = text.split('\n');
   const starts = new Int32Array(lines.length + 1);
   const ids: number[] = [];
@@ -52,7 +63,12 @@ function lineTokenIds(p: string, text: string): LineTokens {
   starts[lines.length] = ids.length;
   const entry = { text, ids: Int32Array.from(ids), starts };
   lineCache.set(p, entry);
-  if (lineCache.size > 500) lineCache.delete(lineCache.keys().next().value as string);
+  cachedIds += entry.ids.length + entry.starts.length;
+  for (const [k, v] of lineCache) {
+    if (cachedIds <= CACHE_IDS || k === p) break;
+    lineCache.delete(k);
+    cachedIds -= v.ids.length + v.starts.length;
+  }
   return entry;
 }
 
@@ -80,6 +96,7 @@ export function topWindows(
     // A very long session: start the shared vocabulary afresh.
     tokenIds = new Map();
     lineCache = new Map();
+    cachedIds = 0;
   }
   const perFile = files.map((f) => lineTokenIds(f.path, f.text));
   const q = tokenSet(query);
@@ -131,6 +148,20 @@ export function topWindows(
 
 /** The k best-scoring windows that do not overlap one another (ties: path, then line), with their text. */
 export function chooseWindows(all: Window[], k: number, files: readonly { path: string; text: string }[]): Window[] {
+  // Only the best few can be chosen (overlapping windows of one file are skipped, at most a few per
+  // chosen one): sort those, not every window of a large folder; all of them if that was too few.
+  const few = Math.max(256, k * 16);
+  if (all.length > few * 2) {
+    const scores = Float64Array.from(all, (w) => w.score).sort();
+    const cut = scores[scores.length - few];
+    const best = all.filter((w) => w.score >= cut);
+    const chosen = pick(best, k);
+    if (chosen.length >= k) return withText(chosen, files);
+  }
+  return withText(pick(all, k), files);
+}
+
+function pick(all: Window[], k: number): Window[] {
   all.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine));
   const chosen: Window[] = [];
   for (const w of all) {
@@ -138,7 +169,15 @@ export function chooseWindows(all: Window[], k: number, files: readonly { path: 
     if (chosen.some((c) => c.path === w.path && w.startLine < c.endLine && c.startLine < w.endLine)) continue;
     chosen.push(w);
   }
-  const byPath = new Map(files.map((f) => [f.path, f.text]));
-  for (const w of chosen) w.text = byPath.get(w.path)!.split('\n').slice(w.startLine, w.endLine).join('\n');
+  return chosen;
+}
+
+function withText(chosen: Window[], files: readonly { path: string; text: string }[]): Window[] {
+  const lines = new Map<string, string[]>();
+  for (const w of chosen) {
+    let l = lines.get(w.path);
+    if (!l) lines.set(w.path, (l = files.find((f) => f.path === w.path)!.text.split('\n')));
+    w.text = l.slice(w.startLine, w.endLine).join('\n');
+  }
   return chosen;
 }
