@@ -126,6 +126,31 @@ export function tailHelper(value: number, label: string): string {
     }
   });
 
+  it('the code below stays the same while the person types (the room it gets moves in buckets)', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-own-'));
+    try {
+      // A prefix that nearly fills the budget: what the related part leaves shrinks with every character typed.
+      const head = 'export function first(a: number): number {\n' + Array.from({ length: 110 }, (_, i) => `  const value${i} = a * ${i} + ${i};\n`).join('');
+      const rest = '  return a;\n}\n' + Array.from({ length: 40 }, (_, i) => `export function below${i}(x: number): number {\n  return peculiarName${i}(x);\n}\n`).join('');
+      const abs = path.join(root, 'main.ts');
+      fs.writeFileSync(abs, head + rest);
+      const index = new SymbolIndex({ root });
+      const engine = new ContextEngine({ relativePath: () => 'main.ts', repoName: 'ws', index });
+      const typed = '  const total = value1 + value2 + value3 + value4 + value5 + value6 + value7 + value8;';
+      const before: string[] = [];
+      for (let k = 0; k <= typed.length; k++) {
+        const text = head + typed.slice(0, k) + '\n' + rest;
+        const p = engine.build(requestAt(text, head.length + k, { uri: abs, fsPath: abs }), { ...DEFAULTS, model: '', contextBudget: 1024 });
+        assert.ok(p.prompt.includes(p.prefix));
+        before.push(p.prompt.slice(0, p.prompt.indexOf(p.prefix)));
+      }
+      assert.ok(head.length > 2800 && head.length < 3584, String(head.length));
+      assert.equal(new Set(before).size, 1, 'the part before the prefix changed while typing');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('puts it into the prompt when the window does not reach the top of the file', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-own-'));
     try {

@@ -313,8 +313,9 @@ export class ContextEngine {
       // The current file's declarations that the prefix window will cut off.
       const prefixRoom = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
       const cut = fullPrefixLen > prefixRoom;
-      // A prefix that reaches the top of the file: the code below gets what the related part left.
-      const belowRoom = cut ? belowMax : Math.min(belowMax, prefixRoom - fullPrefixLen - 64);
+      // A prefix that reaches the top of the file: the code below gets what the related part left,
+      // counted from the prefix's length in buckets (so it changes once per bucket typed, not per keystroke).
+      const belowRoom = cut ? belowMax : Math.min(belowMax, prefixRoom - Math.ceil((fullPrefixLen + 1) / DOC_BUCKET) * DOC_BUCKET);
       if (cut || belowRoom > 200) {
         const ownMax = (cut ? Math.floor(budget * OWN_OUTLINE_SHARE) : 0) + belowRoom;
         // Where the window will start (sticky like the window itself, so this outline changes only when the window moves).
