@@ -387,6 +387,37 @@ describe('context/engine: the related part within one function (prompt-cache reu
     const freshB = related(engineFor(root, index).build(request(root, rel, text, at('vKind3.kind3Field0;')), s).prompt, rel);
     assert.notEqual(freshB, a, 'the fixture must make the related part differ between the two lines');
   });
+
+  it('keeps what comes before the prefix while a short file grows across a size bucket', () => {
+    // The whole file fits, so the related part and the code below the suffix get the room the file
+    // leaves. Rounding the file's size up to 1,024 characters changed both the moment the person
+    // typed across a multiple of 1,024, and with them every byte after, the whole file included.
+    const rel = 'src/growing.ts';
+    const s = settings({ contextBudget: 640 });
+    const cursorNeedle = 'vKind1.kind1Field0;\n';
+    const sized = (pad: number) => `// ${'n'.repeat(pad)}\n${text}`;
+    const build = (engine: ContextEngine, t: string, offset: number) => engine.build(request(root, rel, t, offset), s).prompt;
+    // The prompt's suffix, to place the cursor just below a multiple of 1,024 (offset + suffix).
+    const probe = build(engineFor(root, index), sized(0), at(cursorNeedle) + 3);
+    const suffixLen = probe.indexOf('<|fim_middle|>') - probe.indexOf('<|fim_suffix|>') - '<|fim_suffix|>'.length;
+    const need = at(cursorNeedle) + 3 + suffixLen;
+    const pad = 2048 - 20 - need > 0 && 2048 - 20 - need < 1024 ? 2048 - 20 - need : 1024 - 20 - need;
+    assert.ok(pad >= 0, `fixture too long: ${need}`);
+    const t0 = sized(pad);
+    const cursor = at(cursorNeedle) + 3 + pad + 4;
+    fs.writeFileSync(path.join(root, rel), t0);
+    const engine = engineFor(root, index);
+    const typed = '  vKind2.kind2Field1;\n  vKind3.kind3Field2;\n';
+    const heads: string[] = [];
+    for (let n = 0; n <= typed.length; n += 3) {
+      const t = t0.slice(0, cursor) + typed.slice(0, n) + t0.slice(cursor);
+      const prompt = build(engine, t, cursor + n);
+      assert.ok(prompt.includes(`<|file_sep|>${rel}\n<|fim_prefix|>// n`), 'the prefix must reach the top of the file');
+      heads.push(prompt.slice(0, prompt.indexOf('<|fim_prefix|>')));
+    }
+    assert.ok(heads[0].includes('interface Kind'), 'the fixture must show related declarations');
+    for (let i = 1; i < heads.length; i++) assert.equal(heads[i], heads[0], `changed after ${i * 3} characters typed`);
+  });
 });
 
 describe('context/templates', () => {

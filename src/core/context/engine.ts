@@ -284,7 +284,7 @@ export class ContextEngine {
     if (index) {
       // The code right after the suffix, for the current file's outline (see OWN_BELOW_CODE_SHARE).
       const belowMax = text.length > offset + suffixText.length ? Math.floor(budget * OWN_BELOW_CODE_SHARE) : 0;
-      const { outline, groups } = this.candidates(req, relPath, template, budget, overhead, suffixText.length);
+      const { outline, groups, relatedMax } = this.candidates(req, relPath, template, budget, overhead, suffixText.length, layout?.rooms.related);
       const cursorLine = req.cursor.line;
       // A piece of the last prompt that is no longer a candidate here (its name scrolled out of
       // the names near the cursor, a similar-name lead changed) or is now clipped differently
@@ -308,14 +308,16 @@ export class ContextEngine {
       const scope = scopeAt(outline.symbols, cursorLine, text, layout?.scope);
       const fresh = layout && (sameScope(layout.scope, scope) || continues(layout, scope, text)) ? 0 : this.split.fresh;
       const pieces = stickyPack(groups, layout?.pieces, fresh, keep, fresh === 0);
-      remember = () => this.remember(req.doc.uri, pieces, groups, cursorLine, layout, scope);
+      const rooms: Rooms = { related: relatedMax };
+      remember = () => this.remember(req.doc.uri, pieces, groups, cursorLine, layout, scope, rooms);
       snippets = toSnippets(pieces);
       // The current file's declarations that the prefix window will cut off.
       const prefixRoom = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
       const cut = fullPrefixLen > prefixRoom;
       // A prefix that reaches the top of the file: the code below gets what the related part left,
-      // counted from the prefix's length in buckets (so it changes once per bucket typed, not per keystroke).
-      const belowRoom = cut ? belowMax : Math.min(belowMax, prefixRoom - Math.ceil((fullPrefixLen + 1) / DOC_BUCKET) * DOC_BUCKET);
+      // kept while the prefix still fits beside it (so it changes once per bucket typed at most, not per keystroke).
+      const belowRoom = cut ? belowMax : keptRoom(layout?.rooms.below, prefixRoom, fullPrefixLen, belowMax);
+      rooms.below = cut ? undefined : belowRoom;
       if (cut || belowRoom > 200) {
         const ownMax = (cut ? Math.floor(budget * OWN_OUTLINE_SHARE) : 0) + belowRoom;
         // Where the window will start (sticky like the window itself, so this outline changes only when the window moves).
@@ -395,13 +397,14 @@ export class ContextEngine {
     budget: number,
     overhead: number,
     suffixLen: number,
-  ): { outline: Outline; groups: PieceGroup[] } {
+    keptRelated: number | undefined,
+  ): { outline: Outline; groups: PieceGroup[]; relatedMax: number } {
     const { text } = req.doc;
     const offset = req.cursor.offset;
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     const outline = this.currentOutline(req, relPath);
-    const docNeed = Math.ceil((offset + suffixLen) / DOC_BUCKET) * DOC_BUCKET;
-    const relatedMax = Math.max(Math.floor(budget * this.split.related), budget - overhead - docNeed);
+    const share = Math.floor(budget * this.split.related);
+    const relatedMax = Math.max(share, keptRoom(keptRelated !== undefined && keptRelated > share ? keptRelated : undefined, budget - overhead, offset + suffixLen, Infinity));
     const items = this.select(req, relPath, outline, text.slice(lineStart, offset));
     const similarMax = Math.floor(budget * this.split.similar);
     const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
@@ -420,7 +423,7 @@ export class ContextEngine {
       const w = this.similarWindows(req, relPath, declPaths, similarMax, template);
       groups.push({ kind: 'window', ranked: w.all, ideal: w.ideal, max: similarMax, cost: (p) => declCost(p, true) });
     }
-    return { outline, groups };
+    return { outline, groups, relatedMax };
   }
 
   /** Related items for this position; reused while the cursor stays on a line and nothing else changed. */
@@ -498,7 +501,7 @@ export class ContextEngine {
     return this.lastWindows;
   }
 
-  private remember(uri: string, pieces: Piece[], groups: readonly PieceGroup[], cursorLine: number, prev: ShownLayout | undefined, scope: string): void {
+  private remember(uri: string, pieces: Piece[], groups: readonly PieceGroup[], cursorLine: number, prev: ShownLayout | undefined, scope: string, rooms: Rooms): void {
     const index = this.opts.index;
     const earned = new Map<string, number>();
     const sources = new Map<string, string>();
@@ -511,7 +514,7 @@ export class ContextEngine {
       if (text !== undefined) sources.set(p.path, text);
     }
     this.shown.delete(uri);
-    this.shown.set(uri, { pieces, earned, sources, scope, line: cursorLine });
+    this.shown.set(uri, { pieces, earned, sources, scope, line: cursorLine, rooms });
     if (this.shown.size > STICKY_DOCUMENTS) this.shown.delete(this.shown.keys().next().value as string);
   }
 
@@ -539,6 +542,30 @@ interface ShownLayout {
   scope: string;
   /** The cursor line. */
   line: number;
+  /** The room the related part had and the code below the suffix got (kept while they fit: see `keptRoom`). */
+  rooms: Rooms;
+}
+
+/** Rooms that depend on the document's size, remembered per document. */
+interface Rooms {
+  related: number;
+  /** Unset when the prefix window was cut (the code below then has its fixed share). */
+  below?: number;
+}
+
+/**
+ * A room sized by what the document leaves of the budget (`free` less the `used` part): the last
+ * prompt's (`kept`) while it still fits, so typing does not change it, nor everything after it in
+ * the prompt; when it stops fitting, one that leaves a whole bucket to type into before it changes
+ * again. A new one (no kept room, or the document left far more room than it did: text deleted,
+ * less related context) leaves half a bucket, as much on average as rounding the document's size up
+ * to a bucket did, but without the change at the next bucket boundary however close it was.
+ */
+export function keptRoom(kept: number | undefined, free: number, used: number, max: number): number {
+  const room = (slack: number) => Math.min(max, free - used - slack);
+  if (kept === undefined || room(DOC_BUCKET / 2) >= kept + 2 * DOC_BUCKET) return room(DOC_BUCKET / 2);
+  if (kept <= max && used + kept <= free) return kept;
+  return room(DOC_BUCKET);
 }
 
 /**
