@@ -106,7 +106,7 @@ export function wantsMultiline(prefix: string, suffix: string, mode: Settings['m
   return /[{:([]\s*$|=>\s*$/.test(lineBefore);
 }
 
-/** Document size buckets for the related share (so it does not change per keystroke). */
+/** Slack unit for the rooms sized by the document (`keptRoom`: they change at most once per bucket typed). */
 const DOC_BUCKET = 1024;
 /** Max share of the outline of the current file's declarations outside the window. */
 const OWN_OUTLINE_SHARE = 0.12;
