@@ -4,6 +4,9 @@
  * Samples holes (docs/cli-and-benchmarks.md) and, for each, builds three prompts with the same
  * template and budget: ours (ContextEngine), prefixOnly and jaccardNeighbors (baselines.ts).
  * Reports per prompt kind:
+ *  - target identifiers: the ground truth's identifiers (eval/identifiers.ts) read in the whole
+ *    file, so string literals, comments and regular expressions are not code even where the hole
+ *    line continues one opened above (a template literal's second line has no identifiers);
  *  - idRecall: recalled target identifiers / all target identifiers (micro-average over holes);
  *    an identifier is recalled when it occurs as an identifier token in the prompt text (the
  *    prompt plus the `suffix` field for suffix-style templates);
@@ -25,7 +28,7 @@ import { indexWorkspace, readRepository, type RepoFile } from '../core/context/i
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { templateFor } from '../core/context/templates';
 import { makeHoleDocument, sampleHoles, type HoleCase } from '../core/eval/holes';
-import { IDENT, targetIdentifiers } from '../core/eval/identifiers';
+import { IDENT, codeMask, targetIdentifiersAt } from '../core/eval/identifiers';
 import { OUTLINE_LANGUAGES } from '../core/syntax/outline';
 import { getParser, parserIfReady } from '../core/syntax/parser';
 import type { CliIo } from './prompt';
@@ -197,12 +200,16 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
   let crossTargets = 0;
   const replay = o.replayHoles ?? 40;
 
+  const masks = new Map<string, string>();
   holes.forEach((h, hi) => {
     const f = byPath.get(h.file)!;
     const saved = index.file(h.file);
     const hole = makeHoleDocument(f.text, h.line, h.character);
     const lineStart = hole.text.lastIndexOf('\n', hole.offset - 1) + 1;
-    const targetIds = targetIdentifiers(hole.groundTruth, f.languageId);
+    // Read in the file, so a line that continues a template literal or holds a regular expression yields only its code's names.
+    let masked = masks.get(h.file);
+    if (masked === undefined) masks.set(h.file, (masked = codeMask(f.text, f.languageId)));
+    const targetIds = targetIdentifiersAt(masked, hole.offset, hole.offset + hole.groundTruth.length, f.languageId);
     const docTokens = tokens(hole.text);
     const cross = targetIds.filter((t) => !docTokens.has(t));
     targets += targetIds.length;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { candidateLines, isSampleableSource, makeHoleDocument, sampleHoles } from '../../src/core/eval/holes';
-import { declaredNames, identifiersOf, targetIdentifiers } from '../../src/core/eval/identifiers';
+import { codeMask, declaredNames, identifiersOf, targetIdentifiers, targetIdentifiersAt } from '../../src/core/eval/identifiers';
 import { listWorkspaceFiles } from '../../src/core/context/workspaceFiles';
 
 describe('eval/identifiers', () => {
@@ -18,6 +18,38 @@ describe('eval/identifiers', () => {
   it('target identifiers exclude what the ground truth declares', () => {
     assert.deepEqual(targetIdentifiers('const total = items.reduce(sum, 0);', 'typescript'), ['items', 'reduce', 'sum']);
     assert.deepEqual([...declaredNames('a, b := parse(x)', 'go')].sort(), ['a', 'b']);
+  });
+});
+
+describe('eval/identifiers codeMask', () => {
+  const ids = (code: string, from: string, languageId = 'typescript') => {
+    const start = code.indexOf(from);
+    const end = code.indexOf('\n', start) < 0 ? code.length : code.indexOf('\n', start);
+    return targetIdentifiersAt(codeMask(code, languageId), start, end, languageId);
+  };
+  it('keeps offsets and line breaks', () => {
+    const code = 'const a = "x y"; // z\n/* q\n r */ b(`t\n u`);\n';
+    const m = codeMask(code, 'typescript');
+    assert.equal(m.length, code.length);
+    assert.equal(m.split('\n').length, code.split('\n').length);
+    assert.deepEqual(identifiersOf(m, 'typescript'), ['a', 'b']);
+  });
+  it('reads a line that continues a template literal as the string it is', () => {
+    const code = 'throw new Error(`Failed to handle ${x}:\n  Consider naming this operation`, cause)\n';
+    assert.deepEqual(ids(code, 'Consider'), ['cause']);
+    // Read alone, the same line looked like code.
+    assert.ok(targetIdentifiers('Consider naming this operation`, cause)', 'typescript').includes('naming'));
+  });
+  it('blanks regular expression literals, not divisions', () => {
+    assert.deepEqual(ids('return /\\.(s?css|less)$/i.test(url.pathname)\n', 'return'), ['test', 'url', 'pathname']);
+    assert.deepEqual(ids('x = a.replace(/\\r\\n$/, "")\n', 'x ='), ['x', 'a', 'replace']);
+    assert.deepEqual(ids('const r = total / count / scale\n', 'const'), ['total', 'count', 'scale']);
+    assert.deepEqual(ids('const ok = [/[/]x/g, y]\n', 'const'), ['y']);
+    // JSX closing tags are not regular expressions.
+    assert.deepEqual(ids('<b>{name}</b>\n', '<b>', 'typescriptreact'), ['b', 'name']);
+  });
+  it('leaves other languages\' slashes alone', () => {
+    assert.deepEqual(ids('ratio = (a / b) / c  # note\n', 'ratio', 'python'), ['a', 'b', 'c']);
   });
 });
 

@@ -28,8 +28,9 @@ export function keywordsFor(languageId: string): Set<string> {
   return KEYWORD_SETS.get(FAMILY[languageId] ?? 'ts')!;
 }
 
-/** Removes string literals and comments (line and block), keeping line structure. */
-export function stripStringsAndComments(code: string, languageId: string): string {
+/** Removes string literals and comments (line and block), keeping line structure; with `keepLength`, blanks them out (same offsets). */
+export function stripStringsAndComments(code: string, languageId: string, keepLength = false): string {
+  const blank = (t: string) => (keepLength ? t.replace(/[^\n]/g, ' ') : t.replace(/[^\n]/g, ''));
   const hashComments = languageId === 'python';
   let out = '';
   let i = 0;
@@ -37,15 +38,15 @@ export function stripStringsAndComments(code: string, languageId: string): strin
   while (i < n) {
     const c = code[i];
     const next = code[i + 1];
-    if (!hashComments && c === '/' && next === '/') {
+    const from = i;
+    if ((!hashComments && c === '/' && next === '/') || (hashComments && c === '#')) {
       while (i < n && code[i] !== '\n') i++;
+      out += blank(code.slice(from, i));
     } else if (!hashComments && c === '/' && next === '*') {
       const end = code.indexOf('*/', i + 2);
       const stop = end < 0 ? n : end + 2;
-      out += code.slice(i, stop).replace(/[^\n]/g, '');
+      out += blank(code.slice(i, stop));
       i = stop;
-    } else if (hashComments && c === '#') {
-      while (i < n && code[i] !== '\n') i++;
     } else if (c === '"' || c === "'" || c === '`') {
       const triple = languageId === 'python' && code.startsWith(c.repeat(3), i);
       const q = triple ? c.repeat(3) : c;
@@ -62,7 +63,8 @@ export function stripStringsAndComments(code: string, languageId: string): strin
         if (!triple && c !== '`' && code[i] === '\n') break;
         i++;
       }
-      out += ' ';
+      i = Math.min(i, n);
+      out += keepLength ? blank(code.slice(from, i)) : ' ';
     } else {
       out += c;
       i++;
@@ -104,6 +106,70 @@ export function declaredNames(code: string, languageId: string): Set<string> {
   // Rust/TS let with mut
   add(/\blet\s+mut\s+([A-Za-z_][\w]*)/g);
   return out;
+}
+
+const TS_FAMILY = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
+/** Keywords after which a `/` starts a regular expression, not a division. */
+const BEFORE_REGEX_WORDS = new Set('return typeof instanceof in of new delete void throw case do else yield await'.split(' '));
+/** Characters after which a `/` starts a regular expression (`<` left out: a JSX closing tag). */
+const BEFORE_REGEX_CHARS = new Set([...'(,=:[!&|?{};+-*%>~^']);
+
+/** Whether the `/` at `i` (not a comment) starts a regular expression literal, from what precedes it in `code`. */
+function startsRegex(code: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && /\s/.test(code[j])) j--;
+  if (j < 0) return true;
+  const c = code[j];
+  if (BEFORE_REGEX_CHARS.has(c)) return true;
+  if (!/[A-Za-z_$]/.test(c)) return false;
+  let k = j;
+  while (k >= 0 && /[A-Za-z0-9_$]/.test(code[k])) k--;
+  return BEFORE_REGEX_WORDS.has(code.slice(k + 1, j + 1));
+}
+
+/** End (exclusive) of the regular expression literal starting at `i`, flags included; -1 when the line ends first. */
+function regexEnd(code: string, i: number): number {
+  let inClass = false;
+  for (let k = i + 1; k < code.length; k++) {
+    const c = code[k];
+    if (c === '\n') return -1;
+    if (c === '\\') k++;
+    else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    else if (c === '/' && !inClass) {
+      let e = k + 1;
+      while (e < code.length && /[a-z]/.test(code[e])) e++;
+      return e;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The code of a whole file with string literals, comments and (JavaScript/TypeScript) regular
+ * expression literals blanked out: same length, line breaks kept, so a range of the file (a hole's
+ * ground truth) reads as code only where it is code. A line that continues a template literal or
+ * a block comment opened above has no identifiers, which the same line read alone would have.
+ */
+export function codeMask(code: string, languageId: string): string {
+  const stripped = stripStringsAndComments(code, languageId, true);
+  if (!TS_FAMILY.has(languageId)) return stripped;
+  let out = '';
+  let from = 0;
+  for (let i = stripped.indexOf('/'); i >= 0; i = stripped.indexOf('/', i + 1)) {
+    if (i < from || !startsRegex(stripped, i)) continue;
+    const end = regexEnd(stripped, i);
+    if (end < 0) continue;
+    out += stripped.slice(from, i) + ' '.repeat(end - i);
+    from = end;
+    i = end - 1;
+  }
+  return out + stripped.slice(from);
+}
+
+/** A hole's target identifiers read in its file: `masked` is `codeMask` of the original file, the ground truth spans [start, end). */
+export function targetIdentifiersAt(masked: string, start: number, end: number, languageId: string): string[] {
+  return targetIdentifiers(masked.slice(start, end), languageId);
 }
 
 /** A hole's target identifiers: the ground truth's identifiers minus the names it declares. */
