@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../../src/core/config';
-import { ContextEngine, prefixWindowStart, sameScope, scopeAt, stickyPack, type Piece, type PieceGroup } from '../../src/core/context/engine';
+import { codeLines, ContextEngine, prefixWindowStart, sameScope, scopeAt, stickyPack, type Piece, type PieceGroup } from '../../src/core/context/engine';
 import { outlineFromTree } from '../../src/core/syntax/outline';
 import { indexWorkspace } from '../../src/core/context/indexer';
 import { SymbolIndex } from '../../src/core/context/symbolIndex';
@@ -142,8 +142,59 @@ describe('context/engine: prompt assembly', () => {
     // Snippets are in path order (deterministic), never bodies.
     const paths = p.snippets.map((s) => s.path);
     assert.deepEqual(paths, [...paths].sort());
-    assert.ok(!related.includes('this.levels.set(sku, have - amount)'));
+    // Declarations are signatures, never bodies: code with bodies comes only as similar-code
+    // windows, after the declarations of the same file and set off by `…`.
+    const product = p.snippets.find((s) => s.path === 'src/models/product.ts');
+    assert.ok(product, JSON.stringify(p.snippets.map((s) => [s.path, s.reason])));
+    const declPart = product.text.split('\n…\n')[0];
+    assert.ok(declPart.includes('reserve(sku: ProductId, amount: number): boolean;'), declPart);
+    assert.ok(!declPart.includes('this.levels.set(sku, have - amount)'), declPart);
     assert.ok(p.stop.includes('<|file_sep|>') && p.stop.includes('<|fim_middle|>'));
+  });
+
+  it('shows code like the code above the cursor from far up the current file, outside its prefix', async () => {
+    // A fresh index: the document joins the index it is built against.
+    const own = await indexed(SHOP);
+    const rel = 'src/services/dispatch.ts';
+    const kinds = ['close', 'pin', 'unpin', 'dock', 'undock', 'split', 'merge', 'hide', 'show', 'focus', 'blur', 'grow', 'shrink', 'lock', 'unlock', 'raise', 'lower', 'open'];
+    const handler = (k: string) => (k === 'open' ? 'openPanelAnimated' : `${k}Panel`);
+    const route = (name: string, upTo: number, tail: string[]) => [
+      `export function ${name}(event: PanelEvent, options: PanelOptions) {`,
+      '  switch (event.kind) {',
+      ...kinds.slice(0, upTo).flatMap((k) => [`    case '${k}':`, `      return ${handler(k)}(event.target, options.animate, options.durationMs);`]),
+      ...tail,
+    ];
+    // Far more than the prefix window holds between the two.
+    const filler = Array.from({ length: 300 }, (_, i) => `export const limit${i} = ${i * 7};`);
+    const second = ['unpin', 'close', 'dock', 'undock', 'split', 'merge', 'hide', 'show', 'focus', 'blur', 'grow', 'shrink', 'lock', 'unlock', 'raise', 'lower'];
+    const text = [
+      ...route('routeFirst', kinds.length, ['  }', '}']),
+      ...filler,
+      'export function routeSecond(event: PanelEvent, options: PanelOptions) {',
+      '  switch (event.kind) {',
+      ...second.flatMap((k) => [`    case '${k}':`, `      return ${handler(k)}(event.target, options.animate, options.durationMs);`]),
+      "    case 'open':",
+      '      ',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const offset = text.indexOf("    case 'open':\n      \n") + "    case 'open':\n      ".length;
+    const p = engineFor(SHOP, own).build(request(SHOP, rel, text, offset), settings()).prompt;
+    const current = p.indexOf(`<|file_sep|>${rel}\n<|fim_prefix|>`);
+    assert.ok(current > 0);
+    assert.ok(!p.slice(current).includes('openPanelAnimated'), 'the prefix does not reach the top of the file');
+    const head = p.slice(0, current);
+    assert.ok(head.includes(`<|file_sep|>${rel}\n`), head.slice(-2000));
+    assert.ok(head.includes('return openPanelAnimated(event.target, options.animate, options.durationMs);'), head.slice(-2000));
+  });
+
+  it('code below the suffix leaves out blank and comment-only lines', () => {
+    const lines = ['  a();', '', '  // why', '  /**', '   * doc', '   */', '  b(); // keep', '  /* one */', '  c();', '  d();'];
+    assert.deepEqual(codeLines(lines, 0, 1000, 'typescript'), { code: '  a();\n  b(); // keep\n  c();\n  d();', lines: 10 });
+    // Whole lines up to the room; `lines` counts the file's lines taken, comments included.
+    assert.deepEqual(codeLines(lines, 0, 28, 'typescript'), { code: '  a();\n  b(); // keep', lines: 8 });
+    assert.deepEqual(codeLines(['x = 1', '# note', 'y = 2'], 0, 100, 'python'), { code: 'x = 1\ny = 2', lines: 3 });
   });
 
   it('sees the hole document, never the file on disk, for the current file', () => {

@@ -53,6 +53,22 @@ describe('context/similar topWindows (sliding window)', () => {
     assert.equal(compared, 30);
   });
 
+  it('never returns a window overlapping a file\'s excluded lines (the current file\'s shown part)', () => {
+    const f = [...files].sort((a, b) => b.text.length - a.text.length)[0];
+    const lines = f.text.split('\n');
+    assert.ok(lines.length > 300);
+    const query = lines.slice(0, 60).join('\n');
+    const all = topWindows(query, [f], { windowLines: 20, stride: 5, k: 1000 });
+    const best = all[0];
+    assert.ok(best && best.startLine < 60, 'the query\'s own lines score best');
+    const ruled = topWindows(query, [{ ...f, exclude: [0, 80] }], { windowLines: 20, stride: 5, k: 1000 });
+    assert.ok(ruled.length > 0);
+    assert.ok(ruled.every((w) => w.startLine >= 80), JSON.stringify(ruled.map((w) => w.startLine)));
+    // The best window outside the range is still found.
+    const outside = all.filter((w) => w.startLine >= 80);
+    assert.ok(outside.length > 0 && ruled[0].score >= Math.max(...outside.map((w) => w.score)));
+  });
+
   it('choosing among thousands of windows (only the best few sorted) gives what sorting them all gives', () => {
     // Every window of this repo's sources, with scores from a real query, ties included.
     const all: Window[] = [];

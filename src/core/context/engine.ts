@@ -61,7 +61,7 @@ export interface BudgetSplit {
   fresh: number;
 }
 
-export const DEFAULT_SPLIT: Readonly<BudgetSplit> = { suffix: 0.05, related: 0.35, similar: 0.1, fresh: 0.5 };
+export const DEFAULT_SPLIT: Readonly<BudgetSplit> = { suffix: 0.05, related: 0.45, similar: 0.2, fresh: 0.5 };
 
 export interface ContextOptions {
   /** Path of the document relative to the workspace root, for the prompt and the index. */
@@ -295,7 +295,9 @@ export class ContextEngine {
         ? (p: Piece) => {
             const source = layout.sources.get(p.path);
             const at = layout.earned.get(p.key);
-            return source !== undefined && at !== undefined && Math.abs(cursorLine - at) <= STICKY_REGION_LINES && index.file(p.path)?.text === source;
+            // A window of the current file stays while its lines are still there as they were.
+            const same = p.path === relPath ? text.includes(p.text) : index.file(p.path)?.text === source;
+            return source !== undefined && at !== undefined && Math.abs(cursorLine - at) <= STICKY_REGION_LINES && same;
           }
         : undefined;
       // Must-haves: declarations of the names on the line being typed and the line above (what the
@@ -420,7 +422,9 @@ export class ContextEngine {
     if (similarMax > 0) {
       // Windows are chosen knowing which files the declarations come from (this request's ideal ones).
       const declPaths = stickyPack([{ ...groups[0] }], undefined, this.split.fresh);
-      const w = this.similarWindows(req, relPath, declPaths, similarMax, template);
+      // What the prompt shows of the current file around the cursor, at most (no windows from there).
+      const near = { above: Math.max(0, budget - overhead - suffixLen - relatedMax), below: suffixLen + Math.floor(budget * OWN_BELOW_CODE_SHARE) };
+      const w = this.similarWindows(req, relPath, declPaths, similarMax, template, near);
       groups.push({ kind: 'window', ranked: w.all, ideal: w.ideal, max: similarMax, cost: (p) => declCost(p, true) });
     }
     return { outline, groups, relatedMax };
@@ -453,7 +457,7 @@ export class ContextEngine {
   }
 
   /** Usage windows like the code above the cursor, from imported, related and same-folder files; cached per line. */
-  private similarWindows(req: CompletionRequest, relPath: string, chosen: readonly Piece[], max: number, template: FimTemplate): { all: Piece[]; ideal: Piece[] } {
+  private similarWindows(req: CompletionRequest, relPath: string, chosen: readonly Piece[], max: number, template: FimTemplate, near: { above: number; below: number }): { all: Piece[]; ideal: Piece[] } {
     const index = this.opts.index!;
     // The query is the 60 lines above a line that moves in steps of WINDOW_QUERY_STEP: a few new
     // lines barely change a 60-line query, and re-scoring every window at each new line cost
@@ -470,6 +474,15 @@ export class ContextEngine {
       .sort()
       .map((p) => ({ path: p, text: index.file(p)?.text ?? '' }))
       .filter((f) => f.text);
+    // The current file itself, away from what the prompt shows of it anyway: code like the code
+    // above the cursor further up or down the file (the next case of a switch, the sibling method)
+    // names what the person is about to type. Windows are shown moved down by WINDOW_CONTINUATION,
+    // so the range ruled out is moved up by as much.
+    let fromLine = queryEnd;
+    for (let chars = 0; fromLine > 0 && chars < near.above; ) chars += lines[--fromLine].length + 1;
+    let toLine = queryEnd + WINDOW_QUERY_STEP;
+    for (let chars = 0; toLine < lines.length && chars < near.below; ) chars += lines[toLine++].length + 1;
+    const own = { path: relPath, text: req.doc.text, exclude: [fromLine - WINDOW_CONTINUATION, toLine - WINDOW_CONTINUATION] as const };
     const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 1 : 4;
     const ideal: Piece[] = [];
     const all: Piece[] = [];
@@ -477,7 +490,7 @@ export class ContextEngine {
     const linesOf = new Map<string, string[]>();
     // The best windows for this position (`ideal`), and a few more that may stay if an earlier
     // request showed them (`all`: the candidates sticky windows are kept among).
-    for (const [i, w] of topWindows(query, files, { windowLines: 20, stride: 5, k: 24 }).entries()) {
+    for (const [i, w] of topWindows(query, [...files, own], { windowLines: 20, stride: 5, k: 24 }).entries()) {
       // Shown: the matched window's second half and what follows it (the lines after code like the
       // code above the cursor are what is likely to come next; its first half repeats names the
       // document already has).
@@ -852,10 +865,10 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
   let belowLine = belowStart < text.length ? countLines(text.slice(0, belowStart)) - 1 : Infinity;
   let belowCode: { line: number; text: string } | undefined;
   if (belowCodeMax > 0 && belowStart < text.length) {
-    const code = cutAtLine(text.slice(belowStart, belowStart + belowCodeMax), 'end').replace(/\n+$/, '');
+    const { code, lines: used } = codeLines(lines, belowLine, belowCodeMax, languageId);
     if (code.trim()) {
       belowCode = { line: belowLine, text: code + '\n' };
-      belowLine += countLines(code);
+      belowLine += used;
       max -= belowCode.text.length;
     }
   }
@@ -906,6 +919,40 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
   chosen.sort((a, b) => a.line - b.line);
   const out = imports + chosen.map((c) => c.text).join('');
   return out.trim() ? out.replace(/\n+$/, '') : undefined;
+}
+
+/**
+ * Whole lines of code from `lines[from]` on, up to `max` characters, without blank lines and
+ * lines that are only a comment (a far-off JSDoc block says less per character than the code it
+ * describes); `lines` = how many lines of the file that took.
+ */
+export function codeLines(lines: readonly string[], from: number, max: number, languageId: string): { code: string; lines: number } {
+  const hash = languageId === 'python';
+  const kept: string[] = [];
+  let size = 0;
+  let used = 0;
+  let inBlock = false;
+  for (let i = from; i < lines.length; i++) {
+    const t = lines[i].trim();
+    let skip = t === '';
+    if (!hash) {
+      if (inBlock) {
+        skip = true;
+        if (t.includes('*/')) inBlock = false;
+      } else if (t.startsWith('/*')) {
+        const end = t.indexOf('*/', 2);
+        if (end < 0) inBlock = true;
+        skip = end < 0 || end + 2 === t.length;
+      } else if (t.startsWith('//')) skip = true;
+    } else if (t.startsWith('#')) skip = true;
+    if (!skip) {
+      if (size + lines[i].length + 1 > max) break;
+      kept.push(lines[i]);
+      size += lines[i].length + 1;
+    }
+    used = i - from + 1;
+  }
+  return { code: kept.join('\n'), lines: used };
 }
 
 function recentEditItems(index: SymbolIndex, state: EditorState, current: string, excluded?: (p: string) => boolean): RelatedItem[] {

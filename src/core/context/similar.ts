@@ -82,11 +82,12 @@ export interface Window {
 
 /**
  * The best `k` windows of `windowLines` lines (step `stride`) from `files`, by Jaccard similarity
- * to `query`; at most one window per file region (windows of one file do not overlap).
+ * to `query`; at most one window per file region (windows of one file do not overlap), none that
+ * overlaps a file's `exclude` range of lines [from, to).
  */
 export function topWindows(
   query: string,
-  files: readonly { path: string; text: string }[],
+  files: readonly { path: string; text: string; exclude?: readonly [number, number] }[],
   opts: { windowLines?: number; stride?: number; k?: number } = {},
 ): Window[] {
   const W = opts.windowLines ?? 60;
@@ -137,7 +138,9 @@ export function topWindows(
         }
       }
       const score = q.size === 0 || distinct === 0 ? 0 : inter / (q.size + distinct - inter);
-      if (score > 0) all.push({ path: f.path, startLine: start, endLine: end, text: '', score });
+      // A file may rule out a range of its lines (the current file's lines the prompt shows anyway).
+      const ruledOut = f.exclude !== undefined && start < f.exclude[1] && end > f.exclude[0];
+      if (score > 0 && !ruledOut) all.push({ path: f.path, startLine: start, endLine: end, text: '', score });
       if (end >= nLines) break;
     }
     // Leave the counts at zero for the next file.
