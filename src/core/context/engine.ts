@@ -295,8 +295,9 @@ export class ContextEngine {
         ? (p: Piece) => {
             const source = layout.sources.get(p.path);
             const at = layout.earned.get(p.key);
-            // A window of the current file stays while its lines are still there as they were.
-            const same = p.path === relPath ? text.includes(p.text) : index.file(p.path)?.text === source;
+            // A window of the current file stays while its lines are still there as they were
+            // (moved by the lines added or removed since, when it lies below the cursor).
+            const same = p.path === relPath ? stillThere(p, text, source, cursorLine, languageId) : index.file(p.path)?.text === source;
             return source !== undefined && at !== undefined && Math.abs(cursorLine - at) <= STICKY_REGION_LINES && same;
           }
         : undefined;
@@ -498,7 +499,8 @@ export class ContextEngine {
       if (!fileLines) linesOf.set(w.path, (fileLines = (index.file(w.path)?.text ?? '').split('\n')));
       const shown = continuationOf(fileLines, w.startLine, w.endLine, WINDOW_CONTINUATION);
       const piece = (t: string): Piece => ({ key: `${w.path}#window#${shown.startLine}`, path: w.path, line: shown.startLine, endLine: shown.endLine, text: t, reason: 'similar code', kind: 'window' });
-      let t = shown.text.replace(/\n+$/, '');
+      // Without blank and comment-only lines (more code in the same room).
+      let t = windowText(fileLines, shown.startLine, shown.endLine, req.doc.languageId);
       if (!t.trim()) continue;
       all.push(piece(t));
       if (i >= 6) continue;
@@ -919,6 +921,19 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
   chosen.sort((a, b) => a.line - b.line);
   const out = imports + chosen.map((c) => c.text).join('');
   return out.trim() ? out.replace(/\n+$/, '') : undefined;
+}
+
+/** A similar-code window's text: lines [start, end) of a file without blank and comment-only lines. */
+function windowText(lines: readonly string[], start: number, end: number, languageId: string): string {
+  return codeLines(lines.slice(start, end), 0, Infinity, languageId).code;
+}
+
+/** Whether a window of the current document shown earlier (when the document was `before`) is still in it unchanged. */
+function stillThere(p: Piece, text: string, before: string | undefined, cursorLine: number, languageId: string): boolean {
+  if (p.endLine === undefined || before === undefined) return false;
+  const lines = text.split('\n');
+  const shift = p.line > cursorLine ? lines.length - countLines(before) : 0;
+  return p.text !== '' && windowText(lines, p.line + shift, p.endLine + shift, languageId).startsWith(p.text);
 }
 
 /**
