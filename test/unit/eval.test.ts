@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { candidateLines, isSampleableSource, makeHoleDocument, sampleHoles } from '../../src/core/eval/holes';
-import { codeMask, declaredNames, identifiersOf, targetIdentifiers, targetIdentifiersAt } from '../../src/core/eval/identifiers';
+import { codeMask, declaredNames, identifiersOf, targetIdentifiers } from '../../src/core/eval/identifiers';
 import { listWorkspaceFiles } from '../../src/core/context/workspaceFiles';
 
 describe('eval/identifiers', () => {
@@ -25,7 +25,7 @@ describe('eval/identifiers codeMask', () => {
   const ids = (code: string, from: string, languageId = 'typescript') => {
     const start = code.indexOf(from);
     const end = code.indexOf('\n', start) < 0 ? code.length : code.indexOf('\n', start);
-    return targetIdentifiersAt(codeMask(code, languageId), start, end, languageId);
+    return targetIdentifiers(codeMask(code, languageId).slice(start, end), languageId);
   };
   it('keeps offsets and line breaks', () => {
     const code = 'const a = "x y"; // z\n/* q\n r */ b(`t\n u`);\n';
@@ -45,6 +45,8 @@ describe('eval/identifiers codeMask', () => {
     assert.deepEqual(ids('x = a.replace(/\\r\\n$/, "")\n', 'x ='), ['x', 'a', 'replace']);
     assert.deepEqual(ids('const r = total / count / scale\n', 'const'), ['total', 'count', 'scale']);
     assert.deepEqual(ids('const ok = [/[/]x/g, y]\n', 'const'), ['y']);
+    // A quote inside a regular expression does not open a string.
+    assert.deepEqual(ids("if (/['\"]/.test(s)) run(s, `x`)\n", 'if'), ['test', 's', 'run']);
     // JSX closing tags are not regular expressions.
     assert.deepEqual(ids('<b>{name}</b>\n', '<b>', 'typescriptreact'), ['b', 'name']);
   });

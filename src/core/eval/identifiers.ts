@@ -28,13 +28,43 @@ export function keywordsFor(languageId: string): Set<string> {
   return KEYWORD_SETS.get(FAMILY[languageId] ?? 'ts')!;
 }
 
-/** Removes string literals and comments (line and block), keeping line structure; with `keepLength`, blanks them out (same offsets). */
-export function stripStringsAndComments(code: string, languageId: string, keepLength = false): string {
-  const blank = (t: string) => (keepLength ? t.replace(/[^\n]/g, ' ') : t.replace(/[^\n]/g, ''));
+/** Keywords after which a `/` starts a regular expression, not a division. */
+const BEFORE_REGEX_WORDS = new Set('return typeof instanceof in of new delete void throw case do else yield await'.split(' '));
+/** Characters after which a `/` starts a regular expression (`<` left out: a JSX closing tag). */
+const BEFORE_REGEX_CHARS = new Set([...'(,=:[!&|?{};+-*%>~^']);
+
+/** End (exclusive) of the regular expression literal whose `/` is at `i`, flags included; -1 when the line ends first. */
+function regexEnd(code: string, i: number): number {
+  let inClass = false;
+  for (let k = i + 1; k < code.length; k++) {
+    const c = code[k];
+    if (c === '\n') return -1;
+    if (c === '\\') k++;
+    else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    else if (c === '/' && !inClass) {
+      let e = k + 1;
+      while (e < code.length && /[a-z]/.test(code[e])) e++;
+      return e;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Removes string literals and comments (line and block), keeping line structure. With `keepLength`
+ * they are blanked out instead (same offsets, line breaks kept); with `regex` (JavaScript and
+ * TypeScript) regular expression literals go too, told from a division by what precedes the `/`.
+ */
+export function stripStringsAndComments(code: string, languageId: string, opts: { keepLength?: boolean; regex?: boolean } = {}): string {
+  const blank = (t: string) => (opts.keepLength ? t.replace(/[^\n]/g, ' ') : t.replace(/[^\n]/g, ''));
   const hashComments = languageId === 'python';
   let out = '';
   let i = 0;
   const n = code.length;
+  // The last code character kept and the word it ends (a literal counts as a value: 'a', no word).
+  let last = '';
+  let word = '';
   while (i < n) {
     const c = code[i];
     const next = code[i + 1];
@@ -64,10 +94,21 @@ export function stripStringsAndComments(code: string, languageId: string, keepLe
         i++;
       }
       i = Math.min(i, n);
-      out += keepLength ? blank(code.slice(from, i)) : ' ';
+      out += opts.keepLength ? blank(code.slice(from, i)) : ' ';
+      last = 'a';
+      word = '';
+    } else if (opts.regex && c === '/' && (last === '' || BEFORE_REGEX_CHARS.has(last) || BEFORE_REGEX_WORDS.has(word)) && regexEnd(code, i) > 0) {
+      i = regexEnd(code, i);
+      out += opts.keepLength ? ' '.repeat(i - from) : ' ';
+      last = 'a';
+      word = '';
     } else {
       out += c;
       i++;
+      if (!/\s/.test(c)) {
+        word = /[A-Za-z0-9_$]/.test(c) ? (/[A-Za-z0-9_$]/.test(last) ? word + c : c) : '';
+        last = c;
+      }
     }
   }
   return out;
@@ -109,41 +150,6 @@ export function declaredNames(code: string, languageId: string): Set<string> {
 }
 
 const TS_FAMILY = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
-/** Keywords after which a `/` starts a regular expression, not a division. */
-const BEFORE_REGEX_WORDS = new Set('return typeof instanceof in of new delete void throw case do else yield await'.split(' '));
-/** Characters after which a `/` starts a regular expression (`<` left out: a JSX closing tag). */
-const BEFORE_REGEX_CHARS = new Set([...'(,=:[!&|?{};+-*%>~^']);
-
-/** Whether the `/` at `i` (not a comment) starts a regular expression literal, from what precedes it in `code`. */
-function startsRegex(code: string, i: number): boolean {
-  let j = i - 1;
-  while (j >= 0 && /\s/.test(code[j])) j--;
-  if (j < 0) return true;
-  const c = code[j];
-  if (BEFORE_REGEX_CHARS.has(c)) return true;
-  if (!/[A-Za-z_$]/.test(c)) return false;
-  let k = j;
-  while (k >= 0 && /[A-Za-z0-9_$]/.test(code[k])) k--;
-  return BEFORE_REGEX_WORDS.has(code.slice(k + 1, j + 1));
-}
-
-/** End (exclusive) of the regular expression literal starting at `i`, flags included; -1 when the line ends first. */
-function regexEnd(code: string, i: number): number {
-  let inClass = false;
-  for (let k = i + 1; k < code.length; k++) {
-    const c = code[k];
-    if (c === '\n') return -1;
-    if (c === '\\') k++;
-    else if (c === '[') inClass = true;
-    else if (c === ']') inClass = false;
-    else if (c === '/' && !inClass) {
-      let e = k + 1;
-      while (e < code.length && /[a-z]/.test(code[e])) e++;
-      return e;
-    }
-  }
-  return -1;
-}
 
 /**
  * The code of a whole file with string literals, comments and (JavaScript/TypeScript) regular
@@ -152,24 +158,7 @@ function regexEnd(code: string, i: number): number {
  * a block comment opened above has no identifiers, which the same line read alone would have.
  */
 export function codeMask(code: string, languageId: string): string {
-  const stripped = stripStringsAndComments(code, languageId, true);
-  if (!TS_FAMILY.has(languageId)) return stripped;
-  let out = '';
-  let from = 0;
-  for (let i = stripped.indexOf('/'); i >= 0; i = stripped.indexOf('/', i + 1)) {
-    if (i < from || !startsRegex(stripped, i)) continue;
-    const end = regexEnd(stripped, i);
-    if (end < 0) continue;
-    out += stripped.slice(from, i) + ' '.repeat(end - i);
-    from = end;
-    i = end - 1;
-  }
-  return out + stripped.slice(from);
-}
-
-/** A hole's target identifiers read in its file: `masked` is `codeMask` of the original file, the ground truth spans [start, end). */
-export function targetIdentifiersAt(masked: string, start: number, end: number, languageId: string): string[] {
-  return targetIdentifiers(masked.slice(start, end), languageId);
+  return stripStringsAndComments(code, languageId, { keepLength: true, regex: TS_FAMILY.has(languageId) });
 }
 
 /** A hole's target identifiers: the ground truth's identifiers minus the names it declares. */
