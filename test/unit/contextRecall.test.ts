@@ -144,6 +144,17 @@ describe('context/related: recall causes (real parses)', () => {
     // Not in a list: nothing offered.
     assert.equal(enclosingList(WORKER, 4, '  '), undefined);
   });
+
+  it('offers first, inside an import list, what the module exports and the file uses without importing it', () => {
+    const user = 'import {\n  alpha,\n  epsilon,\n} from "./core/index.js";\n\nexport const sum = alpha() + epsilon();\nconst beta = 2;\nexport const twice = beta * 2;\n';
+    fs.writeFileSync(path.join(root, 'user.ts'), user);
+    const { h, line, outline, linePrefix } = hole('user.ts', user, '  epsilon,', 0);
+    const items = relatedItems({ index, currentPath: 'user.ts', languageId: 'typescript', text: h.text, cursorLine: line, linePrefix, outline });
+    const offered = items.map((i) => i.key.split('#')[1]);
+    // epsilon is used below and bound by nothing: first, ahead of alpha (imported by name, used as
+    // often) and of what the list's order alone offers (beta, gamma after alpha).
+    assert.equal(offered[0], 'epsilon', offered.join(','));
+  });
 });
 
 describe('context/engine: similar-code windows with their continuation', () => {

@@ -11,7 +11,7 @@
  * folder, then an exported one. Each result is code: the declaration's outline (signatures, no
  * bodies), under its file path.
  */
-import { identifiersOf, keywordsFor } from '../eval/identifiers';
+import { codeMask, identifiersOf, keywordsFor } from '../eval/identifiers';
 import { renderSymbol, type Outline, type OutlineSymbol } from '../syntax/outline';
 import { trigrams } from './nameSimilarity';
 import type { Declaration, SymbolIndex } from './symbolIndex';
@@ -362,6 +362,8 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
 const LIST_WEIGHT = 6;
 const LIST_MAX = 6;
 const LIST_LINES = 80;
+/** How many of the names the document uses unbound are offered (see listCandidates). */
+const LIST_USED_MAX = 8;
 
 /**
  * The import/export list the cursor is in (`import {` / `export {` above, `} from 'm'` below, within
@@ -409,12 +411,12 @@ export function enclosingList(text: string, cursorLine: number, linePrefix: stri
 
 /**
  * Declarations offered inside an import/export list: the exported top-level declarations of the
- * list's module (wholesale re-exports followed two levels) that the document does not name,
- * ranked by distance in declaration order from the last name listed before the cursor (after it
+ * list's module (wholesale re-exports followed two levels) that the document uses without importing
+ * or declaring them, first; then those it does not name at all, ranked by distance in declaration order from the last name listed before the cursor (after it
  * first), else from the first name listed after it (before it first).
  */
 export function listCandidates(
-  input: Pick<RelatedInput, 'currentPath' | 'languageId' | 'text' | 'cursorLine' | 'linePrefix'>,
+  input: Pick<RelatedInput, 'currentPath' | 'languageId' | 'text' | 'cursorLine' | 'linePrefix' | 'outline'>,
   index: SymbolIndex,
   excluded: (p: string) => boolean,
 ): { path: string; symbol: OutlineSymbol; score: number }[] {
@@ -438,24 +440,36 @@ export function listCandidates(
     if (excluded(f)) continue;
     for (const sym of index.fileOutline(f)?.symbols ?? []) if (sym.exported && sym.name) all.push({ path: f, symbol: sym, order: all.length });
   }
+  // What the list is most likely missing: names the document uses that nothing in it binds or
+  // declares and that the module exports (code written first, its import completed after).
+  const bound = new Set(input.outline.imports.flatMap((im) => im.bindings.map((b) => b.local)));
+  const declared = new Set(input.outline.symbols.map((s) => s.name));
+  const listed = new Set([...list.before, ...list.after]);
+  const used = new Set(codeMask(input.text, input.languageId).match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const unbound = (n: string) => used.has(n) && !bound.has(n) && !declared.has(n) && !listed.has(n);
+  const seen = new Set<string>();
+  const wanted = all
+    .filter((a) => unbound(a.symbol.name) && !seen.has(a.symbol.name) && !!seen.add(a.symbol.name))
+    .slice(0, LIST_USED_MAX)
+    .map((a) => ({ path: a.path, symbol: { ...a.symbol, members: [] }, score: 2 * LIST_WEIGHT }));
   const anchorAt = (name: string | undefined) => (name ? all.find((a) => a.symbol.name === name) : undefined);
   const prev = anchorAt(list.before[list.before.length - 1]);
   const next = anchorAt(list.after[0]);
   const anchor = prev ?? next;
-  if (!anchor) return [];
+  if (!anchor) return wanted;
   // Distance in declaration order; the side the cursor is on first (after `prev`, before `next`).
   const dist = (a: (typeof all)[number]) => {
     const d = a.order - anchor.order;
     const same = a.path === anchor.path ? 0 : 1000;
     return same + (prev ? (d > 0 ? d : 0.5 - d + 500) : d < 0 ? -d : 0.5 + d + 500);
   };
-  const seen = new Set<string>();
-  return all
+  const near = all
     .filter((a) => !inDoc.has(a.symbol.name))
     .sort((a, b) => dist(a) - dist(b) || a.order - b.order)
     .filter((a) => !seen.has(a.symbol.name) && !!seen.add(a.symbol.name))
     .slice(0, LIST_MAX)
     .map((a, i) => ({ path: a.path, symbol: { ...a.symbol, members: [] }, score: LIST_WEIGHT / 2 ** i }));
+  return [...wanted, ...near];
 }
 
 /** Languages whose non-exported members (`private`, `#x`) no other file can use. */
