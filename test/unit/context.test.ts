@@ -77,6 +77,13 @@ describe('context/symbolIndex (real parses of fixture workspaces)', () => {
     assert.ok(!shop.paths().some((p) => p.includes('secret') || p.includes('.env')));
   });
 
+  it('applies ignore files to workspace paths only: a path outside the workspace neither matches nor throws', () => {
+    const ignore = new WorkspaceIgnore(SHOP);
+    assert.ok(shop.paths().length > 0);
+    assert.equal(ignore.ignores('src/secret/keys.ts'), true);
+    for (const p of ['/tmp/intent-edit-x/f0.ts', '../elsewhere/a.ts', '..', 'C:\\work\\a.ts', '']) assert.equal(ignore.ignores(p), false, p);
+  });
+
   it('replaces a file entry as a whole on update, and forgets it on remove and rename', async () => {
     const ix = new SymbolIndex({ config: { tsPaths: [], dependencies: [] } });
     await ix.update('a.ts', 'export class Old { gone(): void {} }', 'typescript');
