@@ -411,9 +411,10 @@ export function enclosingList(text: string, cursorLine: number, linePrefix: stri
 
 /**
  * Declarations offered inside an import/export list: the exported top-level declarations of the
- * list's module (wholesale re-exports followed two levels) that the document uses without importing
- * or declaring them, first; then those it does not name at all, ranked by distance in declaration order from the last name listed before the cursor (after it
- * first), else from the first name listed after it (before it first).
+ * list's module (wholesale re-exports followed two levels): first those the document uses without
+ * importing or declaring them; then those it does not name at all, ranked by distance in
+ * declaration order from the last name listed before the cursor (after it first), else from the
+ * first name listed after it (before it first).
  */
 export function listCandidates(
   input: Pick<RelatedInput, 'currentPath' | 'languageId' | 'text' | 'cursorLine' | 'linePrefix' | 'outline'>,

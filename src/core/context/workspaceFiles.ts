@@ -48,7 +48,7 @@ export class WorkspaceIgnore implements IgnoreRules {
   ignores(relPath: string, isDir = false): boolean {
     // A path outside the workspace (an editor on a file elsewhere) is not under its ignore files;
     // the `ignore` package throws on such paths.
-    if (!relPath || relPath.startsWith('/') || relPath.startsWith('../') || relPath === '..' || /^[A-Za-z]:[\\/]/.test(relPath)) return false;
+    if (!relPath || /^(\/|\.\.(\/|$)|[A-Za-z]:[\\/])/.test(relPath)) return false;
     const parts = relPath.split('/');
     if (parts.some((p) => SKIPPED_DIRS.has(p))) return true;
     // Check against each ancestor's rules, relative to that ancestor.
