@@ -28,6 +28,7 @@ import { indexWorkspace, readRepository, type RepoFile } from '../core/context/i
 import { SymbolIndex } from '../core/context/symbolIndex';
 import { templateFor } from '../core/context/templates';
 import { makeHoleDocument, sampleHoles, type HoleCase } from '../core/eval/holes';
+import { declaredInRange } from '../core/eval/declared';
 import { IDENT, codeMask, targetIdentifiers } from '../core/eval/identifiers';
 import { OUTLINE_LANGUAGES } from '../core/syntax/outline';
 import { getParser, parserIfReady } from '../core/syntax/parser';
@@ -209,7 +210,11 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
     // Read in the file, so a line that continues a template literal or holds a regular expression yields only its code's names.
     let masked = masks.get(h.file);
     if (masked === undefined) masks.set(h.file, (masked = codeMask(f.text, f.languageId)));
-    const targetIds = targetIdentifiers(masked.slice(hole.offset, hole.offset + hole.groundTruth.length), f.languageId);
+    // Minus what the ground truth declares as the parse of the whole file tells it (parameters, fields, members too).
+    const tree = parserIfReady(f.languageId)?.parse(f.text);
+    const declared = tree ? declaredInRange(tree.rootNode, hole.offset, hole.offset + hole.groundTruth.length) : new Set<string>();
+    tree?.delete();
+    const targetIds = targetIdentifiers(masked.slice(hole.offset, hole.offset + hole.groundTruth.length), f.languageId).filter((t) => !declared.has(t));
     const docTokens = tokens(hole.text);
     const cross = targetIds.filter((t) => !docTokens.has(t));
     targets += targetIds.length;

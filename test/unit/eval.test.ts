@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { candidateLines, isSampleableSource, makeHoleDocument, sampleHoles } from '../../src/core/eval/holes';
+import { declaredInRange } from '../../src/core/eval/declared';
 import { codeMask, declaredNames, identifiersOf, targetIdentifiers } from '../../src/core/eval/identifiers';
+import { getParser } from '../../src/core/syntax/parser';
 import { listWorkspaceFiles } from '../../src/core/context/workspaceFiles';
 
 describe('eval/identifiers', () => {
@@ -18,6 +20,58 @@ describe('eval/identifiers', () => {
   it('target identifiers exclude what the ground truth declares', () => {
     assert.deepEqual(targetIdentifiers('const total = items.reduce(sum, 0);', 'typescript'), ['items', 'reduce', 'sum']);
     assert.deepEqual([...declaredNames('a, b := parse(x)', 'go')].sort(), ['a', 'b']);
+  });
+});
+
+describe('eval/declared (real parses)', () => {
+  /** Names declared in the range from `from` to the end of its line. */
+  const declared = async (languageId: string, code: string, from: string) => {
+    const tree = (await getParser(languageId))!.parse(code)!;
+    try {
+      const start = code.indexOf(from);
+      const end = code.indexOf('\n', start) < 0 ? code.length : code.indexOf('\n', start);
+      return [...declaredInRange(tree.rootNode, start, end)].sort();
+    } finally {
+      tree.delete();
+    }
+  };
+  it('TypeScript: parameters, fields, methods, interface members, type parameters, catch bindings', async () => {
+    const code = [
+      'interface Row { picture?: string; load(id: number): void }',
+      'class Box<A extends Base> { private ahead: Ahead | undefined; get size(): number { return 1 } #raw = 2 }',
+      'const f = async ({ a, b: [d] }: Opts, ...rest: R[]) => a + d + other;',
+      'items.map((w) => w.name); list.forEach(x => x)',
+      'try { run() } catch (err) { log(err) }',
+      'const o = { password: true, fetch(x) { return x }, known };',
+      'enum E { A = 1, B }',
+      'import { imported } from "./m";',
+      'export type Matcher<M> = (value: any) => value is M',
+    ].join('\n');
+    assert.deepEqual(await declared('typescript', code, 'interface'), ['Row', 'id', 'load', 'picture']);
+    assert.deepEqual(await declared('typescript', code, 'class'), ['A', 'Box', 'ahead', 'raw', 'size']);
+    // `b` is the key of the pattern (a property of Opts), not a binding; `other` is used.
+    assert.deepEqual(await declared('typescript', code, 'const f'), ['a', 'd', 'f', 'rest']);
+    assert.deepEqual(await declared('typescript', code, 'items'), ['w', 'x']);
+    assert.deepEqual(await declared('typescript', code, 'try'), ['err']);
+    // Object keys, an object literal's method and shorthand properties name what exists elsewhere.
+    assert.deepEqual(await declared('typescript', code, 'const o'), ['o', 'x']);
+    assert.deepEqual(await declared('typescript', code, 'enum'), ['A', 'B', 'E']);
+    assert.deepEqual(await declared('typescript', code, 'import'), []);
+    assert.deepEqual(await declared('typescript', code, 'export type'), ['M', 'Matcher', 'value']);
+    // Only what starts inside the range: the rest of a line after the cursor.
+    const at = code.indexOf('picture');
+    const tree = (await getParser('typescript'))!.parse(code)!;
+    assert.deepEqual([...declaredInRange(tree.rootNode, at, code.indexOf('\n'))].sort(), ['id', 'load', 'picture']);
+    tree.delete();
+  });
+  it('Python, Go, Rust and Java', async () => {
+    assert.deepEqual(await declared('python', 'def f(a, b=1, *args, c: int = 2, **kw):\n    x, y = g(a)\n    self.z = 1\n', 'def'), ['a', 'args', 'b', 'c', 'f', 'kw']);
+    assert.deepEqual(await declared('python', 'def f(a, b=1, *args, c: int = 2, **kw):\n    x, y = g(a)\n    self.z = 1\n', 'x, y'), ['x', 'y']);
+    assert.deepEqual(await declared('python', 'def f(a):\n    self.z = a\n', 'self'), []);
+    assert.deepEqual(await declared('go', 'package p\nfunc (r *R) M(a, b int) (e error) { x, y := 1, 2; for k, v := range s {} }\n', 'func'), ['M', 'a', 'b', 'e', 'k', 'r', 'v', 'x', 'y']);
+    assert.deepEqual(await declared('go', 'package p\ntype S struct { F int; G, H string }\n', 'type'), ['F', 'G', 'H', 'S']);
+    assert.deepEqual(await declared('rust', 'fn f<T>(a: i32, (b, c): (i32, i32)) -> i32 { let mut x = 1; let g = |z| z + x; a }\n', 'fn'), ['T', 'a', 'b', 'c', 'f', 'g', 'x', 'z']);
+    assert.deepEqual(await declared('java', 'class C<T> { int f; void m(int a, String... b) { int x = 1; try {} catch (E e) {} Runnable r = (q) -> q; } }\n', 'class'), ['C', 'T', 'a', 'b', 'e', 'f', 'm', 'q', 'r', 'x']);
   });
 });
 

@@ -44,7 +44,7 @@ export interface OutlineSymbol {
   heritage: string[];
   /** Members of classes, interfaces, object type aliases, enums, structs, traits, namespaces (Go/Rust methods are attached to their type). */
   members: OutlineSymbol[];
-  /** Bare name of a field's/variable's declared type, when written (`x: Foo<Bar>` → 'Foo'). */
+  /** Bare name of a field's/variable's declared type, when written (`x: Foo<Bar>` → 'Foo'), or of its TS/JS `new Foo(…)` / `… as Foo` initializer. */
   typeName?: string;
   /** Bare name of a function's/method's declared return type, when written (`Promise<Foo>` → 'Promise'). */
   returnType?: string;
@@ -111,6 +111,17 @@ function sigUpTo(node: SyntaxNode, body: SyntaxNode | null | undefined, text: st
 }
 
 /** The leading bare type name of a type expression: `Promise<Foo[]>` → 'Promise', `*pkg.T` → 'T', `: Foo` → 'Foo'. */
+/** The type a TS/JS initializer gives without an annotation: `new Foo(…)` and `… as Foo` give `Foo`. */
+function initializerTypeName(value: SyntaxNode | null | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.type === 'new_expression') return bareTypeName(field(value, 'constructor')?.text);
+  if (value.type === 'as_expression') {
+    const t = value.namedChildren[1];
+    return t && t.type !== 'predefined_type' ? bareTypeName(t.text) : undefined;
+  }
+  return undefined;
+}
+
 export function bareTypeName(t: string | undefined): string | undefined {
   if (!t) return undefined;
   // Leading modifiers, references and pointers: `readonly T[]`, `&'a mut T`, `*T`, `[]T`, `[4]T`, `dyn T`, `impl T`.
@@ -242,7 +253,7 @@ function tsMembers(body: SyntaxNode | null, text: string): OutlineSymbol[] {
         else if (value && (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function')) {
           sig = `${sig} = ${sigUpTo(value, field(value, 'body'), text)}`;
         }
-        out.push(sym(name, 'field', m, sig.replace(/;$/, ''), !/^(private|#)/.test(m.text), { typeName: bareTypeName(tsTypeAnn(field(m, 'type'))) }));
+        out.push(sym(name, 'field', m, sig.replace(/;$/, ''), !/^(private|#)/.test(m.text), { typeName: bareTypeName(tsTypeAnn(field(m, 'type'))) ?? initializerTypeName(value) }));
         break;
       }
       case 'call_signature':
@@ -344,7 +355,7 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
           if (mod) acc.imports.push({ module: mod, bindings: tsPatternNames(nameNode).map((n) => ({ local: n, imported: nameNode.type === 'identifier' ? 'default' : n })), line: node.startPosition.row });
           continue;
         }
-        const typeName = bareTypeName(tsTypeAnn(field(d, 'type')));
+        const typeName = bareTypeName(tsTypeAnn(field(d, 'type'))) ?? (nameNode.type === 'identifier' ? initializerTypeName(value) : undefined);
         for (const n of tsPatternNames(nameNode)) {
           let sig: string;
           let kind: SymbolKind = 'variable';
