@@ -39,6 +39,8 @@ const stdio: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.
 export interface KindReport {
   idRecall: number;
   crossFileIdRecall: number;
+  /** Recall over the cross-file targets that another indexed file declares (what related context can bring; see crossFileCeiling). */
+  crossFileDeclaredRecall: number;
   meanPromptTokens: number;
   buildMs: { cold: { p50: number; p95: number }; warm: { p50: number; p95: number } };
   typingPrefixShare: number;
@@ -68,6 +70,12 @@ export interface ContextBenchReport {
   template: string;
   targets: number;
   crossFileTargets: number;
+  /**
+   * What the cross-file targets are: the share that occurs in another file of the repository, and
+   * the share that another indexed file declares. The rest are names of the language's library,
+   * of packages, or new ones; a prompt made of the repository's code holds those only by chance.
+   */
+  crossFileCeiling: { inRepo: number; declared: number };
   results: Record<'ours' | 'prefixOnly' | 'jaccardNeighbors', KindReport>;
 }
 
@@ -192,13 +200,20 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
     split: o.split,
   });
 
-  const acc: Record<Kind, { hit: number; crossHit: number; tokens: number[]; cold: number[]; warm: number[]; share: number[] }> = {
-    ours: { hit: 0, crossHit: 0, tokens: [], cold: [], warm: [], share: [] },
-    prefixOnly: { hit: 0, crossHit: 0, tokens: [], cold: [], warm: [], share: [] },
-    jaccardNeighbors: { hit: 0, crossHit: 0, tokens: [], cold: [], warm: [], share: [] },
+  const acc: Record<Kind, { hit: number; crossHit: number; declHit: number; tokens: number[]; cold: number[]; warm: number[]; share: number[] }> = {
+    ours: { hit: 0, crossHit: 0, declHit: 0, tokens: [], cold: [], warm: [], share: [] },
+    prefixOnly: { hit: 0, crossHit: 0, declHit: 0, tokens: [], cold: [], warm: [], share: [] },
+    jaccardNeighbors: { hit: 0, crossHit: 0, declHit: 0, tokens: [], cold: [], warm: [], share: [] },
   };
   let targets = 0;
   let crossTargets = 0;
+  let crossInRepo = 0;
+  let crossDeclared = 0;
+  // Which files hold a name (as an identifier token): for crossFileCeiling.
+  const holders = new Map<string, number>();
+  const fileTokens = files.map((f) => tokens(f.text));
+  for (const set of fileTokens) for (const t of set) holders.set(t, (holders.get(t) ?? 0) + 1);
+  const tokensOf = new Map(files.map((f, i) => [f.path, fileTokens[i]]));
   const replay = o.replayHoles ?? 40;
 
   const masks = new Map<string, string>();
@@ -219,6 +234,11 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
     const cross = targetIds.filter((t) => !docTokens.has(t));
     targets += targetIds.length;
     crossTargets += cross.length;
+    // The file on disk holds the ground truth's names itself: another file holds it when more than this one do.
+    const own = tokensOf.get(h.file);
+    crossInRepo += cross.filter((t) => (holders.get(t) ?? 0) > (own?.has(t) ? 1 : 0)).length;
+    const crossDecl = cross.filter((t) => index.declarations(t).some((d) => d.path !== h.file));
+    crossDeclared += crossDecl.length;
 
     const buildAt = (kind: Kind, text: string, offset: number) => {
       const cursorLine = h.line;
@@ -257,6 +277,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
       const have = tokens(promptText);
       acc[kind].hit += targetIds.filter((t) => have.has(t)).length;
       acc[kind].crossHit += cross.filter((t) => have.has(t)).length;
+      acc[kind].declHit += crossDecl.filter((t) => have.has(t)).length;
       if (process.env.IC_BENCH_DEBUG) {
         const miss = targetIds.filter((t) => !have.has(t));
         // `*name`: cross-file target; trailing `@`: some indexed file declares it. For ours' cross-file
@@ -312,6 +333,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
     results[k] = {
       idRecall: r3(targets ? a.hit / targets : 0),
       crossFileIdRecall: r3(crossTargets ? a.crossHit / crossTargets : 0),
+      crossFileDeclaredRecall: r3(crossDeclared ? a.declHit / crossDeclared : 0),
       meanPromptTokens: Math.round(a.tokens.reduce((s, x) => s + x, 0) / Math.max(1, a.tokens.length)),
       buildMs: { cold: { p50: r2(pct(a.cold, 50)), p95: r2(pct(a.cold, 95)) }, warm: { p50: r2(pct(a.warm, 50)), p95: r2(pct(a.warm, 95)) } },
       typingPrefixShare: r3(a.share.reduce((s, x) => s + x, 0) / Math.max(1, a.share.length)),
@@ -332,6 +354,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
     template: template.name,
     targets,
     crossFileTargets: crossTargets,
+    crossFileCeiling: { inRepo: r3(crossTargets ? crossInRepo / crossTargets : 0), declared: r3(crossTargets ? crossDeclared / crossTargets : 0) },
     results,
   };
 }
@@ -393,12 +416,13 @@ export async function runBenchContext(argv: string[], io: CliIo = stdio): Promis
   }
   io.out(
     `bench context: ${r.repo} (${r.language}, ${r.indexedFiles} files indexed in ${r.indexMs} ms${r.parseFloorColdMs !== undefined ? ` (CPU ${r.indexCpuMs} ms); plain parse ${r.parseFloorColdMs} ms in a fresh process (CPU ${r.parseFloorColdCpuMs} ms)` : ''}${r.parseFloorMs !== undefined ? `, ${r.parseFloorMs} ms warm` : ''})\n` +
-      `${r.holes} holes, seed ${r.seed}, budget ${r.budget} tokens, template ${r.template}; ${r.targets} target ids, ${r.crossFileTargets} cross-file\n\n`,
+      `${r.holes} holes, seed ${r.seed}, budget ${r.budget} tokens, template ${r.template}; ${r.targets} target ids, ${r.crossFileTargets} cross-file ` +
+      `(${(r.crossFileCeiling.inRepo * 100).toFixed(0)} % of them occur in another file, ${(r.crossFileCeiling.declared * 100).toFixed(0)} % are declared by one)\n\n`,
   );
-  const head = ['prompt', 'idRecall', 'crossFile', 'tokens', 'cold p50/p95 ms', 'warm p50/p95 ms', 'typing prefix'];
+  const head = ['prompt', 'idRecall', 'crossFile', 'crossDeclared', 'tokens', 'cold p50/p95 ms', 'warm p50/p95 ms', 'typing prefix'];
   const rows = KINDS.map((k) => {
     const x = r.results[k];
-    return [k, x.idRecall.toFixed(3), x.crossFileIdRecall.toFixed(3), String(x.meanPromptTokens), `${x.buildMs.cold.p50} / ${x.buildMs.cold.p95}`, `${x.buildMs.warm.p50} / ${x.buildMs.warm.p95}`, x.typingPrefixShare.toFixed(3)];
+    return [k, x.idRecall.toFixed(3), x.crossFileIdRecall.toFixed(3), x.crossFileDeclaredRecall.toFixed(3), String(x.meanPromptTokens), `${x.buildMs.cold.p50} / ${x.buildMs.cold.p95}`, `${x.buildMs.warm.p50} / ${x.buildMs.warm.p95}`, x.typingPrefixShare.toFixed(3)];
   });
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   for (const row of [head, ...rows]) io.out(row.map((c, i) => c.padEnd(w[i])).join('  ') + '\n');
