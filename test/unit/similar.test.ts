@@ -1,11 +1,25 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chooseWindows, jaccard, tokenSet, topWindows, type Window } from '../../src/core/context/similar';
+import { chooseWindows, IDF_WEIGHT, jaccard, tokenSet, topWindows, type Window } from '../../src/core/context/similar';
 
 /** The definition, computed the slow way: every window's token set built from scratch. */
-function naiveTopWindows(query: string, files: { path: string; text: string }[], W: number, stride: number, k: number): Window[] {
+function naiveTopWindows(query: string, files: { path: string; text: string }[], W: number, stride: number, k: number, idf = false): Window[] {
   const q = tokenSet(query);
+  // With idf: Σ weight over the intersection / Σ weight over the union, a token's weight from how many files hold it.
+  const holders = new Map<string, number>();
+  for (const f of files) for (const t of tokenSet(f.text)) holders.set(t, (holders.get(t) ?? 0) + 1);
+  const w = (t: string) => (idf ? IDF_WEIGHT(files.length, holders.get(t) ?? 0) : 1);
+  const weighted = (a: Set<string>, b: Set<string>) => {
+    if (!a.size || !b.size) return 0;
+    let inter = 0;
+    let union = 0;
+    for (const t of new Set([...a, ...b])) {
+      union += w(t);
+      if (a.has(t) && b.has(t)) inter += w(t);
+    }
+    return inter / union;
+  };
   const all: Window[] = [];
   for (const f of files) {
     const lines = f.text.split('\n').map((l) => tokenSet(l));
@@ -13,7 +27,7 @@ function naiveTopWindows(query: string, files: { path: string; text: string }[],
       const end = Math.min(lines.length, start + W);
       const set = new Set<string>();
       for (let i = start; i < end; i++) for (const t of lines[i]) set.add(t);
-      const score = jaccard(q, set);
+      const score = idf ? weighted(q, set) : jaccard(q, set);
       if (score > 0) all.push({ path: f.path, startLine: start, endLine: end, text: '', score });
       if (end >= lines.length) break;
     }
@@ -51,6 +65,35 @@ describe('context/similar topWindows (sliding window)', () => {
       }
     }
     assert.equal(compared, 30);
+  });
+
+  it('with idf: the windows of the weighted definition, scores equal up to rounding', () => {
+    let compared = 0;
+    for (const f of files.slice(0, 6)) {
+      const lines = f.text.split('\n');
+      const query = lines.slice(Math.floor(lines.length / 2), Math.floor(lines.length / 2) + 15).join('\n');
+      const others = files.filter((o) => o !== f);
+      const got = topWindows(query, others, { windowLines: 20, stride: 5, k: 12, idf: true });
+      const want = naiveTopWindows(query, others, 20, 5, 12, true);
+      assert.deepEqual(got.map((x) => `${x.path}:${x.startLine}`), want.map((x) => `${x.path}:${x.startLine}`), f.path);
+      got.forEach((x, i) => assert.ok(Math.abs(x.score - want[i].score) < 1e-9));
+      compared++;
+    }
+    assert.equal(compared, 6);
+  });
+
+  it('with idf, a window sharing a name few files have outranks one sharing names every file has', () => {
+    const common = 'const value = options.value ?? result.value;';
+    const files = [
+      { path: 'a.ts', text: `${common}\nreturn result;` },
+      { path: 'b.ts', text: `const tally = ledgerEntries.length;\nreturn result;` },
+      ...['c', 'd', 'e', 'f'].map((n) => ({ path: `${n}.ts`, text: `${common}\nlog(${n});` })),
+    ];
+    const query = 'const value = ledgerEntries.at(options.value);';
+    const plain = topWindows(query, files, { windowLines: 2, stride: 1, k: 1 });
+    const idf = topWindows(query, files, { windowLines: 2, stride: 1, k: 1, idf: true });
+    assert.notEqual(plain[0].path, 'b.ts');
+    assert.equal(idf[0].path, 'b.ts');
   });
 
   it('never returns a window overlapping a file\'s excluded lines (the current file\'s shown part)', () => {

@@ -502,7 +502,7 @@ export class ContextEngine {
     const linesOf = new Map<string, string[]>();
     // The best windows for this position (`ideal`), and a few more that may stay if an earlier
     // request showed them (`all`: the candidates sticky windows are kept among).
-    for (const [i, w] of topWindows(query, [...files, own], { windowLines: 20, stride: 5, k: 24 }).entries()) {
+    for (const [i, w] of topWindows(query, [...files, own], { windowLines: 20, stride: 5, k: 24, idf: true }).entries()) {
       // Shown: the matched window's second half and what follows it (the lines after code like the
       // code above the cursor are what is likely to come next; its first half repeats names the
       // document already has).

@@ -29,11 +29,12 @@ function tokenId(t: string): number {
   return id;
 }
 
-/** A file's distinct tokens per line as ids: line i is `ids[starts[i] .. starts[i + 1])`. */
+/** A file's distinct tokens per line as ids: line i is `ids[starts[i] .. starts[i + 1])`; `vocab`: the file's distinct ids. */
 interface LineTokens {
   text: string;
   ids: Int32Array;
   starts: Int32Array;
+  vocab: Int32Array;
 }
 
 let lineCache = new Map<string, LineTokens>();
@@ -51,7 +52,7 @@ function lineTokenIds(p: string, text: string): LineTokens {
   if (hit && hit.text === text) return hit;
   if (hit) {
     lineCache.delete(p);
-    cachedIds -= hit.ids.length + hit.starts.length;
+    cachedIds -= hit.ids.length + hit.starts.length + hit.vocab.length;
   }
   const lines = text.split('\n');
   const starts = new Int32Array(lines.length + 1);
@@ -61,13 +62,13 @@ function lineTokenIds(p: string, text: string): LineTokens {
     for (const t of tokenSet(lines[i])) ids.push(tokenId(t));
   }
   starts[lines.length] = ids.length;
-  const entry = { text, ids: Int32Array.from(ids), starts };
+  const entry = { text, ids: Int32Array.from(ids), starts, vocab: Int32Array.from(new Set(ids)) };
   lineCache.set(p, entry);
-  cachedIds += entry.ids.length + entry.starts.length;
+  cachedIds += entry.ids.length + entry.starts.length + entry.vocab.length;
   for (const [k, v] of lineCache) {
     if (cachedIds <= CACHE_IDS || k === p) break;
     lineCache.delete(k);
-    cachedIds -= v.ids.length + v.starts.length;
+    cachedIds -= v.ids.length + v.starts.length + v.vocab.length;
   }
   return entry;
 }
@@ -81,14 +82,21 @@ export interface Window {
 }
 
 /**
+ * Weight of a token that `df` of `n` files hold, for `topWindows({ idf: true })`: the square of
+ * log(1 + n / (1 + df)). Measured against plain Jaccard and exponents 0.5, 1, 3 and 5 on the 12
+ * dev corpora (docs/benchmarks.md, "IDF-weighted windows"): 2 was best for idRecall.
+ */
+export const IDF_WEIGHT = (n: number, df: number): number => Math.log(1 + n / (1 + df)) ** 2;
+
+/**
  * The best `k` windows of `windowLines` lines (step `stride`) from `files`, by Jaccard similarity
- * to `query`; at most one window per file region (windows of one file do not overlap), none that
+ * to `query` (weighted by IDF_WEIGHT with `idf`); at most one window per file region (windows of one file do not overlap), none that
  * overlaps a file's `exclude` range of lines [from, to).
  */
 export function topWindows(
   query: string,
   files: readonly { path: string; text: string; exclude?: readonly [number, number] }[],
-  opts: { windowLines?: number; stride?: number; k?: number } = {},
+  opts: { windowLines?: number; stride?: number; k?: number; idf?: boolean } = {},
 ): Window[] {
   const W = opts.windowLines ?? 60;
   const stride = opts.stride ?? 10;
@@ -106,6 +114,16 @@ export function topWindows(
   for (const t of q) inQuery[tokenIds.get(t)!] = 1;
   // For each token id, the number of lines of the current window containing it.
   const counts = new Int32Array(tokenIds.size);
+  // Token weights: 1 each (plain Jaccard), or with `idf` by how many of the files hold the token
+  // (IDF_WEIGHT), so names most files have (`value`, `options`) count less than the ones few share.
+  const df = new Int32Array(tokenIds.size);
+  const byDf = new Float64Array(files.length + 1).fill(1);
+  if (opts.idf) {
+    for (const { vocab } of perFile) for (const id of vocab) df[id]++;
+    for (let d = 0; d <= files.length; d++) byDf[d] = IDF_WEIGHT(files.length, d);
+  }
+  let qWeight = 0;
+  for (const t of q) qWeight += byDf[df[tokenIds.get(t)!]];
   const all: Window[] = [];
   for (let fi = 0; fi < files.length; fi++) {
     const f = files[fi];
@@ -123,8 +141,9 @@ export function topWindows(
         for (let j = starts[hi]; j < starts[hi + 1]; j++) {
           const id = ids[j];
           if (counts[id]++ === 0) {
-            distinct++;
-            inter += inQuery[id];
+            const w = byDf[df[id]];
+            distinct += w;
+            inter += inQuery[id] * w;
           }
         }
       }
@@ -132,12 +151,13 @@ export function topWindows(
         for (let j = starts[lo]; j < starts[lo + 1]; j++) {
           const id = ids[j];
           if (--counts[id] === 0) {
-            distinct--;
-            inter -= inQuery[id];
+            const w = byDf[df[id]];
+            distinct -= w;
+            inter -= inQuery[id] * w;
           }
         }
       }
-      const score = q.size === 0 || distinct === 0 ? 0 : inter / (q.size + distinct - inter);
+      const score = q.size === 0 || distinct <= 1e-9 ? 0 : inter / (qWeight + distinct - inter);
       // A file may rule out a range of its lines (the current file's lines the prompt shows anyway).
       const ruledOut = f.exclude !== undefined && start < f.exclude[1] && end > f.exclude[0];
       if (score > 0 && !ruledOut) all.push({ path: f.path, startLine: start, endLine: end, text: '', score });
