@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULTS } from '../../src/core/config';
-import { ContextEngine, continuationOf } from '../../src/core/context/engine';
+import { ContextEngine, continuationOf, windowText } from '../../src/core/context/engine';
 import { indexWorkspace } from '../../src/core/context/indexer';
 import { clipLines, enclosingCall, enclosingList, relatedItems, withoutPrivateMembers } from '../../src/core/context/related';
 import { SymbolIndex } from '../../src/core/context/symbolIndex';
@@ -163,6 +163,15 @@ describe('context/engine: similar-code windows with their continuation', () => {
     assert.deepEqual(continuationOf(lines, 5, 25, 10), { text: lines.slice(10, 30).join('\n'), startLine: 10, endLine: 30 });
     assert.deepEqual(continuationOf(lines, 0, 20, 10), { text: lines.slice(10, 30).join('\n'), startLine: 10, endLine: 30 });
     assert.deepEqual(continuationOf(lines.slice(0, 12), 0, 12, 10), { text: lines.slice(0, 12).join('\n'), startLine: 0, endLine: 12 });
+  });
+
+  it('shows a window without blank and comment lines and without the indentation all its lines share', () => {
+    const lines = ['class A {', '  run() {', '    // step one', '    if (ok) {', '', '      go();', '    }', '  }', '}'];
+    assert.equal(windowText(lines, 3, 7, 'typescript'), 'if (ok) {\n  go();\n}');
+    // A line at the left edge: nothing to take off.
+    assert.equal(windowText(lines, 6, 9, 'typescript'), '    }\n  }\n}');
+    // Python keeps its relative indentation.
+    assert.equal(windowText(['    def f(self):', '        return 1'], 0, 2, 'python'), 'def f(self):\n    return 1');
   });
 
   it('shows the lines that follow code like the code above the cursor in a sibling file', async function () {
