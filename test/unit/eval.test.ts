@@ -45,6 +45,8 @@ describe('eval/declared (real parses)', () => {
       'const o = { password: true, fetch(x) { return x }, known };',
       'enum E { A = 1, B }',
       'import { imported } from "./m";',
+      'import def, { e as f } from "./y"; import * as ns from "./z"; export { a as b } from "./m";',
+      'type El<T> = T extends Array<infer E> ? E : never; interface Dict { [key: string]: number }',
       'export type Matcher<M> = (value: any) => value is M',
     ].join('\n');
     assert.deepEqual(await declared('typescript', code, 'interface'), ['Row', 'id', 'load', 'picture']);
@@ -57,6 +59,8 @@ describe('eval/declared (real parses)', () => {
     assert.deepEqual(await declared('typescript', code, 'const o'), ['o', 'x']);
     assert.deepEqual(await declared('typescript', code, 'enum'), ['A', 'B', 'E']);
     assert.deepEqual(await declared('typescript', code, 'import'), []);
+    assert.deepEqual(await declared('typescript', code, 'import def'), ['b', 'def', 'f', 'ns']);
+    assert.deepEqual(await declared('typescript', code, 'type El'), ['Dict', 'E', 'El', 'T', 'key']);
     assert.deepEqual(await declared('typescript', code, 'export type'), ['M', 'Matcher', 'value']);
     // Only what starts inside the range: the rest of a line after the cursor.
     const at = code.indexOf('picture');
@@ -68,6 +72,8 @@ describe('eval/declared (real parses)', () => {
     assert.deepEqual(await declared('python', 'def f(a, b=1, *args, c: int = 2, **kw):\n    x, y = g(a)\n    self.z = 1\n', 'def'), ['a', 'args', 'b', 'c', 'f', 'kw']);
     assert.deepEqual(await declared('python', 'def f(a, b=1, *args, c: int = 2, **kw):\n    x, y = g(a)\n    self.z = 1\n', 'x, y'), ['x', 'y']);
     assert.deepEqual(await declared('python', 'def f(a):\n    self.z = a\n', 'self'), []);
+    assert.deepEqual(await declared('python', 'import os.path as osp\nfrom a import b as c, d\n', 'import'), ['osp']);
+    assert.deepEqual(await declared('python', 'import os.path as osp\nfrom a import b as c, d\n', 'from'), ['c']);
     assert.deepEqual(await declared('go', 'package p\nfunc (r *R) M(a, b int) (e error) { x, y := 1, 2; for k, v := range s {} }\n', 'func'), ['M', 'a', 'b', 'e', 'k', 'r', 'v', 'x', 'y']);
     assert.deepEqual(await declared('go', 'package p\ntype S struct { F int; G, H string }\n', 'type'), ['F', 'G', 'H', 'S']);
     assert.deepEqual(await declared('rust', 'fn f<T>(a: i32, (b, c): (i32, i32)) -> i32 { let mut x = 1; let g = |z| z + x; a }\n', 'fn'), ['T', 'a', 'b', 'c', 'f', 'g', 'x', 'z']);

@@ -4,8 +4,9 @@
  * The regular-expression `declaredNames` sees only keyword declarations (`const x`, `function f`);
  * the tree also knows parameters, class fields and methods, interface members, enum members, type
  * parameters and catch bindings, all of which the person introduces at the hole rather than recalls.
- * Object-literal keys, shorthand properties and import bindings are not declarations here: they
- * name something that exists elsewhere (a type's property, a module's export).
+ * Object-literal keys, shorthand properties and import bindings under the exported name are not
+ * declarations here: they name something that exists elsewhere (a type's property, a module's
+ * export). A name the line chooses for an import (`as` alias, namespace, default import) is.
  */
 import type { SyntaxNode } from '../syntax/parser';
 
@@ -33,11 +34,16 @@ const BINDING_FIELDS: Record<string, readonly string[]> = {
   optional_parameter: ['pattern'],
   arrow_function: ['parameter'],
   catch_clause: ['parameter'],
+  index_signature: ['name'],
+  // A name given with `as` (`import { a as b }`, `export { a as b }`) is chosen, not recalled.
+  import_specifier: ['alias'],
+  export_specifier: ['alias'],
   // Python
   function_definition: ['name'],
   class_definition: ['name'],
   default_parameter: ['name'],
   typed_default_parameter: ['name'],
+  aliased_import: ['alias'],
   // Go
   method_declaration: ['name'],
   parameter_declaration: ['name'],
@@ -48,6 +54,7 @@ const BINDING_FIELDS: Record<string, readonly string[]> = {
   method_elem: ['name'],
   var_spec: ['name'],
   const_spec: ['name'],
+  import_spec: ['name'],
   short_var_declaration: ['left'],
   // Rust
   function_item: ['name'],
@@ -61,6 +68,7 @@ const BINDING_FIELDS: Record<string, readonly string[]> = {
   type_item: ['name'],
   const_item: ['name'],
   static_item: ['name'],
+  use_as_clause: ['alias'],
   // Java
   interface_body_method: ['name'],
   record_declaration: ['name'],
@@ -108,6 +116,13 @@ function declaredBy(node: SyntaxNode, out: SyntaxNode[]): void {
         if (c?.type === 'identifier') out.push(c);
         else if (c?.type === 'typed_parameter' && c.namedChildren[0]?.type === 'identifier') out.push(c.namedChildren[0]);
       }
+      break;
+    case 'infer_type': // `T extends Array<infer E>` declares E.
+    case 'namespace_import': // `import * as ns`.
+      if (node.namedChildren[0] && isName(node.namedChildren[0])) out.push(node.namedChildren[0]);
+      break;
+    case 'import_clause': // The default import's local name: `import def from …`.
+      if (node.namedChildren[0]?.type === 'identifier') out.push(node.namedChildren[0]);
       break;
     case 'type_parameters': // Rust `<T, U>`.
       for (const c of node.namedChildren) if (c?.type === 'type_identifier') out.push(c);
