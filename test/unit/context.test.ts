@@ -568,9 +568,9 @@ describe('CLI: prompt and bench context on fixtures', () => {
 
   it('bench context reports recall for ours and both baselines; ours is at least prefixOnly', async function () {
     this.timeout(60000);
-    const r = await benchContext({ repo: SHOP, holes: 12, seed: 7, budget: 512, model: '', replayHoles: 3 });
+    const r = await benchContext({ repo: SHOP, holes: 40, seed: 7, budget: 512, model: '', replayHoles: 3 });
     assert.equal(r.language, 'typescript');
-    assert.equal(r.holes, 12);
+    assert.equal(r.holes, 40);
     for (const k of ['ours', 'prefixOnly', 'jaccardNeighbors'] as const) {
       const x = r.results[k];
       assert.ok(x.idRecall >= 0 && x.idRecall <= 1);
@@ -580,5 +580,10 @@ describe('CLI: prompt and bench context on fixtures', () => {
     }
     assert.ok(r.results.ours.idRecall >= r.results.prefixOnly.idRecall, JSON.stringify(r.results));
     assert.ok(r.targets > 0);
+    // What the cross-file targets are: every declared one also occurs in another file; prefixOnly shows none of them.
+    assert.ok(r.crossFileTargets > 0, JSON.stringify(r));
+    assert.ok(r.crossFileCeiling.declared > 0 && r.crossFileCeiling.declared <= r.crossFileCeiling.inRepo && r.crossFileCeiling.inRepo <= 1, JSON.stringify(r.crossFileCeiling));
+    assert.equal(r.results.prefixOnly.crossFileDeclaredRecall, 0);
+    assert.ok(r.results.ours.crossFileDeclaredRecall > 0, JSON.stringify(r.results.ours));
   });
 });
