@@ -155,6 +155,19 @@ describe('context/related: recall causes (real parses)', () => {
     // often) and of what the list's order alone offers (beta, gamma after alpha).
     assert.equal(offered[0], 'epsilon', offered.join(','));
   });
+
+  it('offers, inside an import list from a module the index cannot resolve, the workspace’s exports the file uses unbound', () => {
+    // A package importing itself by name (no tsconfig paths here): `my-pkg/core` maps to no file.
+    const user = 'import {\n  alpha,\n  epsilon,\n} from "my-pkg/core";\n\nexport const sum = alpha() + epsilon();\nconst beta = 2;\nexport const twice = beta * 2;\n';
+    fs.writeFileSync(path.join(root, 'pkgUser.ts'), user);
+    const { h, line, outline, linePrefix } = hole('pkgUser.ts', user, '  epsilon,', 0);
+    const items = relatedItems({ index, currentPath: 'pkgUser.ts', languageId: 'typescript', text: h.text, cursorLine: line, linePrefix, outline });
+    const offered = items.map((i) => i.key.split('#')[1]);
+    // epsilon: used, bound by nothing, exported by a workspace file, first; beta is the file's own, alpha is imported.
+    assert.equal(offered[0], 'epsilon', items.map((i) => `${i.key} ${i.score.toFixed(2)}`).join(', '));
+    const score = (n: string) => items.find((i) => i.key.split('#')[1] === n)!.score;
+    assert.ok(score('epsilon') > 2 * score('alpha'), items.map((i) => `${i.key} ${i.score.toFixed(2)}`).join(', '));
+  });
 });
 
 describe('context/engine: similar-code windows with their continuation', () => {
