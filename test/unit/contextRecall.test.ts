@@ -145,11 +145,16 @@ describe('context/related: recall causes (real parses)', () => {
     assert.equal(enclosingList(WORKER, 4, '  '), undefined);
   });
 
+  /** Related items at the `epsilon,` line of an import list from `module`, in a file that uses alpha and epsilon and declares beta. */
+  const importListItems = (file: string, module: string) => {
+    const user = `import {\n  alpha,\n  epsilon,\n} from "${module}";\n\nexport const sum = alpha() + epsilon();\nconst beta = 2;\nexport const twice = beta * 2;\n`;
+    fs.writeFileSync(path.join(root, file), user);
+    const { h, line, outline, linePrefix } = hole(file, user, '  epsilon,', 0);
+    return relatedItems({ index, currentPath: file, languageId: 'typescript', text: h.text, cursorLine: line, linePrefix, outline });
+  };
+
   it('offers first, inside an import list, what the module exports and the file uses without importing it', () => {
-    const user = 'import {\n  alpha,\n  epsilon,\n} from "./core/index.js";\n\nexport const sum = alpha() + epsilon();\nconst beta = 2;\nexport const twice = beta * 2;\n';
-    fs.writeFileSync(path.join(root, 'user.ts'), user);
-    const { h, line, outline, linePrefix } = hole('user.ts', user, '  epsilon,', 0);
-    const items = relatedItems({ index, currentPath: 'user.ts', languageId: 'typescript', text: h.text, cursorLine: line, linePrefix, outline });
+    const items = importListItems('user.ts', './core/index.js');
     const offered = items.map((i) => i.key.split('#')[1]);
     // epsilon is used below and bound by nothing: first, ahead of alpha (imported by name, used as
     // often) and of what the list's order alone offers (beta, gamma after alpha).
@@ -158,10 +163,7 @@ describe('context/related: recall causes (real parses)', () => {
 
   it('offers, inside an import list from a module the index cannot resolve, the workspace’s exports the file uses unbound', () => {
     // A package importing itself by name (no tsconfig paths here): `my-pkg/core` maps to no file.
-    const user = 'import {\n  alpha,\n  epsilon,\n} from "my-pkg/core";\n\nexport const sum = alpha() + epsilon();\nconst beta = 2;\nexport const twice = beta * 2;\n';
-    fs.writeFileSync(path.join(root, 'pkgUser.ts'), user);
-    const { h, line, outline, linePrefix } = hole('pkgUser.ts', user, '  epsilon,', 0);
-    const items = relatedItems({ index, currentPath: 'pkgUser.ts', languageId: 'typescript', text: h.text, cursorLine: line, linePrefix, outline });
+    const items = importListItems('pkgUser.ts', 'my-pkg/core');
     const offered = items.map((i) => i.key.split('#')[1]);
     // epsilon: used, bound by nothing, exported by a workspace file, first; beta is the file's own, alpha is imported.
     assert.equal(offered[0], 'epsilon', items.map((i) => `${i.key} ${i.score.toFixed(2)}`).join(', '));

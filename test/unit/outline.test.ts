@@ -51,6 +51,17 @@ describe('syntax/outline (real grammars, fixtures of each language)', () => {
     assert.deepEqual(idx.reexportAll, ['./product', './customer']);
   });
 
+  it('TypeScript: a field or variable initialised with `new Foo(…)` or `… as Foo` has type Foo', async () => {
+    const o = await cache.outline('class Shell {\n  readonly health = new EndpointHealth();\n  private cfg = load() as Config;\n  count = 0;\n}\nconst cache = new lru.LRUCache<string, number>({ max: 1 });\nconst n = raw as number;\n', 'typescript');
+    const shell = find(o.symbols, 'Shell');
+    assert.equal(find(shell.members, 'health').typeName, 'EndpointHealth');
+    assert.equal(find(shell.members, 'cfg').typeName, 'Config');
+    assert.equal(find(shell.members, 'count').typeName, undefined);
+    assert.equal(find(o.symbols, 'cache').typeName, 'LRUCache');
+    // `as number`: a predefined type names nothing to look up.
+    assert.equal(find(o.symbols, 'n').typeName, undefined);
+  });
+
   it('TypeScript: tolerates ERROR nodes (accessor fields), namespaces, default exports, abstract classes', async () => {
     const o = await outline('outline/widgets.ts', 'typescript');
     assert.equal(o.hasErrors, true, 'the 0.1.13 grammar does not know `accessor`');

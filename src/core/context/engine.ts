@@ -959,7 +959,6 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
  */
 export function windowText(lines: readonly string[], start: number, end: number, languageId: string): string {
   const code = codeLines(lines.slice(start, end), 0, Infinity, languageId).code;
-  // Without the indentation all its lines share (relative indentation kept): more code in the same room.
   const rows = code.split('\n');
   const common = Math.min(...rows.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
   return common > 0 && Number.isFinite(common) ? rows.map((l) => l.slice(common)).join('\n') : code;

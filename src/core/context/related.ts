@@ -446,16 +446,15 @@ export function listCandidates(
   const bound = new Set(input.outline.imports.flatMap((im) => im.bindings.map((b) => b.local)));
   const declared = new Set(input.outline.symbols.map((s) => s.name));
   const listed = new Set([...list.before, ...list.after]);
-  const used = new Set(codeMask(input.text, input.languageId).match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const usedInOrder = codeMask(input.text, input.languageId).match(/[A-Za-z_$][\w$]*/g) ?? [];
+  const used = new Set(usedInOrder);
   const unbound = (n: string) => used.has(n) && !bound.has(n) && !declared.has(n) && !listed.has(n);
   const seen = new Set<string>();
   if (files.length === 0) {
     // A module the index cannot resolve (a package's own name, an alias no tsconfig here maps): the
     // workspace's exported declarations of the names the document uses unbound, in order of first use.
-    const order = new Map<string, number>();
-    for (const n of codeMask(input.text, input.languageId).match(/[A-Za-z_$][\w$]*/g) ?? []) if (!order.has(n) && unbound(n)) order.set(n, order.size);
     const out: { path: string; symbol: OutlineSymbol; score: number }[] = [];
-    for (const n of order.keys()) {
+    for (const n of new Set(usedInOrder.filter(unbound))) {
       const d = index.declarations(n).find((x) => !x.container && x.symbol.exported && x.path !== input.currentPath && !excluded(x.path));
       if (d) out.push({ path: d.path, symbol: { ...d.symbol, members: [] }, score: 2 * LIST_WEIGHT });
       if (out.length >= LIST_USED_MAX) break;

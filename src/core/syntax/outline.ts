@@ -110,7 +110,6 @@ function sigUpTo(node: SyntaxNode, body: SyntaxNode | null | undefined, text: st
   return s.length > max ? s.slice(0, max) + '…' : s;
 }
 
-/** The leading bare type name of a type expression: `Promise<Foo[]>` → 'Promise', `*pkg.T` → 'T', `: Foo` → 'Foo'. */
 /** The type a TS/JS initializer gives without an annotation: `new Foo(…)` and `… as Foo` give `Foo`. */
 function initializerTypeName(value: SyntaxNode | null | undefined): string | undefined {
   if (!value) return undefined;
@@ -122,6 +121,7 @@ function initializerTypeName(value: SyntaxNode | null | undefined): string | und
   return undefined;
 }
 
+/** The leading bare type name of a type expression: `Promise<Foo[]>` → 'Promise', `*pkg.T` → 'T', `: Foo` → 'Foo'. */
 export function bareTypeName(t: string | undefined): string | undefined {
   if (!t) return undefined;
   // Leading modifiers, references and pointers: `readonly T[]`, `&'a mut T`, `*T`, `[]T`, `[4]T`, `dyn T`, `impl T`.
