@@ -24,6 +24,7 @@ import { TreeCache } from '../syntax/parser';
 import { byPackValue, relatedItems, cursorTargets, type RelatedItem } from './related';
 import { topWindows } from './similar';
 import { importStatementAt, importWithout } from './ownImports';
+import { codeLines, commentSyntax, prefixView, verbatimStart, type PrefixView, type ViewHead } from './prefixView';
 import type { SymbolIndex } from './symbolIndex';
 import { looksChatOnly, templateFor, type FimTemplate } from './templates';
 
@@ -161,7 +162,14 @@ interface Composed {
   prompt: BuiltPrompt;
   commit: () => void;
   layout: ShownLayout | undefined;
-  window: { start: number; mark: string } | undefined;
+  window: WindowStart | undefined;
+}
+
+/** Where a document's last prompt's prefix window started (in the document), the text there, and where its verbatim part started. */
+interface WindowStart {
+  start: number;
+  mark: string;
+  keepFrom: number;
 }
 
 interface Ahead {
@@ -185,7 +193,9 @@ export class ContextEngine {
   private lastWindows: { key: string; all: Piece[]; ideal: Piece[] } | undefined;
   private lastOwn: { uri: string; start: number; max: number; code: number; above: string; below: string; text: string | undefined } | undefined;
   /** Per document (uri): where its last prompt's prefix window started, and the text there. */
-  private readonly windowStarts = new Map<string, { start: number; mark: string }>();
+  private readonly windowStarts = new Map<string, WindowStart>();
+  /** The comment-stripped part above the verbatim part of the last prompt's document (prefixView.ts). */
+  private lastHead: ViewHead | undefined;
   /** Per document (uri): the related pieces of its last prompt, in prompt order (sticky layout), and what they were made from. */
   private readonly shown = new Map<string, ShownLayout>();
   /** Index changes made by this engine (the current document), to tell them from other files' changes. */
@@ -284,19 +294,26 @@ export class ContextEngine {
     const last = this.windowStarts.get(req.doc.uri);
     let remember: (() => void) | undefined;
 
+    // The text above the cursor as the prompt shows it: comment-only lines far above the cursor
+    // left out (prefixView.ts). Window starts below are offsets in it (`vText`).
+    const keepFrom = commentSyntax(languageId) ? verbatimStart(text, offset, last?.keepFrom) : 0;
+    const { view, head } = prefixView(text, offset, keepFrom, languageId, this.lastHead);
+    this.lastHead = head;
+    const vText = view.text;
+    const vOffset = view.offset;
     // The previous start of this document's window, if the text there is still the same.
-    const prevStart = last && last.start <= offset && text.startsWith(last.mark, last.start) ? last.start : undefined;
+    const prevStart = last && last.start <= offset && text.startsWith(last.mark, last.start) ? view.toView(last.start) : undefined;
 
     // Related context.
     let snippets: Snippet[] = [];
     /** The window start the current file's outline was made for (kept unless the prompt overflows). */
     let planned: number | undefined;
     const index = this.opts.index;
-    const fullPrefixLen = offset;
+    const fullPrefixLen = vOffset;
     if (index) {
       // The code right after the suffix, for the current file's outline (see OWN_BELOW_CODE_SHARE).
       const belowMax = text.length > offset + suffixText.length ? Math.floor(budget * OWN_BELOW_CODE_SHARE) : 0;
-      const { outline, groups, relatedMax } = this.candidates(req, relPath, template, budget, overhead, suffixText.length, layout?.rooms.related);
+      const { outline, groups, relatedMax } = this.candidates(req, relPath, template, budget, overhead, view, suffixText.length, layout?.rooms.related);
       const cursorLine = req.cursor.line;
       // A piece of the last prompt that is no longer a candidate here (its name scrolled out of
       // the names near the cursor, a similar-name lead changed) or is now clipped differently
@@ -336,17 +353,18 @@ export class ContextEngine {
       if (cut || belowRoom > 200) {
         const ownMax = (cut ? Math.floor(budget * OWN_OUTLINE_SHARE) : 0) + belowRoom;
         // Where the window will start (sticky like the window itself, so this outline changes only when the window moves).
-        planned = cut ? prefixWindowStart(text, offset, Math.max(0, prefixRoom - ownMax), prevStart) : 0;
+        planned = cut ? prefixWindowStart(vText, vOffset, Math.max(0, prefixRoom - ownMax), prevStart) : 0;
+        const plannedReal = view.toReal(planned);
         // Made from the text above the window and below the suffix only, and kept while that text
         // is the same (the outline of the document being typed varies with its parse errors).
         const belowStart = offset + suffixText.length;
         const below = text.slice(belowStart);
         const c = this.lastOwn;
         const own =
-          c && c.uri === req.doc.uri && c.start === planned && c.max === ownMax && c.code === belowRoom && text.length - c.below.length === belowStart && text.startsWith(c.above) && text.endsWith(c.below)
+          c && c.uri === req.doc.uri && c.start === plannedReal && c.max === ownMax && c.code === belowRoom && text.length - c.below.length === belowStart && text.startsWith(c.above) && text.endsWith(c.below)
             ? c.text
-            : ownOutline(outline, text, planned, belowStart, text.slice(planned, offset) + suffixText, languageId, ownMax, belowRoom);
-        this.lastOwn = { uri: req.doc.uri, start: planned, max: ownMax, code: belowRoom, above: text.slice(0, planned), below, text: own };
+            : ownOutline(outline, text, plannedReal, belowStart, vText.slice(planned, vOffset) + suffixText, languageId, ownMax, belowRoom);
+        this.lastOwn = { uri: req.doc.uri, start: plannedReal, max: ownMax, code: belowRoom, above: text.slice(0, plannedReal), below, text: own };
         if (own) snippets.push({ path: relPath, text: own, reason: 'current file outline' });
       }
     } else if (this.opts.snippetSource) {
@@ -357,10 +375,10 @@ export class ContextEngine {
     let room = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
     let prefix = '';
     let rendered = render(prefix, suffixText, snippets);
-    let start = offset;
+    let start = vOffset;
     for (let guard = 0; guard < 64; guard++) {
-      start = guard === 0 && planned !== undefined ? planned : room > 0 ? prefixWindowStart(text, offset, room, planned ?? prevStart) : offset;
-      prefix = text.slice(start, offset);
+      start = guard === 0 && planned !== undefined ? planned : room > 0 ? prefixWindowStart(vText, vOffset, room, planned ?? prevStart) : vOffset;
+      prefix = vText.slice(start, vOffset);
       rendered = render(prefix, suffixText, snippets);
       const over = size(rendered) - budget;
       if (over <= 0) break;
@@ -371,7 +389,8 @@ export class ContextEngine {
         room = budget - overhead - suffixText.length - snippetCost(snippets, template, languageId);
       }
     }
-    const windowStart = { start, mark: text.slice(start, Math.min(offset, start + 64)) };
+    const realStart = view.toReal(start);
+    const windowStart = { start: realStart, mark: text.slice(realStart, Math.min(offset, realStart + 64)), keepFrom };
     const commit = () => {
       remember?.();
       this.windowStarts.delete(req.doc.uri);
@@ -411,6 +430,7 @@ export class ContextEngine {
     template: FimTemplate,
     budget: number,
     overhead: number,
+    view: PrefixView,
     suffixLen: number,
     keptRelated: number | undefined,
   ): { outline: Outline; groups: PieceGroup[]; relatedMax: number } {
@@ -419,7 +439,7 @@ export class ContextEngine {
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     const outline = this.currentOutline(req, relPath);
     const share = Math.floor(budget * this.split.related);
-    const relatedMax = Math.max(share, keptRoom(keptRelated !== undefined && keptRelated > share ? keptRelated : undefined, budget - overhead, offset + suffixLen, Infinity));
+    const relatedMax = Math.max(share, keptRoom(keptRelated !== undefined && keptRelated > share ? keptRelated : undefined, budget - overhead, view.offset + suffixLen, Infinity));
     const items = this.select(req, relPath, outline, text.slice(lineStart, offset));
     const similarMax = Math.floor(budget * this.split.similar);
     const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
@@ -436,7 +456,8 @@ export class ContextEngine {
       // Windows are chosen knowing which files the declarations come from (this request's ideal ones).
       const declPaths = stickyPack([{ ...groups[0] }], undefined, this.split.fresh);
       // What the prompt shows of the current file around the cursor, at most (no windows from there).
-      const near = { above: Math.max(0, budget - overhead - suffixLen - relatedMax), below: suffixLen + Math.floor(budget * OWN_BELOW_CODE_SHARE) };
+      const aboveRoom = Math.max(0, budget - overhead - suffixLen - relatedMax);
+      const near = { aboveFrom: view.toReal(Math.max(0, view.offset - aboveRoom)), below: suffixLen + Math.floor(budget * OWN_BELOW_CODE_SHARE) };
       const w = this.similarWindows(req, relPath, declPaths, similarMax, template, near);
       groups.push({ kind: 'window', ranked: w.all, ideal: w.ideal, max: similarMax, cost: (p) => declCost(p, true) });
     }
@@ -470,7 +491,7 @@ export class ContextEngine {
   }
 
   /** Usage windows like the code above the cursor, from imported, related and same-folder files; cached per line. */
-  private similarWindows(req: CompletionRequest, relPath: string, chosen: readonly Piece[], max: number, template: FimTemplate, near: { above: number; below: number }): { all: Piece[]; ideal: Piece[] } {
+  private similarWindows(req: CompletionRequest, relPath: string, chosen: readonly Piece[], max: number, template: FimTemplate, near: { aboveFrom: number; below: number }): { all: Piece[]; ideal: Piece[] } {
     const index = this.opts.index!;
     // The query is the WINDOW_QUERY_LINES lines above a line that moves in steps of WINDOW_QUERY_STEP
     // (windows are re-scored when it moves, cached while it stays).
@@ -490,8 +511,7 @@ export class ContextEngine {
     // above the cursor further up or down the file (the next case of a switch, the sibling method)
     // names what the person is about to type. Windows are shown moved down by WINDOW_CONTINUATION,
     // so the range ruled out is moved up by as much.
-    let fromLine = queryEnd;
-    for (let chars = 0; fromLine > 0 && chars < near.above; ) chars += lines[--fromLine].length + 1;
+    const fromLine = Math.min(queryEnd, countLines(req.doc.text.slice(0, near.aboveFrom)) - 1);
     let toLine = queryEnd + WINDOW_QUERY_STEP;
     for (let chars = 0; toLine < lines.length && chars < near.below; ) chars += lines[toLine++].length + 1;
     const own = { path: relPath, text: req.doc.text, exclude: [fromLine - WINDOW_CONTINUATION, toLine - WINDOW_CONTINUATION] as const };
@@ -970,40 +990,6 @@ function stillThere(p: Piece, text: string, before: string | undefined, cursorLi
   const lines = text.split('\n');
   const shift = p.line > cursorLine ? lines.length - countLines(before) : 0;
   return p.text !== '' && windowText(lines, p.line + shift, p.endLine + shift, languageId).startsWith(p.text);
-}
-
-/**
- * Whole lines of code from `lines[from]` on, up to `max` characters, without blank lines and
- * lines that are only a comment (a far-off JSDoc block says less per character than the code it
- * describes); `lines` = how many lines of the file that took.
- */
-export function codeLines(lines: readonly string[], from: number, max: number, languageId: string): { code: string; lines: number } {
-  const hash = languageId === 'python';
-  const kept: string[] = [];
-  let size = 0;
-  let used = 0;
-  let inBlock = false;
-  for (let i = from; i < lines.length; i++) {
-    const t = lines[i].trim();
-    let skip = t === '';
-    if (!hash) {
-      if (inBlock) {
-        skip = true;
-        if (t.includes('*/')) inBlock = false;
-      } else if (t.startsWith('/*')) {
-        const end = t.indexOf('*/', 2);
-        if (end < 0) inBlock = true;
-        skip = end < 0 || end + 2 === t.length;
-      } else if (t.startsWith('//')) skip = true;
-    } else if (t.startsWith('#')) skip = true;
-    if (!skip) {
-      if (size + lines[i].length + 1 > max) break;
-      kept.push(lines[i]);
-      size += lines[i].length + 1;
-    }
-    used = i - from + 1;
-  }
-  return { code: kept.join('\n'), lines: used };
 }
 
 function recentEditItems(index: SymbolIndex, state: EditorState, current: string, excluded?: (p: string) => boolean): RelatedItem[] {
