@@ -24,7 +24,7 @@ import { TreeCache } from '../syntax/parser';
 import { byPackValue, relatedItems, cursorTargets, type RelatedItem } from './related';
 import { topWindows } from './similar';
 import { importStatementAt, importWithout } from './ownImports';
-import { codeLines, commentSyntax, prefixView, verbatimStart, type PrefixView, type ViewHead } from './prefixView';
+import { codeLines, commentSyntax, prefixView, suffixView, verbatimStart, type PrefixView, type ViewHead } from './prefixView';
 import type { SymbolIndex } from './symbolIndex';
 import { looksChatOnly, templateFor, type FimTemplate } from './templates';
 
@@ -255,8 +255,8 @@ export class ContextEngine {
     const overhead = size(render('', '', []));
     // Suffix: whole lines after the cursor, up to its share.
     const suffixMax = Math.floor(budget * this.split.suffix);
-    const suffixText = text.length - offset > suffixMax ? cutAtLine(text.slice(offset, offset + suffixMax), 'end') : text.slice(offset);
-    return { api, template, budget, relPath, text, languageId, offset, render, size, overhead, suffixText };
+    const { text: suffixText, end: suffixEnd } = suffixView(text, offset, suffixMax, languageId);
+    return { api, template, budget, relPath, text, languageId, offset, render, size, overhead, suffixText, suffixEnd };
   }
 
   /**
@@ -288,7 +288,7 @@ export class ContextEngine {
 
   /** The prompt for this request and what it leaves for the next one (`commit`), without leaving it yet. */
   private compose(req: CompletionRequest, settings: Settings): Composed {
-    const { template, budget, relPath, text, languageId, offset, render, size, overhead, suffixText } = this.frame(req, settings);
+    const { template, budget, relPath, text, languageId, offset, render, size, overhead, suffixText, suffixEnd } = this.frame(req, settings);
     // What the previous prompt of this document left: its related layout and where its window started.
     const layout = this.shown.get(req.doc.uri);
     const last = this.windowStarts.get(req.doc.uri);
@@ -312,7 +312,7 @@ export class ContextEngine {
     const fullPrefixLen = vOffset;
     if (index) {
       // The code right after the suffix, for the current file's outline (see OWN_BELOW_CODE_SHARE).
-      const belowMax = text.length > offset + suffixText.length ? Math.floor(budget * OWN_BELOW_CODE_SHARE) : 0;
+      const belowMax = text.length > suffixEnd ? Math.floor(budget * OWN_BELOW_CODE_SHARE) : 0;
       const { outline, groups, relatedMax } = this.candidates(req, relPath, template, budget, overhead, view, suffixText.length, layout?.rooms.related);
       const cursorLine = req.cursor.line;
       // A piece of the last prompt that is no longer a candidate here (its name scrolled out of
@@ -357,7 +357,7 @@ export class ContextEngine {
         const plannedReal = view.toReal(planned);
         // Made from the text above the window and below the suffix only, and kept while that text
         // is the same (the outline of the document being typed varies with its parse errors).
-        const belowStart = offset + suffixText.length;
+        const belowStart = suffixEnd;
         const below = text.slice(belowStart);
         const c = this.lastOwn;
         const own =
@@ -1010,11 +1010,3 @@ function recentEditItems(index: SymbolIndex, state: EditorState, current: string
 }
 
 /** Trims a window to whole lines so the prompt starts (or ends) on a line boundary. */
-function cutAtLine(s: string, side: 'start' | 'end'): string {
-  if (side === 'start') {
-    const nl = s.indexOf('\n');
-    return nl >= 0 && nl < s.length - 1 ? s.slice(nl + 1) : s;
-  }
-  const nl = s.lastIndexOf('\n');
-  return nl > 0 ? s.slice(0, nl + 1) : s;
-}

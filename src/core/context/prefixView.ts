@@ -178,3 +178,43 @@ export function prefixView(text: string, offset: number, keepFrom: number, langu
   };
   return { view, head: h };
 }
+
+/** Lines after the cursor's line the suffix shows verbatim before comment-only lines are left out of it. */
+export const SUFFIX_VERBATIM_LINES = 2;
+
+/**
+ * The suffix: the text after the cursor, whole lines, at most `max` characters; past the cursor's
+ * line and the SUFFIX_VERBATIM_LINES after it, without lines that are only a comment (the JSDoc of
+ * the next declaration takes the room of its code). `end`: where in the document the last line
+ * it shows ends (what comes after the suffix starts there).
+ */
+export function suffixView(text: string, offset: number, max: number, languageId: string): { text: string; end: number } {
+  if (commentSyntax(languageId) === undefined) {
+    if (text.length - offset <= max) return { text: text.slice(offset), end: text.length };
+    const s = text.slice(offset, offset + max);
+    const nl = s.lastIndexOf('\n');
+    const cut = nl > 0 ? s.slice(0, nl + 1) : s;
+    return { text: cut, end: offset + cut.length };
+  }
+  const kind = lineClassifier(languageId);
+  const parts: string[] = [];
+  let size = 0;
+  let pos = offset;
+  for (let i = 0; pos < text.length; i++) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl + 1;
+    const line = text.slice(pos, end);
+    const code = kind(nl < 0 ? line : line.slice(0, -1)) !== 'comment';
+    if (code || i <= SUFFIX_VERBATIM_LINES) {
+      if (size + line.length > max) {
+        // The first line alone over the room: as much of it as fits.
+        if (i === 0) return { text: line.slice(0, max), end: pos + max };
+        break;
+      }
+      parts.push(line);
+      size += line.length;
+    }
+    pos = end;
+  }
+  return { text: parts.join(''), end: pos };
+}
