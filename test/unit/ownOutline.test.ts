@@ -86,6 +86,34 @@ export function tailHelper(value: number, label: string): string {
     assert.ok(own.length <= 1200);
   });
 
+  it('with little room, keeps imported names the file uses nowhere else: in clipped lists, and whole statements first', async () => {
+    const imports =
+      'import { usedOne, usedTwo, usedThree, usedFour, freshName, usedFive } from "./a-module-with-a-long-path";\n' +
+      'import { usedSix, usedSeven } from "./b";\n' +
+      'import { loneFresh } from "./c-another-module-with-a-long-path";\n';
+    const uses = 'export function top(): number {\n  return usedOne + usedTwo + usedThree + usedFour + usedFive + usedSix + usedSeven;\n}\n';
+    const src = imports + uses + body + tail;
+    const tree = (await parse(src, 'typescript'))!;
+    const outline = outlineFromTree(tree, src, 'typescript');
+    const windowStart = src.lastIndexOf('export function filler100');
+    const belowStart = src.indexOf('export function after3(');
+    const own = ownOutline(outline, src, windowStart, belowStart, src.slice(windowStart, belowStart), 'typescript', 260)!;
+    const lines = own.split('\n');
+    // Half of 260 for imports: not every statement fits; the ones naming unused imports do, and
+    // the clipped list keeps `freshName` (file order all the same).
+    assert.ok(lines.includes('import { loneFresh } from "./c-another-module-with-a-long-path";'), own);
+    const a = lines.find((l) => l.includes('./a-module-with-a-long-path'));
+    assert.ok(a && a.includes('freshName') && a.includes('…'), own);
+    assert.ok(a!.indexOf('freshName') > a!.indexOf('{ ') && !lines.some((l) => l.includes('"./b"')), own);
+    // The same file with every import used: file order decides what a clipped list keeps.
+    const usedAll = imports + uses.replace('usedSeven;', 'usedSeven + freshName + loneFresh;') + body + tail;
+    const tree2 = (await parse(usedAll, 'typescript'))!;
+    const ws2 = usedAll.lastIndexOf('export function filler100');
+    const bs2 = usedAll.indexOf('export function after3(');
+    const own2 = ownOutline(outlineFromTree(tree2, usedAll, 'typescript'), usedAll, ws2, bs2, usedAll.slice(ws2, bs2), 'typescript', 260)!;
+    assert.ok(!own2.includes('freshName'), own2);
+  });
+
   it('shows the code right after the suffix verbatim, in file order, then declarations further below', async () => {
     const tree = (await parse(text, 'typescript'))!;
     const outline = outlineFromTree(tree, text, 'typescript');

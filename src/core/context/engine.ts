@@ -23,7 +23,7 @@ import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, renderSymbol, type Ou
 import { TreeCache } from '../syntax/parser';
 import { byPackValue, relatedItems, cursorTargets, type RelatedItem } from './related';
 import { topWindows } from './similar';
-import { importStatementAt, importWithout } from './ownImports';
+import { importStatementAt, importWithout, shareImports } from './ownImports';
 import { codeLines, commentSyntax, prefixView, suffixView, verbatimStart, type PrefixView, type ViewHead } from './prefixView';
 import type { SymbolIndex } from './symbolIndex';
 import { looksChatOnly, templateFor, type FimTemplate } from './templates';
@@ -911,27 +911,25 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
   // Names the window and the suffix show anyway are left out of the import lists.
   const visible = new Set(shown.match(/[A-Za-z_$][\w$]*/g) ?? []);
   const stmts: string[] = [];
+  const importRows = new Set<number>();
   let skipTo = -1;
   for (const l of importLines) {
     if (l <= skipTo) continue;
     const { text: stmt, end } = importStatementAt(lines, l, startLine - 1, languageId);
     skipTo = end;
+    for (let r = l; r <= end; r++) importRows.add(r);
     const full = importWithout(stmt, visible, Infinity, languageId);
     if (full) stmts.push(full);
   }
-  // Half the outline's room for the imports, shared out evenly: every list is clipped to the same
-  // length (`cap`, the largest that fits), so a long list does not crowd out the statements after it.
-  const half = Math.floor(max / 2);
-  const clipped = (cap: number) => stmts.map((s) => (s.length <= cap ? s : importWithout(s, visible, cap, languageId))).filter((s): s is string => s !== undefined);
-  const total = (cap: number) => clipped(cap).reduce((n, s) => n + s.length + 1, 0);
-  let lo = 0;
-  let hi = stmts.reduce((m, s) => Math.max(m, s.length), 0);
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (total(mid) <= half) lo = mid;
-    else hi = mid - 1;
-  }
-  const imports = clipped(lo).map((s) => s + '\n').join('');
+  // A name the file imports but uses nowhere else is likely what is about to be typed (an import
+  // written or added first, a use being retyped): clipped lists keep such names first.
+  const used = new Set<string>();
+  if (stmts.length) lines.forEach((l, r) => importRows.has(r) || l.match(/[A-Za-z_$][\w$]*/g)?.forEach((w) => used.add(w)));
+  const bound = new Set(outline.imports.flatMap((i) => i.bindings.map((b) => b.local)));
+  // Half the outline's room for the imports.
+  const imports = shareImports(stmts, visible, Math.floor(max / 2), languageId, (name) => bound.has(name) && !used.has(name))
+    .map((s) => s + '\n')
+    .join('');
   let room = max - imports.length;
   const chosen: { line: number; text: string }[] = [];
   // Declarations above the window (nearest first) and below the suffix (nearest first), by

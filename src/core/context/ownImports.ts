@@ -83,8 +83,10 @@ function boundName(item: string): string | undefined {
  * names are in `visible`, then clipped to `max` characters by leaving out items from the end; a `…`
  * marks what was left out. Undefined when every item is visible (the statement adds nothing then)
  * or when even one item does not fit. A statement without such a list is returned as it is when it fits.
+ * With `first`, clipping keeps the items whose bound names it holds before the others (shown in
+ * the statement's order all the same).
  */
-export function importWithout(stmt: string, visible: ReadonlySet<string>, max: number, languageId: string): string | undefined {
+export function importWithout(stmt: string, visible: ReadonlySet<string>, max: number, languageId: string, first?: (name: string) => boolean): string | undefined {
   const masked = maskStrings(stmt);
   const open = languageId === 'python' ? masked.search(/\bimport\s*\(/) >= 0 ? masked.indexOf('(', masked.search(/\bimport\s*\(/)) : -1 : masked.indexOf('{');
   let close = -1;
@@ -123,13 +125,54 @@ export function importWithout(stmt: string, visible: ReadonlySet<string>, max: n
     const inner = list.join(', ') + (clipped ? ', …' : '');
     return paren ? `${head} ${inner} ${tail}` : `${head} ${inner}`;
   };
+  // The order items are given up in when clipping (last first): `first` ones kept longest.
+  const byKeep = first ? kept.map((it, i) => ({ it, i, f: boundName(it) !== undefined && first(boundName(it)!) ? 0 : 1 })).sort((a, b) => a.f - b.f || a.i - b.i) : kept.map((it, i) => ({ it, i, f: 0 }));
+  const firstN = (n: number) => byKeep.slice(0, n).sort((a, b) => a.i - b.i).map((x) => x.it);
   let n = kept.length;
   let out = render(kept, kept.length < items.length);
   while (out.length > max && n > 1) {
     n--;
-    out = render(kept.slice(0, n), true);
+    out = render(firstN(n), true);
   }
   return out.length <= max ? out : undefined;
+}
+
+/**
+ * Import statements (each on one line, as `importWithout` leaves them) within `room` characters, a
+ * line break after each, in their order: shared out evenly, every list getting the same room for
+ * its names past its first one (the largest that fits), so a long list does not crowd out the
+ * statements after it, nor a long module path its own statement. Names `first` holds are kept
+ * longest in a clipped list, and statements naming one are dropped last; when even one name each
+ * does not fit, the statements with the longest shortest forms go first.
+ */
+export function shareImports(stmts: readonly string[], visible: ReadonlySet<string>, room: number, languageId: string, first: (name: string) => boolean): string[] {
+  const at = (s: string, max: number) => importWithout(s, visible, max, languageId, first);
+  // Each statement's shortest form (one name and `…`).
+  const floors = stmts.map((s) => {
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at(s, mid) !== undefined) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  });
+  const hasFirst = stmts.map((s) => (s.match(/[A-Za-z_$][\w$]*/g) ?? []).some((n) => !visible.has(n) && first(n)));
+  const order = stmts.map((_, i) => i).sort((a, b) => Number(hasFirst[b]) - Number(hasFirst[a]) || floors[a] - floors[b] || a - b);
+  let fit = 0;
+  for (let used = 0; fit < order.length && (used += floors[order[fit]] + 1) <= room; fit++);
+  const kept = new Set(order.slice(0, fit));
+  const clipped = (cap: number) => stmts.flatMap((s, i) => (!kept.has(i) ? [] : s.length <= floors[i] + cap ? [s] : [at(s, floors[i] + cap) ?? '']).filter((x) => x !== ''));
+  const total = (cap: number) => clipped(cap).reduce((n, s) => n + s.length + 1, 0);
+  let lo = 0;
+  let hi = stmts.reduce((m, s) => Math.max(m, s.length), 0);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (total(mid) <= room) lo = mid;
+    else hi = mid - 1;
+  }
+  return clipped(lo);
 }
 
 function splitTop(s: string): string[] {
