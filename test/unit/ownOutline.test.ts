@@ -114,6 +114,24 @@ export function tailHelper(value: number, label: string): string {
     assert.ok(!own2.includes('freshName'), own2);
   });
 
+  it('with little room, shows first a declaration of its own nothing else in the file refers to (a helper about to be called)', async () => {
+    const build = async (src: string) => {
+      const tree = (await parse(src, 'typescript'))!;
+      const ws = src.lastIndexOf('export function filler100');
+      const bs = src.indexOf('export function after3(');
+      return ownOutline(outlineFromTree(tree, src, 'typescript'), src, ws, bs, src.slice(ws, bs), 'typescript', 300)!;
+    };
+    const helper = 'function normalizeLabel(label: string): string {\n  return label.trim();\n}\n';
+    const own = await build(helper + body + tail);
+    assert.ok(own.includes('function normalizeLabel(label: string): string'), own);
+    assert.ok(own.includes('filler99'), 'the nearest declarations still get the rest of the room');
+    // Called somewhere in the file already: distance decides, and it is too far.
+    const called = await build(helper + body.replace('return x + 5;', 'return x + normalizeLabel("5").length;') + tail);
+    assert.ok(!called.includes('normalizeLabel(label'), called);
+    // Exported (others may call it): distance decides too.
+    assert.ok(!(await build('export ' + helper + body + tail)).includes('normalizeLabel(label'));
+  });
+
   it('shows the code right after the suffix verbatim, in file order, then declarations further below', async () => {
     const tree = (await parse(text, 'typescript'))!;
     const outline = outlineFromTree(tree, text, 'typescript');

@@ -923,8 +923,12 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
   }
   // A name the file imports but uses nowhere else is likely what is about to be typed (an import
   // written or added first, a use being retyped): clipped lists keep such names first.
-  const used = new Set<string>();
-  if (stmts.length) lines.forEach((l, r) => importRows.has(r) || l.match(/[A-Za-z_$][\w$]*/g)?.forEach((w) => used.add(w)));
+  // Where each name occurs (lines), import statements left out.
+  const occurs = new Map<string, number[]>();
+  lines.forEach((l, r) => {
+    if (!importRows.has(r)) for (const w of l.match(/[A-Za-z_$][\w$]*/g) ?? []) (occurs.get(w) ?? occurs.set(w, []).get(w)!).push(r);
+  });
+  const used = { has: (w: string) => occurs.has(w) };
   const bound = new Set(outline.imports.flatMap((i) => i.bindings.map((b) => b.local)));
   // Half the outline's room for the imports.
   const imports = shareImports(stmts, visible, Math.floor(max / 2), languageId, (name) => bound.has(name) && !used.has(name))
@@ -939,13 +943,17 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
     if (s.line < startLine) cands.push({ s, d: Math.max(0, startLine - s.endLine), above: true });
     else if (s.line >= belowLine) cands.push({ s, d: (s.line - belowLine) * OWN_BELOW_DISTANCE, above: false });
   }
-  cands.sort((a, b) => a.d - b.d || a.s.line - b.s.line);
+  // Likewise a declaration of the file's own that nothing else in it refers to (a helper just
+  // written, about to be called) comes first.
+  const unreferenced = (s: OutlineSymbol) => !s.exported && (occurs.get(s.name) ?? []).every((r) => r >= s.line && r <= s.endLine);
+  const fresh = new Set(cands.filter((c) => unreferenced(c.s)).map((c) => c.s));
+  cands.sort((a, b) => Number(fresh.has(b.s)) - Number(fresh.has(a.s)) || a.d - b.d || a.s.line - b.s.line);
   for (const { s } of cands) {
     // Members the prompt does not show (of the class the cursor is in: those above the window and
     // below the suffix), nearest the window first as far as room allows, in file order.
     const hidden = s.members.filter((m) => m.line < startLine || m.line >= belowLine);
     const gap = (m: OutlineSymbol) => (m.line < startLine ? startLine - m.endLine : (m.line - belowLine) * OWN_BELOW_DISTANCE);
-    const rank = new Map([...hidden].sort((a, b) => gap(a) - gap(b) || a.line - b.line).map((m, i) => [m, i]));
+    const rank = new Map([...hidden].sort((a, b) => Number(unreferenced(b)) - Number(unreferenced(a)) || gap(a) - gap(b) || a.line - b.line).map((m, i) => [m, i]));
     const withFirst = (n: number) => renderSymbol({ ...s, members: hidden.filter((m) => rank.get(m)! < n) }, languageId);
     // One declaration's members take at most half the room (the declarations after it count too).
     const cap = Math.max(room / 2, renderSymbol({ ...s, members: [] }, languageId).length);
