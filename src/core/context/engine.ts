@@ -921,17 +921,16 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
     const full = importWithout(stmt, visible, Infinity, languageId);
     if (full) stmts.push(full);
   }
-  // A name the file imports but uses nowhere else is likely what is about to be typed (an import
-  // written or added first, a use being retyped): clipped lists keep such names first.
-  // Where each name occurs (lines), import statements left out.
+  // The lines each name occurs on, import statements left out.
   const occurs = new Map<string, number[]>();
   lines.forEach((l, r) => {
     if (!importRows.has(r)) for (const w of l.match(/[A-Za-z_$][\w$]*/g) ?? []) (occurs.get(w) ?? occurs.set(w, []).get(w)!).push(r);
   });
-  const used = { has: (w: string) => occurs.has(w) };
+  // Half the outline's room for the imports. A name the file imports but uses nowhere else is likely
+  // what is about to be typed (an import written or added first, a use being retyped): clipped
+  // lists keep such names first.
   const bound = new Set(outline.imports.flatMap((i) => i.bindings.map((b) => b.local)));
-  // Half the outline's room for the imports.
-  const imports = shareImports(stmts, visible, Math.floor(max / 2), languageId, (name) => bound.has(name) && !used.has(name))
+  const imports = shareImports(stmts, visible, Math.floor(max / 2), languageId, (name) => bound.has(name) && !occurs.has(name))
     .map((s) => s + '\n')
     .join('');
   let room = max - imports.length;
