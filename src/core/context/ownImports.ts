@@ -126,7 +126,11 @@ export function importWithout(stmt: string, visible: ReadonlySet<string>, max: n
     return paren ? `${head} ${inner} ${tail}` : `${head} ${inner}`;
   };
   // The order items are given up in when clipping (last first): `first` ones kept longest.
-  const byKeep = first ? kept.map((it, i) => ({ it, i, f: boundName(it) !== undefined && first(boundName(it)!) ? 0 : 1 })).sort((a, b) => a.f - b.f || a.i - b.i) : kept.map((it, i) => ({ it, i, f: 0 }));
+  const keptFirst = (it: string) => {
+    const name = boundName(it);
+    return first !== undefined && name !== undefined && first(name);
+  };
+  const byKeep = kept.map((it, i) => ({ it, i, f: keptFirst(it) ? 0 : 1 })).sort((a, b) => a.f - b.f || a.i - b.i);
   const firstN = (n: number) => byKeep.slice(0, n).sort((a, b) => a.i - b.i).map((x) => x.it);
   let n = kept.length;
   let out = render(kept, kept.length < items.length);
@@ -138,8 +142,8 @@ export function importWithout(stmt: string, visible: ReadonlySet<string>, max: n
 }
 
 /**
- * Import statements (each on one line, as `importWithout` leaves them) within `room` characters, a
- * line break after each, in their order: shared out evenly, every list getting the same room for
+ * Import statements (each on one line, as `importWithout` leaves them) within `room` characters
+ * (a line break after each counted), in their order: shared out evenly, every list getting the same room for
  * its names past its first one (the largest that fits), so a long list does not crowd out the
  * statements after it, nor a long module path its own statement. Names `first` holds are kept
  * longest in a clipped list, and statements naming one are dropped last; when even one name each
@@ -163,7 +167,12 @@ export function shareImports(stmts: readonly string[], visible: ReadonlySet<stri
   let fit = 0;
   for (let used = 0; fit < order.length && (used += floors[order[fit]] + 1) <= room; fit++);
   const kept = new Set(order.slice(0, fit));
-  const clipped = (cap: number) => stmts.flatMap((s, i) => (!kept.has(i) ? [] : s.length <= floors[i] + cap ? [s] : [at(s, floors[i] + cap) ?? '']).filter((x) => x !== ''));
+  const clipped = (cap: number) =>
+    stmts.flatMap((s, i) => {
+      if (!kept.has(i)) return [];
+      const c = s.length <= floors[i] + cap ? s : at(s, floors[i] + cap);
+      return c ? [c] : [];
+    });
   const total = (cap: number) => clipped(cap).reduce((n, s) => n + s.length + 1, 0);
   let lo = 0;
   let hi = stmts.reduce((m, s) => Math.max(m, s.length), 0);
