@@ -24,6 +24,7 @@ import { TreeCache } from '../syntax/parser';
 import { byPackValue, relatedItems, cursorTargets, type RelatedItem } from './related';
 import { topWindows } from './similar';
 import { importStatementAt, importWithout, shareImports } from './ownImports';
+import { localsInScope, type LocalDeclaration } from '../syntax/locals';
 import { codeLines, commentSyntax, prefixView, suffixView, verbatimStart, type PrefixView, type ViewHead } from './prefixView';
 import type { SymbolIndex } from './symbolIndex';
 import { looksChatOnly, templateFor, type FimTemplate } from './templates';
@@ -111,6 +112,7 @@ export function wantsMultiline(prefix: string, suffix: string, mode: Settings['m
 const DOC_BUCKET = 1024;
 /** Max share of the outline of the current file's declarations outside the window. */
 const OWN_OUTLINE_SHARE = 0.12;
+const LOCALS_SHARE = 0.06;
 /**
  * The current file's outline also shows declarations below the suffix (helpers a file defines
  * after their first use); one there counts this many times its distance from the window's edge
@@ -233,6 +235,12 @@ export class ContextEngine {
     return outline;
   }
 
+  /** The local declarations in scope at the cursor (syntax/locals.ts), from the live tree. */
+  private localsAt(req: CompletionRequest): LocalDeclaration[] {
+    const tree = this.trees.get(req.doc.uri, req.doc.text, req.doc.languageId);
+    return tree ? localsInScope(tree.rootNode, req.doc.languageId, req.cursor.line, req.cursor.character) : [];
+  }
+
   /** Forget the live tree of a closed document. */
   forget(uri: string): void {
     this.trees.delete(uri);
@@ -351,7 +359,14 @@ export class ContextEngine {
       const belowRoom = cut ? belowMax : keptRoom(layout?.rooms.below, prefixRoom, fullPrefixLen, belowMax);
       rooms.below = cut ? undefined : belowRoom;
       if (cut || belowRoom > 200) {
-        const ownMax = (cut ? Math.floor(budget * OWN_OUTLINE_SHARE) : 0) + belowRoom;
+        let ownMax = (cut ? Math.floor(budget * OWN_OUTLINE_SHARE) : 0) + belowRoom;
+        const locals = cut ? this.localsAt(req) : [];
+        if (locals.length) {
+          // The locals above where the window would start get room of their own, up to LOCALS_SHARE.
+          const from = countLines(text.slice(0, view.toReal(Math.max(0, vOffset - (prefixRoom - ownMax))))) - 1;
+          const want = locals.filter((l) => l.line < from).reduce((n, l) => n + l.text.length + 8, 0);
+          ownMax += Math.min(want, Math.floor(budget * LOCALS_SHARE));
+        }
         // Where the window will start (sticky like the window itself, so this outline changes only when the window moves).
         planned = cut ? prefixWindowStart(vText, vOffset, Math.max(0, prefixRoom - ownMax), prevStart) : 0;
         const plannedReal = view.toReal(planned);
@@ -363,7 +378,7 @@ export class ContextEngine {
         const own =
           c && c.uri === req.doc.uri && c.start === plannedReal && c.max === ownMax && c.code === belowRoom && text.length - c.below.length === belowStart && text.startsWith(c.above) && text.endsWith(c.below)
             ? c.text
-            : ownOutline(outline, text, plannedReal, belowStart, vText.slice(planned, vOffset) + suffixText, languageId, ownMax, belowRoom);
+            : ownOutline(outline, text, plannedReal, belowStart, vText.slice(planned, vOffset) + suffixText, languageId, ownMax, belowRoom, locals);
         this.lastOwn = { uri: req.doc.uri, start: plannedReal, max: ownMax, code: belowRoom, above: text.slice(0, plannedReal), below, text: own };
         if (own) snippets.push({ path: relPath, text: own, reason: 'current file outline' });
       }
@@ -893,7 +908,17 @@ export function prefixWindowStart(text: string, offset: number, room: number, pr
  * shared out evenly), then the declarations above the window and below the suffix, nearest
  * first (one below counts OWN_BELOW_DISTANCE times its distance), in file order.
  */
-export function ownOutline(outline: Outline, text: string, windowStart: number, belowStart: number, shown: string, languageId: string, max: number, belowCodeMax = 0): string | undefined {
+export function ownOutline(
+  outline: Outline,
+  text: string,
+  windowStart: number,
+  belowStart: number,
+  shown: string,
+  languageId: string,
+  max: number,
+  belowCodeMax = 0,
+  locals: readonly LocalDeclaration[] = [],
+): string | undefined {
   const startLine = countLines(text.slice(0, windowStart)) - 1;
   const lines = text.split('\n');
   // The code right after the suffix, whole lines (taken from `max` first); declarations below it follow.
@@ -937,17 +962,34 @@ export function ownOutline(outline: Outline, text: string, windowStart: number, 
   const chosen: { line: number; text: string }[] = [];
   // Declarations above the window (nearest first) and below the suffix (nearest first), by
   // distance from the window's edge; one below counts BELOW_DISTANCE times its distance.
-  const cands: { s: OutlineSymbol; d: number; above: boolean }[] = [];
+  // `local`: the one-line rendering of a local declaration (`s` then only gives its lines).
+  const cands: { s: OutlineSymbol; d: number; above: boolean; local?: string }[] = [];
   for (const s of outline.symbols) {
     if (s.line < startLine) cands.push({ s, d: Math.max(0, startLine - s.endLine), above: true });
     else if (s.line >= belowLine) cands.push({ s, d: (s.line - belowLine) * OWN_BELOW_DISTANCE, above: false });
   }
+  // The enclosing function's locals the window no longer shows are in scope: candidates by the same distance.
+  const scoped = locals.filter((l) => l.line < startLine).map((l) => ({ l, d: Math.max(0, startLine - l.endLine) }));
   // Likewise a declaration of the file's own that nothing else in it refers to (a helper just
   // written, about to be called) comes first.
   const unreferenced = (s: OutlineSymbol) => !s.exported && (occurs.get(s.name) ?? []).every((r) => r >= s.line && r <= s.endLine);
   const fresh = new Set(cands.filter((c) => unreferenced(c.s)).map((c) => c.s));
   cands.sort((a, b) => Number(fresh.has(b.s)) - Number(fresh.has(a.s)) || a.d - b.d || a.s.line - b.s.line);
-  for (const { s } of cands) {
+  for (const { l, d } of scoped) {
+    // Before the first declaration that is farther away (and not a fresh one).
+    const at = cands.findIndex((c) => !fresh.has(c.s) && c.d > d);
+    const indent = /^[ \t]*/.exec(lines[l.line] ?? '')![0];
+    const s: OutlineSymbol = { name: '', kind: 'variable', signature: '', line: l.line, endLine: l.endLine, exported: false, heritage: [], members: [] };
+    cands.splice(at < 0 ? cands.length : at, 0, { s, d, above: true, local: indent + l.text + '\n' });
+  }
+  for (const { s, local } of cands) {
+    if (local !== undefined) {
+      if (local.length > room) continue;
+      room -= local.length;
+      chosen.push({ line: s.line, text: local });
+      if (room < 40) break;
+      continue;
+    }
     // Members the prompt does not show (of the class the cursor is in: those above the window and
     // below the suffix), nearest the window first as far as room allows, in file order.
     const hidden = s.members.filter((m) => m.line < startLine || m.line >= belowLine);
