@@ -112,6 +112,10 @@ export function wantsMultiline(prefix: string, suffix: string, mode: Settings['m
 const DOC_BUCKET = 1024;
 /** Max share of the outline of the current file's declarations outside the window. */
 const OWN_OUTLINE_SHARE = 0.12;
+/**
+ * Extra room, as a share of the budget, for the enclosing function's locals above the window
+ * (syntax/locals.ts), taken only as far as they need it (swept: 0, 0.03, 0.06, 0.1; docs/benchmarks.md).
+ */
 const LOCALS_SHARE = 0.06;
 /**
  * The current file's outline also shows declarations below the suffix (helpers a file defines
