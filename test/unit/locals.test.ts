@@ -83,6 +83,11 @@ export class Streamer {
     assert.equal(oneLine('const x = foo({\n  a: 1,\n  b: 2,\n});'), 'const x = foo({ a: 1, b: 2, });');
     const long = `const table: Map<string, number> = new Map([${Array.from({ length: 40 }, (_, i) => `['k${i}', ${i}]`).join(', ')}]);`;
     assert.equal(oneLine(long), 'const table: Map<string, number> = …');
+    // A huge initializer is read only as far as its start.
+    const huge = `const routes: Record<string, string> = {\n${Array.from({ length: 20000 }, (_, i) => `  r${i}: '/p/${i}',`).join('\n')}\n};`;
+    assert.equal(oneLine(huge), 'const routes: Record<string, string> = …');
+    const noInit = `let ${'veryLongName'.repeat(500)};`;
+    assert.ok(oneLine(noInit).endsWith('…') && oneLine(noInit).length <= 320);
   });
 
   it('the current file’s outline shows the locals above the window in scope, at their place', async () => {

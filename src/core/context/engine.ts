@@ -197,7 +197,7 @@ export class ContextEngine {
   private lastOutline: { uri: string; text: string; outline: Outline } | undefined;
   private lastSelection: Selection | undefined;
   private lastWindows: { key: string; all: Piece[]; ideal: Piece[] } | undefined;
-  private lastOwn: { uri: string; start: number; max: number; code: number; above: string; below: string; text: string | undefined } | undefined;
+  private lastOwn: { uri: string; start: number; max: number; code: number; locals: string; above: string; below: string; text: string | undefined } | undefined;
   /** Per document (uri): where its last prompt's prefix window started, and the text there. */
   private readonly windowStarts = new Map<string, WindowStart>();
   /** The comment-stripped part above the verbatim part of the last prompt's document (prefixView.ts). */
@@ -379,11 +379,14 @@ export class ContextEngine {
         const belowStart = suffixEnd;
         const below = text.slice(belowStart);
         const c = this.lastOwn;
+        // The locals shown (those above the window) change with the block the cursor is in, not only with the text above the window.
+        const windowLine = locals.length ? countLines(text.slice(0, plannedReal)) - 1 : 0;
+        const localsKey = locals.filter((l) => l.line < windowLine).map((l) => l.line).join(',');
         const own =
-          c && c.uri === req.doc.uri && c.start === plannedReal && c.max === ownMax && c.code === belowRoom && text.length - c.below.length === belowStart && text.startsWith(c.above) && text.endsWith(c.below)
+          c && c.uri === req.doc.uri && c.start === plannedReal && c.max === ownMax && c.code === belowRoom && c.locals === localsKey && text.length - c.below.length === belowStart && text.startsWith(c.above) && text.endsWith(c.below)
             ? c.text
             : ownOutline(outline, text, plannedReal, belowStart, vText.slice(planned, vOffset) + suffixText, languageId, ownMax, belowRoom, locals);
-        this.lastOwn = { uri: req.doc.uri, start: plannedReal, max: ownMax, code: belowRoom, above: text.slice(0, plannedReal), below, text: own };
+        this.lastOwn = { uri: req.doc.uri, start: plannedReal, max: ownMax, code: belowRoom, locals: localsKey, above: text.slice(0, plannedReal), below, text: own };
         if (own) snippets.push({ path: relPath, text: own, reason: 'current file outline' });
       }
     } else if (this.opts.snippetSource) {

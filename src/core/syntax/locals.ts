@@ -50,6 +50,8 @@ const KINDS: Readonly<Record<string, LocalKinds>> = {
 const WHOLE_MAX = 200;
 /** Longest rendering at all (a long type annotation is cut with an ellipsis). */
 const LINE_MAX = 320;
+/** Characters of a statement read to render it (far more than LINE_MAX after whitespace is collapsed). */
+const SCAN_MAX = 4 * 1024;
 
 /** Whether local declarations are read for this language. */
 export function hasLocals(languageId: string): boolean {
@@ -79,7 +81,7 @@ export function localsInScope(root: SyntaxNode, languageId: string, row: number,
       // A nested function's header; the outermost one's only when it is a callback (`it('…', () => {`),
       // since a declared function or method is in the outline already.
       if (kinds.fn.has(a.type) && a.startPosition.row < row && (i < outer || topOf(a).type === 'expression_statement'))
-        out.push({ line: a.startPosition.row, endLine: a.startPosition.row, text: oneLine(topOf(a).text.split('\n')[0]), header: true });
+        out.push({ line: a.startPosition.row, endLine: a.startPosition.row, text: oneLine(firstLine(topOf(a).text)), header: true });
       for (const c of a.namedChildren) {
         if (!c || c.endPosition.row >= row) break;
         if (kinds.decl.has(c.type) && (!kinds.declares || kinds.declares(c))) out.push({ line: c.startPosition.row, endLine: c.endPosition.row, text: oneLine(c.text), header: false });
@@ -93,11 +95,18 @@ export function localsInScope(root: SyntaxNode, languageId: string, row: number,
 
 /** A statement on one line: whitespace collapsed; a long one keeps what is before its ` = ` (name and type). */
 export function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= WHOLE_MAX) return flat;
+  // Only the start is read: a local can be a thousand-line object literal, and this runs per prompt.
+  const long = text.length > SCAN_MAX;
+  const flat = (long ? text.slice(0, SCAN_MAX) : text).replace(/\s+/g, ' ').trim();
+  if (!long && flat.length <= WHOLE_MAX) return flat;
   const eq = flat.indexOf(' = ');
-  const head = eq > 0 ? flat.slice(0, eq) + ' = …' : flat;
+  const head = eq > 0 ? flat.slice(0, eq) + ' = …' : long ? flat.slice(0, LINE_MAX - 1) + '…' : flat;
   return head.length <= LINE_MAX ? head : head.slice(0, LINE_MAX - 1) + '…';
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
 }
 
 /** The outermost node that starts on a function's first line (below the root): its call or declaration (`items.map((item) => {`). */
