@@ -5,19 +5,30 @@
  * default and is reported in `problems`.
  */
 
-export type ApiStyle = 'auto' | 'completions' | 'chat' | 'llamacpp-infill';
+/** How requests are sent (model/transports): one value per way of talking to a server. */
+export const API_STYLES = ['auto', 'completions', 'chat', 'llamacpp-infill', 'ollama', 'mistral-fim'] as const;
+export type ApiStyle = (typeof API_STYLES)[number];
 /** The API a request is actually sent with (apiStyle with auto resolved). */
 export type ResolvedApi = Exclude<ApiStyle, 'auto'>;
-export type FimTemplateName =
-  | 'auto'
-  | 'qwen'
-  | 'starcoder'
-  | 'deepseek'
-  | 'codellama'
-  | 'codestral'
-  | 'codegemma'
-  | 'suffix'
-  | 'chat';
+/** Prompt templates: one per model family (model/families.ts), the server's own FIM (`suffix`), no FIM (`plain`), chat. */
+export const TEMPLATE_NAMES = [
+  'qwen',
+  'qwen3',
+  'codeqwen',
+  'starcoder',
+  'granite',
+  'deepseek',
+  'codellama',
+  'codestral',
+  'codegemma',
+  'mellum',
+  'seedcoder',
+  'suffix',
+  'plain',
+  'chat',
+] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+export type FimTemplateName = 'auto' | TemplateName;
 export type MultilineMode = 'auto' | 'always' | 'never';
 export type EditReviewMode = 'inline' | 'diffEditor';
 
@@ -88,8 +99,8 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
 export const MACHINE_ONLY_KEYS: readonly (keyof Settings)[] = ['endpoint', 'model', 'editModel', 'apiStyle'];
 
 const ENUMS: Partial<Record<keyof Settings, readonly string[]>> = {
-  apiStyle: ['auto', 'completions', 'chat', 'llamacpp-infill'],
-  fimTemplate: ['auto', 'qwen', 'starcoder', 'deepseek', 'codellama', 'codestral', 'codegemma', 'suffix', 'chat'],
+  apiStyle: API_STYLES,
+  fimTemplate: ['auto', ...TEMPLATE_NAMES],
   multiline: ['auto', 'always', 'never'],
   editReview: ['inline', 'diffEditor'],
 };

@@ -13,10 +13,11 @@ import { resolveApi } from './context/engine';
 import { templateFor } from './context/templates';
 import type { ConsistencyFilter } from './filter/consistency';
 import type { ModelClient } from './model/client';
+import type { Route } from './model/route';
 import { earlyStopRule } from './model/earlyStop';
 import { FOLLOW_UP_BUDGET, followUps, generateDecided } from './model/hotStreak';
 import type { EndpointHealth } from './model/health';
-import type { CompletionOutcome, CompletionRequest, Logger, ModelErrorInfo, Timings } from './types';
+import type { BuiltPrompt, CompletionOutcome, CompletionRequest, Logger, ModelErrorInfo, Timings } from './types';
 
 /** How long after a request goes out the filter starts analysing the document (the send goes first). */
 const PREPARE_AFTER_MS = 15;
@@ -36,6 +37,8 @@ export interface PipelineDeps {
 
 /** A warm-up per document at most this often. */
 export const WARMUP_EVERY_MS = 60_000;
+/** A warm-up's own deadline: loading a model can take seconds, and nobody waits on it. */
+const WARMUP_TIMEOUT_MS = 30_000;
 
 export class CompletionPipeline {
   private readonly now: () => number;
@@ -52,7 +55,7 @@ export class CompletionPipeline {
    */
   cached(req: CompletionRequest, settings: Settings): CompletionOutcome | undefined {
     const t0 = this.now();
-    const hit = this.deps.cache.get(this.cacheKey(req, settings));
+    const hit = this.deps.cache.get(this.cacheKey(req, this.routed(settings).settings));
     if (!hit) return undefined;
     const cacheMs = this.now() - t0;
     const filtered = this.deps.filter.check({
@@ -71,6 +74,18 @@ export class CompletionPipeline {
     return { text, source: 'cache', filter: filtered, additionalEdits: filtered.additionalEdits, timings, model: settings.model };
   }
 
+  /**
+   * The settings as the endpoint's route resolves them (model/route.ts): apiStyle and fimTemplate
+   * become the way and template chosen for this server, so the prompt, the cache key and the
+   * request agree on them.
+   */
+  private routed(settings: Settings): { settings: Settings; route?: Route; client?: ModelClient } {
+    const client = this.deps.client();
+    if (!client || !settings.endpoint) return { settings };
+    const route = client.route(settings);
+    return { settings: { ...settings, apiStyle: route.api, fimTemplate: route.template }, route, client };
+  }
+
   /** What identifies an answer: model, prefix near the cursor, suffix, context identity. */
   private cacheKey(req: CompletionRequest, settings: Settings): CacheKeyParts {
     const { text } = req.doc;
@@ -80,7 +95,7 @@ export class CompletionPipeline {
 
   async complete(
     req: CompletionRequest,
-    settings: Settings,
+    given: Settings,
     signal?: AbortSignal,
     hooks: {
       onPartial?: (textSoFar: string) => void;
@@ -95,19 +110,20 @@ export class CompletionPipeline {
     const timings: Timings = { context: 0, cache: 0, model: 0, filter: 0, total: 0 };
     const done = (o: Omit<CompletionOutcome, 'timings' | 'model'>): CompletionOutcome => {
       timings.total = this.now() - t0;
-      return { ...o, timings, model: settings.model };
+      return { ...o, timings, model: given.model };
     };
     const { text } = req.doc;
     const docPrefix = text.slice(0, req.cursor.offset);
     const docSuffix = text.slice(req.cursor.offset);
 
-    // 1. Context: the prompt for this position.
-    const prompt = this.deps.context.build(req, settings);
+    // 1. Context: the prompt for this position, in the template the endpoint's route chose.
+    let { settings, route, client } = this.routed(given);
+    let prompt = this.deps.context.build(req, settings);
     timings.context = this.now() - t0;
 
     // 2. Cache: an earlier answer for this position, or one the person is typing through.
     const t1 = this.now();
-    const keyParts = this.cacheKey(req, settings);
+    let keyParts = this.cacheKey(req, settings);
     const hit = this.deps.cache.get(keyParts);
     timings.cache = this.now() - t1;
     const runFilter = (raw: string, others: string[] = []) => {
@@ -136,10 +152,10 @@ export class CompletionPipeline {
     }
 
     // 3. Model: the configured endpoint, if it is healthy.
-    const client = this.deps.client();
-    if (!client || !settings.endpoint) {
+    if (!client || !route) {
       return done({ text: '', source: 'none', error: { kind: 'not-configured', message: 'no endpoint configured' } });
     }
+    if (route.unusable) return done({ text: '', source: 'none', error: { kind: 'unusable-model', message: route.unusable } });
     const gate = this.deps.health.allow();
     if (!gate.ok) {
       return done({ text: '', source: 'none', error: { ...gate.error, kind: gate.error.kind === 'rate-limited' ? 'rate-limited' : 'circuit-open', retryAt: gate.retryAt } });
@@ -149,24 +165,18 @@ export class CompletionPipeline {
     // once the request is on the wire (analysing first held the send back by up to ~100 ms), and
     // not at all for a request that was cancelled meanwhile.
     const prepare = setTimeout(() => signal?.aborted || this.deps.filter.prepare(text, req.doc.languageId, req.cursor.offset), PREPARE_AFTER_MS);
-    const stream = generateDecided(client, prompt, {
-      model: settings.model,
-      api: resolveApi(settings, client),
-      maxTokens: prompt.multiline ? settings.maxTokens : Math.min(settings.maxTokens, 64),
-      timeoutMs: settings.timeoutMs,
-      signal,
-      onPartial: hooks.onPartial,
-      // Read only until the suggestion is decided: end of line, or the block closed / line cap.
-      decide: earlyStopRule({ multiline: prompt.multiline, maxLines: settings.maxLines, lineBefore: docPrefix.slice(docPrefix.lastIndexOf('\n') + 1) }),
-      // Hot streak: a single line is answered at once while the next lines stream on into the cache
-      // (for callers that follow the stream's life, i.e. the scheduler; one-shot callers close it here).
-      tail: hooks.onStream && !prompt.multiline && this.deps.cache.mode === 'typed-ahead' && this.deps.hotStreak !== false ? FOLLOW_UP_BUDGET : undefined,
-    });
-    const closed = stream.closed.then((c) => {
-      for (const f of followUps(c.text, c.finished, prompt.multiline)) this.deps.cache.setFollowUp(keyParts, f.consumed, f.completion);
-    });
-    hooks.onStream?.(closed);
-    const result = await stream.decided;
+    let result = await this.ask(client, route, prompt, settings, docPrefix, keyParts, signal, hooks);
+    if (!result.ok && result.error.styleRefused && !signal?.aborted) {
+      // The server turned this style down: once, at once, the next style the route offers.
+      const next = this.routed(given);
+      if (next.route && (next.route.api !== route.api || next.route.template !== route.template)) {
+        this.deps.log.info(`${route.describe} was turned down (${result.error.message}); now ${next.route.describe}`);
+        ({ settings, route } = next);
+        prompt = this.deps.context.build(req, settings);
+        keyParts = this.cacheKey(req, settings);
+        result = await this.ask(client, next.route, prompt, settings, docPrefix, keyParts, signal, hooks);
+      }
+    }
     clearTimeout(prepare);
     timings.model = this.now() - t2;
     if (result.ok) timings.decidedChars = result.candidates[0]?.text.length ?? 0;
@@ -188,6 +198,38 @@ export class CompletionPipeline {
     return done({ text: filtered.shown, source: 'model', filter: filtered, additionalEdits: filtered.additionalEdits });
   }
 
+  /** One request for a built prompt, read until the suggestion is decided (hot streak: on into the cache). */
+  private async ask(
+    client: ModelClient,
+    route: Route,
+    prompt: BuiltPrompt,
+    settings: Settings,
+    docPrefix: string,
+    keyParts: CacheKeyParts,
+    signal: AbortSignal | undefined,
+    hooks: { onPartial?: (textSoFar: string) => void; onStream?: (closed: Promise<void>) => void },
+  ) {
+    const stream = generateDecided(client, prompt, {
+      model: settings.model,
+      api: route.api,
+      route,
+      maxTokens: prompt.multiline ? settings.maxTokens : Math.min(settings.maxTokens, 64),
+      timeoutMs: settings.timeoutMs,
+      signal,
+      onPartial: hooks.onPartial,
+      // Read only until the suggestion is decided: end of line, or the block closed / line cap.
+      decide: earlyStopRule({ multiline: prompt.multiline, maxLines: settings.maxLines, lineBefore: docPrefix.slice(docPrefix.lastIndexOf('\n') + 1) }),
+      // Hot streak: a single line is answered at once while the next lines stream on into the cache
+      // (for callers that follow the stream's life, i.e. the scheduler; one-shot callers close it here).
+      tail: hooks.onStream && !prompt.multiline && this.deps.cache.mode === 'typed-ahead' && this.deps.hotStreak !== false ? FOLLOW_UP_BUDGET : undefined,
+    });
+    const closed = stream.closed.then((c) => {
+      for (const f of followUps(c.text, c.finished, prompt.multiline)) this.deps.cache.setFollowUp(keyParts, f.consumed, f.completion);
+    });
+    hooks.onStream?.(closed);
+    return stream.decided;
+  }
+
   /**
    * The local work of a request at this exact position, done ahead of it (the scheduler calls this
    * while its debounce waits): the context engine's parse, outline, related items and similar
@@ -196,7 +238,7 @@ export class CompletionPipeline {
    */
   prepare(req: CompletionRequest, settings: Settings): void {
     try {
-      this.deps.context.prepare(req, settings);
+      this.deps.context.prepare(req, this.routed(settings).settings);
     } catch (e) {
       this.deps.log.trace(`prepare failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -217,31 +259,24 @@ export class CompletionPipeline {
   }
 
   /**
-   * Warm-up: a tiny request with this position's prompt so the server's prompt cache is primed
-   * (llama.cpp `cache_prompt`, `n_predict: 0`). Only while the endpoint is healthy; the answer is
-   * ignored and failures do not count against the endpoint. At most one per document (uri) per
-   * WARMUP_EVERY_MS, however often it is opened or focused. Resolves true when it went out and
-   * succeeded.
+   * Warm-up, where the route says it helps: llama.cpp primes its prompt cache with this position's
+   * prompt (`cache_prompt`, `n_predict: 0`), Ollama loads the model and keeps it loaded. Never to a
+   * hosted API. Only while the endpoint is healthy; the answer is ignored and failures do not count
+   * against the endpoint. At most one per document (uri) per WARMUP_EVERY_MS, however often it is
+   * opened or focused. Resolves true when it went out and succeeded.
    */
-  async warmup(req: CompletionRequest, settings: Settings, signal?: AbortSignal): Promise<boolean> {
-    const client = this.deps.client();
-    if (!client || !settings.endpoint || !settings.model || this.deps.health.current.kind !== 'healthy') return false;
+  async warmup(req: CompletionRequest, given: Settings, signal?: AbortSignal): Promise<boolean> {
+    const { settings, route, client } = this.routed(given);
+    if (!client || !route?.warmup || route.unusable || !settings.model || this.deps.health.current.kind !== 'healthy') return false;
     const now = this.now();
     const uri = req.doc.uri;
-    if (now - (this.warmedAt.get(uri) ?? -Infinity) < WARMUP_EVERY_MS) return false;
-    this.warmedAt.set(uri, now);
+    // Ollama loads a model, not a document: once per WARMUP_EVERY_MS for the whole endpoint.
+    const key = route.warmup === 'ollama' ? 'ollama-load' : uri;
+    if (now - (this.warmedAt.get(key) ?? -Infinity) < WARMUP_EVERY_MS) return false;
+    this.warmedAt.set(key, now);
     if (this.warmedAt.size > 256) for (const [u, t] of this.warmedAt) if (now - t >= WARMUP_EVERY_MS) this.warmedAt.delete(u);
     const prompt = this.deps.context.build(req, settings);
-    // Also for llama.cpp's /infill (llama.vim primes its cache the same way).
-    const r = await client.generate(prompt, {
-      model: settings.model,
-      api: resolveApi(settings, client),
-      maxTokens: 1,
-      timeoutMs: settings.timeoutMs,
-      signal,
-      stream: false,
-      extraBody: { n_predict: 0, cache_prompt: true },
-    });
+    const r = await client.warmup(prompt, settings, route, WARMUP_TIMEOUT_MS, signal);
     if (!r.ok) this.deps.log.trace(`warm-up failed: ${r.error.kind}`);
     return r.ok;
   }

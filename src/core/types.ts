@@ -115,7 +115,9 @@ export type ModelErrorKind =
   | 'auth'
   | 'bad-response'
   | 'cancelled'
-  | 'circuit-open';
+  | 'circuit-open'
+  /** The model cannot complete text (an embedding model). */
+  | 'unusable-model';
 
 export interface ModelErrorInfo {
   kind: ModelErrorKind;
@@ -123,6 +125,8 @@ export interface ModelErrorInfo {
   status?: number;
   /** When the endpoint may be tried again (ms since epoch), for backoff. */
   retryAt?: number;
+  /** The server turned down this style of request (a route or field it lacks); the next style is chosen. */
+  styleRefused?: boolean;
 }
 
 /** A logger the core can use without knowing about VS Code. */

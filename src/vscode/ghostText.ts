@@ -38,10 +38,7 @@ export class GhostText implements vscode.Disposable {
   readonly workspaceIndex: WorkspaceIndex;
   private client: ModelClient | undefined;
   private apiKey: string | undefined;
-  /** The client a /infill probe is running for (one at a time). */
-  private detecting: ModelClient | undefined;
-  /** What the /infill probe found per endpoint and model. */
-  private readonly infillFound = new Map<string, boolean>();
+  /** The endpoint and model the client was built for: other settings changes keep what its probe found. */
   private clientKey: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The endpoint-down message is shown once per outage, not per keystroke. */
@@ -122,37 +119,47 @@ export class GhostText implements vscode.Disposable {
   /** Rebuilds the endpoint client after a settings or key change, and resets the health state. */
   async rebuildClient(): Promise<void> {
     const s = this.config.settings;
-    this.apiKey = await this.keys.get();
-    // A settings change that leaves the endpoint and model alone keeps what the probe (or a 501 since) found.
-    if (this.client?.infill !== undefined && this.clientKey) this.infillFound.set(this.clientKey, this.client.infill);
-    this.clientKey = infillKey(s.endpoint, s.model);
-    this.client = s.endpoint ? new ModelClient({ endpoint: s.endpoint, apiKey: this.apiKey }) : undefined;
-    if (this.client) this.client.infill = this.infillFound.get(this.clientKey);
+    const apiKey = await this.keys.get();
+    const key = `${s.endpoint}\n${s.model}`;
+    // A settings change that leaves the endpoint, model and key alone keeps the client and what its probe found.
+    if (this.client && key === this.clientKey && apiKey === this.apiKey) {
+      this.cache.clear();
+      this.refreshStatus();
+      return;
+    }
+    this.apiKey = apiKey;
+    this.clientKey = key;
+    this.client = s.endpoint ? new ModelClient({ endpoint: s.endpoint, apiKey }) : undefined;
     this.cache.clear();
     this.health.reset();
     this.toldAboutOutage = false;
     this.refreshStatus();
-    this.detectInfill();
+    this.probeServer();
   }
 
   /**
-   * apiStyle auto: ask whether the endpoint is a llama.cpp server whose model fills in the middle
-   * (then requests go to its /infill). Until it answers, requests use /v1/completions as before.
+   * Finds out what server the endpoint is and how to talk to it (model/server.ts, model/route.ts);
+   * the log and the status bar say what was found. Until it answers, requests go by the model's
+   * name alone. Run again after an outage (the server may have been swapped).
    */
-  private detectInfill(): void {
+  private probeServer(again = false): void {
     const client = this.client;
     const s = this.config.settings;
-    if (!client || s.apiStyle !== 'auto' || !s.model || client.infill !== undefined || this.detecting === client) return;
-    this.detecting = client;
-    void client
-      .detectInfill(s.model)
-      .then((yes) => {
-        if (client.infill !== undefined) this.infillFound.set(infillKey(s.endpoint, s.model), client.infill);
-        if (yes) this.log.info(`${s.endpoint} is a llama.cpp server with a fill-in-the-middle model: using its /infill`);
-      })
-      .finally(() => {
-        if (this.detecting === client) this.detecting = undefined;
-      });
+    if (!client || !s.model) return;
+    void client.probe(s.model, again).then((info) => {
+      if (client !== this.client) return;
+      if (!info.reached) return this.log.info(`${s.endpoint}: nothing answered the server probe; asking again when the endpoint answers`);
+      const route = client.route(this.config.settings);
+      this.log.info(`endpoint: ${route.describe}${route.note ? ` (${route.note})` : ''}`);
+      if (route.unusable) this.log.warn(route.unusable);
+      this.refreshStatus();
+    });
+  }
+
+  /** What the status bar says of the endpoint: the route's one line once known. */
+  private describeEndpoint(): string | undefined {
+    const s = this.config.settings;
+    return this.client?.known ? this.client.route(s).describe : undefined;
   }
 
   refreshStatus(): void {
@@ -160,7 +167,9 @@ export class GhostText implements vscode.Disposable {
     if (!s.enable) return this.status.set({ kind: 'disabled', reason: 'turned off in settings' });
     if (!s.endpoint || !s.model) return this.status.set({ kind: 'not-configured' });
     const h = this.health.current;
-    if (h.kind === 'healthy') return this.status.set(this.pending > 0 ? { kind: 'requesting', model: s.model } : { kind: 'ready', model: s.model });
+    const route = this.client?.known ? this.client.route(s) : undefined;
+    if (route?.unusable) return this.status.set({ kind: 'error', reason: route.unusable });
+    if (h.kind === 'healthy') return this.status.set(this.pending > 0 ? { kind: 'requesting', model: s.model } : { kind: 'ready', model: s.model, detail: this.describeEndpoint() });
     this.status.set(errorStatus(h.error, h.retryAt));
   }
 
@@ -226,10 +235,11 @@ export class GhostText implements vscode.Disposable {
 
   private onHealth(h: HealthState): void {
     if (h.kind === 'healthy') {
-      if (this.toldAboutOutage) this.log.info('endpoint reachable again');
+      const wasOut = this.toldAboutOutage;
+      if (wasOut) this.log.info('endpoint reachable again');
+      // Back after an outage, or the first probe found nothing: find out again what answers there.
+      if (wasOut || !this.client?.known) this.probeServer(true);
       this.toldAboutOutage = false;
-      // The probe found no server at first run: ask again now that one answers.
-      this.detectInfill();
     }
     this.refreshStatus();
   }
@@ -278,10 +288,8 @@ interface AcceptedArg {
 
 function errorStatus(e: ModelErrorInfo, retryAt: number): import('./statusBar').StatusState {
   if (e.kind === 'rate-limited') return { kind: 'rate-limited', reason: e.message, retryAt };
+  // A 4xx is the server answering "not like this": an error to read, not an outage.
+  if (e.kind === 'http' && e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 404) return { kind: 'error', reason: e.message };
   if (e.kind === 'unreachable' || e.kind === 'http' || e.kind === 'timeout') return { kind: 'unreachable', reason: e.message, retryAt };
   return { kind: 'error', reason: e.message };
-}
-
-function infillKey(endpoint: string, model: string): string {
-  return `${endpoint}\n${model}`;
 }

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 
 export type StatusState =
-  | { kind: 'ready'; model: string }
+  /** `detail`: what the endpoint is and how it is asked (model/route.ts describe). */
+  | { kind: 'ready'; model: string; detail?: string }
   | { kind: 'requesting'; model: string }
   | { kind: 'disabled'; reason: string }
   | { kind: 'not-configured' }
@@ -42,7 +43,7 @@ export class StatusBar implements vscode.Disposable {
     switch (s.kind) {
       case 'ready':
         this.item.text = '$(sparkle) IC';
-        this.item.tooltip = `${base}: ready (${s.model})`;
+        this.item.tooltip = `${base}: ready (${s.detail ?? s.model})`;
         break;
       case 'requesting':
         this.item.text = '$(loading~spin) IC';

@@ -485,13 +485,20 @@ describe('context/templates', () => {
   it('chooses the template from the model name', () => {
     const pick = (m: string) => templateFor(m, 'auto', 'completions').name;
     assert.equal(pick('Qwen2.5-Coder-7B'), 'qwen');
-    assert.equal(pick('qwen3-coder:30b'), 'qwen');
+    assert.equal(pick('qwen3-coder:30b'), 'qwen3');
+    assert.equal(pick('CodeQwen1.5-7B'), 'codeqwen');
+    assert.equal(pick('granite-code:8b'), 'granite');
+    assert.equal(pick('JetBrains/Mellum-4b-base'), 'mellum');
+    assert.equal(pick('ByteDance-Seed/Seed-Coder-8B-Base'), 'seedcoder');
+    assert.equal(pick('mistral-large-latest'), 'plain', 'a Mistral chat model is not Codestral');
+    assert.equal(pick('qwen2.5:7b'), 'plain', 'a general Qwen model has no FIM training');
     assert.equal(pick('bigcode/starcoder2-3b'), 'starcoder');
     assert.equal(pick('deepseek-coder-6.7b-base'), 'deepseek');
     assert.equal(pick('codellama:7b-code'), 'codellama');
     assert.equal(pick('codestral-latest'), 'codestral');
     assert.equal(pick('codegemma:2b'), 'codegemma');
-    assert.equal(pick('gpt-3.5-turbo-instruct-ish-unknown'), 'suffix');
+    assert.equal(pick('gpt-3.5-turbo-instruct-ish-unknown'), 'plain');
+    assert.equal(templateFor('unknown-model', 'auto', 'mistral-fim').name, 'suffix');
     assert.equal(templateFor('anything', 'deepseek', 'completions').name, 'deepseek');
     assert.equal(templateFor('qwen', 'auto', 'chat').name, 'chat');
   });
@@ -504,14 +511,22 @@ describe('context/templates', () => {
       codellama: '<PRE> // Path: b.ts\n// export const bee = 1;\nconst a =  <SUF>;\n <MID>',
       codestral: '[SUFFIX];\n[PREFIX]// Path: b.ts\n// export const bee = 1;\nconst a = ',
       codegemma: '<|fim_prefix|>// Path: b.ts\n// export const bee = 1;\nconst a = <|fim_suffix|>;\n<|fim_middle|>',
+      qwen3: '<|repo_name|>r\n<|file_sep|>b.ts\nexport const bee = 1;\n<|file_sep|>a.ts\n<|fim_prefix|>const a = <|fim_suffix|>;\n<|fim_middle|>',
+      codeqwen: '<reponame>r\n<file_sep>b.ts\nexport const bee = 1;\n<file_sep>a.ts\n<fim_prefix>const a = <fim_suffix>;\n<fim_middle>',
+      granite: '<fim_prefix>// Path: b.ts\n// export const bee = 1;\nconst a = <fim_suffix>;\n<fim_middle>',
+      mellum: '<filename>b.ts\nexport const bee = 1;\n<filename>a.ts\n<fim_suffix>;\n<fim_prefix>const a = <fim_middle>',
+      seedcoder: '<[fim-suffix]>;\n<[fim-prefix]>// Path: b.ts\n// export const bee = 1;\nconst a = <[fim-middle]>',
     };
     for (const [name, prompt] of Object.entries(expect)) {
       const r = TEMPLATES[name as keyof typeof TEMPLATES].render(input);
       assert.equal(r.prompt, prompt, name);
-      for (const sentinel of prompt.match(/<[|｜][^>]*[|｜]>|<[a-z_]+>|<(PRE|SUF|MID)>|\[(SUFFIX|PREFIX)\]/g) ?? []) assert.ok(r.stop.includes(sentinel), `${name}: ${sentinel} is not a stop word`);
+      for (const sentinel of prompt.match(/<[|｜][^>]*[|｜]>|<[a-z_]+>|<(PRE|SUF|MID)>|\[(SUFFIX|PREFIX)\]|<\[[a-z-]+\]>/g) ?? []) assert.ok(r.stop.includes(sentinel), `${name}: ${sentinel} is not a stop word`);
     }
+    assert.deepEqual(TEMPLATES.qwen3.render(input).messages?.map((m) => m.role), ['system', 'user'], 'Qwen3-Coder: the FIM string inside a chat message');
+    assert.equal(TEMPLATES.qwen3.render(input).messages?.[1].content, expect.qwen3);
     const s = TEMPLATES.suffix.render(input);
     assert.equal(s.suffix, ';\n');
+    assert.equal(TEMPLATES.plain.render(input).suffix, undefined);
     const chat = TEMPLATES.chat.render(input);
     assert.equal(chat.messages?.length, 2);
     assert.ok(chat.messages![1].content.includes('b.ts') && chat.stop.length > 0);

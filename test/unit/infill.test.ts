@@ -147,30 +147,41 @@ describe('llama.cpp /infill over real HTTP', function () {
   });
 
   describe('detection (what lets apiStyle auto choose /infill)', () => {
-    it('a llama.cpp server with a FIM model: /props, then a n_predict 0 /infill', async () => {
+    it('a llama.cpp server with a FIM model: /props, then a n_predict 0 /infill; the route is /infill', async () => {
       const c = new ModelClient({ endpoint: server.url });
-      assert.equal(c.infill, undefined);
-      assert.equal(await c.detectInfill('qwen2.5-coder-1.5b', 2000), true);
-      assert.equal(c.infill, true);
-      assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ['GET /props', 'POST /infill']);
-      assert.equal(server.requests[1].body.n_predict, 0);
+      assert.equal(c.known, undefined);
+      const info = await c.probe('qwen2.5-coder-1.5b');
+      assert.equal(info.kind, 'llamacpp');
+      assert.equal(info.model.infill, true);
+      assert.ok(server.requests.some((r) => r.method === 'GET' && r.path === '/props'));
+      const infill = server.requests.filter((r) => r.path === '/infill');
+      assert.equal(infill.length, 1);
+      assert.equal(infill[0].body.n_predict, 0);
       assert.equal(server.completionRequests.length, 0, 'the probe generates nothing');
+      const route = c.route(settingsFor(server));
+      assert.equal(route.api, 'llamacpp-infill');
+      assert.equal(route.warmup, 'llamacpp');
+      assert.match(route.describe, /llama\.cpp b0000 · qwen2\.5-coder-1\.5b · FIM through \/infill/);
     });
 
-    it('a llama.cpp server whose model has no FIM tokens (HTTP 501) is not used for /infill', async () => {
+    it('a llama.cpp server whose model has no FIM tokens (HTTP 501): /v1/completions with the prefix only', async () => {
       server.llamacpp = { fim: false };
       const c = new ModelClient({ endpoint: server.url });
-      assert.equal(await c.detectInfill('llama-3-8b', 2000), false);
-      assert.equal(c.infill, false);
+      const info = await c.probe('llama-3-8b');
+      assert.equal(info.model.infill, false);
+      const route = c.route(settingsFor(server, { model: 'llama-3-8b' }));
+      assert.deepEqual([route.api, route.template], ['completions', 'plain']);
     });
 
     it('another OpenAI-compatible server (no /props) is not llama.cpp, and /infill is not tried', async () => {
-      const plain = await TestOpenAIServer.start();
+      const plain = await TestOpenAIServer.start({ models: ['qwen2.5-coder-1.5b'] });
       try {
         const c = new ModelClient({ endpoint: plain.url });
-        assert.equal(await c.detectInfill('qwen2.5-coder-1.5b', 2000), false);
-        assert.equal(c.infill, false);
-        assert.deepEqual(plain.requests.map((r) => r.path), ['/props']);
+        const info = await c.probe('qwen2.5-coder-1.5b');
+        assert.equal(info.kind, 'openai-compatible');
+        assert.ok(!plain.requests.some((r) => r.path === '/infill'));
+        const route = c.route(settingsFor(plain));
+        assert.deepEqual([route.api, route.template], ['completions', 'qwen']);
       } finally {
         await plain.stop();
       }
@@ -181,18 +192,18 @@ describe('llama.cpp /infill over real HTTP', function () {
       const url = down.url;
       await down.stop();
       const c = new ModelClient({ endpoint: url });
-      assert.equal(await c.detectInfill('m', 1000), false);
-      assert.equal(c.infill, undefined);
+      const info = await c.probe('m');
+      assert.equal(info.reached, false);
+      assert.equal(c.known, undefined);
     });
 
-    it('resolveApi: auto picks /infill only for a detected endpoint and an automatic template', () => {
+    it('an explicit template or apiStyle wins over what was detected', async () => {
+      const c = new ModelClient({ endpoint: server.url });
+      await c.probe('qwen2.5-coder-1.5b');
       const s = settingsFor(server);
-      assert.equal(resolveApi(s), 'completions');
-      assert.equal(resolveApi(s, { infill: false }), 'completions');
-      assert.equal(resolveApi(s, { infill: true }), 'llamacpp-infill');
-      assert.equal(resolveApi({ ...s, fimTemplate: 'qwen' }, { infill: true }), 'completions', 'a template chosen by hand is sent to /v1/completions');
-      assert.equal(resolveApi({ ...s, model: 'gpt-4o' }, { infill: true }), 'chat');
-      assert.equal(resolveApi({ ...s, apiStyle: 'completions' }, { infill: true }), 'completions');
+      assert.equal(c.route({ ...s, fimTemplate: 'qwen' }).api, 'llamacpp-infill', 'the same template through /infill');
+      assert.deepEqual([c.route({ ...s, apiStyle: 'completions' }).api, c.route({ ...s, apiStyle: 'completions' }).template], ['completions', 'qwen']);
+      assert.equal(c.route({ ...s, model: 'gpt-4o' }).api, 'chat');
       assert.equal(resolveApi({ ...s, apiStyle: 'llamacpp-infill' }), 'llamacpp-infill');
     });
   });
@@ -211,9 +222,9 @@ describe('llama.cpp /infill over real HTTP', function () {
       });
     }
 
-    it('auto on a detected endpoint completes through /infill; a 501 later sends the next request to /v1/completions', async () => {
+    it('auto on a detected endpoint completes through /infill; a 501 later switches to /v1/completions at once', async () => {
       const c = new ModelClient({ endpoint: server.url });
-      assert.equal(await c.detectInfill('qwen2.5-coder-1.5b'), true);
+      assert.equal((await c.probe('qwen2.5-coder-1.5b')).model.infill, true);
       server.reset();
       server.respond({ text: 'area(10);' });
       const health = new EndpointHealth();
@@ -228,15 +239,17 @@ describe('llama.cpp /infill over real HTTP', function () {
       // The server now has a model without FIM tokens loaded.
       server.llamacpp = { fim: false };
       const o2 = await p.complete(requestAt(TEXT.replace('big', 'bag'), at), s);
-      assert.equal(o2.error?.kind, 'http');
-      assert.equal(c.infill, false);
-      health.reset();
+      assert.equal(o2.error, undefined, 'the refused style is replaced within the same request');
+      assert.equal(o2.text, 'area(10);');
+      assert.equal(c.route(s).api, 'completions');
       const o3 = await p.complete(requestAt(TEXT.replace('big', 'bog'), at), s);
       assert.equal(o3.error, undefined, JSON.stringify(o3.error));
-      assert.deepEqual(server.completionRequests.map((r) => r.path), ['/infill', '/infill', '/v1/completions']);
+      assert.deepEqual(server.completionRequests.map((r) => r.path), ['/infill', '/infill', '/v1/completions', '/v1/completions']);
+      assert.match(server.completionRequests[2].prompt, /^<\|fim_prefix\|>/, 'the Qwen FIM string in the prompt');
+      assert.equal(server.completionRequests[2].body.suffix, undefined, 'never the suffix field');
     });
 
-    it('auto on an undetected endpoint stays on /v1/completions', async () => {
+    it('auto before the probe has answered goes to /v1/completions', async () => {
       server.respond({ text: 'area(10);' });
       const o = await pipelineWith(new ModelClient({ endpoint: server.url })).complete(requestAt(TEXT, at), settingsFor(server, { consistencyFilter: false }));
       assert.equal(o.error, undefined);
@@ -244,8 +257,11 @@ describe('llama.cpp /infill over real HTTP', function () {
     });
 
     it('warm-up on /infill: n_predict 0, cache_prompt true, not streamed, same prefix as a completion', async () => {
-      const s = settingsFor(server, { apiStyle: 'llamacpp-infill' });
-      assert.equal(await pipelineWith(new ModelClient({ endpoint: server.url })).warmup(requestAt(TEXT, at), s), true);
+      const s = settingsFor(server);
+      const c = new ModelClient({ endpoint: server.url });
+      await c.probe(s.model);
+      server.reset();
+      assert.equal(await pipelineWith(c).warmup(requestAt(TEXT, at), s), true);
       assert.equal(server.warmupRequests.length, 1);
       assert.equal(server.completionRequests.length, 0);
       const w = server.warmupRequests[0];

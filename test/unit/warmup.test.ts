@@ -1,7 +1,8 @@
 /**
- * Warm-up (pipeline.warmup) against the real test server: one tiny request with the position's
- * prompt that only primes the server's prompt cache (n_predict 0, cache_prompt true); none while
- * the endpoint is unhealthy, and its failures do not count against the endpoint.
+ * Warm-up (pipeline.warmup) against the real test server answering as llama.cpp: one tiny request
+ * with the position's prompt that only primes the server's prompt cache (n_predict 0, cache_prompt
+ * true); none while the endpoint is unhealthy, none to a server where it would generate (billed or
+ * not), and its failures do not count against the endpoint.
  */
 import * as assert from 'node:assert/strict';
 import { CompletionCache } from '../../src/core/cache/completionCache';
@@ -31,14 +32,16 @@ describe('warm-up over real HTTP', function () {
   let clock: number;
 
   before(async () => {
-    server = await TestOpenAIServer.start();
+    server = await TestOpenAIServer.start({ llamacpp: true });
   });
   after(() => server.stop());
-  beforeEach(() => {
+  beforeEach(async () => {
     server.reset();
     settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-test', timeoutMs: 2000 };
     health = new EndpointHealth();
     const client = new ModelClient({ endpoint: server.url });
+    await client.probe(settings.model);
+    server.reset();
     clock = 1_000_000;
     pipeline = new CompletionPipeline({
       now: () => clock,
@@ -75,6 +78,20 @@ describe('warm-up over real HTTP', function () {
     assert.equal(body.model, 'qwen2.5-coder-test');
     // The same prompt a completion at that position would send: the server's cache then holds its prefix.
     assert.ok(server.warmupRequests[0].prompt.includes(TEXT.slice(0, offset)), 'the prompt holds the text before the cursor');
+  });
+
+  it('sends nothing to a server where a warm-up would generate: an OpenAI-compatible server, a hosted API', async () => {
+    const plain = await TestOpenAIServer.start({ models: ['qwen2.5-coder-test'] });
+    try {
+      const client = new ModelClient({ endpoint: plain.url });
+      assert.equal((await client.probe(settings.model)).kind, 'openai-compatible');
+      plain.reset();
+      const p = new CompletionPipeline({ context: new ContextEngine({ relativePath: () => 'area.ts', repoName: 'w' }), cache: new CompletionCache(), filter: new ConsistencyFilter(), health: new EndpointHealth(), client: () => client, log: nullLogger });
+      assert.equal(await p.warmup(openAt(10), { ...settings, endpoint: plain.url }), false);
+      assert.equal(plain.requests.length, 0);
+    } finally {
+      await plain.stop();
+    }
   });
 
   it('sends nothing while the endpoint is unhealthy', async () => {

@@ -4,6 +4,7 @@
  * latency with jitter, streamed. It finds the cursor by locating the prompt's prefix in the
  * original file of the session named by the `x-bench-session` header. Qwen FIM prompts.
  */
+import { BREAK } from '../model/families';
 import type { RecordedRequest, Reply } from './openaiServer';
 
 export const SESSION_HEADER = 'x-bench-session';
@@ -56,7 +57,9 @@ export class TypingOracle {
 }
 
 /** The cursor offset in the original file: where the prompt's prefix section ends. */
-export function locateCursor(prompt: string, file: OracleFile): number | undefined {
+export function locateCursor(rawPrompt: string, file: OracleFile): number | undefined {
+  // File text that spells a control token reaches the server broken by a zero-width space (families.ts neutralize).
+  const prompt = rawPrompt.replaceAll(BREAK, '');
   // The file may itself hold FIM markers (a file of prompt templates): try each `<|fim_suffix|>`
   // as the boundary, preferring one followed by the document's text after the region.
   const marker = '<|fim_suffix|>';

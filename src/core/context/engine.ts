@@ -82,15 +82,13 @@ export interface ContextOptions {
 }
 
 /**
- * Resolves apiStyle auto against the model name and what is known of the endpoint: llama.cpp's
- * /infill only when the endpoint was detected as a llama.cpp server whose model has FIM tokens
- * (ModelClient.detectInfill) and no template was chosen by hand (an explicit template means the
- * person wants that prompt sent to /v1/completions).
+ * The API for these settings without a probe: the explicit apiStyle, else chat for chat-only models,
+ * else /v1/completions. The pipeline passes settings already resolved by the endpoint's route
+ * (model/route.ts), whose apiStyle is the way chosen for that server.
  */
-export function resolveApi(settings: Settings, endpoint?: { infill?: boolean }): ResolvedApi {
+export function resolveApi(settings: Settings): ResolvedApi {
   if (settings.apiStyle !== 'auto') return settings.apiStyle;
   if (looksChatOnly(settings.model) || settings.fimTemplate === 'chat') return 'chat';
-  if (endpoint?.infill === true && settings.fimTemplate === 'auto') return 'llamacpp-infill';
   return 'completions';
 }
 
@@ -464,7 +462,7 @@ export class ContextEngine {
     const relatedMax = Math.max(share, keptRoom(keptRelated !== undefined && keptRelated > share ? keptRelated : undefined, budget - overhead, view.offset + suffixLen, Infinity));
     const items = this.select(req, relPath, outline, text.slice(lineStart, offset));
     const similarMax = Math.floor(budget * this.split.similar);
-    const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 0 : 3;
+    const lineCost = template.repoLevel || template.name === 'chat' ? 0 : 3;
     const declCost = (p: Piece, newPath: boolean) => p.text.length + countLines(p.text) * lineCost + (newPath ? p.path.length + 16 : 0);
     const groups: PieceGroup[] = [
       {
@@ -537,7 +535,7 @@ export class ContextEngine {
     let toLine = queryEnd + WINDOW_QUERY_STEP;
     for (let chars = 0; toLine < lines.length && chars < near.below; ) chars += lines[toLine++].length + 1;
     const own = { path: relPath, text: req.doc.text, exclude: [fromLine - WINDOW_CONTINUATION, toLine - WINDOW_CONTINUATION] as const };
-    const lineCost = template.name === 'qwen' || template.name === 'starcoder' || template.name === 'chat' ? 1 : 4;
+    const lineCost = template.repoLevel || template.name === 'chat' ? 1 : 4;
     const ideal: Piece[] = [];
     const all: Piece[] = [];
     let room = max;

@@ -1,9 +1,11 @@
 /**
  * FIM templates: how a prefix, a suffix and related snippets become the text a model expects.
- * Chosen from the model name unless a setting overrides it. Every template's sentinels are stop
- * words, so they never leak into a suggestion.
+ * Chosen from the model's family (model/families.ts) and the API unless a setting overrides it.
+ * Every template's sentinels are stop words, so they never leak into a suggestion; file text never
+ * spells a control token (it is neutralised).
  */
-import type { FimTemplateName, ResolvedApi } from '../config';
+import type { FimTemplateName, ResolvedApi, TemplateName } from '../config';
+import { COMMON_CONTROL_TOKENS, controlTokens, FAMILIES, familyFor, neutralize, stopWords, type FamilyId, type FimFamily } from '../model/families';
 import type { ChatMessage, Snippet } from '../types';
 
 export interface TemplateInput {
@@ -25,7 +27,9 @@ export interface RenderedPrompt {
 }
 
 export interface FimTemplate {
-  name: Exclude<FimTemplateName, 'auto'>;
+  name: TemplateName;
+  /** Related files go in as files of the repository (under file separators), not as comments. */
+  repoLevel: boolean;
   render(input: TemplateInput): RenderedPrompt;
 }
 
@@ -65,72 +69,67 @@ export function lineComment(languageId: string): string {
   }
 }
 
-function simple(name: FimTemplate['name'], pre: string, suf: string, mid: string, extraStops: string[]): FimTemplate {
+/** Related files under their paths, each as the family's file separator, path, newline, text. */
+function repoFiles(fileSep: string, snippets: readonly Snippet[], clean: (t: string) => string): string {
+  return snippets.map((s) => `${fileSep}${clean(s.path)}\n${clean(s.text)}\n`).join('');
+}
+
+/**
+ * A family's FIM template (model/families.ts): its sentinels in its order, the repository-level
+ * form when it has one and there are related files (else related files as comments), and file
+ * text with the family's control tokens broken so they stay text.
+ */
+export function familyTemplate(f: FimFamily): FimTemplate {
+  const tokens = controlTokens(f);
+  const clean = (t: string) => neutralize(t, tokens);
+  const g = f.glue ?? {};
+  const stop = stopWords(f);
   return {
-    name,
-    render: (i) => ({
-      prompt: `${pre}${snippetsAsComments(i.snippets, i.languageId)}${i.prefix}${suf}${i.suffix}${mid}`,
-      stop: [pre, suf, mid, ...extraStops],
-    }),
+    name: f.id,
+    repoLevel: f.repo !== undefined,
+    render: (i) => {
+      const prefix = clean(i.prefix);
+      const suffix = clean(i.suffix);
+      let head = '';
+      let comments = '';
+      if (f.repo && i.snippets.length > 0) {
+        const repoName = f.repo.repoName ? `${f.repo.repoName}${clean(i.repoName)}${f.repo.repoNameNewline ? '\n' : ''}` : '';
+        head = `${repoName}${repoFiles(f.repo.fileSep, i.snippets, clean)}${f.repo.fileSep}${clean(i.path)}\n`;
+      } else {
+        comments = clean(snippetsAsComments(i.snippets, i.languageId));
+      }
+      const pre = `${f.prefix}${g.afterPrefix ?? ''}${comments}${prefix}`;
+      const suf = `${g.beforeSuffix ?? ''}${f.suffix}${suffix}`;
+      const body = f.order === 'psm' ? `${pre}${suf}${g.beforeMiddle ?? ''}${f.middle}` : `${suf}${pre}${f.middle}`;
+      const prompt = `${head}${body}`;
+      const messages: ChatMessage[] | undefined = f.chatSystem
+        ? [
+            { role: 'system', content: f.chatSystem },
+            { role: 'user', content: prompt },
+          ]
+        : undefined;
+      return { prompt, messages, stop };
+    },
   };
 }
 
-/** Qwen2.5/Qwen3-Coder, with the repo-level form when there are related files. */
-const qwen: FimTemplate = {
-  name: 'qwen',
-  render: (i) => {
-    const stop = ['<|endoftext|>', '<|file_sep|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|repo_name|>', '<|fim_pad|>', '<|im_end|>'];
-    if (i.snippets.length === 0) {
-      return { prompt: `<|fim_prefix|>${i.prefix}<|fim_suffix|>${i.suffix}<|fim_middle|>`, stop };
-    }
-    const files = i.snippets.map((s) => `<|file_sep|>${s.path}\n${s.text}\n`).join('');
-    return {
-      prompt: `<|repo_name|>${i.repoName}\n${files}<|file_sep|>${i.path}\n<|fim_prefix|>${i.prefix}<|fim_suffix|>${i.suffix}<|fim_middle|>`,
-      stop,
-    };
-  },
-};
-
-/** StarCoder2 (also StarCoder/SantaCoder), repo-level form when there are related files. */
-const starcoder: FimTemplate = {
-  name: 'starcoder',
-  render: (i) => {
-    const stop = ['<|endoftext|>', '<file_sep>', '<fim_prefix>', '<fim_suffix>', '<fim_middle>', '<repo_name>', '<fim_pad>'];
-    if (i.snippets.length === 0) return { prompt: `<fim_prefix>${i.prefix}<fim_suffix>${i.suffix}<fim_middle>`, stop };
-    const files = i.snippets.map((s) => `<file_sep>${s.path}\n${s.text}\n`).join('');
-    return {
-      prompt: `<repo_name>${i.repoName}${files}<file_sep>${i.path}\n<fim_prefix>${i.prefix}<fim_suffix>${i.suffix}<fim_middle>`,
-      stop,
-    };
-  },
-};
-
-const deepseek = simple('deepseek', '<｜fim▁begin｜>', '<｜fim▁hole｜>', '<｜fim▁end｜>', ['<｜end▁of▁sentence｜>', '<|EOT|>']);
-
-const codellama: FimTemplate = {
-  name: 'codellama',
-  render: (i) => ({
-    prompt: `<PRE> ${snippetsAsComments(i.snippets, i.languageId)}${i.prefix} <SUF>${i.suffix} <MID>`,
-    stop: ['<EOT>', '<PRE>', '<SUF>', '<MID>', '</s>'],
-  }),
-};
-
-const codestral: FimTemplate = {
-  name: 'codestral',
-  render: (i) => ({
-    prompt: `[SUFFIX]${i.suffix}[PREFIX]${snippetsAsComments(i.snippets, i.languageId)}${i.prefix}`,
-    stop: ['[PREFIX]', '[SUFFIX]', '[MIDDLE]', '</s>'],
-  }),
-};
-
-const codegemma = simple('codegemma', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', ['<|file_separator|>', '<end_of_turn>', '<eos>']);
-
-/** OpenAI-style: the prompt is the prefix, the suffix goes in the `suffix` field. */
+/** Server-side FIM (a `suffix` field, Mistral FIM, Ollama's template): the prompt is the prefix. */
 const suffixStyle: FimTemplate = {
   name: 'suffix',
+  repoLevel: false,
   render: (i) => ({
-    prompt: `${snippetsAsComments(i.snippets, i.languageId)}${i.prefix}`,
-    suffix: i.suffix,
+    prompt: neutralize(`${snippetsAsComments(i.snippets, i.languageId)}${i.prefix}`, COMMON_CONTROL_TOKENS),
+    suffix: neutralize(i.suffix, COMMON_CONTROL_TOKENS),
+    stop: [],
+  }),
+};
+
+/** No FIM at all (a model of no known family on a server without `suffix`): the prefix to continue. */
+const plain: FimTemplate = {
+  name: 'plain',
+  repoLevel: false,
+  render: (i) => ({
+    prompt: neutralize(`${snippetsAsComments(i.snippets, i.languageId)}${i.prefix}`, COMMON_CONTROL_TOKENS),
     stop: [],
   }),
 };
@@ -140,13 +139,15 @@ export const HOLE = '<<<FILL>>>';
 /** Chat-only models: ask for exactly the text that fills the hole, nothing else. */
 const chat: FimTemplate = {
   name: 'chat',
+  repoLevel: false,
   render: (i) => {
-    const related = i.snippets.map((s) => `File ${s.path}:\n\`\`\`\n${s.text}\n\`\`\`\n`).join('\n');
+    const clean = (t: string) => neutralize(t, COMMON_CONTROL_TOKENS);
+    const related = i.snippets.map((s) => `File ${s.path}:\n\`\`\`\n${clean(s.text)}\n\`\`\`\n`).join('\n');
     const system =
       'You are a code completion engine. Reply with only the text that replaces ' +
       `${HOLE} in the user's file: no explanation, no markdown fences, no repetition of the surrounding code. ` +
       'Use only names that exist in the file or the related files. If nothing fits, reply with nothing.';
-    const user = `${related ? `Related code:\n${related}\n` : ''}File ${i.path} (${i.languageId}):\n${i.prefix}${HOLE}${i.suffix}`;
+    const user = `${related ? `Related code:\n${related}\n` : ''}File ${i.path} (${i.languageId}):\n${clean(i.prefix)}${HOLE}${clean(i.suffix)}`;
     return {
       prompt: `${system}\n\n${user}`,
       messages: [
@@ -158,38 +159,33 @@ const chat: FimTemplate = {
   },
 };
 
-export const TEMPLATES: Record<FimTemplate['name'], FimTemplate> = {
-  qwen,
-  starcoder,
-  deepseek,
-  codellama,
-  codestral,
-  codegemma,
+export const TEMPLATES: Record<TemplateName, FimTemplate> = {
+  ...(Object.fromEntries(FAMILIES.map((f) => [f.id, familyTemplate(f)])) as Record<FamilyId, FimTemplate>),
   suffix: suffixStyle,
+  plain,
   chat,
 };
 
 /**
- * Chooses a template from the model name; unknown names get the OpenAI-style `suffix` field. With
- * llama.cpp's /infill the server renders the model's own template, but the chosen one still
- * supplies the stop words (its sentinels) and the budget's overhead.
+ * The template for a model and API: a chosen one wins; else the model's family (Qwen3-Coder's
+ * wraps its FIM string in chat messages); else, with no family known, the server's own FIM
+ * (`suffix`) where the API renders it, or the plain prefix. With llama.cpp's /infill the server
+ * renders the model's own template, but the chosen one still supplies the stop words and the
+ * budget's overhead.
  */
 export function templateFor(model: string, override: FimTemplateName, api: ResolvedApi): FimTemplate {
-  if (api === 'chat') return chat;
+  const family = familyFor(model);
+  if (api === 'chat') return override === 'auto' ? (family?.chatSystem ? TEMPLATES[family.id] : chat) : TEMPLATES[override] ?? chat;
   if (override !== 'auto') return TEMPLATES[override];
-  const m = model.toLowerCase();
-  if (m.includes('qwen')) return qwen;
-  if (m.includes('starcoder') || m.includes('santacoder') || m.includes('stable-code') || m.includes('refact')) return starcoder;
-  if (m.includes('deepseek')) return deepseek;
-  if (m.includes('codellama') || m.includes('code-llama') || m.includes('codeqwen-chat')) return codellama;
-  if (m.includes('codestral') || m.includes('mistral')) return codestral;
-  if (m.includes('codegemma')) return codegemma;
-  return suffixStyle;
+  if (api === 'mistral-fim') return suffixStyle;
+  if (family) return TEMPLATES[family.id];
+  return api === 'llamacpp-infill' || api === 'ollama' ? suffixStyle : plain;
 }
 
 /** Models that only speak chat (used when apiStyle is auto). */
 export function looksChatOnly(model: string): boolean {
   const m = model.toLowerCase();
+  if (familyFor(m)?.chatSystem) return true;
   if (/coder|code|starcoder|codestral|fim|base/.test(m)) return false;
   return /^(gpt-4|gpt-3\.5-turbo|gpt-5|o\d|claude|gemini)|instruct|chat/.test(m);
 }

@@ -34,9 +34,19 @@ export function countsAgainstHealth(e: ModelErrorInfo): boolean {
   return e.kind === 'unreachable' || e.kind === 'rate-limited' || e.kind === 'auth' || (e.kind === 'http' && (e.status ?? 0) >= 500);
 }
 
+/** A 4xx answer the style fallback did not cure, this many times in a row, shows in the status. */
+export const REPEATED_CLIENT_ERRORS = 2;
+
+/** A 4xx other than auth and rate limits: the server refusing the request as sent. */
+function isClientError(e: ModelErrorInfo): boolean {
+  return e.kind === 'http' && e.status !== undefined && e.status >= 400 && e.status < 500;
+}
+
 export class EndpointHealth {
   private state: HealthState = { kind: 'healthy' };
   private probing = false;
+  /** Consecutive 4xx answers: they do not back off requests, but repeated they are shown. */
+  private clientErrors = 0;
   private readonly opts: HealthOptions;
   private readonly listeners = new Set<(s: HealthState) => void>();
 
@@ -71,6 +81,7 @@ export class EndpointHealth {
 
   success(): void {
     this.probing = false;
+    this.clientErrors = 0;
     if (this.state.kind !== 'healthy') this.set({ kind: 'healthy' });
   }
 
@@ -82,6 +93,8 @@ export class EndpointHealth {
   failure(error: ModelErrorInfo): void {
     if (!countsAgainstHealth(error)) {
       this.probing = false;
+      // Requests still go out (nothing to back off from), but the state carries the server's words.
+      if (isClientError(error) && ++this.clientErrors >= REPEATED_CLIENT_ERRORS) this.set({ kind: 'degraded', error, retryAt: this.opts.now(), failures: this.clientErrors });
       return;
     }
     const failures = this.state.kind === 'healthy' ? 1 : this.state.failures + 1;
@@ -97,6 +110,7 @@ export class EndpointHealth {
 
   reset(): void {
     this.probing = false;
+    this.clientErrors = 0;
     this.set({ kind: 'healthy' });
   }
 
