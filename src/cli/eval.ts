@@ -1,6 +1,9 @@
 /**
- * `intent-complete eval --repo DIR --endpoint URL --model NAME [--api completions|chat|llamacpp-infill]
- *  [--holes N] [--seed S] [--timeout MS] [--json] [--html FILE]`
+ * `intent-complete eval --repo DIR --endpoint URL --model NAME [--api STYLE] [--holes N] [--seed S]
+ *  [--timeout MS] [--json] [--html FILE]`
+ *
+ * The endpoint is probed and asked exactly as ghost text asks it (model/route.ts); `--api` forces a
+ * way of asking (completions, chat, llamacpp-infill, ollama, mistral-fim).
  *
  * Replay evaluation of a model on a repository (src/core/stats/evaluate.ts). A progress bar on
  * stderr when it is a terminal. `--json` prints exactly the summary object. The API key, when the
@@ -8,17 +11,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { normalizeSettings } from '../core/config';
+import { API_STYLES, normalizeSettings, type ApiStyle } from '../core/config';
 import { evaluateRepository, type EvalRun } from '../core/stats/evaluate';
 import { evalCell, evalHtml, EVAL_COLUMNS } from '../core/stats/render';
 
-export const EVAL_USAGE = 'eval --repo DIR --endpoint URL --model NAME [--api completions|chat|llamacpp-infill] [--holes N] [--seed S] [--timeout MS] [--json] [--html FILE]';
+export const EVAL_USAGE = `eval --repo DIR --endpoint URL --model NAME [--api ${API_STYLES.filter((a) => a !== 'auto').join('|')}] [--holes N] [--seed S] [--timeout MS] [--json] [--html FILE]`;
 
 interface EvalArgs {
   repo: string;
   endpoint: string;
   model: string;
-  api: 'completions' | 'chat' | 'llamacpp-infill' | 'auto';
+  api: ApiStyle;
   holes: number;
   seed: number;
   timeoutMs?: number;
@@ -47,8 +50,9 @@ export function parseEvalArgs(argv: string[]): EvalArgs | string {
       else if (k === '--model') a.model = v();
       else if (k === '--api') {
         const x = v();
-        if (x !== 'completions' && x !== 'chat' && x !== 'llamacpp-infill') return `--api expects completions, chat or llamacpp-infill, got ${JSON.stringify(x)}`;
-        a.api = x;
+        const style = API_STYLES.find((s) => s === x && s !== 'auto');
+        if (!style) return `--api expects one of ${API_STYLES.filter((s) => s !== 'auto').join(', ')}, got ${JSON.stringify(x)}`;
+        a.api = style;
       } else if (k === '--holes') a.holes = int();
       else if (k === '--seed') a.seed = int();
       else if (k === '--timeout') a.timeoutMs = int();
@@ -77,6 +81,7 @@ function table(run: EvalRun): string {
   const errors = Object.entries(run.counts.errors).map(([k, n]) => `${k} ${n}`).join(', ');
   return [
     `model ${run.summary.model} · ${run.summary.holes} holes from ${run.repo} · seed ${run.seed}${run.cancelled ? ' · cancelled' : ''}`,
+    run.endpointInfo ? `  endpoint: ${run.endpointInfo}` : '',
     ...rows.map(([t, v]) => `  ${t.padEnd(w)}  ${v}`),
     errors ? `  errors: ${errors}` : '',
   ]

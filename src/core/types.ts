@@ -125,6 +125,8 @@ export interface ModelErrorInfo {
   status?: number;
   /** When the endpoint may be tried again (ms since epoch), for backoff. */
   retryAt?: number;
+  /** The server's own words (HTTP errors), without our explanation around them. */
+  detail?: string;
   /** The server turned down this style of request (a route or field it lacks); the next style is chosen. */
   styleRefused?: boolean;
 }

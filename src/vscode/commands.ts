@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { isHttpUrl } from '../core/config';
 import { ModelClient } from '../core/model/client';
 import type { Config } from './config';
-import { detectLocalServers, pickModel } from './firstRun';
+import { detectLocalServers, modelFit, pickModel } from './firstRun';
 import type { GhostText } from './ghostText';
 import type { ApiKeyStore } from './secrets';
 
@@ -101,7 +101,9 @@ async function configureEndpoint(d: CommandDeps): Promise<void> {
   let model: string | undefined;
   if (models.length > 0) {
     const best = pickModel(models);
-    model = (await vscode.window.showQuickPick(models.sort((a, b) => (a === best ? -1 : b === best ? 1 : a.localeCompare(b))), { title: 'Intent Complete: model' })) ?? undefined;
+    const usable = models.filter((m) => modelFit(m).score >= 0).sort((a, b) => (a === best ? -1 : b === best ? 1 : modelFit(b).score - modelFit(a).score || a.localeCompare(b)));
+    const items = usable.map((m) => ({ label: m, description: modelFit(m).why }));
+    model = (await vscode.window.showQuickPick(items, { title: 'Intent Complete: model', placeHolder: 'Base code models that fill in the middle come first' }))?.label;
   } else {
     model = await vscode.window.showInputBox({ title: 'Intent Complete: model name', value: d.config.settings.model, ignoreFocusOut: true });
   }

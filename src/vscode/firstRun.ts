@@ -3,6 +3,7 @@
  * llama.cpp server, LM Studio, vLLM) and offer it. Only 127.0.0.1 is probed; nothing is sent.
  */
 import { ModelClient } from '../core/model/client';
+import { familyFor, isEmbeddingModel, looksBase } from '../core/model/families';
 
 export interface LocalServer {
   name: string;
@@ -21,17 +22,26 @@ export async function detectLocalServers(timeoutMs = 400, candidates: readonly {
   const found = await Promise.all(
     candidates.map(async (s) => {
       const r = await new ModelClient({ endpoint: s.endpoint }).listModels(timeoutMs);
-      return r.ok ? { ...s, models: r.models } : undefined;
+      // Embedding models cannot complete text: never offered.
+      return r.ok ? { ...s, models: r.models.filter((m) => !isEmbeddingModel(m)) } : undefined;
     }),
   );
   return found.filter((s): s is LocalServer => s !== undefined);
 }
 
-/** Prefers a code model that supports fill-in-the-middle. */
+/** How well a model suits ghost text, and why, for the first-run offer and the model picker. */
+export function modelFit(model: string): { score: number; why: string } {
+  if (isEmbeddingModel(model)) return { score: -1, why: 'makes embeddings; cannot complete code' };
+  const family = familyFor(model);
+  if (family && looksBase(model)) return { score: 3, why: `fills in the middle (${family.label}, base model: best for completion)` };
+  if (family?.chatSystem) return { score: 2, why: `fills in the middle through chat (${family.label})` };
+  if (family) return { score: 2, why: `fills in the middle (${family.label}; a base tag completes better than an instruct one)` };
+  if (/coder|code/i.test(model)) return { score: 1, why: 'a code model with no fill-in-the-middle format we know: completes from the prefix only' };
+  return { score: 0, why: 'a general model: completes from the prefix only' };
+}
+
+/** Prefers a FIM-capable base code model; never an embedding model. */
 export function pickModel(models: string[]): string | undefined {
-  const score = (m: string) => {
-    const s = m.toLowerCase();
-    return (/coder|code|starcoder|codestral|fim/.test(s) ? 2 : 0) + (/base/.test(s) ? 1 : 0) - (/instruct|chat/.test(s) ? 1 : 0);
-  };
-  return [...models].sort((a, b) => score(b) - score(a))[0];
+  const usable = models.filter((m) => modelFit(m).score >= 0);
+  return [...usable].sort((a, b) => modelFit(b).score - modelFit(a).score)[0];
 }

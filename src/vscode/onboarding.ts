@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/types';
 import type { Config } from './config';
-import { detectLocalServers, pickModel } from './firstRun';
+import { detectLocalServers, modelFit, pickModel } from './firstRun';
 
 const ASKED = 'intentComplete.offeredLocalServer';
 
@@ -10,13 +10,13 @@ export async function offerLocalServer(config: Config, context: vscode.Extension
   try {
     if (config.settings.endpoint) return;
     if (context.globalState.get<boolean>(ASKED)) return;
-    const found = (await detectLocalServers()).filter((f) => f.models.length > 0);
+    const found = (await detectLocalServers()).filter((f) => pickModel(f.models) !== undefined);
     if (found.length === 0) return;
     const f = found[0];
     const model = pickModel(f.models)!;
     await context.globalState.update(ASKED, true);
     const choice = await vscode.window.showInformationMessage(
-      `Intent Complete: found ${f.name} at ${f.endpoint}. Use it with model ${model}?`,
+      `Intent Complete: found ${f.name} at ${f.endpoint}. Use it with model ${model}? It ${modelFit(model).why}.`,
       'Use It',
       'Choose…',
     );

@@ -509,7 +509,7 @@ describe('context/templates', () => {
       starcoder: '<repo_name>r<file_sep>b.ts\nexport const bee = 1;\n<file_sep>a.ts\n<fim_prefix>const a = <fim_suffix>;\n<fim_middle>',
       deepseek: '<｜fim▁begin｜>// Path: b.ts\n// export const bee = 1;\nconst a = <｜fim▁hole｜>;\n<｜fim▁end｜>',
       codellama: '<PRE> // Path: b.ts\n// export const bee = 1;\nconst a =  <SUF>;\n <MID>',
-      codestral: '[SUFFIX];\n[PREFIX]// Path: b.ts\n// export const bee = 1;\nconst a = ',
+      codestral: '[SUFFIX];\n[PREFIX] // Path: b.ts\n// export const bee = 1;\nconst a = ',
       codegemma: '<|fim_prefix|>// Path: b.ts\n// export const bee = 1;\nconst a = <|fim_suffix|>;\n<|fim_middle|>',
       qwen3: '<|repo_name|>r\n<|file_sep|>b.ts\nexport const bee = 1;\n<|file_sep|>a.ts\n<|fim_prefix|>const a = <|fim_suffix|>;\n<|fim_middle|>',
       codeqwen: '<reponame>r\n<file_sep>b.ts\nexport const bee = 1;\n<file_sep>a.ts\n<fim_prefix>const a = <fim_suffix>;\n<fim_middle>',

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TestOpenAIServer } from '../server/openaiServer';
-import { detectLocalServers, pickModel } from '../../src/vscode/firstRun';
+import { detectLocalServers, modelFit, pickModel } from '../../src/vscode/firstRun';
 
 describe('first run: local server detection', () => {
   it('finds a server that answers /v1/models and skips one that refuses connections', async () => {
@@ -23,5 +23,18 @@ describe('first run: local server detection', () => {
 
   it('prefers a base code model', () => {
     assert.equal(pickModel(['llama3-chat', 'qwen2.5-coder:7b-instruct', 'qwen2.5-coder:1.5b-base']), 'qwen2.5-coder:1.5b-base');
+    assert.equal(pickModel(['nomic-embed-text:latest', 'llama3.2:3b', 'starcoder2:3b']), 'starcoder2:3b');
+  });
+
+  it('never offers an embedding model, and says why it prefers one', async () => {
+    assert.equal(pickModel(['nomic-embed-text:latest', 'mxbai-embed-large']), undefined);
+    assert.match(modelFit('qwen2.5-coder:1.5b-base').why, /fills in the middle \(Qwen2\.5-Coder, base model/);
+    const up = await TestOpenAIServer.start({ models: ['nomic-embed-text:latest', 'qwen2.5-coder:7b'] });
+    try {
+      const found = await detectLocalServers(1000, [{ name: 'Ollama', endpoint: up.url }]);
+      assert.deepEqual(found[0].models, ['qwen2.5-coder:7b']);
+    } finally {
+      await up.stop();
+    }
   });
 });

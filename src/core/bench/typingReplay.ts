@@ -171,6 +171,8 @@ export async function warmProcess(plan: TypingPlan, settings: Settings, oracle: 
     log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
   await oracle.register(session, { text: plan.text, start: plan.start, end: plan.end });
+  // The server is probed and its route chosen as the extension does (shared by the runtime's sessions).
+  await client.probe(settings.model);
   const text = plan.text.slice(0, plan.start) + plan.text.slice(plan.end);
   for (let i = 0; i < times; i++) {
     const before = plan.text.slice(0, plan.start);
@@ -210,6 +212,7 @@ export function warmContext(plans: readonly TypingPlan[], settings: Settings, in
 export async function replayFile(plan: TypingPlan, rt: StrategyRuntime, deps: ReplayDeps, session: string): Promise<SessionResult> {
   const { settings } = deps;
   const client = rt.clientFor(settings.endpoint, session);
+  await client.probe(settings.model);
   const pipeline = new CompletionPipeline({
     context: new ContextEngine({ relativePath: () => plan.file, repoName: deps.repoName ?? 'bench', index: deps.index }),
     cache: rt.cache,

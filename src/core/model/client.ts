@@ -232,9 +232,11 @@ export class ModelClient {
  */
 export function refusesStyle(e: ModelErrorInfo): boolean {
   if (e.kind !== 'http' || e.status === undefined) return false;
-  if (e.status === 404) return !/model/i.test(e.message) || /route|path|endpoint|not found: \//i.test(e.message);
+  const said = e.detail ?? e.message;
+  // A 404 naming the model is a wrong model name, not a missing route.
+  if (e.status === 404) return !/model/i.test(said);
   if (e.status === 405 || e.status === 501) return true;
-  if (e.status === 400 || e.status === 422) return /not (currently )?supported|unsupported|does not support|not allowed|unrecognized|unknown (field|parameter|argument)|extra (fields|inputs)|not permitted/i.test(e.message);
+  if (e.status === 400 || e.status === 422) return /not (currently )?supported|unsupported|does not support|not allowed|unrecognized|unknown (field|parameter|argument)|extra (fields|inputs)|not permitted/i.test(said);
   return false;
 }
 

@@ -156,9 +156,11 @@ export const FAMILIES: readonly FimFamily[] = [
     match: /codestral/,
     prefix: '[PREFIX]',
     suffix: '[SUFFIX]',
-    // The middle follows the prefix with no sentinel of its own (Mistral's FIM encoding).
+    // The middle follows the prefix with no sentinel of its own (Mistral's FIM encoding); the
+    // prefix starts after a space, as SentencePiece encodes it (Ollama's codestral template too).
     middle: '',
     order: 'spm',
+    glue: { afterPrefix: ' ' },
     ends: ['</s>'],
     specials: ['<s>', '</s>', '[INST]', '[/INST]', '[MIDDLE]'],
   },

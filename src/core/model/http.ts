@@ -60,9 +60,9 @@ export function toModelError(e: unknown, signal: AbortSignal, elapsedMs: number,
       return { kind: 'auth', status, message: `the endpoint refused the API key (HTTP ${status})` };
     }
     if (status === 404) {
-      return { kind: 'http', status, message: `HTTP 404 from the endpoint: check the base URL and model name (${detail})` };
+      return { kind: 'http', status, detail, message: `HTTP 404 from the endpoint: check the base URL and model name (${detail})` };
     }
-    return { kind: 'http', status, message: `HTTP ${status} from the endpoint: ${detail}` };
+    return { kind: 'http', status, detail, message: `HTTP ${status} from the endpoint: ${detail}` };
   }
   const msg = e instanceof Error ? e.message : String(e);
   if (elapsedMs >= timeoutMs) return { kind: 'timeout', message: `no answer within ${timeoutMs} ms` };

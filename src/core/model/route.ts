@@ -50,17 +50,13 @@ export function chooseRoute(settings: Settings, server: ServerInfo | undefined, 
   const label = server?.label ?? 'endpoint';
   const unusable = server?.model.embedding || (server?.model.embedding === undefined && isEmbeddingModel(model));
   const all = candidates(settings, server, family);
-  const allowed = all.filter((c) => (settings.apiStyle === 'auto' || c.api === settings.apiStyle) && (settings.fimTemplate === 'auto' || c.template === settings.fimTemplate || c.api === 'chat'));
-  const fresh = allowed.filter((c) => !refused.has(styleKey(c.api, c.template)));
-  const explicit: Candidate | undefined =
-    settings.apiStyle !== 'auto' || settings.fimTemplate !== 'auto'
-      ? { api: settings.apiStyle === 'auto' ? (all[0]?.api ?? 'completions') : settings.apiStyle, template: settings.fimTemplate === 'auto' ? defaultTemplate(settings.apiStyle === 'auto' ? 'completions' : settings.apiStyle, family) : settings.fimTemplate }
-      : undefined;
-  const pick = fresh[0] ?? allowed[0] ?? explicit ?? all[0] ?? { api: 'completions', template: family?.id ?? 'plain' };
+  const wanted = explicitCandidates(settings, all, family);
+  const fresh = wanted.filter((c) => !refused.has(styleKey(c.api, c.template)));
+  const pick = fresh[0] ?? wanted[0];
   const how = describeStyle(pick, family, server);
   const notes: string[] = [];
   if (!family && pick.api !== 'chat' && pick.api !== 'mistral-fim' && pick.api !== 'llamacpp-infill') notes.push(`no known FIM family for "${model}": ${pick.template === 'plain' ? 'sending the prefix only' : "using the server's own template"}`);
-  if (fresh[0] !== all[0] && all[0] && refused.size > 0) notes.push(`the server turned down ${[...refused].join(', ')}`);
+  if (fresh[0] !== wanted[0] && refused.size > 0) notes.push(`the server turned down ${[...refused].join(', ')}`);
   return {
     ...pick,
     stopCap: stopCap(server, pick),
@@ -82,7 +78,9 @@ function candidates(settings: Settings, server: ServerInfo | undefined, family: 
   const chatFirst = family?.chatSystem ? [chat] : chatOnly && !family ? [chat] : [];
   switch (server?.kind) {
     case 'llamacpp': {
-      const infill: Candidate[] = server.model.infill ? [{ api: 'llamacpp-infill', template: family?.id ?? 'suffix' }] : [];
+      // /infill builds the PSM order (SPM only with the server-wide --spm-infill): SPM families
+      // (Codestral, Mellum, Seed-Coder) get their own FIM string through /v1/completions instead.
+      const infill: Candidate[] = server.model.infill && family?.order !== 'spm' ? [{ api: 'llamacpp-infill', template: family?.id ?? 'suffix' }] : [];
       // A model without FIM tokens (infill false) cannot read sentinels: its prefix alone.
       const raw = server.model.infill === false ? [] : fim('completions');
       return dedupe([...chatFirst.filter(() => !server.model.infill), ...infill, ...raw, { api: 'completions', template: 'plain' }, chat]);
@@ -105,6 +103,26 @@ function candidates(settings: Settings, server: ServerInfo | undefined, family: 
       // never the `suffix` field (vLLM and llama.cpp refuse it).
       return dedupe([...chatFirst, ...fim('completions'), { api: 'completions', template: 'plain' }, chat]);
   }
+}
+
+/**
+ * The candidates the person's explicit settings leave: with a template chosen, those rendering it
+ * (else that template on the first way offered); with a way chosen, those going that way (else that
+ * way with its usual template). Never empty.
+ */
+function explicitCandidates(settings: Settings, all: Candidate[], family: FimFamily | undefined): Candidate[] {
+  const { apiStyle, fimTemplate } = settings;
+  if (fimTemplate !== 'auto') {
+    const same = all.filter((c) => c.template === fimTemplate && (apiStyle === 'auto' || c.api === apiStyle));
+    if (same.length > 0) return same;
+    const api = apiStyle !== 'auto' ? apiStyle : fimTemplate === 'chat' ? 'chat' : (all.find((c) => c.api !== 'chat')?.api ?? 'completions');
+    return [{ api, template: fimTemplate, path: all.find((c) => c.api === api)?.path }];
+  }
+  if (apiStyle !== 'auto') {
+    const same = all.filter((c) => c.api === apiStyle);
+    return same.length > 0 ? same : [{ api: apiStyle, template: defaultTemplate(apiStyle, family) }];
+  }
+  return all.length > 0 ? all : [{ api: 'completions', template: family?.id ?? 'plain' }];
 }
 
 function defaultTemplate(api: ResolvedApi, family: FimFamily | undefined): TemplateName {

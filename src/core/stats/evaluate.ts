@@ -83,6 +83,8 @@ export interface EvalRun {
   /** Folder name of the repository (not its path). */
   repo: string;
   endpoint: string;
+  /** What the endpoint turned out to be and how it was asked (model/route.ts describe). */
+  endpointInfo?: string;
   seed: number;
   /** Holes asked for; `summary.holes` is how many were evaluated. */
   requested: number;
@@ -222,6 +224,11 @@ export async function evaluateRepository(opts: EvalOptions): Promise<EvalRun> {
     isExcluded: (p) => ignore.ignores(p) || isSecretPath(p),
   });
   const client = new RecordingClient({ endpoint: settings.endpoint, apiKey: opts.apiKey });
+  // Know the server and choose how to talk to it, exactly as ghost text does (model/route.ts).
+  const server = await client.probe(settings.model, false, opts.signal);
+  const route = client.route(settings);
+  const endpointInfo = server.reached ? `${route.describe}${route.note ? ` (${route.note})` : ''}` : `nothing answered at ${settings.endpoint}`;
+  log.info(`eval: ${endpointInfo}`);
   const health = new EndpointHealth();
   const filter = new ConsistencyFilter();
   filter.setKnowledge(knowledge);
@@ -300,6 +307,7 @@ export async function evaluateRepository(opts: EvalOptions): Promise<EvalRun> {
     at: now(),
     repo: repoName,
     endpoint: settings.endpoint,
+    endpointInfo,
     seed: opts.seed,
     requested: opts.holes,
     cancelled,

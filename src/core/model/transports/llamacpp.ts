@@ -25,9 +25,14 @@ function finishOf(c: InfillChunk): string | undefined {
 export const llamacppInfill: Transport = async (c) => {
   // The openai package has no /infill resource, but its low-level post() gives this request the
   // same deadline, abort handling, error classes and SSE parser as the other routes.
+  const lineBefore = c.prompt.prefix.slice(c.prompt.prefix.lastIndexOf('\n') + 1);
   const body = {
     ...infillBody(c.prompt, { cachePrompt: true, nPredict: c.opts.maxTokens }),
     model: c.opts.model,
+    // Lines of the answer indented less than the cursor's line end it (the block is closed), and
+    // past this time after its first token the server stops at the next newline: our deadline.
+    n_indent: /^[ \t]*/.exec(lineBefore)?.[0].length ?? 0,
+    t_max_predict_ms: c.reqOpts.timeout,
     temperature: c.opts.temperature,
     ...(c.stop && c.stop.length > 0 ? { stop: c.stop } : {}),
     ...(c.opts.extraBody ?? {}),
