@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { EndpointHealth } from '../../src/core/model/health';
+import { EndpointHealth, type HealthState } from '../../src/core/model/health';
 import type { ModelErrorInfo } from '../../src/core/types';
 
 const down: ModelErrorInfo = { kind: 'unreachable', message: 'ECONNREFUSED' };
@@ -77,5 +77,18 @@ describe('endpoint health: backoff, Retry-After, circuit breaker', () => {
     h.failure(down);
     h.success();
     assert.deepEqual(seen, ['degraded', 'healthy']);
+  });
+
+  it('a 4xx that repeats shows with the server’s words, without holding requests back; a success clears it', () => {
+    const h = make();
+    const refused = { kind: 'http' as const, status: 400, message: 'HTTP 400 from the endpoint: Unsupported param: suffix' };
+    h.failure(refused);
+    assert.equal(h.current.kind, 'healthy', 'one 4xx is one bad request');
+    h.failure(refused);
+    const s = h.current as HealthState;
+    assert.ok(s.kind === 'degraded' && s.error.message.includes('Unsupported param: suffix'), JSON.stringify(s));
+    assert.equal(h.allow().ok, true, 'requests still go out');
+    h.success();
+    assert.equal(h.current.kind, 'healthy');
   });
 });

@@ -53,19 +53,24 @@ export interface FimFamily {
 const QWEN_SPECIALS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>'];
 const STARCODER_SPECIALS = ['<|endoftext|>', '<fim_pad>', '<filename>', '<gh_stars>', '<issue_start>', '<issue_comment>', '<issue_closed>', '<jupyter_start>', '<jupyter_text>', '<jupyter_code>', '<jupyter_output>', '<empty_output>', '<commit_before>', '<commit_msg>', '<commit_after>', '<reponame>', '<repo_name>', '<file_sep>'];
 
+/** Qwen2.5-Coder's and Qwen3-Coder's tokens and repository-level form (one tokenizer). */
+const QWEN_FIM = {
+  prefix: '<|fim_prefix|>',
+  suffix: '<|fim_suffix|>',
+  middle: '<|fim_middle|>',
+  order: 'psm',
+  repo: { repoName: '<|repo_name|>', fileSep: '<|file_sep|>', repoNameNewline: true },
+  ends: ['<|endoftext|>', '<|im_end|>'],
+  specials: QWEN_SPECIALS,
+} as const satisfies Partial<FimFamily>;
+
 /** Known families, most specific patterns first. */
 export const FAMILIES: readonly FimFamily[] = [
   {
+    ...QWEN_FIM,
     id: 'qwen3',
     label: 'Qwen3-Coder',
     match: /qwen3[-._ ]?coder/,
-    prefix: '<|fim_prefix|>',
-    suffix: '<|fim_suffix|>',
-    middle: '<|fim_middle|>',
-    order: 'psm',
-    repo: { repoName: '<|repo_name|>', fileSep: '<|file_sep|>', repoNameNewline: true },
-    ends: ['<|endoftext|>', '<|im_end|>'],
-    specials: QWEN_SPECIALS,
     chatSystem: 'You are a code completion assistant.',
   },
   {
@@ -81,16 +86,10 @@ export const FAMILIES: readonly FimFamily[] = [
     specials: [...STARCODER_SPECIALS, '<|im_start|>', '<|im_end|>'],
   },
   {
+    ...QWEN_FIM,
     id: 'qwen',
     label: 'Qwen2.5-Coder',
     match: /qwen2(\.5)?[-._ ]?coder|qwen-?2\.5-?coder/,
-    prefix: '<|fim_prefix|>',
-    suffix: '<|fim_suffix|>',
-    middle: '<|fim_middle|>',
-    order: 'psm',
-    repo: { repoName: '<|repo_name|>', fileSep: '<|file_sep|>', repoNameNewline: true },
-    ends: ['<|endoftext|>', '<|im_end|>'],
-    specials: QWEN_SPECIALS,
   },
   {
     id: 'granite',

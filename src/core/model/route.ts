@@ -55,7 +55,7 @@ export function chooseRoute(settings: Settings, server: ServerInfo | undefined, 
   const pick = fresh[0] ?? wanted[0];
   const how = describeStyle(pick, family, server);
   const notes: string[] = [];
-  if (!family && pick.api !== 'chat' && pick.api !== 'mistral-fim' && pick.api !== 'llamacpp-infill') notes.push(`no known FIM family for "${model}": ${pick.template === 'plain' ? 'sending the prefix only' : "using the server's own template"}`);
+  if (!family && (pick.template === 'plain' || (pick.api === 'ollama' && pick.template === 'suffix'))) notes.push(`no known FIM family for "${model}": ${pick.template === 'plain' ? 'sending the prefix only' : "using the model's own template"}`);
   if (fresh[0] !== wanted[0] && refused.size > 0) notes.push(`the server turned down ${[...refused].join(', ')}`);
   return {
     ...pick,
@@ -100,8 +100,10 @@ function candidates(settings: Settings, server: ServerInfo | undefined, family: 
       return [chat];
     default:
       // vLLM, SGLang, LM Studio, any other OpenAI-compatible server: the FIM string in the prompt,
-      // never the `suffix` field (vLLM and llama.cpp refuse it).
-      return dedupe([...chatFirst, ...fim('completions'), { api: 'completions', template: 'plain' }, chat]);
+      // never the `suffix` field (vLLM and llama.cpp refuse it). A hosted FIM model's own route
+      // comes next, for a provider behind a host we do not know (a proxy, a gateway).
+      const hosted = hostedFim(model);
+      return dedupe([...(hosted.length > 0 ? [] : chatFirst), ...fim('completions'), ...hosted, { api: 'completions', template: 'plain' }, chat]);
   }
 }
 
@@ -123,6 +125,13 @@ function explicitCandidates(settings: Settings, all: Candidate[], family: FimFam
     return same.length > 0 ? same : [{ api: apiStyle, template: defaultTemplate(apiStyle, family) }];
   }
   return all.length > 0 ? all : [{ api: 'completions', template: family?.id ?? 'plain' }];
+}
+
+/** The FIM routes of hosted models by their API names: Codestral's /v1/fim, DeepSeek's beta completions. */
+function hostedFim(model: string): Candidate[] {
+  if (/codestral/i.test(model)) return [{ api: 'mistral-fim', template: 'suffix' }];
+  if (/^deepseek-(chat|coder|reasoner)$/i.test(model)) return [{ api: 'completions', template: 'suffix', path: '/beta/completions' }];
+  return [];
 }
 
 function defaultTemplate(api: ResolvedApi, family: FimFamily | undefined): TemplateName {

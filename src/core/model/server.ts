@@ -151,7 +151,8 @@ export async function probeServer(http: OpenAI, o: ProbeOptions): Promise<Server
     reached,
   });
 
-  const models = get(`${base}/models`);
+  // The model list under the base URL, else at the root (DeepSeek serves it at both).
+  const models = get(`${base}/models`).then((r) => (r.ok || base === root ? r : get(`${root}/models`).then((r2) => (r2.ok ? r2 : r))));
   if (hostedBy) {
     const m = await models;
     return info(hostedBy.kind, m.ok ? listedFacts(m.json, o.model) : {}, m.ok || m.status !== undefined);
