@@ -228,7 +228,8 @@ export class ModelClient {
  * An answer that says this style of request is not supported here: a route the server lacks
  * (404/405/501: an /infill on a model without FIM tokens, /v1/fim on a server that is not
  * Mistral's), or a 400/422 whose message names an unsupported field or feature ("suffix is not
- * currently supported", "does not support insert", "does not support thinking").
+ * currently supported", "does not support insert", "does not support thinking"), or llama.cpp's
+ * 500 "Unsupported param".
  */
 export function refusesStyle(e: ModelErrorInfo): boolean {
   if (e.kind !== 'http' || e.status === undefined) return false;
@@ -237,6 +238,8 @@ export function refusesStyle(e: ModelErrorInfo): boolean {
   if (e.status === 404) return !/model/i.test(said);
   if (e.status === 405 || e.status === 501) return true;
   if (e.status === 400 || e.status === 422) return /not (currently )?supported|unsupported|does not support|not allowed|unrecognized|unknown (field|parameter|argument)|extra (fields|inputs)|not permitted/i.test(said);
+  // llama.cpp throws "Unsupported param: suffix" outside its handler's try: a 500.
+  if (e.status === 500) return /unsupported param/i.test(said);
   return false;
 }
 

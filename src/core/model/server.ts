@@ -210,7 +210,8 @@ async function probeInfill(http: OpenAI, root: string, o: ProbeOptions): Promise
 
 /** Ollama: the model's capabilities and family (POST /api/show). */
 async function ollamaFacts(http: OpenAI, root: string, o: ProbeOptions): Promise<ModelFacts> {
-  const r = await ask(http, 'post', `${root}/api/show`, o.timeoutMs ?? 2000, o.headers, { model: o.model }, o.signal);
+  // `name` for servers before `model` replaced it.
+  const r = await ask(http, 'post', `${root}/api/show`, o.timeoutMs ?? 2000, o.headers, { model: o.model, name: o.model }, o.signal);
   if (!r.ok) return r.status === 404 ? { listed: false } : {};
   const j = obj(r.json) ?? {};
   const caps = Array.isArray(j.capabilities) ? j.capabilities.filter((c): c is string => typeof c === 'string') : undefined;
