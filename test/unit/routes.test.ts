@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULTS, type Settings } from '../../src/core/config';
 import { TEMPLATES, templateFor } from '../../src/core/context/templates';
-import { refusesStyle } from '../../src/core/model/client';
+import { ModelClient, refusesStyle } from '../../src/core/model/client';
 import { BREAK, COMMON_CONTROL_TOKENS, FAMILIES, familyFor, isEmbeddingModel, neutralize } from '../../src/core/model/families';
 import { serverMessage } from '../../src/core/model/http';
 import { chooseRoute, styleKey } from '../../src/core/model/route';
@@ -156,5 +156,50 @@ describe('server answers', () => {
     for (const h of ['api.mistral.ai', '8.8.8.8', 'example.com']) assert.ok(!isLocalHost(h), h);
     assert.equal(serverRoot('http://127.0.0.1:11434/v1'), 'http://127.0.0.1:11434');
     assert.equal(serverRoot('https://api.deepseek.com/beta'), 'https://api.deepseek.com');
+  });
+});
+
+describe('server probe: the servers without an emulator', () => {
+  /** A server that answers only the given GET routes with JSON (everything else 404). */
+  async function serve(routes: Record<string, unknown>): Promise<{ url: string; seen: string[]; close: () => Promise<void> }> {
+    const http = await import('node:http');
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const body = routes[req.url ?? ''];
+      res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body ?? { detail: 'Not Found' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    return { url: `http://127.0.0.1:${port}/v1`, seen, close: () => new Promise((r) => server.close(() => r())) };
+  }
+
+  it('LM Studio by its own model list; an embedding model there is unusable', async () => {
+    const s = await serve({
+      '/api/v0/models': { data: [{ id: 'qwen2.5-coder-7b-instruct', type: 'llm', state: 'loaded' }, { id: 'text-embedding-nomic-embed-text-v1.5', type: 'embeddings', state: 'not-loaded' }] },
+      '/v1/models': { data: [{ id: 'qwen2.5-coder-7b-instruct', owned_by: 'organization_owner' }] },
+    });
+    try {
+      const info = await new ModelClient({ endpoint: s.url }).probe('qwen2.5-coder-7b-instruct');
+      assert.equal(info.kind, 'lmstudio');
+      assert.equal(way(chooseRoute(settings('qwen2.5-coder-7b-instruct'), info)), 'completions/qwen');
+      const embed = await new ModelClient({ endpoint: s.url }).probe('text-embedding-nomic-embed-text-v1.5');
+      assert.ok(chooseRoute(settings('text-embedding-nomic-embed-text-v1.5'), embed).unusable);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('SGLang by /get_model_info; no generation request is made by the probe', async () => {
+    const s = await serve({ '/get_model_info': { model_path: 'Qwen/Qwen2.5-Coder-7B', is_generation: true }, '/v1/models': { data: [{ id: 'Qwen/Qwen2.5-Coder-7B', owned_by: 'sglang' }] } });
+    try {
+      const info = await new ModelClient({ endpoint: s.url }).probe('Qwen/Qwen2.5-Coder-7B');
+      assert.equal(info.kind, 'sglang');
+      assert.equal(info.model.listed, true);
+      assert.ok(s.seen.every((r) => r.startsWith('GET ')), JSON.stringify(s.seen));
+    } finally {
+      await s.close();
+    }
   });
 });

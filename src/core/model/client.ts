@@ -140,6 +140,8 @@ export class ModelClient {
     const done = probeServer(o.client, { baseURL: o.baseURL, model, timeoutMs: PROBE_TIMEOUT_MS, signal }).then((info) => {
       if (o.probing?.done !== done) return info;
       if (info.reached) {
+        // What the server turned down was learnt of the server as it was; a new probe starts over.
+        if (again) o.refused.clear();
         o.server = info;
         o.probedModel = model;
       } else {
