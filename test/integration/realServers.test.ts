@@ -2,11 +2,12 @@
  * Ghost text from the real servers as their emulators reproduce them (test/server/emulators),
  * configured as a person would: endpoint URL and model name only. Ollama with an instruct tag
  * (its /v1/completions would turn the FIM prompt into chat), vLLM (which refuses `suffix`),
- * Mistral's FIM API; the status bar says what the endpoint turned out to be.
+ * llama.cpp's /infill, Mistral's FIM API and DeepSeek's beta FIM; the status bar says what the
+ * endpoint turned out to be.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fileOracle, startMistralEmulator, startOllamaEmulator, startVllmEmulator, type EmulatorHandle } from '../server/emulators';
+import { fileOracle, startDeepSeekEmulator, startLlamaCppEmulator, startMistralEmulator, startOllamaEmulator, startVllmEmulator, type EmulatorHandle } from '../server/emulators';
 import { api, closeAll, openDoc, resetSettings, setSettings, triggerAndAccept, waitFor } from './helpers';
 
 /** The file the emulated model knows; the person retypes the rest of one of its lines. */
@@ -76,6 +77,28 @@ describe('ghost text from real servers (emulated)', function () {
     await vscode.commands.executeCommand('intentComplete.setApiKey', 'mk-1');
     try {
       await completeWith(server, 'codestral-latest', /codestral-latest · FIM through \/v1\/fim\/completions/);
+    } finally {
+      await vscode.commands.executeCommand('intentComplete.clearApiKey');
+      await server.stop();
+    }
+  });
+
+  it('llama.cpp: /infill with the related code as input_extra', async () => {
+    const server = await startLlamaCppEmulator({ brain, model: 'qwen2.5-coder-1.5b-base' });
+    try {
+      await completeWith(server, 'qwen2.5-coder-1.5b-base', /^llama\.cpp .* · FIM through \/infill/);
+      const gens = server.requests.filter((r) => r.method === 'POST' && r.path !== '/infill');
+      assert.deepEqual(gens.map((r) => r.path), [], 'everything went through /infill');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('DeepSeek: prompt and suffix through the beta completions endpoint', async () => {
+    const server = await startDeepSeekEmulator({ brain, apiKey: 'dk-1' });
+    await vscode.commands.executeCommand('intentComplete.setApiKey', 'dk-1');
+    try {
+      await completeWith(server, 'deepseek-chat', /deepseek-chat · prompt and suffix through \/beta\/completions/);
     } finally {
       await vscode.commands.executeCommand('intentComplete.clearApiKey');
       await server.stop();

@@ -92,8 +92,8 @@ describe('route: how each server is asked', () => {
   });
 
   it('Qwen3-Coder: its FIM string inside a chat message, on any server', () => {
-    for (const kind of ['vllm', 'ollama'] as const) {
-      const r = chooseRoute(settings('qwen3-coder:30b'), server(kind, { capabilities: ['completion', 'tools'] }));
+    for (const kind of ['vllm', 'ollama', 'llamacpp'] as const) {
+      const r = chooseRoute(settings('qwen3-coder:30b'), server(kind, { capabilities: ['completion', 'tools'], infill: kind === 'llamacpp' ? true : undefined }));
       assert.equal(way(r), 'chat/qwen3', kind);
       assert.equal(templateFor('qwen3-coder:30b', r.template, r.api).render({ prefix: 'a', suffix: 'b', snippets: [], path: 'p', repoName: 'r', languageId: 'typescript' }).messages?.[1].content, '<|fim_prefix|>a<|fim_suffix|>b<|fim_middle|>');
     }

@@ -83,7 +83,9 @@ function candidates(settings: Settings, server: ServerInfo | undefined, family: 
       const infill: Candidate[] = server.model.infill && family?.order !== 'spm' ? [{ api: 'llamacpp-infill', template: family?.id ?? 'suffix' }] : [];
       // A model without FIM tokens (infill false) cannot read sentinels: its prefix alone.
       const raw = server.model.infill === false ? [] : fim('completions');
-      return dedupe([...chatFirst.filter(() => !server.model.infill), ...infill, ...raw, { api: 'completions', template: 'plain' }, chat]);
+      // A chat-only name goes to chat first unless the model has FIM tokens after all.
+      const first = family?.chatSystem || !server.model.infill ? chatFirst : [];
+      return dedupe([...first, ...infill, ...raw, { api: 'completions', template: 'plain' }, chat]);
     }
     case 'ollama': {
       const caps = server.model.capabilities;
