@@ -31,15 +31,25 @@ export async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-if (process.env.IC_BENCH_ORACLE_CHILD === '1' && process.send) {
-  // `bench typing` forks this bundle to run its oracle model server in a separate process.
-  void import('../core/bench/oracleProcess').then((m) => m.runOracleChild());
-} else if (require.main === module || process.argv[1]?.endsWith('intent-complete.js') || process.argv[1]?.endsWith('cli.js')) {
-  main(process.argv.slice(2)).then(
+/**
+ * Runs the CLI with these arguments and exits with its code. The bin script (bin/intent-complete.js)
+ * calls this: it may be started through a link of any name (npx runs `.bin/intent-complete`), so the
+ * script's own path says nothing about whether the CLI should run.
+ */
+export function run(argv: string[]): void {
+  main(argv).then(
     (code) => process.exit(code),
     (e) => {
       process.stderr.write(`intent-complete: ${e instanceof Error ? (process.env.IC_STACK ? e.stack : e.message) : String(e)}\n`);
       process.exit(1);
     },
   );
+}
+
+if (process.env.IC_BENCH_ORACLE_CHILD === '1' && process.send) {
+  // `bench typing` forks this bundle to run its oracle model server in a separate process.
+  void import('../core/bench/oracleProcess').then((m) => m.runOracleChild());
+} else if (require.main === module) {
+  // `node dist/cli.js …` directly.
+  run(process.argv.slice(2));
 }
