@@ -36,6 +36,18 @@ describe('filter clean-up', () => {
     assert.equal(run('const s = |\n', '"ab" + "ab" + "ab" + "ab" + "ab" + "ab"').text.length < 20, true);
   });
 
+  it('deep indentation (12 spaces and more) is layout, not a repetition loop', () => {
+    const doc = 'function f() {\n  if (a) {\n    if (b) {\n      if (c) {\n        for (const x of xs) {\n          |\n        }\n      }\n    }\n  }\n}\n';
+    const block = 'if (x.ok) {\n            total += x.value;\n          }';
+    const r = run(doc, block, { multiline: true });
+    assert.equal(r.text, block);
+    assert.ok(!r.applied.includes('repetition'));
+    // Tabs, rulers and a real loop at the same depth.
+    assert.equal(run('\t\t\t|\n', 'x();\n\t\t\t\t\t\ty();', { multiline: true }).text.includes('y();'), true);
+    assert.equal(run('// |\n', '----------------------').text, '----------------------');
+    assert.equal(run(doc, 'sum(1, 2), sum(1, 2), sum(1, 2), sum(1, 2), sum(1, 2)').text, 'sum(1, 2),');
+  });
+
   it('strips leaked FIM sentinels, stop words, markdown fences and <think> blocks', () => {
     assert.equal(run('x = |\n', '42<|fim_suffix|>junk').text, '42');
     assert.equal(run('x = |\n', '42<｜fim▁hole｜>junk').text, '42');

@@ -201,9 +201,25 @@ function stopRepetition(t: string): string {
       }
     }
   }
-  const m = /(.{3,}?)\1{3,}/.exec(t);
-  if (m) return t.slice(0, m.index + m[1].length);
-  return t;
+  const m = repeatedChunk(t);
+  return m ? t.slice(0, m.index + m.unit.length) : t;
+}
+
+/** A chunk of at least this many characters repeated at least this many more times is a loop. */
+const LOOP_CHUNK = /(.{3,}?)\1{3,}/g;
+
+/**
+ * The first chunk repeated within a line, leaving out runs of one character (indentation, `----`
+ * rulers, `0000`): those are layout or literals, and a line indented 12 spaces deep is not a loop.
+ */
+function repeatedChunk(t: string): { index: number; unit: string } | undefined {
+  LOOP_CHUNK.lastIndex = 0;
+  for (let m = LOOP_CHUNK.exec(t); m; m = LOOP_CHUNK.exec(t)) {
+    if (new Set(m[1]).size > 1) return { index: m.index, unit: m[1] };
+    // Retry from the next character: a real loop may start inside or just after the run.
+    LOOP_CHUNK.lastIndex = m.index + 1;
+  }
+  return undefined;
 }
 
 /** `foo(a, b)` when the suffix already has `)`: keep `foo(a, b`. Balanced brackets stay. */
