@@ -115,6 +115,10 @@ describe('route: how each server is asked', () => {
     assert.equal(way(chooseRoute(settings('llama-3-8b'), server('llamacpp', { infill: false }))), 'completions/plain');
   });
 
+  it('a model name the server does not list is said in the note', () => {
+    assert.match(chooseRoute(settings('qwen2.5-coder:7b'), server('ollama', { listed: false }, { label: 'Ollama 0.12.3' })).note ?? '', /Ollama 0\.12\.3 does not list a model named "qwen2\.5-coder:7b"/);
+  });
+
   it('a style the server turned down is skipped for the next one', () => {
     const s = settings('qwen2.5-coder:7b');
     const info = server('ollama', { capabilities: ['completion', 'insert'] });

@@ -56,6 +56,7 @@ export function chooseRoute(settings: Settings, server: ServerInfo | undefined, 
   const how = describeStyle(pick, family, server);
   const notes: string[] = [];
   if (!family && (pick.template === 'plain' || (pick.api === 'ollama' && pick.template === 'suffix'))) notes.push(`no known FIM family for "${model}": ${pick.template === 'plain' ? 'sending the prefix only' : "using the model's own template"}`);
+  if (server?.model.listed === false) notes.push(`${label} does not list a model named "${model}": check intentComplete.model`);
   if (fresh[0] !== wanted[0] && refused.size > 0) notes.push(`the server turned down ${[...refused].join(', ')}`);
   return {
     ...pick,
