@@ -13,7 +13,7 @@ import { ConsistencyFilter } from '../core/filter/consistency';
 import { IndexKnowledge } from '../core/filter/indexKnowledge';
 import { DependencyKnowledge } from '../core/filter/workspaceKnowledge';
 import { ModelClient } from '../core/model/client';
-import { EndpointHealth, type HealthState } from '../core/model/health';
+import { EndpointHealth, RecoveryProbe, type HealthState } from '../core/model/health';
 import { CompletionPipeline } from '../core/pipeline';
 import type { QualityLog } from '../core/stats/events';
 import type { ShownSuggestion } from '../core/stats/lifecycle';
@@ -24,9 +24,17 @@ import { ACCEPT_COMMAND, InlineProvider } from './inlineProvider';
 import type { StatusBar } from './statusBar';
 import { WorkspaceIndex } from './workspaceIndex';
 
+/** How long one background probe of an unreachable endpoint may take, ms. */
+const RECOVERY_PROBE_TIMEOUT_MS = 2000;
+
 export class GhostText implements vscode.Disposable {
   readonly cache = new CompletionCache();
   readonly health = new EndpointHealth();
+  /** While the endpoint is unreachable: asks in the background whether it is back (status without typing). */
+  readonly recovery = new RecoveryProbe(
+    (signal) => this.endpointAnswers(signal),
+    () => this.health.success(),
+  );
   /** The consistency filter, shared with Edit Selection. */
   readonly filter: ConsistencyFilter;
   /** The context engine (outlines, related code), shared with Edit Selection. */
@@ -129,6 +137,8 @@ export class GhostText implements vscode.Disposable {
     }
     this.apiKey = apiKey;
     this.clientKey = key;
+    // Another endpoint: whatever the old one's probe finds no longer matters.
+    this.recovery.stop();
     this.client = s.endpoint ? new ModelClient({ endpoint: s.endpoint, apiKey }) : undefined;
     this.cache.clear();
     this.health.reset();
@@ -233,7 +243,23 @@ export class GhostText implements vscode.Disposable {
     }
   }
 
+  /**
+   * The background probe: does the endpoint answer at all (its model list)? Any answer but a 5xx
+   * means the server is up again; what a request then gets is for the request to say.
+   */
+  private async endpointAnswers(signal: AbortSignal): Promise<boolean> {
+    const client = this.client;
+    if (!client) return false;
+    const r = await client.listModels(RECOVERY_PROBE_TIMEOUT_MS, signal);
+    if (client !== this.client) return false;
+    if (r.ok) return true;
+    return r.error.kind === 'auth' || (r.error.kind === 'http' && (r.error.status ?? 500) < 500);
+  }
+
   private onHealth(h: HealthState): void {
+    // Probe in the background exactly while the status says unreachable.
+    if (h.kind !== 'healthy' && errorStatus(h.error, h.retryAt).kind === 'unreachable') this.recovery.start();
+    else this.recovery.stop();
     if (h.kind === 'healthy') {
       const wasOut = this.toldAboutOutage;
       if (wasOut) this.log.info('endpoint reachable again');
@@ -274,6 +300,7 @@ export class GhostText implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.recovery.stop();
     for (const d of this.disposables) d.dispose();
     this.shown.dispose();
   }

@@ -1,7 +1,8 @@
 /**
  * Ghost text end to end inside a real VS Code: the suggestion the test endpoint serves is shown
  * and accepted; a repository's own settings cannot redirect code elsewhere; no endpoint gives
- * the set-up state; a dead endpoint gives the unreachable state and no ghost text.
+ * the set-up state; a dead endpoint gives the unreachable state and no ghost text, and its return
+ * shows in the status without the person typing.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -154,5 +155,25 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     await setSettings({ model: 'qwen2.5-coder-test' });
     const editor = await openDoc('const answer = ', 'typescript');
     assert.equal(await triggerAndAccept(editor), 'const answer = 42;');
+  });
+
+  it('when the endpoint comes back, the status says ready within a few seconds without typing', async () => {
+    server.respond({ text: '7;' });
+    await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+    const a = await api();
+    await server.down();
+    try {
+      const editor = await openDoc('const back = ', 'typescript');
+      assert.equal(await triggerAndAccept(editor, 1500), undefined);
+      await waitFor(() => a.status.current.kind === 'unreachable', 3000, 'unreachable status');
+    } finally {
+      await server.up();
+    }
+    const upAt = Date.now();
+    // No keystroke, no trigger, no settings change from here on.
+    await waitFor(() => a.status.current.kind === 'ready', 8000, `ready status (now ${JSON.stringify(a.status.current)})`);
+    assert.ok(Date.now() - upAt < 8000);
+    assert.equal(a.ghost.recovery.running, false, 'the background probe goes on after the endpoint is back');
+    assert.ok(server.requests.some((r) => r.path === '/v1/models'), 'no probe reached the endpoint');
   });
 });

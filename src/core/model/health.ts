@@ -1,7 +1,8 @@
 /**
  * Endpoint health: exponential backoff with jitter after connection failures, 5xx and 429
  * (Retry-After honoured), and a circuit breaker that stops requests for a while, then lets one
- * probe through to recover. Pure: time and randomness are injected.
+ * probe through to recover; and, while the endpoint is unreachable, a background probe that finds
+ * out when it is back (RecoveryProbe). Pure: time, timers and randomness are injected.
  */
 import type { ModelErrorInfo } from '../types';
 
@@ -117,5 +118,86 @@ export class EndpointHealth {
   private set(s: HealthState): void {
     this.state = s;
     for (const fn of this.listeners) fn(s);
+  }
+}
+
+/** How the background probe backs off while the endpoint is unreachable. */
+export interface RecoveryOptions {
+  /** Wait before the first probe, ms. */
+  firstDelayMs: number;
+  /** Longest wait between probes, ms: "back within a few seconds" holds at this wait too. */
+  maxDelayMs: number;
+  setTimer: (fn: () => void, ms: number) => unknown;
+  clearTimer: (t: unknown) => void;
+}
+
+const RECOVERY_DEFAULTS: RecoveryOptions = {
+  firstDelayMs: 1000,
+  maxDelayMs: 5000,
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * While the endpoint is unreachable, asks it in the background whether it is back, so the status
+ * can say so without the person typing. One probe at a time: the next is timed only after the
+ * last one ended, with the wait doubling up to `maxDelayMs`. Ends when a probe gets an answer
+ * (`onBack` runs) or on `stop()` (the endpoint came back through a request, changed, or the
+ * extension is going away); a probe in flight then is aborted and its answer ignored.
+ */
+export class RecoveryProbe {
+  private readonly opts: RecoveryOptions;
+  private timer: unknown;
+  private inFlight: AbortController | undefined;
+  private delayMs = 0;
+  private active = false;
+
+  constructor(
+    /** Resolves true when the endpoint answered. Must not throw. */
+    private readonly probe: (signal: AbortSignal) => Promise<boolean>,
+    private readonly onBack: () => void,
+    opts: Partial<RecoveryOptions> = {},
+  ) {
+    this.opts = { ...RECOVERY_DEFAULTS, ...opts };
+  }
+
+  get running(): boolean {
+    return this.active;
+  }
+
+  /** Starts probing, unless it already is. */
+  start(): void {
+    if (this.active) return;
+    this.active = true;
+    this.delayMs = this.opts.firstDelayMs;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.active = false;
+    if (this.timer !== undefined) this.opts.clearTimer(this.timer);
+    this.timer = undefined;
+    this.inFlight?.abort();
+    this.inFlight = undefined;
+  }
+
+  private schedule(): void {
+    this.timer = this.opts.setTimer(() => void this.run(), this.delayMs);
+  }
+
+  private async run(): Promise<void> {
+    this.timer = undefined;
+    const ctl = (this.inFlight = new AbortController());
+    const back = await this.probe(ctl.signal).catch(() => false);
+    // Stopped (or restarted) meanwhile: this answer belongs to an earlier round.
+    if (this.inFlight !== ctl) return;
+    this.inFlight = undefined;
+    if (back) {
+      this.active = false;
+      this.onBack();
+      return;
+    }
+    this.delayMs = Math.min(this.opts.maxDelayMs, this.delayMs * 2);
+    this.schedule();
   }
 }
