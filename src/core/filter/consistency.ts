@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { FilterResult } from '../types';
 import { builtins, familyOf, type Family } from './builtins';
 import { cleanup } from './cleanup';
-import { containerAt, containersAt, extractFacts, extractPrefixFacts, mergeAtCursor, tokensOf, type FileFacts } from './extract';
+import { containerAt, containersAt, extractFacts, extractPrefixFacts, mergeAtCursor, tokensOf, type Container, type ContainerKind, type FileFacts } from './extract';
 import { noWorkspace, type WorkspaceKnowledge } from './knowledge';
 import { checkProse } from './prose';
 import { TypeResolver } from './resolve';
@@ -199,7 +199,7 @@ export class ConsistencyFilter {
     const lineStart = cursor - ownLine.length;
     const earlier = chain.slice(0, k).filter((c) => c.start < lineStart);
     let s: SuggestionFacts | undefined;
-    if (earlier.length === 0) s = analyzeSuggestion(lineBefore, text, input.languageId, chain[k]?.kind ?? 'code', wantParseErrors);
+    if (earlier.length === 0) s = analyzeSuggestion(lineBefore, text, input.languageId, containerKind(chain[k], lineStart), wantParseErrors);
     // A plain string from an earlier line cannot be reopened: text, not names.
     else if (earlier.some((c) => c.kind === 'string')) s = undefined;
     else {
@@ -393,6 +393,15 @@ export function declaresMember(text: string, classStart: number, cursor: number,
       ? new RegExp(`${head}(?:async\\s+)?def\\s+${n}\\s*\\(|\\bself\\.${n}\\s*(?::[^=\\n]*)?=(?!=)`, 'm')
       : new RegExp(`${head}(?:(?:public|private|protected|static|async|readonly|override|abstract|declare|get|set)\\s+)*[*]?#?${n}\\s*(?:<[^>\\n]*>)?\\s*[?!]?\\s*[(:=;]`, 'm');
   return re.test(body.join('\n'));
+}
+
+/**
+ * The kind of container a snippet is parsed in. A JSX element or tag begun on the cursor's own line
+ * is in the snippet already (its `<tag` is in the line before the cursor): it parses as code.
+ */
+function containerKind(c: Container | undefined, lineStart: number): ContainerKind {
+  if (!c) return 'code';
+  return (c.kind === 'jsx' || c.kind === 'jsxtag') && c.start >= lineStart ? 'code' : c.kind;
 }
 
 function rank(r: FilterResult): number {

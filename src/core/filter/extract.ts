@@ -61,8 +61,11 @@ export interface FileFacts {
   repaired?: boolean;
 }
 
-/** `template`: the text of a template literal; `substitution`: a `${…}` in one. */
-export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string' | 'template' | 'substitution' | 'exports' | 'imports' | 'params';
+/**
+ * `template`: the text of a template literal; `substitution`: a `${…}` in one; `jsx`: a JSX
+ * element's children (text and tags); `jsxtag`: the attributes of a JSX opening tag.
+ */
+export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string' | 'template' | 'substitution' | 'exports' | 'imports' | 'params' | 'jsx' | 'jsxtag';
 
 export interface Container {
   kind: ContainerKind;
@@ -133,6 +136,11 @@ const CONTAINER_KINDS: Record<string, ContainerKind> = {
   named_imports: 'imports',
   formal_parameters: 'params',
   string: 'string',
+  jsx_element: 'jsx',
+  jsx_fragment: 'jsx',
+  jsx_opening_element: 'jsxtag',
+  jsx_self_closing_element: 'jsxtag',
+  jsx_expression: 'code',
 };
 
 export interface MutableShape extends TypeShape {

@@ -43,9 +43,12 @@ const WRAPPERS: Record<string, [string, string]> = {
   // A line of a multi-line `export { … }` / `import { … } from` list.
   exports: ['export {\n', '\n};'],
   imports: ['import {\n', "\n} from '__m';"],
+  // A line of a JSX element's children (text, tags, `{…}`), or of a multi-line opening tag's attributes.
+  jsx: ['__x = <>\n', '\n</>;'],
+  jsxtag: ['__x = <__T\n', '\n/>;'],
 };
 /** Names the wrappers add. */
-const WRAPPER_NAMES = new Set(['__o', '__C', '__I', '__m', '__f']);
+const WRAPPER_NAMES = new Set(['__o', '__C', '__I', '__m', '__f', '__x', '__T']);
 /** Declarations a snippet may leave unfinished (`export type X =`, `type F<T> = Pick<`) or write outside their type (`infer U,`): their names are its own. */
 const TS_DECLARES = /\b(?:type|interface|class|enum|namespace|infer|function\*?)\s+([A-Za-z_$][\w$]*)|\[\s*([A-Za-z_$][\w$]*)\s+in\s/g;
 
@@ -181,6 +184,19 @@ function receiverText(l: Leaf, ts: boolean): string | undefined {
   return (ts ? t.replace(/\?$/, '') : t).replace(/\s+/g, '');
 }
 
+/** JSX elements whose `name` is a tag. */
+const JSX_TAGS = new Set(['jsx_opening_element', 'jsx_closing_element', 'jsx_self_closing_element']);
+
+/**
+ * A JSX name that is no binding: a lower-case or dashed tag (`<pre>`, `<my-el>`: an intrinsic
+ * element the host provides) or part of a namespaced name (`<svg:rect>`, `xlink:href`).
+ * Capitalised and dotted tags (`<Cart>`, `<Foo.Bar>`) are components and stay checked.
+ */
+function isIntrinsicJsxName(parent: string | undefined, name: string): boolean {
+  if (parent === 'jsx_namespace_name') return true;
+  return !!parent && JSX_TAGS.has(parent) && (/^[a-z]/.test(name) || name.includes('-'));
+}
+
 function tsLeaf(l: Leaf, out: SuggestionFacts): void {
   const p = l.parent?.type;
   const f = l.field;
@@ -192,7 +208,7 @@ function tsLeaf(l: Leaf, out: SuggestionFacts): void {
         if (p === 'import_specifier' && f === 'name') out.refs.push({ name: l.text, kind: 'imported', line: l.line });
         return;
       }
-      if (p === 'export_specifier') return;
+      if (p === 'export_specifier' || isIntrinsicJsxName(p, l.text)) return;
       if (p === 'nested_type_identifier' || p === 'nested_identifier') return void out.refs.push({ name: l.text, kind: 'free', line: l.line });
       out.refs.push({ name: l.text, kind: 'free', line: l.line, at: l.start });
       return;
