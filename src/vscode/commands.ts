@@ -1,4 +1,4 @@
-/** The extension's commands: API key, enable/disable, log, endpoint set-up, status menu. */
+/** The extension's commands: API key, enable/disable (all, per language, snoozed), log, endpoint set-up, status menu. */
 import * as vscode from 'vscode';
 import { isHttpUrl } from '../core/config';
 import { ModelClient } from '../core/model/client';
@@ -6,11 +6,14 @@ import type { Config } from './config';
 import { detectLocalServers, modelFit, pickModel } from './firstRun';
 import type { GhostText } from './ghostText';
 import type { ApiKeyStore } from './secrets';
+import { clockTime, type StatusBar } from './statusBar';
+import { COMMANDS, SNOOZE_MINUTES, statusMenuItems } from './statusMenu';
 
 export interface CommandDeps {
   config: Config;
   keys: ApiKeyStore;
   ghost: GhostText;
+  status: StatusBar;
   showLog(): void;
 }
 
@@ -51,24 +54,48 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('intentComplete.showLog', () => d.showLog()),
     reg('intentComplete.trigger', () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
     reg('intentComplete.configureEndpoint', () => configureEndpoint(d)),
-    reg('intentComplete.statusMenu', async () => {
-      const s = d.config.settings;
-      const items: (vscode.QuickPickItem & { command: string })[] = [
-        s.enable
-          ? { label: '$(circle-slash) Disable ghost text', command: 'intentComplete.disable' }
-          : { label: '$(check) Enable ghost text', command: 'intentComplete.enable' },
-        { label: '$(plug) Configure endpoint…', description: s.endpoint ? `${s.endpoint} · ${s.model || 'no model'}` : 'not configured', command: 'intentComplete.configureEndpoint' },
-        { label: '$(key) Set API key…', command: 'intentComplete.setApiKey' },
-        { label: '$(trash) Clear API key', command: 'intentComplete.clearApiKey' },
-        { label: '$(output) Show log', command: 'intentComplete.showLog' },
-        { label: '$(gear) Open settings', command: 'workbench.action.openSettings' },
-      ];
-      const picked = await vscode.window.showQuickPick(items, { title: 'Intent Complete' });
-      if (!picked) return;
-      if (picked.command === 'workbench.action.openSettings') await vscode.commands.executeCommand(picked.command, 'intentComplete');
-      else await vscode.commands.executeCommand(picked.command);
-    }),
+    reg(COMMANDS.snooze, (minutes?: unknown) => snooze(d, minutes)),
+    reg(COMMANDS.resume, () => d.ghost.resume()),
+    reg(COMMANDS.disableLanguage, (id?: unknown) => setLanguage(d, id, false)),
+    reg(COMMANDS.enableLanguage, (id?: unknown) => setLanguage(d, id, true)),
+    reg('intentComplete.statusMenu', () => showStatusMenu(d)),
   ];
+}
+
+/** The status bar item's menu (statusMenu.ts decides what it offers). */
+async function showStatusMenu(d: CommandDeps): Promise<void> {
+  const s = d.config.settings;
+  const languageId = vscode.window.activeTextEditor?.document.languageId;
+  const items = statusMenuItems(
+    {
+      configured: Boolean(s.endpoint && s.model),
+      endpoint: s.endpoint,
+      model: s.model,
+      enabled: s.enable,
+      status: d.status.current.kind,
+      snoozedUntil: d.ghost.snoozedUntil,
+      language: languageId ? { id: languageId, enabled: d.ghost.enabledFor(languageId) } : undefined,
+      hasApiKey: Boolean(await d.keys.get()),
+    },
+    clockTime,
+  );
+  const picked = await vscode.window.showQuickPick(items, { title: 'Intent Complete' });
+  if (picked) await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));
+}
+
+/** Snoozes for `minutes`, or for a length the person picks (from the Command Palette). */
+async function snooze(d: CommandDeps, minutes: unknown): Promise<void> {
+  if (typeof minutes === 'number' && minutes > 0) return d.ghost.snoozeFor(minutes);
+  const items = SNOOZE_MINUTES.map((m) => ({ label: `${m} minutes`, minutes: m }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Intent Complete: snooze ghost text for' });
+  if (picked) d.ghost.snoozeFor(picked.minutes);
+}
+
+/** Ghost text on or off for one language (default: the active editor's), in intentComplete.languages. */
+async function setLanguage(d: CommandDeps, id: unknown, on: boolean): Promise<void> {
+  const languageId = typeof id === 'string' ? id : vscode.window.activeTextEditor?.document.languageId;
+  if (!languageId) return;
+  await d.config.update('languages', { ...d.config.settings.languages, [languageId]: on });
 }
 
 async function configureEndpoint(d: CommandDeps): Promise<void> {

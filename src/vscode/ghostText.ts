@@ -54,6 +54,8 @@ export class GhostText implements vscode.Disposable {
   private pending = 0;
   private seq = 0;
   private lastShown: { id: string; uri: string; text: string } | undefined;
+  /** Ghost text is snoozed until this time (ms since the epoch); the timer ends the snooze. */
+  private snooze: { until: number; timer: ReturnType<typeof setTimeout> } | undefined;
   private readonly shown = new vscode.EventEmitter<ShownSuggestion>();
   /** Every suggestion handed to VS Code as ghost text (the quality tracker follows it). */
   readonly onShown = this.shown.event;
@@ -172,10 +174,33 @@ export class GhostText implements vscode.Disposable {
     return this.client?.known ? this.client.route(s).describe : undefined;
   }
 
+  /** When a snooze ends (ms since the epoch), or undefined when ghost text is not snoozed. */
+  get snoozedUntil(): number | undefined {
+    return this.snooze?.until;
+  }
+
+  /** No ghost text for `minutes` from now (replacing an earlier snooze); the status says until when. */
+  snoozeFor(minutes: number): void {
+    this.resume();
+    const until = Date.now() + minutes * 60_000;
+    this.snooze = { until, timer: setTimeout(() => this.resume(), until - Date.now()) };
+    this.log.info(`ghost text snoozed for ${minutes} minutes`);
+    this.refreshStatus();
+  }
+
+  /** Ends a snooze now. */
+  resume(): void {
+    if (!this.snooze) return;
+    clearTimeout(this.snooze.timer);
+    this.snooze = undefined;
+    this.refreshStatus();
+  }
+
   refreshStatus(): void {
     const s = this.config.settings;
     if (!s.enable) return this.status.set({ kind: 'disabled', reason: 'turned off in settings' });
     if (!s.endpoint || !s.model) return this.status.set({ kind: 'not-configured' });
+    if (this.snooze) return this.status.set({ kind: 'snoozed', until: this.snooze.until });
     const h = this.health.current;
     const route = this.client?.known ? this.client.route(s) : undefined;
     if (route?.unusable) return this.status.set({ kind: 'error', reason: route.unusable });
@@ -184,6 +209,7 @@ export class GhostText implements vscode.Disposable {
   }
 
   private allowed(doc: vscode.TextDocument): boolean {
+    if (this.snooze) return false;
     if (doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-scm' || doc.uri.scheme === 'comment') return false;
     const p = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.path;
     if (doc.getText().length > 1024 * 1024) return false;
@@ -301,6 +327,7 @@ export class GhostText implements vscode.Disposable {
 
   dispose(): void {
     this.recovery.stop();
+    if (this.snooze) clearTimeout(this.snooze.timer);
     for (const d of this.disposables) d.dispose();
     this.shown.dispose();
   }

@@ -6,6 +6,8 @@ export type StatusState =
   | { kind: 'ready'; model: string; detail?: string }
   | { kind: 'requesting'; model: string }
   | { kind: 'disabled'; reason: string }
+  /** Ghost text off until `until` (ms since the epoch), by the person's choice. */
+  | { kind: 'snoozed'; until: number }
   | { kind: 'not-configured' }
   | { kind: 'unreachable'; reason: string; retryAt?: number }
   | { kind: 'rate-limited'; reason: string; retryAt?: number }
@@ -53,6 +55,10 @@ export class StatusBar implements vscode.Disposable {
         this.item.text = '$(circle-slash) IC';
         this.item.tooltip = `${base}: disabled (${s.reason})`;
         break;
+      case 'snoozed':
+        this.item.text = `$(clock) IC: snoozed to ${clockTime(s.until)}`;
+        this.item.tooltip = `${base}: snoozed until ${clockTime(s.until)}; no ghost text until then. Click to resume.`;
+        break;
       case 'not-configured':
         this.item.text = '$(gear) IC: set up';
         this.item.tooltip = `${base}: no endpoint configured. Click to set intentComplete.endpoint and intentComplete.model (Ollama, llama.cpp server, LM Studio, vLLM or any OpenAI-compatible API).`;
@@ -86,4 +92,9 @@ function retryText(retryAt?: number): string {
   if (!retryAt) return '';
   const secs = Math.max(0, Math.round((retryAt - Date.now()) / 1000));
   return ` — retrying in ${secs} s`;
+}
+
+/** A time of day as the person's locale writes it (hours and minutes). */
+export function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }

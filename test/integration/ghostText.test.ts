@@ -157,6 +157,39 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     assert.equal(await triggerAndAccept(editor), 'const answer = 42;');
   });
 
+  it('snoozed from the status menu: no ghost text and the status says until when; resume brings it back', async () => {
+    server.respond({ text: 'snooze();' });
+    await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+    const a = await api();
+    await vscode.commands.executeCommand('intentComplete.snooze', 15);
+    try {
+      const s = a.status.current;
+      assert.equal(s.kind, 'snoozed');
+      assert.ok(s.kind === 'snoozed' && Math.abs(s.until - (Date.now() + 15 * 60_000)) < 10_000, JSON.stringify(s));
+      server.reset();
+      const editor = await openDoc('function snooze() {}\n', 'typescript');
+      assert.equal(await triggerAndAccept(editor, 1500), undefined);
+      assert.equal(server.completionRequests.length, 0, 'a request went out while snoozed');
+    } finally {
+      await vscode.commands.executeCommand('intentComplete.resume');
+    }
+    assert.equal(a.status.current.kind, 'ready');
+    const editor = await openDoc('function snooze() {}\n', 'typescript');
+    assert.equal(await triggerAndAccept(editor), 'function snooze() {}\nsnooze();');
+  });
+
+  it('disable for this language writes intentComplete.languages, and enable undoes it', async () => {
+    await vscode.commands.executeCommand('intentComplete.disableLanguage', 'markdown');
+    try {
+      await waitFor(() => (api().then((a) => a.ghost.settings.languages.markdown === false)), 5000, 'markdown off');
+      assert.equal((await api()).ghost.enabledFor('markdown'), false);
+      assert.equal((await api()).ghost.enabledFor('typescript'), true);
+    } finally {
+      await vscode.commands.executeCommand('intentComplete.enableLanguage', 'markdown');
+      await resetSettings(['languages']);
+    }
+  });
+
   it('when the endpoint comes back, the status says ready within a few seconds without typing', async () => {
     server.respond({ text: '7;' });
     await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });

@@ -1,0 +1,58 @@
+/** The status bar item's menu (src/vscode/statusMenu.ts): what it offers in each state. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { COMMANDS, statusMenuItems, type MenuState } from '../../src/vscode/statusMenu';
+
+const READY: MenuState = {
+  configured: true,
+  endpoint: 'http://127.0.0.1:8080/v1',
+  model: 'qwen2.5-coder:1.5b-base',
+  enabled: true,
+  status: 'ready',
+  language: { id: 'typescript', enabled: true },
+  hasApiKey: false,
+};
+const time = (ms: number) => `T${ms}`;
+const commands = (s: MenuState) => statusMenuItems(s, time).map((i) => i.command);
+
+describe('status menu', () => {
+  it('not configured: Configure Endpoint comes first, and nothing that needs an endpoint is offered', () => {
+    const got = commands({ ...READY, configured: false, endpoint: '', model: '', status: 'not-configured' });
+    assert.equal(got[0], COMMANDS.configure);
+    for (const c of [COMMANDS.snooze, COMMANDS.report, COMMANDS.setKey, COMMANDS.disableLanguage]) assert.ok(!got.includes(c), c);
+    assert.ok(got.includes(COMMANDS.log));
+  });
+
+  it('configured: snooze for 15 and 60 minutes, off for this language, the report and the log', () => {
+    const items = statusMenuItems(READY, time);
+    const snoozes = items.filter((i) => i.command === COMMANDS.snooze).map((i) => i.args);
+    assert.deepEqual(snoozes, [[15], [60]]);
+    assert.deepEqual(items.find((i) => i.command === COMMANDS.disableLanguage)?.args, ['typescript']);
+    for (const c of [COMMANDS.report, COMMANDS.log, COMMANDS.configure, COMMANDS.setKey, COMMANDS.disable]) assert.ok(items.some((i) => i.command === c), c);
+    assert.equal(items[0].command, COMMANDS.snooze);
+  });
+
+  it('snoozed: resume comes first and says until when; no second snooze', () => {
+    const items = statusMenuItems({ ...READY, snoozedUntil: 42 }, time);
+    assert.equal(items[0].command, COMMANDS.resume);
+    assert.match(items[0].description ?? '', /until T42/);
+    assert.ok(!items.some((i) => i.command === COMMANDS.snooze));
+  });
+
+  it('a language turned off is offered back on', () => {
+    assert.ok(commands({ ...READY, language: { id: 'markdown', enabled: false } }).includes(COMMANDS.enableLanguage));
+  });
+
+  it('a refused connection (unreachable) does not offer Set API Key', () => {
+    assert.ok(!commands({ ...READY, status: 'unreachable' }).includes(COMMANDS.setKey));
+    assert.ok(commands({ ...READY, status: 'error' }).includes(COMMANDS.setKey));
+  });
+
+  it('every command it offers is registered in package.json (or is VS Code’s own)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+    const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
+    const offered = new Set([READY, { ...READY, snoozedUntil: 1, hasApiKey: true }, { ...READY, enabled: false }].flatMap(commands));
+    for (const c of offered) assert.ok(contributed.has(c) || c.startsWith('workbench.'), c);
+  });
+});
