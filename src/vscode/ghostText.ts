@@ -22,6 +22,7 @@ import type { ApiKeyStore } from './secrets';
 import type { Config } from './config';
 import { ACCEPT_COMMAND, InlineProvider } from './inlineProvider';
 import type { StatusBar } from './statusBar';
+import { outageActions } from './statusMenu';
 import { WorkspaceIndex } from './workspaceIndex';
 
 /** How long one background probe of an unreachable endpoint may take, ms. */
@@ -308,7 +309,7 @@ export class GhostText implements vscode.Disposable {
           ? `Start your model server or change intentComplete.endpoint (now ${s.endpoint}).`
           : 'Check intentComplete.endpoint and intentComplete.model.';
     void vscode.window
-      .showWarningMessage(`Intent Complete: ${e.message}. ${fix}`, 'Configure Endpoint', 'Set API Key', 'Show Log')
+      .showWarningMessage(`Intent Complete: ${e.message}. ${fix}`, ...outageActions(e.kind))
       .then((choice) => {
         if (choice === 'Configure Endpoint') void vscode.commands.executeCommand('intentComplete.configureEndpoint');
         else if (choice === 'Set API Key') void vscode.commands.executeCommand('intentComplete.setApiKey');

@@ -78,3 +78,8 @@ function keyItems(s: MenuState): MenuItem[] {
   if (s.hasApiKey) items.push({ label: '$(trash) Clear API key', command: COMMANDS.clearKey });
   return items;
 }
+
+/** The buttons of the one notice of an outage: a key only where the endpoint asked for one. */
+export function outageActions(errorKind: string): string[] {
+  return errorKind === 'auth' ? ['Set API Key', 'Configure Endpoint', 'Show Log'] : ['Configure Endpoint', 'Show Log'];
+}

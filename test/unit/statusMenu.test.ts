@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COMMANDS, statusMenuItems, type MenuState } from '../../src/vscode/statusMenu';
+import { COMMANDS, outageActions, statusMenuItems, type MenuState } from '../../src/vscode/statusMenu';
 
 const READY: MenuState = {
   configured: true,
@@ -54,5 +54,11 @@ describe('status menu', () => {
     const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
     const offered = new Set([READY, { ...READY, snoozedUntil: 1, hasApiKey: true }, { ...READY, enabled: false }].flatMap(commands));
     for (const c of offered) assert.ok(contributed.has(c) || c.startsWith('workbench.'), c);
+  });
+
+  it('the outage notice offers Set API Key only when the endpoint asked for a key', () => {
+    assert.ok(!outageActions('unreachable').includes('Set API Key'));
+    assert.ok(!outageActions('http').includes('Set API Key'));
+    assert.equal(outageActions('auth')[0], 'Set API Key');
   });
 });
