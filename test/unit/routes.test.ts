@@ -207,3 +207,22 @@ describe('server probe: the servers without an emulator', () => {
     }
   });
 });
+
+describe('control tokens through a real request', () => {
+  it('a file spelling <|im_end|> is sent broken, and an answer copying it comes back whole', async () => {
+    const { TestOpenAIServer } = await import('../server/openaiServer');
+    const server = await TestOpenAIServer.start({ models: ['qwen2.5-coder:7b'] });
+    try {
+      // The model copies the file's text as it saw it: broken.
+      server.respond((req) => ({ text: req.prompt.slice(req.prompt.indexOf('const END = ') + 'const END = '.length, req.prompt.indexOf(';', req.prompt.indexOf('const END = '))) + ';' }));
+      const client = new ModelClient({ endpoint: server.url });
+      const prompt = TEMPLATES.qwen.render({ prefix: "const END = '<|im_end|>';\nconst again = ", suffix: '\n', snippets: [], path: 'a.ts', repoName: 'r', languageId: 'typescript' });
+      assert.ok(!prompt.prompt.includes('<|im_end|>'));
+      const r = await client.generate({ ...prompt, prefix: '', suffixText: '', snippets: [], template: 'qwen', multiline: false }, { model: 'qwen2.5-coder:7b', api: 'completions', maxTokens: 32, timeoutMs: 3000 });
+      assert.ok(r.ok);
+      assert.equal(r.candidates[0].text, "'<|im_end|>';");
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -142,12 +142,12 @@ const chat: FimTemplate = {
   repoLevel: false,
   render: (i) => {
     const clean = (t: string) => neutralize(t, COMMON_CONTROL_TOKENS);
-    const related = i.snippets.map((s) => `File ${s.path}:\n\`\`\`\n${clean(s.text)}\n\`\`\`\n`).join('\n');
+    const related = i.snippets.map((s) => `File ${clean(s.path)}:\n\`\`\`\n${clean(s.text)}\n\`\`\`\n`).join('\n');
     const system =
       'You are a code completion engine. Reply with only the text that replaces ' +
       `${HOLE} in the user's file: no explanation, no markdown fences, no repetition of the surrounding code. ` +
       'Use only names that exist in the file or the related files. If nothing fits, reply with nothing.';
-    const user = `${related ? `Related code:\n${related}\n` : ''}File ${i.path} (${i.languageId}):\n${clean(i.prefix)}${HOLE}${clean(i.suffix)}`;
+    const user = `${related ? `Related code:\n${related}\n` : ''}File ${clean(i.path)} (${i.languageId}):\n${clean(i.prefix)}${HOLE}${clean(i.suffix)}`;
     return {
       prompt: `${system}\n\n${user}`,
       messages: [

@@ -2,6 +2,7 @@
  * The chat messages for an edit: the region to rewrite, the code around it (under the budget),
  * the file's outline when there is one, the instruction, and for a refinement the earlier rounds.
  */
+import { COMMON_CONTROL_TOKENS, neutralize } from '../model/families';
 import type { BuiltPrompt, ChatMessage, Snippet } from '../types';
 import type { EditBudget } from './budget';
 import type { OffsetRange } from './rebase';
@@ -98,15 +99,18 @@ export function buildEditPrompt(input: EditPromptInput): BuiltPrompt {
   parts.push(after.trim() ? `Code after the region${after.length < afterAll.length ? ' (nearest part)' : ''}:\n${fence(lang, after.replace(/^\n/, ''))}` : 'The region ends the file.');
   const first = history.length > 0 ? history[0].instruction : input.instruction;
   parts.push(`Instruction: ${first}`);
+  // The file's text never spells a control token the server would read (model/families.ts);
+  // the client puts them back together in the answer.
+  const clean = (t: string) => neutralize(t, COMMON_CONTROL_TOKENS);
   const messages: ChatMessage[] = [
     { role: 'system', content: EDIT_SYSTEM_PROMPT },
-    { role: 'user', content: parts.join('\n\n') },
+    { role: 'user', content: clean(parts.join('\n\n')) },
   ];
   // Refinement: each earlier proposal, then the next instruction on top of it.
   for (let i = 0; i < history.length; i++) {
-    messages.push({ role: 'assistant', content: fence(lang, history[i].proposal) });
+    messages.push({ role: 'assistant', content: clean(fence(lang, history[i].proposal)) });
     const next = i + 1 < history.length ? history[i + 1].instruction : input.instruction;
-    messages.push({ role: 'user', content: `Now change your last version of the region: ${next}\nReply with the whole region again, in one fenced code block.` });
+    messages.push({ role: 'user', content: clean(`Now change your last version of the region: ${next}\nReply with the whole region again, in one fenced code block.`) });
   }
   return {
     prompt: messages.map((m) => m.content).join('\n\n'),

@@ -9,6 +9,7 @@ import OpenAI from 'openai';
 import type { Settings } from '../config';
 import { normalizeBaseUrl } from '../config';
 import type { BuiltPrompt, Candidate, ModelErrorInfo } from '../types';
+import { restoreControlTokens } from './families';
 import { deadlineController, normalizingFetch, toModelError } from './http';
 import { chooseRoute, styleKey, type Route } from './route';
 import { probeServer, serverRoot, type ServerInfo } from './server';
@@ -207,7 +208,8 @@ export class ModelClient {
         return { ok: false, error, ms, partial: out.texts[0] };
       }
       const candidates = out.texts.map((t, i) => ({
-        text: applyStops(t, prompt.stop),
+        // Control-token text the prompt carried broken (families.ts neutralize) is whole again.
+        text: restoreControlTokens(applyStops(t, prompt.stop)),
         finishReason: out.stopped && i === 0 ? ('early-stop' as const) : out.finish[i],
       }));
       return { ok: true, candidates, ms: Date.now() - started, firstTokenMs };

@@ -254,6 +254,20 @@ export function looksBase(model: string): boolean {
   return /base|[-_:]code\b|-code$/i.test(model);
 }
 
+/** Every control token we ever break, for putting them back together in a model's answer. */
+const ALL_CONTROL_TOKENS: readonly string[] = unique([...FAMILIES.flatMap(controlTokens), ...COMMON_CONTROL_TOKENS]);
+let brokenTokens: RegExp | undefined;
+
+/**
+ * A model's answer with every control token we broke (neutralize) whole again: a model that copies
+ * file text spelling `<|im_end|>` copies it broken, and the person's file must get it back as it was.
+ */
+export function restoreControlTokens(text: string): string {
+  if (!text.includes(BREAK)) return text;
+  brokenTokens ??= new RegExp([...ALL_CONTROL_TOKENS].sort((a, b) => b.length - a.length).map((t) => escapeRegExp(t[0] + BREAK + t.slice(1))).join('|'), 'g');
+  return text.replace(brokenTokens, (t) => t[0] + t.slice(2));
+}
+
 /** What is put inside a control token's text so a tokenizer reads it as plain characters. */
 export const BREAK = '\u200b';
 
