@@ -61,4 +61,40 @@ describe('consistency filter keeps true lines', () => {
       assertCaught(cart, '<Layout.Footer>{cart.summary()}</Layout.Footer>', 'typescriptreact', ['Layout', 'Footer']);
     });
   });
+
+  describe('ES private members', () => {
+    const router =
+      "import { BaseRouter } from 'router-core';\n" +
+      'export class Router extends BaseRouter {\n' +
+      '  #matchResult: string[] = [];\n' +
+      '  #routes = new Map<string, number>();\n' +
+      '  static #instances = 0;\n' +
+      '  #getParamValue(key: string): string {\n    return this.#matchResult.find((p) => p.startsWith(key)) ?? key;\n  }\n' +
+      '  get #size(): number {\n    return this.#routes.size;\n  }\n' +
+      '  match(key: string, other: unknown) {\n    |\n  }\n' +
+      '  #reset() {\n    this.#routes.clear();\n  }\n' +
+      '}\n';
+
+    it('private fields, methods, accessors and statics the class declares are known, on any receiver', () => {
+      for (const lang of ['typescript', 'javascript']) {
+        const doc = lang === 'typescript' ? router : router.replace(/: string\[\]|: number|: string|: unknown|<string, number>|import .*\n/g, '');
+        assertKept(doc, 'return this.#getParamValue(key) ?? this.#matchResult;', lang);
+        assertKept(doc, 'if (this.#size === 0) this.#reset();', lang);
+        assertKept(doc, 'Router.#instances += 1;', lang);
+        assertKept(doc, 'return other instanceof Router && other.#routes.size === this.#size;', lang);
+        assertKept(doc, 'if (#routes in (other as object)) return;'.replace(lang === 'javascript' ? ' as object' : '\0', ''), lang);
+      }
+    });
+
+    it('a private name no class here declares is caught', () => {
+      assertCaught(router, 'return this.#matchResults;', 'typescript', ['#matchResults']);
+      assertCaught(router, 'this.#clearCache();', 'javascript', ['#clearCache']);
+      assertCaught(router, 'return #route in other;', 'javascript', ['#route']);
+    });
+
+    it('a private member the suggestion declares is its own', () => {
+      assertKept('class Counter {\n  |\n}\n', '#count = 0;', 'typescript');
+      assertKept('class Counter {\n  #count = 0;\n  |\n}\n', '#bump() { this.#count++; }', 'javascript');
+    });
+  });
 });

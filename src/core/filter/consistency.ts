@@ -295,6 +295,7 @@ export class ConsistencyFilter {
         return ws.resolvesModule(name, ex, input.languageId);
       case 'member': {
         if (builtins.universalMember(name, family)) return true;
+        if (name.startsWith('#')) return s.introduced.has(name) || mentionsPrivateName(input.docPrefix, name) || mentionsPrivateName(input.docSuffix, name);
         // Assigning a member declares it in JavaScript and Python; TypeScript classes declare fields.
         const typed = input.languageId === 'typescript' || input.languageId === 'typescriptreact';
         if (s.assignedMembers.has(name) && !typed) return true;
@@ -402,6 +403,19 @@ export function declaresMember(text: string, classStart: number, cursor: number,
 function containerKind(c: Container | undefined, lineStart: number): ContainerKind {
   if (!c) return 'code';
   return (c.kind === 'jsx' || c.kind === 'jsxtag') && c.start >= lineStart ? 'code' : c.kind;
+}
+
+/**
+ * Whether `text` has the ES private name `#x` (not as the start of a longer name). A private name
+ * is visible only inside the class body that declares it, whatever the receiver (`other.#x`,
+ * `#x in obj`), so one the document already uses is declared by a class around its uses; the
+ * text, not the parse, is read because the parse of a document being typed is often broken.
+ */
+function mentionsPrivateName(text: string, name: string): boolean {
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (!/[\w$\u00C0-\uFFFF]/.test(text[i + name.length] ?? '')) return true;
+  }
+  return false;
 }
 
 function rank(r: FilterResult): number {

@@ -224,6 +224,8 @@ function tsLeaf(l: Leaf, out: SuggestionFacts): void {
     case 'property_identifier':
     case 'private_property_identifier':
       if (p === 'member_expression' && f === 'property') out.refs.push({ name: l.text, kind: 'member', receiver: receiverText(l, true), line: l.line, at: l.start });
+      // `#x in obj`: a brand check names the private member too.
+      else if (l.type === 'private_property_identifier' && p === 'binary_expression') out.refs.push({ name: l.text, kind: 'member', line: l.line, at: l.start });
       // Object keys, method and field names are introduced, not referenced.
       return;
     case 'statement_identifier':
