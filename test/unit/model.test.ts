@@ -94,3 +94,34 @@ describe('model client over real HTTP', () => {
     assert.equal(server.warmupRequests[0].stream, false);
   });
 });
+
+describe('deadline held up by our own work', () => {
+  it('an answer that arrived in time is read even when the event loop was busy past the deadline', async () => {
+    const { TestOpenAIServer } = await import('../server/openaiServer');
+    const server = await TestOpenAIServer.start();
+    try {
+      server.respond({ text: 'done();', delayMs: 50 });
+      const client = new ModelClient({ endpoint: server.url });
+      const pending = client.generate(
+        { prompt: 'x', stop: [], prefix: 'x', suffixText: '', snippets: [], template: 'plain', multiline: false },
+        { model: 'm', api: 'completions', maxTokens: 8, timeoutMs: 300 },
+      );
+      // Busy for twice the deadline while the answer arrives (a huge file being analysed).
+      await new Promise((r) => setTimeout(r, 10));
+      const until = performance.now() + 600;
+      while (performance.now() < until) {
+        /* busy */
+      }
+      const r = await pending;
+      assert.ok(r.ok, JSON.stringify(r));
+      assert.equal(r.candidates[0].text, 'done();');
+      // A server that is really slow still meets the deadline.
+      server.respond({ text: 'late();', delayMs: 2000 });
+      const slow = await client.generate({ prompt: 'y', stop: [], prefix: 'y', suffixText: '', snippets: [], template: 'plain', multiline: false }, { model: 'm', api: 'completions', maxTokens: 8, timeoutMs: 300 });
+      assert.ok(!slow.ok && slow.error.kind === 'timeout', JSON.stringify(slow));
+      assert.ok(slow.ms < 1000, `${slow.ms} ms`);
+    } finally {
+      await server.stop();
+    }
+  });
+});

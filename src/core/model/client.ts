@@ -76,6 +76,9 @@ const TRANSPORTS: Record<Route['api'], Transport> = {
   'mistral-fim': mistralFim,
 };
 
+/** The `openai` package's own timeout is ours doubled plus this (ms): it must never fire first. */
+const PACKAGE_TIMEOUT_SLACK_MS = 1000;
+
 /** How long one probe request may take, ms. */
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -194,7 +197,8 @@ export class ModelClient {
         route,
         stop: stop.length > 0 ? stop : undefined,
         opts: { model: opts.model, maxTokens: opts.maxTokens, temperature: opts.temperature ?? 0.1, n, stream, extraBody: opts.extraBody },
-        reqOpts: { signal: controller.signal, timeout: opts.timeoutMs, maxRetries: 0, headers: this.headers },
+        // Our deadline (http.ts deadlineController) decides; the package's own timer only backs it up.
+        reqOpts: { signal: controller.signal, timeout: 2 * opts.timeoutMs + PACKAGE_TIMEOUT_SLACK_MS, maxRetries: 0, headers: this.headers },
         out,
       });
       const firstTokenMs = out.firstTokenAt !== undefined ? out.firstTokenAt - started : undefined;

@@ -8,10 +8,31 @@ import type { ModelErrorInfo } from '../types';
 
 const DEADLINE = 'deadline';
 
-/** An AbortController that fires at the deadline or when the caller's signal aborts. */
+/** A deadline timer that fires more than this late was held up: the event loop was busy (ms). */
+const LATE_TIMER_MS = 20;
+/** How long, at most, an answer that may be waiting unread gets once such a hold-up ends (ms). */
+const HELD_UP_GRACE_MS = 250;
+
+/**
+ * An AbortController that fires at the deadline or when the caller's signal aborts. The deadline
+ * bounds the wait for the server, not our own work: when its timer fires late because the event
+ * loop was busy (the filter analysing a huge file, a starved machine), an answer may already sit
+ * unread in the socket, so it gets a short grace to be read before the request is given up.
+ */
 export function deadlineController(timeoutMs: number, outer?: AbortSignal): { controller: AbortController; cleanup: () => void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(DEADLINE), timeoutMs);
+  const armedAt = performance.now();
+  let extended = false;
+  const fire = () => {
+    const late = performance.now() - armedAt - timeoutMs;
+    if (!extended && late > LATE_TIMER_MS) {
+      extended = true;
+      timer = setTimeout(fire, Math.min(late, HELD_UP_GRACE_MS));
+      return;
+    }
+    controller.abort(DEADLINE);
+  };
+  let timer = setTimeout(fire, timeoutMs);
   const onAbort = () => controller.abort(outer?.reason ?? 'cancelled');
   if (outer) {
     if (outer.aborted) onAbort();
