@@ -18,6 +18,14 @@ export const LOCAL_SERVERS: readonly { name: string; endpoint: string }[] = [
   { name: 'vLLM', endpoint: 'http://127.0.0.1:8000/v1' },
 ];
 
+/**
+ * The first-run look's budget per server, ms. It runs while the extension host is busy starting
+ * (the workspace index parses every file on the same thread): a 400 ms budget ran out there before
+ * the answer was read, in a real workspace, and nothing was offered. A port nobody listens on is
+ * refused at once, so only a server that is there can take this long; nobody waits on it.
+ */
+export const FIRST_RUN_TIMEOUT_MS = 3000;
+
 export async function detectLocalServers(timeoutMs = 400, candidates: readonly { name: string; endpoint: string }[] = LOCAL_SERVERS): Promise<LocalServer[]> {
   const found = await Promise.all(
     candidates.map(async (s) => {

@@ -1,6 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { TestOpenAIServer } from '../server/openaiServer';
-import { detectLocalServers, modelFit, pickModel } from '../../src/vscode/firstRun';
+import { detectLocalServers, FIRST_RUN_TIMEOUT_MS, modelFit, pickModel } from '../../src/vscode/firstRun';
+
+/** Holds the thread as the extension host's start does (the workspace index parsing every file). */
+function busy(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    /* spin */
+  }
+}
 
 describe('first run: local server detection', () => {
   it('finds a server that answers /v1/models and skips one that refuses connections', async () => {
@@ -16,6 +24,17 @@ describe('first run: local server detection', () => {
       assert.deepEqual(found.map((f) => f.name), ['Up']);
       assert.deepEqual(found[0].models, ['llama3-chat', 'qwen2.5-coder:1.5b-base']);
       assert.equal(up.requests[0].path, '/v1/models');
+    } finally {
+      await up.stop();
+    }
+  });
+
+  it('at start-up, finds a server that answered while the thread was busy for longer than an answer takes', async () => {
+    const up = await TestOpenAIServer.start({ models: ['qwen2.5-coder:1.5b-base'] });
+    try {
+      const looking = detectLocalServers(FIRST_RUN_TIMEOUT_MS, [{ name: 'Ollama', endpoint: up.url }]);
+      busy(600);
+      assert.deepEqual((await looking).map((f) => f.name), ['Ollama']);
     } finally {
       await up.stop();
     }
