@@ -67,6 +67,15 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     }
   });
 
+  it('after `{` + Enter (auto-indented empty line), the suggestion is the whole block', async () => {
+    server.respond({ text: 'let total = 0;\n  for (const x of xs) total += x;\n  return total;\n}\n\nexport function next() {}' });
+    await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+    const head = 'function sum(xs: number[]): number {\n  ';
+    const editor = await openDoc(`${head}\n}\n`, 'typescript', new vscode.Position(1, 2));
+    const after = await triggerAndAccept(editor);
+    assert.equal(after, `${head}let total = 0;\n  for (const x of xs) total += x;\n  return total;\n}\n`);
+  });
+
   it('uses /v1/chat/completions for chat-style models and strips fences', async () => {
     server.respond({ text: '```ts\ntotal(items);\n```' });
     await setSettings({ endpoint: server.url, model: 'test-chat', apiStyle: 'chat' });
