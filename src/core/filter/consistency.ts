@@ -14,6 +14,7 @@ import { containerAt, containersAt, extractFacts, extractPrefixFacts, mergeAtCur
 import { noWorkspace, type WorkspaceKnowledge } from './knowledge';
 import { checkProse } from './prose';
 import { TypeResolver } from './resolve';
+import { CLOSED_TYPE_FAMILIES, declaredTypeOf } from './scan';
 import { analyzeSuggestion, type Ref, type SuggestionFacts } from './suggestion';
 
 export interface FilterInput {
@@ -253,6 +254,9 @@ export class ConsistencyFilter {
       return useful(shown) ? { verdict: 'truncate', shown, unknown: p.unknown, ...base } : { verdict: 'drop', shown: '', unknown: p.unknown, ...base };
     }
 
+    // Names are checked only in languages whose names we can resolve (a grammar or builtins and
+    // declarations); elsewhere (CSS, SQL, YAML, HTML, PHP, C#, Kotlin, …) words are not known to be names.
+    if (family === 'other') return { verdict: 'keep', shown: text, unknown: [], ...base };
     const { facts, s, at } = this.analyze(input, text, wantParseErrors);
     // Inside a string literal: text, not names.
     if (!s) return { verdict: 'keep', shown: text, unknown: [], ...base };
@@ -312,6 +316,7 @@ export class ConsistencyFilter {
           for (const c of doc.classes) if (c.start <= cursor && cursor <= c.end && (!cls || c.start >= cls.start)) cls = c;
           return !!cls && declaresMember(input.docPrefix + input.docSuffix, cls.start, cursor, name, family);
         }
+        if (family === 'go' || family === 'rust' || family === 'java') return scannedMemberKnown(ref, s, doc, resolver, input);
         if (doc.tokens.has(name) || s.introduced.has(name) || ws.hasName(name, ex) || builtins.isGlobal(name, family)) return true;
         if (family === 'ts') return builtins.isAnyTsMember(name);
         if (family === 'python') {
@@ -403,6 +408,23 @@ export function declaresMember(text: string, classStart: number, cursor: number,
 function containerKind(c: Container | undefined, lineStart: number): ContainerKind {
   if (!c) return 'code';
   return (c.kind === 'jsx' || c.kind === 'jsxtag') && c.start >= lineStart ? 'code' : c.kind;
+}
+
+/**
+ * A member in a language read without a parse (Go, Rust, Java). Known when the document or the
+ * suggestion has the name; else checked only on a receiver declared with a type whose members we
+ * can list (a workspace Go struct or Java class, its embedded/base types resolved too). Any other
+ * receiver — an imported package (`fmt`, `strings`), a standard library value, a type we cannot
+ * find — is an open world: its members are not checked.
+ */
+function scannedMemberKnown(ref: Ref, s: SuggestionFacts, doc: FileFacts, resolver: TypeResolver, input: FilterInput): boolean {
+  if (doc.tokens.has(ref.name) || s.introduced.has(ref.name)) return true;
+  if (!CLOSED_TYPE_FAMILIES.has(input.languageId)) return true;
+  const typeName = declaredTypeOf(input.docPrefix, ref.receiver, input.languageId);
+  const resolved = typeName ? resolver.typeFromText(typeName) : undefined;
+  if (!resolved) return true;
+  const members = resolver.membersOf(resolved.shapes, resolved.name);
+  return members.open || members.members.has(ref.name);
 }
 
 /**

@@ -23,6 +23,7 @@ import type { Outline } from '../syntax/outline';
 import { builtins, familyOf } from './builtins';
 import { extractFacts, extractFactsFromTree, tokensOf, type FileFacts } from './extract';
 import type { TypeShape, WorkspaceKnowledge } from './knowledge';
+import { CLOSED_TYPE_FAMILIES } from './scan';
 import { DependencyKnowledge, normalizePy, packageName, pythonModuleNames, topModule } from './workspaceKnowledge';
 
 const RESOLVE_SUFFIXES = ['', '.ts', '.tsx', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts', '.json', '/index.ts', '/index.tsx', '/index.js', '/index.mjs', '/index.d.ts', '.py', '/__init__.py'];
@@ -31,6 +32,10 @@ const TYPE_KINDS = new Set(['class', 'interface', 'type', 'enum', 'struct', 'tra
 const MAX_FACTS = 8000;
 /** Facts of replaced file versions kept for a return to them (a hole document's file restored). */
 const MAX_RETIRED = 32;
+/** The receiver type of a Go method's signature: `func (b *Basket) Add(…)` → Basket. */
+const GO_RECEIVER = /^func\s*\(\s*(?:\w+\s+)?\*?([A-Za-z_]\w*)/;
+/** Members every Java enum has. */
+const JAVA_ENUM_MEMBERS = ['values', 'valueOf', 'name', 'ordinal', 'compareTo', 'getDeclaringClass'];
 const OPEN_EXPORTS = /\bmodule\.exports\b|\bexports\.|\(exports\b|__exportStar|^\s*export\s*=/m;
 
 class Counter {
@@ -78,6 +83,8 @@ export class IndexKnowledge implements WorkspaceKnowledge {
   private readonly retired = new Map<string, { languageId: string; facts: FileFacts }>();
   private readonly unsubscribe: (() => void)[] = [];
   readonly root: string;
+  /** Go receiver type → methods declared outside its type's file (see goMethods). */
+  private goMethodCache: Map<string, Set<string>> | undefined;
   /** Parses of workspace text made here (a text the index did not hand over its tree for). */
   ownParses = 0;
   /** Absolute path → workspace-relative path (`path.relative` on every question was a hot spot). */
@@ -108,6 +115,7 @@ export class IndexKnowledge implements WorkspaceKnowledge {
           this.exportsCache.clear();
         }
         for (const p of paths) this.dirty.add(p);
+        this.goMethodCache = undefined;
         this.sync();
       }),
       index.outlines.onTree((tree, text, languageId) => {
@@ -186,6 +194,7 @@ export class IndexKnowledge implements WorkspaceKnowledge {
       const t = this.factsOf(f)?.types.get(name);
       if (t) out.push(t);
     }
+    if (out.length === 0) out.push(...this.outlineShapes(name, ex));
     if (out.length > 0) return out;
     // Dependencies: only for a name imported from a package, and only that package's declarations.
     if (!opts.module || opts.module.startsWith('.')) return out;
@@ -221,6 +230,42 @@ export class IndexKnowledge implements WorkspaceKnowledge {
       return result;
     }
     return builtins.nodeModuleExports(module);
+  }
+
+  /**
+   * Go structs and interfaces and Java classes from the index's outlines (the filter extracts
+   * facts of its own for TypeScript and Python only): their members, with a Go type's methods
+   * declared in other files of the workspace, and what they embed or extend as bases.
+   */
+  private outlineShapes(name: string, ex: string | undefined): TypeShape[] {
+    const out: TypeShape[] = [];
+    for (const d of this.index.declarations(name)) {
+      const languageId = this.index.file(d.path)?.languageId ?? '';
+      if (d.container !== undefined || d.path === ex || !TYPE_KINDS.has(d.symbol.kind) || !CLOSED_TYPE_FAMILIES.has(languageId)) continue;
+      const members = new Set(d.symbol.members.map((m) => m.name).filter(Boolean));
+      if (languageId === 'go') for (const m of this.goMethods().get(name) ?? []) members.add(m);
+      if (languageId === 'java' && d.symbol.kind === 'enum') for (const m of JAVA_ENUM_MEMBERS) members.add(m);
+      const kind = d.symbol.kind === 'interface' ? 'interface' : d.symbol.kind === 'enum' ? 'enum' : 'class';
+      out.push({ name, kind, members, memberTypes: new Map(), bases: d.symbol.heritage, open: false });
+    }
+    return out;
+  }
+
+  /** Go methods declared apart from their type's file: receiver type → method names (rebuilt after a change). */
+  private goMethods(): Map<string, Set<string>> {
+    if (this.goMethodCache) return this.goMethodCache;
+    const byType = new Map<string, Set<string>>();
+    for (const p of this.index.paths()) {
+      if (this.index.file(p)?.languageId !== 'go') continue;
+      for (const sym of this.index.fileOutline(p)?.symbols ?? []) {
+        const recv = sym.kind === 'method' ? GO_RECEIVER.exec(sym.signature)?.[1] : undefined;
+        if (!recv) continue;
+        if (!byType.has(recv)) byType.set(recv, new Set());
+        byType.get(recv)!.add(sym.name);
+      }
+    }
+    this.goMethodCache = byType;
+    return byType;
   }
 
   resolvesModule(module: string, fromFile: string | undefined, languageId: string): boolean {

@@ -2,13 +2,14 @@
  * What a suggestion names, from a real parse of the line it completes plus the suggestion: free
  * identifiers, members with their receiver, type names, modules it imports, and the names it
  * introduces itself (parameters, locals, loop variables, destructuring, object keys, labels).
- * Falls back to a token scan when no grammar is loaded.
+ * Without a grammar (Go, Rust, Java), reads it by tokens and declaration shapes (scan.ts).
  */
-import { keywordsFor, stripStringsAndComments } from '../eval/identifiers';
+import { stripStringsAndComments } from '../eval/identifiers';
 import type { TreeCursor } from 'web-tree-sitter';
 import { parserIfReady, type SyntaxNode } from '../syntax/parser';
 import { familyOf } from './builtins';
 import { closersFor, isNode } from './extract';
+import { scanSuggestion } from './scan';
 
 export type RefKind = 'free' | 'member' | 'type' | 'module' | 'imported';
 
@@ -62,7 +63,7 @@ const NAMES_NOTHING = /^[^\w$'"`\u0080-\uFFFF]*$/;
 export function analyzeSuggestion(lineBefore: string, text: string, languageId: string, container: string = 'code', wantParseErrors = true, opener = ''): SuggestionFacts {
   const family = familyOf(languageId);
   const parser = family === 'ts' || family === 'python' ? parserIfReady(languageId) : undefined;
-  if (!parser) return scan(lineBefore, text, languageId);
+  if (!parser) return scanSuggestion(lineBefore, text, languageId);
   if (!wantParseErrors && NAMES_NOTHING.test(text)) return { refs: [], introduced: new Set(), assignedMembers: new Set(), parseErrors: 0, parsed: true };
   // Python: dedent so an indented snippet parses at module level.
   let before = lineBefore;
@@ -83,7 +84,7 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
   const closers = family === 'ts' ? closersFor(cont + before + body, languageId) : '';
   const snippet = open + cont + before + body + (closers ? '\n' + closers : '') + close;
   const tree = parser.parse(snippet);
-  if (!tree) return scan(lineBefore, text, languageId);
+  if (!tree) return scanSuggestion(lineBefore, text, languageId);
   const cursor = tree.walk();
   try {
     const out: SuggestionFacts = { refs: [], introduced: new Set(), assignedMembers: new Set(), parseErrors: 0, parsed: true };
@@ -406,34 +407,4 @@ function pyRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: n
       return;
     }
   }
-}
-
-const SCAN_IDENT = /(\.\s*)?(?<![\w$\u00C0-\uFFFF])([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)/g;
-
-/** No grammar: identifiers by tokens, members by a preceding dot, declarations by regex. */
-function scan(lineBefore: string, text: string, languageId: string): SuggestionFacts {
-  const out: SuggestionFacts = { refs: [], introduced: new Set(), assignedMembers: new Set(), parseErrors: 0, parsed: false };
-  const kw = keywordsFor(languageId);
-  const code = stripStringsAndComments(lineBefore + text, languageId);
-  const boundary = lineBefore.length;
-  for (const m of code.matchAll(/\b(?:const|let|var|function|class|def|fn|func|type|struct|enum|interface)\s+(?:mut\s+)?([A-Za-z_$][\w$]*)/g)) out.introduced.add(m[1]);
-  for (const m of code.matchAll(/([A-Za-z_][\w]*)\s*(?::=|:\s*[A-Za-z_&[*]|,\s*[A-Za-z_][\w]*\s*:=)/g)) out.introduced.add(m[1]);
-  let line = 0;
-  let lastNl = 0;
-  for (const m of code.matchAll(SCAN_IDENT)) {
-    const end = m.index! + m[0].length;
-    while (true) {
-      const nl = code.indexOf('\n', lastNl);
-      if (nl < 0 || nl >= m.index!) break;
-      line++;
-      lastNl = nl + 1;
-    }
-    if (end <= boundary || kw.has(m[2]) || /^\d/.test(m[2])) continue;
-    if (m[1]) {
-      const before = code.slice(0, m.index!);
-      const recv = /([A-Za-z_$][\w$]*)\s*$/.exec(before);
-      out.refs.push({ name: m[2], kind: 'member', receiver: recv?.[1], line });
-    } else out.refs.push({ name: m[2], kind: 'free', line });
-  }
-  return out;
 }

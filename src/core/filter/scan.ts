@@ -1,0 +1,101 @@
+/**
+ * What a suggestion names in a language the filter reads without a parse (Go, Rust, Java): its
+ * identifier tokens, members by a preceding dot (`::` in Rust), and the names it declares itself,
+ * by each language's declaration shapes — parameters, fields, locals, loop and pattern variables,
+ * lambda and closure parameters — so a line that declares and uses a name is not taken to invent it.
+ */
+import { keywordsFor, stripStringsAndComments } from '../eval/identifiers';
+import type { SuggestionFacts } from './suggestion';
+
+const SCAN_IDENT = /(\.\s*|::)?(?<![\w$\u00C0-\uFFFF])([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)/g;
+/** Declarations every language here spells with a keyword. */
+const KEYWORD_DECLARATION = /\b(?:const|let|var|val|function|class|def|fn|func|type|struct|enum|interface|trait|record|mod)\s+(?:mut\s+)?([A-Za-z_$][\w$]*)/g;
+/** A wildcard (`_`, `__`) binds nothing and names nothing. */
+const WILDCARD = /^_+$/;
+const NAME_LIST = String.raw`[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*`;
+
+/** Declaration shapes per language: each match's first group lists the names it declares. */
+const DECLARATIONS: Record<string, RegExp[]> = {
+  go: [
+    // a, b := …  /  for i, item := range …
+    new RegExp(String.raw`(${NAME_LIST})\s*:=`, 'g'),
+    // Parameters, results, struct fields, var lists: `a, b int`, `w http.ResponseWriter`, `xs []float64`.
+    new RegExp(String.raw`(?:^|[(,;{]|\bvar)\s*(${NAME_LIST})\s+(?:\.\.\.|\*|\[[^\]]*\]|map\[|chan\s|func\b)*[A-Za-z_][\w.]*`, 'gm'),
+    // Method receivers and parameters of a closure: `func (b *Basket)`, `func(w http.ResponseWriter`.
+    /\bfunc\s*\(\s*([A-Za-z_]\w*)\s/g,
+    // A method's name after its receiver: `func (b *Basket) Add(`.
+    /\bfunc\s*\([^)]*\)\s*([A-Za-z_]\w*)\s*[([]/g,
+  ],
+  java: [
+    // `Type name` followed by `=`, `;`, `:` (for-each), `,` or `)` (parameters, catch): locals, fields, parameters.
+    /(?:^|[\s(,<])(?:final\s+)?(?!(?:return|throw|new|case|else|yield|instanceof|assert|package|import)\b)[A-Za-z_][\w.]*(?:<[^;{}()=]*>)?(?:\[\])*\s+([A-Za-z_]\w*)\s*(?=[;:,)]|=(?!=))/gm,
+    // Lambda parameters: `n ->`, `(a, b) ->`.
+    new RegExp(String.raw`(?:\((${NAME_LIST})\)|\b([A-Za-z_]\w*))\s*->`, 'g'),
+  ],
+  rust: [
+    // Patterns of let / for / if let / while let: every name in them (`let (a, mut b) =`, `for (i, item) in`).
+    /\b(?:let|for)\s+([^=;{]*?)\s*(?:=|\bin\b|:(?!:)|;)/g,
+    // Parameters: `amount: u32`, `mut buf: Vec<u8>`.
+    /(?:[(,]|^)\s*(?:mut\s+)?([a-z_]\w*)\s*:(?!:)/gm,
+    // Closure parameters: `|n|`, `|(k, v)|`, `|a: &str, b|`.
+    /(?:^|[(,=\s])\|([^|]*)\|/gm,
+    // Match arm patterns: `Some(value) =>`, `Err(e) =>`.
+    /(?:^|[{,])\s*([^,{}=>]*?)\s*=>/gm,
+  ],
+};
+
+/** No grammar: identifiers by tokens, members by a preceding dot, declarations by their shapes. */
+export function scanSuggestion(lineBefore: string, text: string, languageId: string): SuggestionFacts {
+  const out: SuggestionFacts = { refs: [], introduced: new Set(), assignedMembers: new Set(), parseErrors: 0, parsed: false };
+  const kw = keywordsFor(languageId);
+  const code = stripStringsAndComments(lineBefore + text, languageId);
+  const boundary = lineBefore.length;
+  for (const m of code.matchAll(KEYWORD_DECLARATION)) out.introduced.add(m[1]);
+  for (const re of DECLARATIONS[languageId] ?? []) {
+    for (const m of code.matchAll(re)) for (const n of (m[1] ?? m[2] ?? '').matchAll(/[A-Za-z_]\w*/g)) if (!kw.has(n[0])) out.introduced.add(n[0]);
+  }
+  let line = 0;
+  let lastNl = 0;
+  for (const m of code.matchAll(SCAN_IDENT)) {
+    const end = m.index! + m[0].length;
+    while (true) {
+      const nl = code.indexOf('\n', lastNl);
+      if (nl < 0 || nl >= m.index!) break;
+      line++;
+      lastNl = nl + 1;
+    }
+    const name = m[2];
+    if (end <= boundary || kw.has(name) || /^\d/.test(name) || WILDCARD.test(name)) continue;
+    if (m[1]) {
+      const before = code.slice(0, m.index!);
+      const recv = /([A-Za-z_$][\w$]*)\s*$/.exec(before);
+      out.refs.push({ name, kind: 'member', receiver: recv?.[1], line });
+    } else out.refs.push({ name, kind: 'free', line });
+  }
+  return out;
+}
+
+/** Types a member list can be trusted for: a Go struct's fields and methods, a Java class's members. */
+export const CLOSED_TYPE_FAMILIES = new Set(['go', 'java']);
+
+/**
+ * The type name a receiver variable is declared with in `code` (the document before the cursor,
+ * the last declaration winning), by the language's declaration shapes: Go `s := Basket{`,
+ * `s := &Basket{`, `var s Basket`, a parameter or method receiver `s *Basket`; Java `Basket s =`, a
+ * parameter `Basket s`. Undefined when it is not declared with a type we can read (`s := New()`).
+ */
+export function declaredTypeOf(code: string, receiver: string | undefined, languageId: string): string | undefined {
+  if (!receiver || !/^[A-Za-z_]\w*$/.test(receiver)) return undefined;
+  const r = receiver;
+  const shapes =
+    languageId === 'go'
+      ? [new RegExp(String.raw`\b${r}\s*:=\s*&?([A-Za-z_][\w.]*)\s*\{`, 'g'), new RegExp(String.raw`(?:\bvar\s+|[(,]\s*)${r}\s+\*?([A-Za-z_][\w.]*)`, 'g')]
+      : languageId === 'java'
+        ? [new RegExp(String.raw`\b([A-Z]\w*)(?:<[^;{}()=]*>)?\s+${r}\s*[=;,)]`, 'g')]
+        : [];
+  let best: { at: number; type: string } | undefined;
+  for (const re of shapes) {
+    for (const m of code.matchAll(re)) if (!best || m.index! > best.at) best = { at: m.index!, type: m[1] };
+  }
+  return best?.type;
+}
