@@ -192,4 +192,26 @@ describe('consistency filter keeps true lines', () => {
       for (const [lang, doc, text] of cases) assertKept(doc, text, lang);
     });
   });
+
+  describe('open worlds: bases we cannot resolve', () => {
+    it('a class extending a base declared nowhere we can read is open (React without node_modules, a generated client)', () => {
+      knowledge = undefined;
+      const counter = "import React from 'react';\n\nexport class Counter extends React.Component<{ step: number }, { n: number }> {\n  increment() {\n    |\n  }\n}\n";
+      assertKept(counter, 'this.setState((s) => ({ n: s.n + this.props.step }));', 'typescriptreact');
+      const named = "import { PureComponent } from 'react';\nclass Clock extends PureComponent {\n  componentDidMount() {\n    |\n  }\n}\n";
+      assertKept(named, 'this.timer = setInterval(() => this.forceUpdate(), 1000);', 'javascriptreact');
+      const view = 'from django.views.generic import TemplateView\n\n\nclass HomeView(TemplateView):\n    template_name = "home.html"\n\n    def get(self, request):\n        |\n';
+      assertKept(view, 'return self.render_to_response(self.get_context_data())', 'python');
+    });
+
+    it('a class whose bases we know, or that has none, stays closed', () => {
+      knowledge = undefined;
+      const own = 'class Base {\n  reset() {}\n}\nclass Counter extends Base {\n  n = 0;\n  increment() {\n    |\n  }\n}\n';
+      assertCaught(own, 'this.setState({ n: this.n + 1 });', 'typescript', ['setState']);
+      assertKept(own, 'this.reset();', 'typescript');
+      const py = 'class Basket:\n    def __init__(self):\n        self.items = []\n\n    def add(self, item):\n        |\n';
+      assertCaught(py, 'self.itemz.append(item)', 'python', ['itemz']);
+      assertKept(py, 'self.items.append(item)', 'python');
+    });
+  });
 });

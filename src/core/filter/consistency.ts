@@ -304,7 +304,10 @@ export class ConsistencyFilter {
         const typed = input.languageId === 'typescript' || input.languageId === 'typescriptreact';
         if (s.assignedMembers.has(name) && !typed) return true;
         const head = ref.receiver && /^[\w$]+$/.test(ref.receiver) ? ref.receiver : undefined;
-        const members = resolver.receiver(ref.receiver, cursor);
+        // Python blocks end at their last statement: a cursor on a new indented line after it is
+        // still in them, so types are looked up where the text before it ends.
+        const members = resolver.receiver(ref.receiver, family === 'python' ? input.docPrefix.trimEnd().length : cursor);
+        if (members?.unknownBase) return true;
         // Name.x = … adds x to a type we can list (a static on a class); on a receiver we cannot type,
         // x must exist somewhere like any other member, so an invented name assigned is still caught.
         if (members && !members.open) {

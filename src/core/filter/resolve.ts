@@ -12,6 +12,11 @@ export interface MemberSet {
   members: Set<string>;
   /** Members beyond these may exist: only "exists somewhere" can be checked. */
   open: boolean;
+  /**
+   * A base is declared nowhere we can read (`extends React.Component` without node_modules, a
+   * generated base): any member may come from it, so none can be checked.
+   */
+  unknownBase?: boolean;
   /** What it resolved to, for logs and the benchmark. */
   typeName: string;
 }
@@ -177,12 +182,23 @@ export class TypeResolver {
         if (this.family === 'python' && base === 'object') continue;
         const bs = this.lookup(base);
         if (bs.length === 0) out.open = true;
+        if (bs.length === 0 && this.declaredNowhere(base)) out.unknownBase = true;
         for (const x of bs) visit(x, depth + 1);
       }
     };
     for (const s of shapes) visit(s, 0);
     this.cache.set(key, out);
     return out;
+  }
+
+  /**
+   * A base type name no workspace file or dependency declaration mentions, and no lib type: its
+   * members are unknowable here. Lib utility types (`Partial<T>`, `Omit<…>`) are not such bases.
+   */
+  private declaredNowhere(base: string): boolean {
+    const last = base.slice(base.lastIndexOf('.') + 1);
+    if (UNRESOLVABLE.has(last) || PY_BASES[last] || (this.family === 'ts' && builtins.tsType(last) !== undefined)) return false;
+    return !this.ws.hasName(last, this.docPath);
   }
 }
 
