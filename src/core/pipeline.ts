@@ -14,7 +14,7 @@ import { templateFor } from './context/templates';
 import type { ConsistencyFilter } from './filter/consistency';
 import type { ModelClient } from './model/client';
 import type { Route } from './model/route';
-import { earlyStopRule } from './model/earlyStop';
+import { earlyStopRule, withoutCutLine } from './model/earlyStop';
 import { FOLLOW_UP_BUDGET, followUps, generateDecided } from './model/hotStreak';
 import type { EndpointHealth } from './model/health';
 import type { BuiltPrompt, CompletionOutcome, CompletionRequest, Logger, ModelErrorInfo, Timings } from './types';
@@ -189,8 +189,10 @@ export class CompletionPipeline {
     this.deps.health.success();
 
     // 4. Filter: clean up, then keep, truncate or drop by the names it uses.
-    const best = result.candidates[0]?.text ?? '';
-    const filtered = runFilter(best, result.candidates.slice(1).map((c) => c.text));
+    // Only decided text: a line the stream was cut in the middle of is neither shown nor checked.
+    const texts = result.candidates.map(withoutCutLine);
+    const best = texts[0] ?? '';
+    const filtered = runFilter(best, texts.slice(1));
     // The cache keeps what the model decided (up to the early stop), not what the filter let through:
     // every cache answer is filtered again against the document as it is then, so a name the person
     // has typed since is known by then.

@@ -193,3 +193,28 @@ describe('request path over real HTTP', function () {
     assert.equal(server.completionRequests.length, 1);
   });
 });
+
+describe('a stream cut by the token cap', () => {
+  it('its unfinished last line is neither shown nor checked as a name', async () => {
+    const server = await TestOpenAIServer.start();
+    try {
+      server.respond({ text: 'let total = 0;\n  for (const x of xs) total += x;\n  return total / co', finishReason: 'length' });
+      const text = 'function sum(xs: number[], count: number): number {\n  \n}\n';
+      const at = text.indexOf('{\n') + 4;
+      const p = new CompletionPipeline({
+        context: new ContextEngine({ relativePath: () => 'sum.ts', repoName: 'w' }),
+        cache: new CompletionCache(),
+        filter: new ConsistencyFilter(),
+        health: new EndpointHealth(),
+        client: () => new ModelClient({ endpoint: server.url }),
+        log: nullLogger,
+      });
+      const o = await p.complete(requestAt(text, at), { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-test', timeoutMs: 3000, multiline: 'always' });
+      assert.equal(o.error, undefined, JSON.stringify(o.error));
+      assert.equal(o.filter?.verdict, 'keep', JSON.stringify(o.filter));
+      assert.ok(o.text.endsWith('total += x;'), JSON.stringify(o.text));
+    } finally {
+      await server.stop();
+    }
+  });
+});
