@@ -124,7 +124,8 @@ describe('real servers (emulated): eval configured with endpoint and model only'
   it('Ollama: Qwen3-Coder (no insert capability) through chat; an embedding model is refused with a message', async () => {
     const server = await startOllamaEmulator({ brain });
     try {
-      await expectGood(server, 'qwen3-coder:30b');
+      const q3 = await expectGood(server, 'qwen3-coder:30b');
+      assert.match(q3.endpointInfo ?? '', /FIM in a chat message through \/api\/chat \(Qwen3-Coder\)/);
       const before = server.requests.length;
       const run = await evalOn(server, 'nomic-embed-text:latest');
       assert.deepEqual(Object.keys(run.counts.errors), ['unusable-model']);
@@ -134,14 +135,14 @@ describe('real servers (emulated): eval configured with endpoint and model only'
     }
   });
 
-  it('Ollama: a thinking model is asked not to think', async () => {
+  it('Ollama: a general model that thinks is asked through /api/chat with think false', async () => {
     const server = await startOllamaEmulator({ brain });
     try {
-      const client = new ModelClient({ endpoint: server.url });
-      await client.probe('qwen3:8b');
-      const { settings } = normalizeSettings({ endpoint: server.url, model: 'qwen3:8b', apiStyle: 'ollama' });
-      const route = client.route(settings);
-      assert.equal(route.noThink, true);
+      const run = await evalOn(server, 'qwen3:8b');
+      assert.match(run.endpointInfo ?? '', /qwen3:8b · fill-the-hole prompt through \/api\/chat/);
+      const chats = server.requests.filter((r) => r.path === '/api/chat');
+      assert.ok(chats.length >= run.summary.holes && chats.every((r) => (r.body as { think?: unknown }).think === false));
+      assert.deepEqual(run.counts.errors, {});
     } finally {
       await server.stop();
     }

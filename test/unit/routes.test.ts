@@ -74,7 +74,7 @@ describe('route: how each server is asked', () => {
 
   it('Ollama: an unknown family uses the model’s own template (suffix) where it has one, else chat or the prefix', () => {
     assert.equal(way(chooseRoute(settings('mycoder:7b'), server('ollama', { capabilities: ['completion', 'insert'] }))), 'ollama/suffix');
-    assert.equal(way(chooseRoute(settings('llama3.1:8b'), server('ollama', { capabilities: ['completion', 'tools'] }))), 'chat/chat');
+    assert.equal(way(chooseRoute(settings('llama3.1:8b'), server('ollama', { capabilities: ['completion', 'tools'] }))), 'ollama/chat', 'chat through /api/chat');
     assert.equal(way(chooseRoute(settings('mybase-7b-v1'), server('ollama', { capabilities: ['completion'] }))), 'ollama/plain');
     assert.equal(chooseRoute(settings('nomic-embed-text'), server('ollama', { capabilities: ['embedding'], embedding: true })).unusable !== undefined, true);
   });
@@ -94,7 +94,7 @@ describe('route: how each server is asked', () => {
   it('Qwen3-Coder: its FIM string inside a chat message, on any server', () => {
     for (const kind of ['vllm', 'ollama', 'llamacpp'] as const) {
       const r = chooseRoute(settings('qwen3-coder:30b'), server(kind, { capabilities: ['completion', 'tools'], infill: kind === 'llamacpp' ? true : undefined }));
-      assert.equal(way(r), 'chat/qwen3', kind);
+      assert.equal(way(r), kind === 'ollama' ? 'ollama/qwen3' : 'chat/qwen3', kind);
       assert.equal(templateFor('qwen3-coder:30b', r.template, r.api).render({ prefix: 'a', suffix: 'b', snippets: [], path: 'p', repoName: 'r', languageId: 'typescript' }).messages?.[1].content, '<|fim_prefix|>a<|fim_suffix|>b<|fim_middle|>');
     }
   });

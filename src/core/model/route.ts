@@ -92,8 +92,11 @@ function candidates(settings: Settings, server: ServerInfo | undefined, family: 
       const caps = server.model.capabilities;
       const insert: Candidate[] = !caps || caps.includes('insert') ? [{ api: 'ollama', template: 'suffix' }] : [];
       const raw = family && !family.chatSystem ? fim('ollama') : [];
-      const last: Candidate[] = looksInstruct(model) || chatOnly ? [chat, { api: 'ollama', template: 'plain' }] : [{ api: 'ollama', template: 'plain' }, chat];
-      return dedupe([...raw, ...chatFirst, ...insert, ...last]);
+      // Chat through Ollama's own /api/chat, where a thinking model can be told not to think.
+      const native: Candidate = { ...chat, api: 'ollama' };
+      const first = chatFirst.length > 0 ? [native] : [];
+      const last: Candidate[] = looksInstruct(model) || chatOnly ? [native, { api: 'ollama', template: 'plain' }] : [{ api: 'ollama', template: 'plain' }, native];
+      return dedupe([...raw, ...first, ...insert, ...last, chat]);
     }
     case 'mistral':
       return server.model.fim === false ? [chat] : [{ api: 'mistral-fim', template: 'suffix' }, chat];
@@ -159,6 +162,8 @@ function describeStyle(c: Candidate, family: FimFamily | undefined, server: Serv
     case 'llamacpp-infill':
       return "FIM through /infill (the server's template)";
     case 'ollama':
+      if (c.template === 'chat') return 'fill-the-hole prompt through /api/chat';
+      if (family?.chatSystem && c.template === family.id) return `FIM in a chat message through /api/chat${fam}`;
       return c.template === 'suffix' ? "FIM through /api/generate suffix (the model's template)" : c.template === 'plain' ? 'prefix only through /api/generate raw' : `FIM through /api/generate raw${fam}`;
     case 'mistral-fim':
       return 'FIM through /v1/fim/completions';
