@@ -226,3 +226,18 @@ describe('control tokens through a real request', () => {
     }
   });
 });
+
+describe('eval CLI: --api forces a way of asking', () => {
+  it('accepts every apiStyle but auto, and names them when it refuses', async () => {
+    const { parseEvalArgs } = await import('../../src/cli/eval');
+    const base = ['--repo', '.', '--endpoint', 'http://127.0.0.1:1', '--model', 'm'];
+    for (const api of ['completions', 'chat', 'llamacpp-infill', 'ollama', 'mistral-fim']) {
+      const a = parseEvalArgs([...base, '--api', api]);
+      assert.ok(typeof a !== 'string' && a.api === api, api);
+    }
+    const bad = parseEvalArgs([...base, '--api', 'suffix']);
+    assert.ok(typeof bad === 'string' && /ollama, mistral-fim/.test(bad), String(bad));
+    const auto = parseEvalArgs(base);
+    assert.ok(typeof auto !== 'string' && auto.api === 'auto');
+  });
+});
