@@ -111,7 +111,7 @@ export class GhostText implements vscode.Disposable {
         allowed: (doc) => this.allowed(doc),
         onRequestStart: () => this.onRequestStart(),
         onRequestEnd: () => this.onRequestEnd(),
-        onOutcome: (o, req, doc, debounceMs) => this.onOutcome(o, req, doc, debounceMs),
+        onOutcome: (o, req, doc, debounceMs, shown) => this.onOutcome(o, req, doc, debounceMs, shown),
       },
       log,
     ));
@@ -228,7 +228,7 @@ export class GhostText implements vscode.Disposable {
     this.refreshStatus();
   }
 
-  private onOutcome(o: CompletionOutcome, req: CompletionRequest, doc: vscode.TextDocument, debounceMs = 0): void {
+  private onOutcome(o: CompletionOutcome, req: CompletionRequest, doc: vscode.TextDocument, debounceMs = 0, shownAs?: { offset: number; text: string }): void {
     const id = `${Date.now().toString(36)}-${(this.seq++).toString(36)}`;
     // Cancelled requests count only when they reached the endpoint (they cost the server too).
     if (o.error?.kind !== 'not-configured' && !(o.error?.kind === 'cancelled' && o.timings.model === 0)) {
@@ -251,8 +251,9 @@ export class GhostText implements vscode.Disposable {
       this.log.info(`filter ${o.filter.verdict}: unknown ${o.filter.unknown.join(', ')}`);
     }
     if (o.text) {
-      this.lastShown = { id, uri: req.doc.uri, text: o.text };
-      this.shown.fire({ id, uri: req.doc.uri, offset: req.cursor.offset, text: o.text });
+      const at = shownAs ?? { offset: req.cursor.offset, text: o.text };
+      this.lastShown = { id, uri: req.doc.uri, text: at.text };
+      this.shown.fire({ id, uri: req.doc.uri, offset: at.offset, text: at.text });
     }
     if (o.error && o.error.kind !== 'cancelled') this.maybeTellOutage(o.error);
     this.refreshStatus();

@@ -13,7 +13,6 @@ export function withTestEndpoint(reply: Reply, model = 'qwen2.5-coder-e2e'): (pr
       'intentComplete.model': model,
       'intentComplete.timeoutMs': 10000,
       'files.autoSave': 'off',
-      'editor.quickSuggestions': { other: false, comments: false, strings: false },
     };
   };
 }

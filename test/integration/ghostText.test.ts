@@ -76,6 +76,71 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     assert.equal(after, `${head}let total = 0;\n  for (const x of xs) total += x;\n  return total;\n}\n`);
   });
 
+  it('IntelliSense list open (default suggestion settings): the ghost text extends the selected item and the request sees it inserted', async () => {
+    server.respond({ text: ' * quantity;' });
+    await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+    const head = 'const unitPrice = 3;\nconst quantity = 4;\nconst total = ';
+    const editor = await openDoc(`${head}unitP`, 'typescript');
+    // The list opens on the word typed so far, with unitPrice selected (the language service may take a while).
+    await vscode.commands.executeCommand('editor.action.triggerSuggest');
+    await waitFor(async () => {
+      await sleep(300);
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await sleep(400);
+      return server.completionRequests.some((r) => r.prompt.includes('const total = unitPrice<|fim_suffix|>'));
+    }, 20000, `a request with the selected item inserted (${JSON.stringify(server.completionRequests.map((r) => r.prompt.slice(-60)))})`);
+    await sleep(300);
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+    const after = await waitFor(() => editor.document.getText() !== `${head}unitP` && editor.document.getText(), 5000, 'the ghost text accepted');
+    assert.equal(after, `${head}unitPrice * quantity;`, `requests: ${JSON.stringify(server.completionRequests.map((r) => r.prompt.slice(-80)))}`);
+    // Asked for as if the item were inserted.
+    assert.match(server.completionRequests.at(-1)?.prompt ?? '', /const total = unitPrice<\|fim_suffix\|>/);
+    await vscode.commands.executeCommand('hideSuggestWidget');
+  });
+
+  it('IntelliSense item accepted after its ghost text was shown: the rest comes from the cache, no new request', async () => {
+    server.respond({ text: ' + tax;' });
+    await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+    const head = 'const subtotalAmount = 3;\nconst tax = 4;\nconst sum = ';
+    const editor = await openDoc(`${head}subt`, 'typescript');
+    const a = await api();
+    await vscode.commands.executeCommand('editor.action.triggerSuggest');
+    await waitFor(async () => {
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await sleep(400);
+      return server.completionRequests.some((r) => r.prompt.includes('const sum = subtotalAmount<|fim_suffix|>'));
+    }, 20000, 'a request with the selected item inserted');
+    await sleep(300);
+    const before = server.completionRequests.length;
+    // The person takes the list's item (Enter/Tab on the list): the document now has it.
+    await vscode.commands.executeCommand('acceptSelectedSuggestion');
+    await waitFor(() => editor.document.getText() === `${head}subtotalAmount`, 5000, 'the item accepted');
+    const after = await triggerAndAccept(editor);
+    assert.equal(after, `${head}subtotalAmount + tax;`);
+    assert.equal(server.completionRequests.length, before, 'the cached suggestion was asked for again');
+    assert.ok(a);
+  });
+
+  it('brackets the editor already closed: accepting replaces them (no `max));))`)', async () => {
+    await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test' });
+    const head = 'const value = 3;\nconst max = 10;\n';
+    const cases: [string, string, string][] = [
+      ['const m = Math.max(0, Math.min(value, ', '))', 'max));'],
+      ['console.log(Math.min(value, ', '))', 'max);'],
+      ['const xs = [', ']', 'value, max];'],
+      ['console.log("', '")', 'value")'],
+    ];
+    const want = ['const m = Math.max(0, Math.min(value, max));', 'console.log(Math.min(value, max));', 'const xs = [value, max];', 'console.log("value")'];
+    for (const [i, [before, rest, reply]] of cases.entries()) {
+      server.reset();
+      server.respond({ text: reply });
+      const editor = await openDoc(`${head}${before}${rest}\n`, 'typescript', new vscode.Position(2, before.length));
+      const after = await triggerAndAccept(editor);
+      assert.equal(after?.split('\n')[2], want[i], `${before}|${rest} + ${JSON.stringify(reply)}`);
+      await closeAll();
+    }
+  });
+
   it('uses /v1/chat/completions for chat-style models and strips fences', async () => {
     server.respond({ text: '```ts\ntotal(items);\n```' });
     await setSettings({ endpoint: server.url, model: 'test-chat', apiStyle: 'chat' });
