@@ -25,6 +25,9 @@ import type { StatusBar } from './statusBar';
 import { outageActions } from './statusMenu';
 import { WorkspaceIndex } from './workspaceIndex';
 
+/** How long the status shows that the filter held a suggestion back, ms. */
+export const FILTERED_SIGN_MS = 4000;
+
 /** How long one background probe of an unreachable endpoint may take, ms. */
 const RECOVERY_PROBE_TIMEOUT_MS = 2000;
 
@@ -57,6 +60,8 @@ export class GhostText implements vscode.Disposable {
   private lastShown: { id: string; uri: string; text: string } | undefined;
   /** Ghost text is snoozed until this time (ms since the epoch); the timer ends the snooze. */
   private snooze: { until: number; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** The filter just held a suggestion back: the status says so for a moment (FILTERED_SIGN_MS). */
+  private filtered: { unknown: string[]; timer: ReturnType<typeof setTimeout> } | undefined;
   private readonly shown = new vscode.EventEmitter<ShownSuggestion>();
   /** Every suggestion handed to VS Code as ghost text (the quality tracker follows it). */
   readonly onShown = this.shown.event;
@@ -205,7 +210,11 @@ export class GhostText implements vscode.Disposable {
     const h = this.health.current;
     const route = this.client?.known ? this.client.route(s) : undefined;
     if (route?.unusable) return this.status.set({ kind: 'error', reason: route.unusable });
-    if (h.kind === 'healthy') return this.status.set(this.pending > 0 ? { kind: 'requesting', model: s.model } : { kind: 'ready', model: s.model, detail: this.describeEndpoint() });
+    if (h.kind === 'healthy') {
+      if (this.pending > 0) return this.status.set({ kind: 'requesting', model: s.model });
+      if (this.filtered) return this.status.set({ kind: 'filtered', model: s.model, unknown: this.filtered.unknown });
+      return this.status.set({ kind: 'ready', model: s.model, detail: this.describeEndpoint() });
+    }
     this.status.set(errorStatus(h.error, h.retryAt));
   }
 
@@ -250,6 +259,9 @@ export class GhostText implements vscode.Disposable {
     if (o.filter && o.filter.verdict !== 'keep') {
       this.log.info(`filter ${o.filter.verdict}: unknown ${o.filter.unknown.join(', ')}`);
     }
+    // Held back by the filter is not "no answer": a quiet sign for a moment, the names in its tooltip.
+    if (!o.text && o.filter?.verdict === 'drop' && o.filter.unknown.length > 0) this.showFiltered(o.filter.unknown);
+    else if (o.text || o.source === 'model') this.clearFiltered();
     if (o.text) {
       const at = shownAs ?? { offset: req.cursor.offset, text: o.text };
       this.lastShown = { id, uri: req.doc.uri, text: at.text };
@@ -257,6 +269,23 @@ export class GhostText implements vscode.Disposable {
     }
     if (o.error && o.error.kind !== 'cancelled') this.maybeTellOutage(o.error);
     this.refreshStatus();
+  }
+
+  private showFiltered(unknown: string[]): void {
+    if (this.filtered) clearTimeout(this.filtered.timer);
+    this.filtered = {
+      unknown: [...new Set(unknown)],
+      timer: setTimeout(() => {
+        this.filtered = undefined;
+        this.refreshStatus();
+      }, FILTERED_SIGN_MS),
+    };
+  }
+
+  private clearFiltered(): void {
+    if (!this.filtered) return;
+    clearTimeout(this.filtered.timer);
+    this.filtered = undefined;
   }
 
   private onAccepted(arg: AcceptedArg | undefined): void {
@@ -330,6 +359,7 @@ export class GhostText implements vscode.Disposable {
   dispose(): void {
     this.recovery.stop();
     if (this.snooze) clearTimeout(this.snooze.timer);
+    this.clearFiltered();
     for (const d of this.disposables) d.dispose();
     this.shown.dispose();
   }

@@ -5,6 +5,8 @@ export type StatusState =
   /** `detail`: what the endpoint is and how it is asked (model/route.ts describe). */
   | { kind: 'ready'; model: string; detail?: string }
   | { kind: 'requesting'; model: string }
+  /** For a moment after the filter held a suggestion back: `unknown` are the names it named that nothing declares. */
+  | { kind: 'filtered'; model: string; unknown: string[] }
   | { kind: 'disabled'; reason: string }
   /** Ghost text off until `until` (ms since the epoch), by the person's choice. */
   | { kind: 'snoozed'; until: number }
@@ -51,6 +53,10 @@ export class StatusBar implements vscode.Disposable {
         this.item.text = '$(loading~spin) IC';
         this.item.tooltip = `${base}: asking ${s.model}…`;
         break;
+      case 'filtered':
+        this.item.text = '$(eye-closed) IC: filtered';
+        this.item.tooltip = filteredTooltip(s.unknown);
+        break;
       case 'disabled':
         this.item.text = '$(circle-slash) IC';
         this.item.tooltip = `${base}: disabled (${s.reason})`;
@@ -86,6 +92,12 @@ export class StatusBar implements vscode.Disposable {
     this.item.dispose();
     this.emitter.dispose();
   }
+}
+
+/** The tooltip of the filtered sign: what was held back and why, never a popup. */
+export function filteredTooltip(unknown: readonly string[]): string {
+  const names = unknown.slice(0, 8).map((n) => `\`${n}\``).join(', ') + (unknown.length > 8 ? ` and ${unknown.length - 8} more` : '');
+  return `Intent Complete: a suggestion was held back by the consistency filter — it names ${unknown.length ? names : 'something'} that nothing in this file or workspace declares. The model answered; nothing is wrong with the endpoint.`;
 }
 
 function retryText(retryAt?: number): string {

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { TestOpenAIServer } from '../server/openaiServer';
-import { closeAll, openDoc, resetSettings, setSettings, triggerAndAccept } from './helpers';
+import { api, closeAll, openDoc, resetSettings, setSettings, triggerAndAccept, waitFor } from './helpers';
 
 /** A class with sendMessage; the cursor goes on the empty line of `method` (line 5, after the indentation). */
 const doc = (method: string) => `class Chat {\n  sendMessage(text: string) {\n    return text;\n  }\n  ${method}() {\n    `;
@@ -33,6 +33,23 @@ describe('consistency filter (real VS Code, test endpoint)', function () {
     const after = await triggerAndAccept(editor, 4000);
     assert.ok(server.completionRequests.length > 0, 'no request reached the endpoint');
     assert.equal(after, undefined, 'a suggestion naming sendMsg was shown and accepted');
+  });
+
+  it('held back by the filter: the status says filtered for a moment, the unknown name in its tooltip, then ready again', async () => {
+    server.respond({ text: 'this.sendMsg("hello");' });
+    const a = await api();
+    const seen: string[] = [];
+    const sub = a.status.onDidChange((s) => seen.push(JSON.stringify(s)));
+    try {
+      const editor = await openDoc(`${doc('greet')}\n  }\n}\n`, 'typescript', CURSOR);
+      assert.equal(await triggerAndAccept(editor, 4000), undefined);
+      const filtered = seen.map((s) => JSON.parse(s) as { kind: string; unknown?: string[] }).find((s) => s.kind === 'filtered');
+      assert.ok(filtered, `no filtered sign; states: ${seen.join(' ')}`);
+      assert.deepEqual(filtered.unknown, ['sendMsg']);
+      await waitFor(() => a.status.current.kind === 'ready', 8000, `ready again (now ${JSON.stringify(a.status.current)})`);
+    } finally {
+      sub.dispose();
+    }
   });
 
   it('shows the suggestion truncated before the line that calls an invented method', async () => {
