@@ -76,3 +76,71 @@ export const editSelectionScenario: Scenario = {
     log(`accepted; ${await screenshot('accepted')}`);
   },
 };
+
+/** Anything of a proposal left on screen: its warning toast, its status-bar hint, its code lens. */
+async function proposalTraces(page: Page): Promise<string[]> {
+  const traces: string[] = [];
+  for (const t of await page.locator('.notification-toast').allInnerTexts()) if (/not found in this file|accepts the edit/i.test(t)) traces.push(`toast: ${t}`);
+  for (const t of await page.locator('.statusbar-item').allInnerTexts()) if (/not found in this file|accepts the edit|Esc rejects/i.test(t)) traces.push(`status: ${t}`);
+  for (const t of await activeEditor(page).locator('.codelens-decoration').allInnerTexts()) if (/Accept|Reject|Refine/.test(t)) traces.push(`lens: ${t}`);
+  return traces;
+}
+
+export const editTracesScenario: Scenario = {
+  name: 'edit selection: after Accept, Esc or Reject nothing of the proposal stays (warning, hint, lens)',
+  files: { 'src/calc.ts': SOURCE },
+  async settings({ onCleanup }) {
+    const server = await TestOpenAIServer.start({ models: ['edit-e2e'] });
+    server.respond((req) =>
+      req.path === '/v1/chat/completions' && req.prompt.includes('Instruction: normalize')
+        ? { text: '```typescript\n  return normalizeSum(a + b);\n```' }
+        : { text: '' },
+    );
+    onCleanup(() => server.stop());
+    return {
+      'intentComplete.endpoint': server.url,
+      'intentComplete.model': 'edit-e2e',
+      'intentComplete.enable': false,
+      'intentComplete.editReview': 'inline',
+      'files.autoSave': 'off',
+      'editor.codeLens': true,
+    };
+  },
+  async run({ page, screenshot, log }) {
+    await openFile(page, 'src/calc.ts');
+    await activeEditor(page).locator('.view-lines').click();
+    const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'Accept' });
+    const propose = async () => {
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('End');
+      await page.keyboard.press('Shift+Home');
+      await page.keyboard.press('Control+i');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await eventually('the instruction box focused', () => input.evaluate((el) => el === document.activeElement));
+      await typeText(page, 'normalize', 30);
+      await eventually('the instruction typed in full', async () => (await input.inputValue()) === 'normalize');
+      await page.keyboard.press('Enter');
+      await lens.first().waitFor({ state: 'visible', timeout: 30_000 });
+      // The unknown name is said over the region and in the status bar, not in a toast that outlives it.
+      await eventually('the warning in the status bar', async () => (await proposalTraces(page)).some((t) => t.startsWith('status:') && t.includes('normalizeSum')));
+      assert.deepEqual((await proposalTraces(page)).filter((t) => t.startsWith('toast:')), []);
+    };
+
+    for (const [how, key] of [['Esc', 'Escape'], ['Accept', 'Tab']] as const) {
+      await propose();
+      log(`under review (${how}); ${await screenshot(`review-${how}`)}`);
+      await page.keyboard.press(key);
+      await eventually(`nothing of the proposal after ${how}`, async () => (await proposalTraces(page)).length === 0, 10_000).catch(async (e: unknown) => {
+        throw new Error(`${String(e)}; left: ${JSON.stringify(await proposalTraces(page))}`);
+      });
+    }
+    assert.ok((await visibleLines(page)).includes('  return normalizeSum(a + b);'), 'accepted');
+    // Undo after Accept: the original is back and no trace of the proposal comes back with it.
+    await page.keyboard.press('Control+z');
+    await eventually('the original back', async () => (await visibleLines(page)).includes('  return a + b;'));
+    assert.deepEqual(await proposalTraces(page), []);
+    log(`done; ${await screenshot('after-undo')}`);
+  },
+};

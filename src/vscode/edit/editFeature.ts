@@ -78,6 +78,8 @@ export class EditFeature implements vscode.Disposable {
     borderColor: new vscode.ThemeColor('editorInfo.foreground'),
   });
   private readonly subs: vscode.Disposable[];
+  /** The status-bar hint of the proposal under review (how to accept, or its unknown names); goes with it. */
+  private hint: vscode.Disposable | undefined;
 
   constructor(private readonly d: EditDeps) {
     const reg = (id: string, fn: (arg?: unknown) => Promise<EditResult>) =>
@@ -102,7 +104,8 @@ export class EditFeature implements vscode.Disposable {
       }),
       reg('intentComplete.edit.showWarning', async () => {
         const w = this.session?.pending?.warning;
-        if (w) void this.offerActions(w, 'warning');
+        // Asked for from the code lens: a modal, which goes when answered (a toast would outlive the proposal).
+        if (w) await this.offerActions(w);
         return { status: 'nothing' };
       }),
       this.inline,
@@ -369,15 +372,19 @@ export class EditFeature implements vscode.Disposable {
       if (!editor) await vscode.window.showTextDocument(s.doc, { preview: false });
     }
     await s.review.show(p);
-    if (p.warning) void this.offerActions(p.warning, 'warning');
-    else vscode.window.setStatusBarMessage('Intent Complete: Tab or Ctrl+Enter accepts the edit, Esc rejects it', 5000);
+    // No toast: a notification cannot be taken back when the proposal goes. The warning is on the
+    // code lens over the region, in the hover and here, and all of them go with the proposal.
+    this.hint?.dispose();
+    this.hint = vscode.window.setStatusBarMessage(
+      p.warning ? `$(warning) Intent Complete: ${p.warning} Tab accepts, Esc rejects.` : 'Intent Complete: Tab or Ctrl+Enter accepts the edit, Esc rejects it',
+      p.warning ? 60_000 : 5000,
+    );
     return { status: 'pending', proposal: p.proposal, unknown: p.unknown.map((u) => u.name), warning: p.warning };
   }
 
-  private async offerActions(message: string, level: 'warning' | 'info'): Promise<void> {
-    const show = level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  private async offerActions(message: string): Promise<void> {
     const id = this.session?.id;
-    const c = await show(`Intent Complete: ${message}`, 'Accept', 'Reject', 'Refine…');
+    const c = await vscode.window.showWarningMessage(`Intent Complete: ${message}`, { modal: true }, 'Accept', 'Reject', 'Refine…');
     if (!c || this.session?.id !== id) return;
     if (c === 'Accept') await vscode.commands.executeCommand('intentComplete.edit.accept');
     else if (c === 'Reject') await vscode.commands.executeCommand('intentComplete.edit.reject');
@@ -414,7 +421,14 @@ export class EditFeature implements vscode.Disposable {
     this.endSession(s);
   }
 
+  /** Whether anything of a proposal is still on screen besides the review itself (tests). */
+  get hintShown(): boolean {
+    return this.hint !== undefined;
+  }
+
   private async hide(s: Session): Promise<void> {
+    this.hint?.dispose();
+    this.hint = undefined;
     const review = s.review;
     s.pending = undefined;
     s.review = undefined;
@@ -449,6 +463,7 @@ export class EditFeature implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.hint?.dispose();
     this.requesting?.abort();
     if (this.session) this.endSession(this.session);
     for (const s of this.subs) s.dispose();
