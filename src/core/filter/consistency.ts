@@ -12,6 +12,7 @@ import { builtins, familyOf, type Family } from './builtins';
 import { cleanup } from './cleanup';
 import { containerAt, containersAt, extractFacts, extractPrefixFacts, mergeAtCursor, tokensOf, type Container, type ContainerKind, type FileFacts } from './extract';
 import { noWorkspace, type WorkspaceKnowledge } from './knowledge';
+import { blankLiterals, indexLiterals, literalEnd, literalState, PROSE_KINDS } from './literals';
 import { checkProse } from './prose';
 import { TypeResolver } from './resolve';
 import { CLOSED_TYPE_FAMILIES, declaredTypeOf } from './scan';
@@ -155,8 +156,9 @@ export class ConsistencyFilter {
   private add(text: string, languageId: string): DocState {
     const d: DocState = { facts: extractFacts(text, languageId), text, languageId, atCursor: new Map() };
     this.analyses++;
-    // Builds the container lookup now (analysis time), not on the first check.
+    // Builds the container lookup and the literals' checkpoints now (analysis time), not on the first check.
     containerAt(d.facts, 0);
+    indexLiterals(text, languageId);
     this.docs.push(d);
     while (this.docs.length > MAX_DOCS) this.docs.shift();
     return d;
@@ -199,8 +201,14 @@ export class ConsistencyFilter {
     while (k < chain.length && STRINGISH.has(chain[k].kind)) k++;
     const lineStart = cursor - ownLine.length;
     const earlier = chain.slice(0, k).filter((c) => c.start < lineStart);
+    // Literal text is blanked before the snippet is read (see blankLiterals): a docstring or comment
+    // open at the line's start, a string a one-line cut left unterminated. A template begun earlier
+    // is opened again before the snippet instead (its substitutions are code).
+    const open = literalState(found.prefix, input.languageId).lineStart;
+    const blanked = blankLiterals(lineBefore + text, open, input.languageId, earlier.length > 0);
+    const [before, body] = [blanked.slice(0, lineBefore.length), blanked.slice(lineBefore.length)];
     let s: SuggestionFacts | undefined;
-    if (earlier.length === 0) s = analyzeSuggestion(lineBefore, text, input.languageId, containerKind(chain[k], lineStart), wantParseErrors);
+    if (earlier.length === 0) s = analyzeSuggestion(before, body, input.languageId, containerKind(chain[k], lineStart), wantParseErrors);
     // A plain string from an earlier line cannot be reopened: text, not names.
     else if (earlier.some((c) => c.kind === 'string')) s = undefined;
     else {
@@ -208,7 +216,7 @@ export class ConsistencyFilter {
         .reverse()
         .map((c) => (c.kind === 'template' ? '`' : '${'))
         .join('');
-      s = analyzeSuggestion(lineBefore, text, input.languageId, 'code', wantParseErrors, opener);
+      s = analyzeSuggestion(before, body, input.languageId, 'code', wantParseErrors, opener);
     }
     // Lines of the suggestion, not of the typed text before it.
     const typedLines = found.typed.split('\n').length - 1;
@@ -246,12 +254,16 @@ export class ConsistencyFilter {
     const lineBefore = input.docPrefix.slice(input.docPrefix.lastIndexOf('\n') + 1);
     const family = familyOf(input.languageId);
 
-    if (PROSE_LANGUAGES.has(input.languageId) || inComment(input.docPrefix, lineBefore, family)) {
+    // In prose (a prose language, a comment or docstring at the cursor): its words are checked as
+    // prose up to where the comment or docstring ends; code after that end is checked for names.
+    const atCursor = family === 'other' ? undefined : literalState(input.docPrefix, input.languageId).cursor;
+    if (PROSE_LANGUAGES.has(input.languageId) || (atCursor && PROSE_KINDS.has(atCursor.kind))) {
+      const end = atCursor ? literalEnd(text, atCursor, input.languageId) : -1;
       const doc = this.doc(input.docPrefix, input.docSuffix, input.languageId).d;
-      const p = checkProse(lineBefore, text, doc.text, (w) => doc.facts.tokens.has(w) || (family !== 'other' && this.knowledge.hasName(w, input.docPath)));
-      if (p.unknown.length === 0) return { verdict: 'keep', shown: text, unknown: [], ...base };
+      const p = checkProse(lineBefore, end < 0 ? text : text.slice(0, end), doc.text, (w) => doc.facts.tokens.has(w) || (family !== 'other' && (builtins.isGlobal(w, family) || this.knowledge.hasName(w, input.docPath))));
       const shown = text.slice(0, p.cutAt).replace(/\s+$/, '');
-      return useful(shown) ? { verdict: 'truncate', shown, unknown: p.unknown, ...base } : { verdict: 'drop', shown: '', unknown: p.unknown, ...base };
+      if (p.unknown.length > 0) return useful(shown) ? { verdict: 'truncate', shown, unknown: p.unknown, ...base } : { verdict: 'drop', shown: '', unknown: p.unknown, ...base };
+      if (end < 0 || text.slice(end).trim() === '') return { verdict: 'keep', shown: text, unknown: [], ...base };
     }
 
     // Names are checked only in languages whose names we can resolve (a grammar or builtins and
@@ -449,16 +461,6 @@ function rank(r: FilterResult): number {
 
 function useful(shown: string): boolean {
   return /[\w\u00C0-\uFFFF]/.test(shown) && shown.trim().length >= 2;
-}
-
-/** Whether the cursor is inside a comment (line comment on this line, or an open block comment). */
-function inComment(prefix: string, lineBefore: string, family: Family): boolean {
-  if (family === 'other') return false;
-  const code = lineBefore.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '""');
-  if (family === 'python') return /#/.test(code);
-  if (/\/\//.test(code)) return true;
-  const open = prefix.lastIndexOf('/*');
-  return open >= 0 && prefix.lastIndexOf('*/') < open;
 }
 
 /** The exporting file closest to the document (most shared folders, then shortest path). */

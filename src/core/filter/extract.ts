@@ -8,6 +8,7 @@ import { declaredNames, stripStringsAndComments } from '../eval/identifiers';
 import { parserIfReady, type SyntaxNode, type Tree } from '../syntax/parser';
 import type { TypeShape } from './knowledge';
 import { familyOf } from './builtins';
+import { classBodyImports } from './pyClassBody';
 
 export interface ImportFact {
   /** The local name it binds. */
@@ -687,7 +688,10 @@ class PyExtractor {
             if (b.type === 'identifier' || b.type === 'attribute') s.bases.push(b.text);
             else if (b.type !== 'keyword_argument') s.open = true;
           }
-          for (const c of n.childForFieldName('body')?.namedChildren.filter(isNode) ?? []) this.walk(c, s);
+          for (const c of n.childForFieldName('body')?.namedChildren.filter(isNode) ?? []) {
+            for (const m of classBodyImports(c)) s.members.add(m);
+            this.walk(c, s);
+          }
           return;
         }
         break;

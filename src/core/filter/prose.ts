@@ -7,6 +7,7 @@
  * (camelCase, snake_case, calls) must be known names too.
  */
 import { builtins } from './builtins';
+import { isEnglishWordShape } from './englishWord';
 
 export interface ProseCheck {
   unknown: string[];
@@ -57,7 +58,7 @@ export function checkProse(lineBefore: string, text: string, docText: string, kn
     if (!/^[A-Z]/.test(word) || word === 'I' || /^I['’]/.test(m[0])) continue;
     const lower = word.toLowerCase();
     const startOfSentence = isSentenceStart(full, start);
-    if (startOfSentence && (builtins.isOrdinaryWord(lower) || docLower.includes(` ${lower} `))) continue;
+    if (startOfSentence && (isEnglishWordShape(lower, (w) => builtins.isOrdinaryWord(w)) || docLower.includes(` ${lower} `))) continue;
     if (/^[A-Z]{2,}$/.test(word) && builtins.isOrdinaryWord(lower)) continue;
     if (known(word) || (word.length > 3 && docLower.includes(lower))) continue;
     unknown.push({ name: word, at: start });
