@@ -75,18 +75,20 @@ export function cleanup(input: CleanupInput): CleanupResult {
       else note('suffix-duplicate', removeOverlap(t, restOfLine.trimStart()));
     }
   }
-  // Lines that repeat the lines after the cursor.
+  // Lines that repeat the line after the cursor (`};` and `}` alike): the suggestion ends before
+  // the first one; one whose first line repeats it is dropped, whatever follows.
   const nextLine = restEnd < 0 ? '' : firstNonBlankLine(input.suffix, restEnd + 1);
-  if (nextLine.trim() !== '') {
+  const next = sameLineKey(nextLine);
+  if (next !== '') {
     const lines = t.split('\n');
     const idx = lines.findIndex((l, i) => {
       const whole = i === 0 ? lineBefore + l : l;
-      if (whole.trim() !== nextLine.trim()) return false;
+      if (sameLineKey(whole) !== next) return false;
       // A lone closer repeats the next line only at the same indentation.
-      return nextLine.trim().length > 3 || indentOf(whole) === indentOf(nextLine);
+      return next.length > SHORT_LINE || indentOf(whole) === indentOf(nextLine);
     });
     if (idx > 0) note('next-line-duplicate', lines.slice(0, idx).join('\n'));
-    else if (idx === 0 && lines.length === 1 && nextLine.trim().length > 3) note('next-line-duplicate', '');
+    else if (idx === 0 && (lines[0].trim() !== '' || lineBefore.trim() !== '')) note('next-line-duplicate', '');
   }
   // A line that repeats the line above.
   const firstWhole = (lineBefore + (t.split('\n')[0] ?? '')).trim();
@@ -96,6 +98,14 @@ export function cleanup(input: CleanupInput): CleanupResult {
   note('trailing-space', t.replace(/[ \t]+$/gm, '').replace(/\n+$/, ''));
   if (t.trim() === '' || /^[\s)\]};,]*$/.test(t) && !/^[)\]};,]+$/.test(t.trim())) t = '';
   return { text: t, applied };
+}
+
+/** A line this short (`}`, `});`) repeats another only at the same indentation. */
+const SHORT_LINE = 3;
+
+/** A line as compared with another: without surrounding white space or trailing `;` and `,`. */
+function sameLineKey(line: string): string {
+  return line.trim().replace(/[;,\s]+$/, '');
 }
 
 function cutAt(t: string, re: RegExp): string {

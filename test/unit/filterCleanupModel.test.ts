@@ -1,0 +1,46 @@
+/**
+ * Clean-up of what real models send: duplicates of the lines after the cursor, completions that
+ * start on the next line after a finished statement, chat preambles and fences. Cases from code
+ * the models completed (CPython's email package, zod-style TypeScript, Go).
+ */
+import * as assert from 'node:assert/strict';
+import { cleanup, type CleanupInput } from '../../src/core/filter/cleanup';
+
+/** `|` marks the cursor. */
+function run(doc: string, text: string, extra: Partial<CleanupInput> = {}) {
+  const at = doc.indexOf('|');
+  return cleanup({ text, prefix: doc.slice(0, at), suffix: doc.slice(at + 1), stop: [], multiline: false, maxLines: 8, ...extra });
+}
+
+describe('filter clean-up: duplicates of what follows', () => {
+  it('a first line that repeats the next line is dropped even when more lines follow', () => {
+    const doc = 'def get_params(self):\n    |\n    params = self._get_params_preserve(failobj, header)\n    if params is failobj:\n';
+    const r = run(doc, 'params = self._get_params_preserve(failobj, header)\n    if params is failobj:\n        return failobj', { multiline: true });
+    assert.equal(r.text, '');
+    assert.ok(r.applied.includes('next-line-duplicate'));
+  });
+
+  it('trailing ; and , and white space do not make a line different', () => {
+    const ts = 'export function parse(input: string) {\n  |\n  const result = schema.safeParse(input);\n}\n';
+    assert.equal(run(ts, 'const result = schema.safeParse(input)').text, '');
+    const obj = 'const shape = {\n  |\n  name: z.string(),\n};\n';
+    assert.equal(run(obj, 'name: z.string()').text, '');
+    const go = 'func (b *Basket) Add(item Item) {\n\t|\n\tb.items = append(b.items, item)\n}\n';
+    assert.equal(run(go, 'b.items = append(b.items, item)  ').text, '');
+  });
+
+  it('`};` and `}` are the same closing line: the suggestion ends before it', () => {
+    const doc = 'const handlers = {\n  onClose() {\n    |\n  }\n};\n';
+    const r = run(doc, 'this.stop();\n  };', { multiline: true });
+    assert.equal(r.text, 'this.stop();');
+    const block = 'if (ready) {\n  start();\n|\n}\n';
+    assert.equal(run(block, '};', { multiline: true }).text, '');
+  });
+
+  it('a different line, or a closer at another indentation, is kept', () => {
+    const doc = 'def f(a):\n    |\n    return a\n';
+    assert.equal(run(doc, 'a = a + 1').text, 'a = a + 1');
+    const nested = 'function f() {\n  if (a) {\n    b();\n  |\n}\n';
+    assert.equal(run(nested, '}', { multiline: true }).text, '}');
+  });
+});
