@@ -44,3 +44,25 @@ describe('filter clean-up: duplicates of what follows', () => {
     assert.equal(run(nested, '}', { multiline: true }).text, '}');
   });
 });
+
+describe('filter clean-up: a completion that starts on the next line', () => {
+  it('after a finished statement, `\\n}` is shown though the position asked for one line', () => {
+    const doc = 'function add(a: number, b: number) {\n  return a + b|\n';
+    const r = run(doc, '\n}\n\nexport function sub(a: number, b: number) {');
+    assert.equal(r.text, '\n}');
+    assert.ok(r.applied.includes('next-line-start'));
+    const py = 'def charset_count(msg):\n    n = len(msg.get_charsets())|\n\ndef other():\n';
+    assert.equal(run(py, '\n    return n\n\ndef other():').text, '\n    return n');
+  });
+
+  it('only after a finished statement: an open expression or text after the cursor still drops it', () => {
+    assert.equal(run('const total = a +|\n', '\n  b;').text, '');
+    assert.equal(run('call(a, |)\n', '\nb').text, '');
+    assert.equal(run('\n|\n', '\nfoo();').text, '');
+  });
+
+  it('a next line that repeats the line after the cursor is still a duplicate', () => {
+    const doc = 'function add(a: number, b: number) {\n  return a + b|\n}\n';
+    assert.equal(run(doc, '\n}').text, '');
+  });
+});

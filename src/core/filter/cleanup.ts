@@ -57,7 +57,11 @@ export function cleanup(input: CleanupInput): CleanupResult {
   if (!input.multiline || restOfLine.trim() !== '' && !/^[)\]};,]+$/.test(restOfLine.trim())) {
     const nl = t.search(/\n/);
     const first = nl >= 0 ? t.slice(0, nl) : t;
-    note('single-line', first.trim() === '' && nl >= 0 && !input.multiline ? '' : first);
+    // After a finished statement (`return a + b` ▮), a completion that starts on the next line
+    // (`\n}`) is that line, not nothing: what is shown follows from the text, not only the cursor.
+    const onNextLine = first.trim() === '' && nl >= 0 && restOfLine.trim() === '' && endsStatement(lineBefore);
+    if (onNextLine) note('next-line-start', /^\s*\n[^\n]*/.exec(t)![0]);
+    else note('single-line', first.trim() === '' && nl >= 0 && !input.multiline ? '' : first);
   } else {
     note('block-scope', blockScope(t, lineBefore));
     const lines = t.split('\n');
@@ -98,6 +102,17 @@ export function cleanup(input: CleanupInput): CleanupResult {
   note('trailing-space', t.replace(/[ \t]+$/gm, '').replace(/\n+$/, ''));
   if (t.trim() === '' || /^[\s)\]};,]*$/.test(t) && !/^[)\]};,]+$/.test(t.trim())) t = '';
   return { text: t, applied };
+}
+
+/** A line that ends with an operator, an opening bracket, a comma or a backslash goes on. */
+const LINE_GOES_ON = /(?:[=+\-*/%&|^<>!?~:.,(\[{\\]|\b(?:await|new|in|of|and|or|not|is))\s*$/;
+/** `i++` and `i--` end a statement. */
+const POSTFIX_END = /(?:\+\+|--)\s*$/;
+
+/** Whether the person's line ends a statement (so a completion may start on the next line). */
+function endsStatement(lineBefore: string): boolean {
+  const line = lineBefore.trim();
+  return line !== '' && (POSTFIX_END.test(line) || !LINE_GOES_ON.test(line));
 }
 
 /** A line this short (`}`, `});`) repeats another only at the same indentation. */
