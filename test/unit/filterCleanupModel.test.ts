@@ -66,3 +66,26 @@ describe('filter clean-up: a completion that starts on the next line', () => {
     assert.equal(run(doc, '\n}').text, '');
   });
 });
+
+describe('filter clean-up: chat around the code', () => {
+  const doc = 'def get_filename(self, failobj=None):\n    missing = object()\n    |\n';
+
+  it('a preamble and a fence are removed and the fenced code kept', () => {
+    const r = run(doc, 'Here is the completed code:\n```python\nfilename = self.get_param(\'filename\', missing, \'content-disposition\')\n```\nThis looks the parameter up.', { multiline: true });
+    assert.equal(r.text, "filename = self.get_param('filename', missing, 'content-disposition')");
+    assert.ok(r.applied.includes('fence'));
+    const blank = run(doc, "Sure! Here's the missing line.\n\n```\nfilename = self.get_param('filename', missing)\n```", { multiline: true });
+    assert.equal(blank.text, "filename = self.get_param('filename', missing)");
+  });
+
+  it('a chat opening without a fence is dropped; alone it leaves nothing', () => {
+    assert.equal(run(doc, "The completed code is:\nfilename = self.get_param('filename')", { multiline: true }).text, "filename = self.get_param('filename')");
+    assert.equal(run(doc, 'Certainly! Here is the code:').text, '');
+  });
+
+  it('code that merely starts like a sentence is kept', () => {
+    const ts = 'function f(items: string[]) {\n  |\n}\n';
+    assert.equal(run(ts, 'this.items = items;').text, 'this.items = items;');
+    assert.equal(run(doc, 'ok = True', { multiline: true }).text, 'ok = True');
+  });
+});

@@ -162,11 +162,32 @@ function indentOf(l: string): number {
   return /^[ \t]*/.exec(l)![0].replace(/\t/g, '    ').length;
 }
 
+/** Lines of chat before the code that are looked at (`Here is the completed code:`, a blank line, the fence). */
+const PREAMBLE_LINES = 3;
+/** How chat models introduce code. */
+const CHAT_OPENING = /^\s*(?:sure|certainly|of course|okay|ok|great|here(?:'s|\s+is|\s+are)|below\s+is|the\s+(?:completed?|missing|following|rest)|this\s+(?:completes|is)|i(?:'ve|\s+have|'ll|\s+will))\b/i;
+/** A sentence introducing what follows: words, ending with `:` or `.`, no code punctuation. */
+const PROSE_INTRO = /^\s*[A-Za-z][\w'’ ,-]*(?:\s+[\w'’,-]+){2,}\s*[:.!]\s*$/;
+const FENCE = /^[ \t]*```[\w+#.-]*[ \t]*$/;
+
+/**
+ * Markdown fences and the chat around them: a preamble (`Here is the completed code:`) before the
+ * first lines is dropped; the code of the first fence is kept, what follows its closing fence is not.
+ */
 function stripFences(t: string): string {
-  const m = /^\s*```[\w+#.-]*[ \t]*\n([\s\S]*?)(?:\n[ \t]*```[\s\S]*)?$/.exec(t);
-  if (m) return m[1];
-  const end = t.search(/\n[ \t]*```/);
-  return end >= 0 ? t.slice(0, end) : t;
+  const lines = t.split('\n');
+  let from = 0;
+  const fenceAt = lines.slice(0, PREAMBLE_LINES + 1).findIndex((l) => FENCE.test(l));
+  const chat = (l: string) => l.trim() === '' || CHAT_OPENING.test(l) || PROSE_INTRO.test(l);
+  if (fenceAt >= 0 && lines.slice(0, fenceAt).every(chat)) from = fenceAt + 1;
+  // A chat opening with no fence: the code starts on the next line.
+  else if (CHAT_OPENING.test(lines[0]) && /[:.!]\s*$/.test(lines[0])) {
+    from = lines.findIndex((l, i) => i > 0 && l.trim() !== '');
+    if (from < 0) return '';
+  }
+  const body = from > 0 ? lines.slice(from).join('\n') : t;
+  const end = body.search(/(?:^|\n)[ \t]*```/);
+  return end >= 0 ? body.slice(0, end) : body;
 }
 
 /**
