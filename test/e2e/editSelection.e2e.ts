@@ -144,3 +144,66 @@ export const editTracesScenario: Scenario = {
     log(`done; ${await screenshot('after-undo')}`);
   },
 };
+
+const LONG_SOURCE = 'export function table(n: number): string[] {\n  return [];\n}\n\nexport const after = 1;\n';
+const LONG_BODY = Array.from({ length: 30 }, (_, i) => `  rows.push(\`row ${i + 1}: \${n * ${i + 1}}\`);`);
+
+export const editLongProposalScenario: Scenario = {
+  name: 'edit selection: a 30-line proposal is drawn as 30 real lines, readable, and goes on Esc',
+  files: { 'src/table.ts': LONG_SOURCE },
+  async settings({ onCleanup }) {
+    const server = await TestOpenAIServer.start({ models: ['edit-e2e'] });
+    server.respond((req) =>
+      req.path === '/v1/chat/completions' && req.prompt.includes('Instruction: thirty rows')
+        ? { text: ['```typescript', '  const rows: string[] = [];', ...LONG_BODY, '  return rows;', '```'].join('\n') }
+        : { text: '' },
+    );
+    onCleanup(() => server.stop());
+    return {
+      'intentComplete.endpoint': server.url,
+      'intentComplete.model': 'edit-e2e',
+      'intentComplete.enable': false,
+      'intentComplete.editReview': 'inline',
+      'files.autoSave': 'off',
+      'editor.codeLens': true,
+    };
+  },
+  async run({ page, screenshot, log }) {
+    await openFile(page, 'src/table.ts');
+    await activeEditor(page).locator('.view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.press('Control+i');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await eventually('the instruction box focused', () => input.evaluate((el) => el === document.activeElement));
+    await typeText(page, 'thirty rows', 30);
+    await eventually('the instruction typed in full', async () => (await input.inputValue()) === 'thirty rows');
+    await page.keyboard.press('Enter');
+    await activeEditor(page).locator('.codelens-decoration', { hasText: 'Accept' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The inserted lines: one row each, whole, stacked line under line below the replaced line.
+    const rows = async () =>
+      activeEditor(page)
+        .locator('.view-lines .view-line span')
+        .evaluateAll((spans) =>
+          spans
+            .map((s) => getComputedStyle(s, '::after'))
+            .filter((st) => st.content && st.content !== 'none' && st.content !== 'normal' && st.position === 'absolute')
+            .map((st) => ({ text: st.content.replace(/^"|"$/g, '').replace(/\u00a0/g, ' '), top: st.top })),
+        );
+    await eventually('the proposal drawn as rows', async () => (await rows()).length === 32);
+    // In the order they are drawn (top to bottom), not the DOM's.
+    const drawn = (await rows()).sort((a, b) => Number.parseFloat(a.top) - Number.parseFloat(b.top));
+    const lineHeight = await activeEditor(page).locator('.view-lines .view-line').first().evaluate((el) => el.getBoundingClientRect().height);
+    log(`rows: ${drawn.length}, line height ${lineHeight}px, last at ${drawn.at(-1)?.top}; ${await screenshot('long-proposal')}`);
+    assert.deepEqual(drawn.map((r) => r.text.replace(/\\(.)/g, '$1').trim()), ['const rows: string[] = [];', ...LONG_BODY.map((l) => l.trim()), 'return rows;']);
+    // Row k sits k lines below the replaced line: rows are lines, not one squashed line.
+    assert.deepEqual(drawn.map((r) => Math.round(Number.parseFloat(r.top) / lineHeight)), drawn.map((_, k) => k + 1));
+    assert.ok(!drawn.some((r) => r.text.includes('⏎')), 'lines squashed into one');
+    await page.keyboard.press('Escape');
+    await eventually('the rows gone on Esc', async () => (await rows()).length === 0);
+    assert.ok((await visibleLines(page)).includes('  return [];'), 'the document unchanged');
+  },
+};

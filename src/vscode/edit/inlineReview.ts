@@ -1,13 +1,48 @@
 /**
  * Review in place: the document is not touched until Accept. Removed lines are struck through on
- * a removed-line background; the lines that would replace them are shown after them (green, and
- * underlined in the warning colour where they use an unknown name), the full new text in the
+ * a removed-line background; a new line that replaces one is shown after it, several new lines
+ * as real rows under the hunk (one per line, with their indentation: readable for 30-line
+ * proposals), green, in the warning colour where they use an unknown name; the full new text in the
  * hover; a code lens over the region offers Accept / Reject / Refine and repeats the warning.
  */
 import * as vscode from 'vscode';
 import type { PendingProposal, Review } from './proposal';
 
 const MAX_AFTER = 160;
+/** Lines of one hunk drawn as a block (more are summed up in its last line; the hover has them all). */
+const MAX_BLOCK_LINES = 60;
+
+/**
+ * A hunk that inserts more than one line is drawn as real lines: rows under its last line, one per
+ * inserted line with its indentation, on the editor's background with an added-line bar.
+ * Decorations cannot add lines to the editor, and a decoration's text is one line: each row is its
+ * own decoration at the hunk's last line, placed `row` lines below it, lying over the lines below
+ * until the review ends. CSS through `textDecoration`, which VS Code passes on as written.
+ */
+export function rowCss(row: number): string {
+  return [
+    'none',
+    'position: absolute',
+    'left: 0',
+    `top: calc(${row} * 100%)`,
+    'height: 100%',
+    'z-index: 20',
+    'white-space: pre',
+    'display: block',
+    'min-width: 80ch',
+    'padding: 0 1em 0 0.6em',
+    'background-color: var(--vscode-editor-background)',
+    'background-image: linear-gradient(var(--vscode-diffEditor-insertedLineBackground, rgba(155, 185, 85, 0.2)), var(--vscode-diffEditor-insertedLineBackground, rgba(155, 185, 85, 0.2)))',
+    'border-left: 3px solid var(--vscode-editorGutter-addedBackground, #587c0c)',
+    'pointer-events: none',
+  ].join('; ');
+}
+
+/** The rows of a block: the inserted lines, tabs as spaces, the ones past the cap summed up (the hover has them all). */
+export function blockRows(lines: readonly string[]): string[] {
+  const shown = lines.length > MAX_BLOCK_LINES ? [...lines.slice(0, MAX_BLOCK_LINES - 1), `… ${lines.length - MAX_BLOCK_LINES + 1} more lines (hover for all)`] : lines;
+  return shown.map((l) => (l === '' ? ' ' : l.replace(/\t/g, '    ')));
+}
 
 export class InlineReview implements Review {
   private current: PendingProposal | undefined;
@@ -100,20 +135,23 @@ export class InlineReview implements Review {
         for (let k = 0; k < h.removed.length; k++) {
           removed.push({ range: p.doc.lineAt(line(h.aStart + k)).range, hoverMessage: hover });
         }
-        // The new lines: one per removed line, the rest on the last one.
-        const slots = Math.max(1, h.removed.length);
-        for (let k = 0; k < slots && k < Math.max(1, h.inserted.length); k++) {
-          const parts = k === slots - 1 ? h.inserted.slice(k) : [h.inserted[k]];
-          if (parts.length === 0 || (parts.length === 1 && parts[0] === undefined)) continue;
-          const text = parts.map((s) => s.trim() || '∅').join('  ⏎  ');
-          const anchorLine = h.removed.length > 0 ? line(h.aStart + k) : line(Math.max(0, h.aStart - 1));
-          const lineRange = p.doc.lineAt(anchorLine).range;
-          const opts: vscode.DecorationOptions = {
-            range: new vscode.Range(lineRange.end, lineRange.end),
-            hoverMessage: hover,
-            renderOptions: { after: { contentText: `${h.removed.length > 0 ? '→' : '+'} ${clip(text)}` } },
-          };
-          (hasUnknown(parts.join('\n')) ? unknown : inserted).push(opts);
+        const anchorAt = (k: number) => (h.removed.length > 0 ? line(h.aStart + k) : line(Math.max(0, h.aStart - 1)));
+        const afterLine = (anchorLine: number, contentText: string, extra: vscode.ThemableDecorationAttachmentRenderOptions = {}): vscode.DecorationOptions => {
+          const end = p.doc.lineAt(anchorLine).range.end;
+          return { range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText, ...extra } } };
+        };
+        if (h.inserted.length > 1) {
+          // Real lines: the whole insertion as rows under the hunk's last line.
+          const anchor = anchorAt(Math.max(0, h.removed.length - 1));
+          blockRows(h.inserted).forEach((row, k) =>
+            (hasUnknown(row) ? unknown : inserted).push(afterLine(anchor, row, { textDecoration: rowCss(k + 1), margin: '0' })),
+          );
+          continue;
+        }
+        // One new line: after the line it replaces (or the line before it).
+        if (h.inserted.length === 1) {
+          const text = h.inserted[0].trim() || '∅';
+          (hasUnknown(h.inserted[0]) ? unknown : inserted).push(afterLine(anchorAt(0), `${h.removed.length > 0 ? '→' : '+'} ${clip(text)}`));
         }
       }
       editor.setDecorations(this.region, [range]);
