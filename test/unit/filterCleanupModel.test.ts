@@ -4,6 +4,7 @@
  * the models completed (CPython's email package, zod-style TypeScript, Go).
  */
 import * as assert from 'node:assert/strict';
+import { wantsMultiline } from '../../src/core/context/engine';
 import { cleanup, type CleanupInput } from '../../src/core/filter/cleanup';
 
 /** `|` marks the cursor. */
@@ -87,5 +88,31 @@ describe('filter clean-up: chat around the code', () => {
     const ts = 'function f(items: string[]) {\n  |\n}\n';
     assert.equal(run(ts, 'this.items = items;').text, 'this.items = items;');
     assert.equal(run(doc, 'ok = True', { multiline: true }).text, 'ok = True');
+  });
+});
+
+describe('filter clean-up: a docstring the person started is completed as a block', () => {
+  const doc = 'class Charset:\n    def get_output_charset(self):\n        """|\n        return self.output_charset or self.input_charset\n';
+
+  it('the position asks for several lines', () => {
+    const at = doc.indexOf('|');
+    assert.equal(wantsMultiline(doc.slice(0, at), doc.slice(at + 1), 'auto'), true);
+    const typed = 'def decode_header(header):\n    """Decode a message header value';
+    assert.equal(wantsMultiline(typed, '\n    return header\n', 'auto'), true);
+    assert.equal(wantsMultiline('def f():\n    """One line."""', '\n', 'auto'), false);
+    assert.equal(wantsMultiline('QUERY = """', '\n', 'auto'), false, 'a string, not a docstring');
+  });
+
+  it('the block is the docstring through its closing quotes, not the code the model wrote after it', () => {
+    const text = 'Return the output character set.\n\n        This is the input charset when no output charset is set.\n        """\n        return self.output_charset or self.input_charset';
+    const r = run(doc, text, { multiline: true, languageId: 'python' });
+    assert.equal(r.text, 'Return the output character set.\n\n        This is the input charset when no output charset is set.\n        """');
+    assert.ok(r.applied.includes('literal-end'));
+  });
+
+  it('a doc comment likewise ends at */', () => {
+    const ts = 'export class Charset {\n  /**|\n  getOutput(): string {\n';
+    const r = run(ts, '\n   * The output character set.\n   */\n  get output(): string {', { multiline: true, languageId: 'typescript' });
+    assert.equal(r.text, '\n   * The output character set.\n   */');
   });
 });

@@ -3,6 +3,7 @@
  * Each rule that changes the text is named in `applied` (for the log and the report); a rule that
  * leaves nothing worth showing empties the text.
  */
+import { literalEnd, literalState } from './literals';
 
 export interface CleanupInput {
   text: string;
@@ -13,6 +14,8 @@ export interface CleanupInput {
   /** A multi-line suggestion is allowed here (a block is being started). */
   multiline: boolean;
   maxLines: number;
+  /** The document's language: a docstring or block comment open at the cursor ends the block there. */
+  languageId?: string;
 }
 
 export interface CleanupResult {
@@ -63,6 +66,7 @@ export function cleanup(input: CleanupInput): CleanupResult {
     if (onNextLine) note('next-line-start', /^\s*\n[^\n]*/.exec(t)![0]);
     else note('single-line', first.trim() === '' && nl >= 0 && !input.multiline ? '' : first);
   } else {
+    note('literal-end', endOfOpenLiteral(t, input.prefix, input.languageId));
     note('block-scope', blockScope(t, lineBefore));
     const lines = t.split('\n');
     if (lines.length > input.maxLines) note('line-cap', lines.slice(0, input.maxLines).join('\n'));
@@ -113,6 +117,22 @@ const POSTFIX_END = /(?:\+\+|--)\s*$/;
 function endsStatement(lineBefore: string): boolean {
   const line = lineBefore.trim();
   return line !== '' && (POSTFIX_END.test(line) || !LINE_GOES_ON.test(line));
+}
+
+/** Literals a block may be inside of: docstrings, block comments, multi-line strings. */
+const MULTI_LINE_CLOSE = new Set(['"""', "'''", '*/', '`']);
+
+/**
+ * A docstring (or block comment, multi-line string) open at the cursor is completed as a block: the
+ * suggestion ends where the literal does, not with the code the model went on to write after it.
+ */
+function endOfOpenLiteral(t: string, prefix: string, languageId: string | undefined): string {
+  if (!languageId) return t;
+  const open = literalState(prefix, languageId).cursor;
+  // A template's text ends at each `${` too: its substitutions are part of the block.
+  if (!open || open.kind === 'template' || !MULTI_LINE_CLOSE.has(open.close)) return t;
+  const end = literalEnd(t, open, languageId);
+  return end < 0 ? t : t.slice(0, end);
 }
 
 /** A line this short (`}`, `});`) repeats another only at the same indentation. */

@@ -247,7 +247,7 @@ export class ConsistencyFilter {
 
   /** `wantParseErrors`: count the suggestion's parse errors (only ranking needs them). */
   checkOne(input: FilterInput, wantParseErrors = true): CheckedCandidate {
-    const cleaned = cleanup({ text: input.text, prefix: input.docPrefix, suffix: input.docSuffix, stop: input.stop, multiline: input.multiline, maxLines: input.maxLines });
+    const cleaned = cleanup({ text: input.text, prefix: input.docPrefix, suffix: input.docSuffix, stop: input.stop, multiline: input.multiline, maxLines: input.maxLines, languageId: input.languageId });
     const base = { cleanups: cleaned.applied, parseErrors: 0 };
     if (cleaned.text === '') return { verdict: 'drop', shown: '', unknown: [], ...base };
     const text = cleaned.text;
