@@ -65,14 +65,21 @@ describe('filter: strings, docstrings and comments are prose', () => {
     }
   });
 
-  it('a docstring the suggestion closes is prose up to its quotes; the code after it is checked for names', () => {
+  it('a docstring the suggestion closes is prose up to its quotes; the block ends there', () => {
     const doc = at(CHARSET_PY, 15, 8);
-    const kept = new ConsistencyFilter().check(input(doc, 'Returns None when nothing is set.\n        """\n        return self.body_encoding', 'python', { multiline: true }));
+    const kept = new ConsistencyFilter().check(input(doc, 'Returns None when nothing is set.\n        """\n        return self.body_encodr', 'python', { multiline: true }));
     assert.equal(kept.verdict, 'keep', JSON.stringify(kept));
-    const r = new ConsistencyFilter().check(input(doc, 'Returns None when nothing is set.\n        """\n        return self.body_encodr', 'python', { multiline: true }));
+    assert.equal(kept.shown, 'Returns None when nothing is set.\n        """');
+  });
+
+  it('a comment is prose up to its end; the code lines after it are checked for names', () => {
+    const doc = 'class Charset:\n    def __init__(self):\n        self.body_encoding = None  # |\n';
+    const text = 'set from the charset map\n        self.header_encoding = self.body_encoding';
+    assert.equal(new ConsistencyFilter().check(input(doc, text, 'python', { multiline: true })).verdict, 'keep');
+    const r = new ConsistencyFilter().check(input(doc, 'set from the charset map\n        self.header_encoding = self.body_encodr', 'python', { multiline: true }));
     assert.equal(r.verdict, 'truncate');
     assert.deepEqual(r.unknown, ['body_encodr']);
-    assert.equal(r.shown, 'Returns None when nothing is set.\n        """');
+    assert.equal(r.shown, 'set from the charset map');
   });
 
   it('a docstring begun on the cursor line and left open by a one-line cut is prose', () => {
