@@ -126,12 +126,13 @@
     const errs = Object.entries(o.errors).filter(([k]) => k !== 'timeout');
     const cards = el('div', { class: 'cards' }, [
       card('acceptanceRate', 'Acceptance rate', pct(o.acceptanceRate), `${o.accepted} accepted of ${o.shown} shown`),
-      card('shown', 'Shown', String(o.shown), `${o.requests} requests · ${o.dismissed} dismissed`),
+      card('shown', 'Shown', String(o.shown), `${o.requests} requests (cache included) · ${o.dismissed} dismissed`),
       card('retained30s', 'Retained after 30 s', r30 ? `${r30.retainedChars} ch` : '–', r30 ? `${pct(r30.rate)} of ${r30.acceptedChars} accepted` : `${o.acceptedChars} chars accepted`),
       card('retained120s', 'Retained after 2 min', r120 ? `${r120.retainedChars} ch` : '–', r120 ? `${pct(r120.rate)} of ${r120.acceptedChars} accepted` : 'not measured yet'),
-      card('latencyP50', 'Latency p50', ms(o.latency.p50), `p95 ${ms(o.latency.p95)} · p99 ${ms(o.latency.p99)}`),
+      card('latencyP50', 'Request latency p50', ms(o.latency.p50), `p95 ${ms(o.latency.p95)} · p99 ${ms(o.latency.p99)} · ${o.latency.count} requests to the model`),
+      card('cacheLatencyP50', 'Cache-served p50', o.cacheLatency ? ms(o.cacheLatency.p50) : '–', o.cacheLatency ? `${o.cacheLatency.count} suggestions from the cache, no request` : ''),
       card('cacheHitRate', 'Cache hit rate', pct(o.cacheHitRate), `${o.cacheHits} from cache`),
-      card('requestsPerShown', 'Requests per shown', num(o.requestsPerShown), `${o.networkRequests} sent · ${o.cancelled} cancelled`),
+      card('requestsPerShown', 'Sent per shown', num(o.requestsPerShown), `${o.networkRequests} sent to the model (cancelled included) · ${o.cancelled} cancelled`),
       card('timeouts', 'Timeouts', String(o.timeouts), errs.length ? errs.map(([k, v]) => `${k} ${v}`).join(' · ') : 'no other errors'),
     ]);
     figure('latencyP95', ms(o.latency.p95));
@@ -144,9 +145,9 @@
     const stages = ['debounce', 'context', 'model', 'filter'];
     const stageMax = Math.max(1, ...stages.map((k) => o.latency.stages[k].p50 || 0));
     const latency = el('div', { class: 'grid2' }, [
-      el('div', {}, [el('h3', { text: 'Latency histogram (ms, debounce + pipeline)' }), vbars('Latency histogram', hist)]),
+      el('div', {}, [el('h3', { text: 'Request latency histogram (ms, debounce + pipeline, requests to the model)' }), vbars('Latency histogram', hist)]),
       el('div', {}, [
-        el('h3', { text: 'Where the time goes (p50 per stage)' }),
+        el('h3', { text: 'Where a request\'s time goes (p50 per stage, requests to the model)' }),
         hbars('Latency per stage', stages.map((k, i) => ({ label: k, value: o.latency.stages[k].p50 || 0, text: ms(o.latency.stages[k].p50), cls: 's' + (i + 1) })), stageMax),
       ]),
     ]);
@@ -155,15 +156,19 @@
     figure('filterDrops', String(f.drop));
     figure('filterTruncations', String(f.truncate));
     figure('topUnknown', f.topUnknown.map((n) => `${n.name} ${n.count}`).join(', '));
-    const verdictTotal = Math.max(1, f.keep + f.truncate + f.drop);
+    const verdictTotal = Math.max(1, f.keep + f.truncate + f.drop + (f.empty || 0) + (f.cleanup || 0) + (f.errors || 0));
     const filter = el('div', { class: 'grid2' }, [
       el('div', {}, [
         el('h3', { text: 'Consistency filter verdicts' }),
         hbars('Filter verdicts', [
-          { label: 'kept', value: f.keep, text: String(f.keep), cls: 's2' },
-          { label: 'truncated', value: f.truncate, text: String(f.truncate), cls: 's3' },
-          { label: 'dropped', value: f.drop, text: String(f.drop), cls: 's4' },
+          { label: 'shown as checked', value: f.keep, text: String(f.keep), cls: 's2' },
+          { label: 'truncated: unknown', value: f.truncate, text: String(f.truncate), cls: 's3' },
+          { label: 'dropped: unknown', value: f.drop, text: String(f.drop), cls: 's4' },
+          { label: 'empty answers', value: f.empty || 0, text: String(f.empty || 0), cls: 's1' },
+          { label: 'clean-up removed', value: f.cleanup || 0, text: String(f.cleanup || 0), cls: 's1' },
+          { label: 'model errors', value: f.errors || 0, text: String(f.errors || 0), cls: 's1' },
         ], verdictTotal),
+        el('p', { class: 'note', text: 'Truncated and dropped count only suggestions the consistency check changed because they named something nothing declares.' }),
       ]),
       el('div', {}, [
         el('h3', { text: 'Most frequent unknown names' }),

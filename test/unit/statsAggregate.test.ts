@@ -73,28 +73,37 @@ describe('stats/aggregate', () => {
     assert.deepEqual(o.errors, { timeout: 1 });
   });
 
-  it('filter verdicts and the most frequent unknown names', () => {
-    assert.deepEqual(
-      { keep: o.filter.keep, truncate: o.filter.truncate, drop: o.filter.drop, none: o.filter.none },
-      { keep: 2, truncate: 1, drop: 1, none: 1 },
-    );
+  it('filter verdicts count only what the check changed; empty answers, clean-up and errors are rows of their own', () => {
+    const { topUnknown: _, ...rows } = o.filter;
+    // s1, s2 shown as checked; s4 truncated and s3 dropped for unknown names; s5 an error.
+    assert.deepEqual(rows, { keep: 2, truncate: 1, drop: 1, none: 1, empty: 0, cleanup: 0, errors: 1 });
+    const more = aggregate([
+      s('e1', D1, { verdict: 'keep', shownChars: 0 }),
+      s('c1', D1, { verdict: 'drop', unknown: [], shownChars: 0 }),
+      s('c2', D1, { verdict: 'truncate', unknown: [], shownChars: 4 }),
+      s('x1', D1, { verdict: 'none', source: 'none', error: 'unreachable' }),
+    ]).overall.filter;
+    assert.deepEqual({ ...more, topUnknown: [] }, { keep: 0, truncate: 0, drop: 0, none: 1, empty: 1, cleanup: 2, errors: 1, topUnknown: [] });
     assert.deepEqual(o.filter.topUnknown, [
       { name: 'sendMsg', count: 2 },
       { name: 'foo', count: 1 },
     ]);
   });
 
-  it('latency: debounce + pipeline, nearest-rank percentiles, histogram, per stage', () => {
-    // Perceived: 150, 2, 400, 400, 1550 → sorted 2, 150, 400, 400, 1550.
-    assert.equal(o.latency.count, 5);
+  it('latency: requests to the model apart from cache-served ones; histogram and stages over the same requests', () => {
+    // Requests to the model, perceived (debounce + pipeline): 150, 400, 400, 1550.
+    assert.equal(o.latency.count, 4);
     assert.equal(o.latency.p50, 400);
     assert.equal(o.latency.p95, 1550);
     assert.equal(o.latency.p99, 1550);
     const counts = Object.fromEntries(o.latency.histogram.filter((b) => b.count > 0).map((b) => [`${b.from}-${b.to}`, b.count]));
-    assert.deepEqual(counts, { '0-50': 1, '100-200': 1, '300-500': 2, '1500-2000': 1 });
-    // Model stage: 90, 0, 280, 390, 1500 → p50 280.
+    assert.deepEqual(counts, { '100-200': 1, '300-500': 2, '1500-2000': 1 });
+    // Model stage: 90, 280, 390, 1500 → p50 280 (the cache hit's 0 is not a request's stage).
     assert.equal(o.latency.stages.model.p50, 280);
+    assert.equal(o.latency.stages.model.count, 4);
     assert.equal(o.latency.stages.debounce.p95, 100);
+    // Cache-served: s2, 2 ms.
+    assert.deepEqual(o.cacheLatency, { count: 1, p50: 2, p95: 2, p99: 2 });
   });
 
   it('per language and per model', () => {
@@ -166,7 +175,10 @@ describe('stats/aggregate', () => {
     const md = reportMarkdown(r);
     assert.match(md, /\| Acceptance rate \| 33\.3% \|/);
     assert.match(md, /\| Accepted and retained after 30 s \| 8 of 10 chars \(80\.0%\) \|/);
-    assert.match(md, /\| Latency p50 \/ p95 \/ p99 \| 400 ms \/ 1550 ms \/ 1550 ms \|/);
+    assert.match(md, /\| Latency p50 \/ p95 \/ p99 \(4 requests to the model; debounce \+ pipeline\) \| 400 ms \/ 1550 ms \/ 1550 ms \|/);
+    assert.match(md, /\| Cache-served latency p50 \/ p95 \(1 suggestion\) \| 2 ms \/ 2 ms \|/);
+    assert.match(md, /\| Filter: truncated \/ dropped \(unknown names\) \| 1 \/ 1 \|/);
+    assert.match(md, /\| Model errors \(no answer\) \| 1 \|/);
     assert.match(md, /\| sendMsg \| 2 \|/);
     assert.match(md, /\| 2024-05-01 \| 3 \| 2 \| 1 \| 50\.0% \|/);
   });

@@ -8,11 +8,16 @@
  * - accepted-and-retained characters at a checkpoint: characters of accepted text still present
  *   then, summed, over the characters accepted for those same suggestions;
  * - latency: debounce + pipeline total per request (what the person waits), nearest-rank
- *   percentiles over requests that got an answer or an error (not cancelled ones);
+ *   percentiles over requests that went to the model and got an answer or an error (not cancelled
+ *   ones, not cache-served ones); the histogram and the per-stage split count the same requests;
+ * - cache latency: the same figure over suggestions served from the typed-ahead cache;
  * - cache hit rate: requests answered from the cache / requests;
- * - requests per shown suggestion: requests that reached the endpoint (cancelled ones included,
+ * - requests per shown suggestion: requests sent to the endpoint (cancelled ones included,
  *   they cost the server too) / shown;
- * - filter: verdicts of requests with a candidate; the most frequent unknown names.
+ * - filter: truncate and drop count only suggestions the consistency check changed (it named
+ *   unknown names); keep: suggestions shown as the model wrote them; empty answers, clean-up
+ *   removals (a verdict without unknown names) and model errors are their own rows; the most
+ *   frequent unknown names.
  */
 import type { AcceptedEvent, DismissedEvent, EditEvent, QualityEvent, RetainedEvent, SuggestionEvent } from './events';
 import { histogram, percentile, ratio, type HistogramBucket } from './metrics';
@@ -54,8 +59,16 @@ export interface Summary {
   timeouts: number;
   /** Errors by kind (timeouts included), cancellations excluded. */
   errors: Record<string, number>;
-  filter: { keep: number; truncate: number; drop: number; none: number; topUnknown: NameCount[] };
+  /**
+   * `truncate`/`drop`: the consistency check changed the suggestion (unknown names); `keep`: shown
+   * as checked; `empty`: the model had nothing to show; `cleanup`: clean-up removed it all or cut it
+   * (no unknown name); `errors`: no answer (an error); `none`: no candidate reached the check.
+   */
+  filter: { keep: number; truncate: number; drop: number; none: number; empty: number; cleanup: number; errors: number; topUnknown: NameCount[] };
+  /** Requests that went to the model (not cache-served, not cancelled); histogram and stages over the same. */
   latency: Percentiles & { histogram: HistogramBucket[]; stages: Record<'debounce' | 'context' | 'model' | 'filter', Percentiles> };
+  /** Suggestions served from the typed-ahead cache (no request). */
+  cacheLatency: Percentiles;
 }
 
 export interface DayPoint {
@@ -144,15 +157,24 @@ export function summarize(lives: readonly Life[], topNames = 10): Summary {
   const networkRequests = lives.filter((l) => l.s.source !== 'cache' && l.s.latency.model > 0).length;
   const errors: Record<string, number> = {};
   for (const l of live) if (l.s.error) errors[l.s.error] = (errors[l.s.error] ?? 0) + 1;
-  const filter = { keep: 0, truncate: 0, drop: 0, none: 0, topUnknown: [] as NameCount[] };
+  const filter = { keep: 0, truncate: 0, drop: 0, none: 0, empty: 0, cleanup: 0, errors: 0, topUnknown: [] as NameCount[] };
   const unknownCounts = new Map<string, number>();
   for (const l of live) {
-    filter[l.s.verdict]++;
-    if (l.s.verdict === 'drop' || l.s.verdict === 'truncate') for (const n of new Set(l.s.unknown)) unknownCounts.set(n, (unknownCounts.get(n) ?? 0) + 1);
+    const v = l.s.verdict;
+    const named = l.s.unknown.length > 0;
+    if (l.s.error) filter.errors++;
+    else if ((v === 'drop' || v === 'truncate') && named) filter[v]++;
+    else if (v === 'drop' || v === 'truncate') filter.cleanup++;
+    else if (l.s.shownChars === 0) filter.empty++;
+    else if (v === 'keep') filter.keep++;
+    if (v === 'none') filter.none++;
+    if ((v === 'drop' || v === 'truncate') && named) for (const n of new Set(l.s.unknown)) unknownCounts.set(n, (unknownCounts.get(n) ?? 0) + 1);
   }
   filter.topUnknown = topCounts(unknownCounts, topNames);
-  const latencies = live.map((l) => perceivedLatency(l.s));
-  const stage = (k: 'debounce' | 'context' | 'model' | 'filter') => percentilesOf(live.map((l) => l.s.latency[k] ?? 0));
+  // Latency of requests that went to the model, apart from what the cache served at once.
+  const requested = live.filter((l) => l.s.source !== 'cache' && (l.s.source === 'model' || l.s.latency.model > 0));
+  const latencies = requested.map((l) => perceivedLatency(l.s));
+  const stage = (k: 'debounce' | 'context' | 'model' | 'filter') => percentilesOf(requested.map((l) => l.s.latency[k] ?? 0));
   return {
     requests: live.length,
     cancelled: lives.length - live.length,
@@ -174,6 +196,7 @@ export function summarize(lives: readonly Life[], topNames = 10): Summary {
       histogram: histogram(latencies),
       stages: { debounce: stage('debounce'), context: stage('context'), model: stage('model'), filter: stage('filter') },
     },
+    cacheLatency: percentilesOf(live.filter((l) => l.s.source === 'cache').map((l) => perceivedLatency(l.s))),
   };
 }
 

@@ -16,7 +16,7 @@ function mdTable(head: string[], rows: string[][]): string {
 
 function summaryRows(s: Summary): string[][] {
   const rows: string[][] = [
-    ['Requests', String(s.requests)],
+    ['Requests (keystrokes answered, cache included, cancelled not)', String(s.requests)],
     ['Shown', String(s.shown)],
     ['Accepted', String(s.accepted)],
     ['Dismissed', String(s.dismissed)],
@@ -25,12 +25,18 @@ function summaryRows(s: Summary): string[][] {
   ];
   for (const r of s.retention) rows.push([`Accepted and retained after ${r.afterMs / 1000} s`, `${r.retainedChars} of ${r.acceptedChars} chars (${pct(r.rate)})`]);
   rows.push(
-    ['Latency p50 / p95 / p99', `${ms(s.latency.p50)} / ${ms(s.latency.p95)} / ${ms(s.latency.p99)}`],
+    [`Latency p50 / p95 / p99 (${s.latency.count} requests to the model; debounce + pipeline)`, `${ms(s.latency.p50)} / ${ms(s.latency.p95)} / ${ms(s.latency.p99)}`],
+    [`Cache-served latency p50 / p95 (${s.cacheLatency.count} suggestion${s.cacheLatency.count === 1 ? '' : 's'})`, `${ms(s.cacheLatency.p50)} / ${ms(s.cacheLatency.p95)}`],
     ['Cache hit rate', pct(s.cacheHitRate)],
-    ['Requests per shown suggestion', num(s.requestsPerShown)],
+    ['Sent to the model (cancelled included)', String(s.networkRequests)],
+    ['Sent per shown suggestion', num(s.requestsPerShown)],
     ['Timeouts', String(s.timeouts)],
     ['Errors', Object.entries(s.errors).map(([k, v]) => `${k}: ${v}`).join(', ') || '0'],
-    ['Filter keep / truncate / drop', `${s.filter.keep} / ${s.filter.truncate} / ${s.filter.drop}`],
+    ['Filter: truncated / dropped (unknown names)', `${s.filter.truncate} / ${s.filter.drop}`],
+    ['Shown as checked', String(s.filter.keep)],
+    ['Empty answers', String(s.filter.empty)],
+    ['Removed by clean-up', String(s.filter.cleanup)],
+    ['Model errors (no answer)', String(s.filter.errors)],
   );
   return rows;
 }
