@@ -21,6 +21,12 @@ import type { BuiltPrompt, CompletionOutcome, CompletionRequest, Logger, ModelEr
 
 /** How long after a request goes out the filter starts analysing the document (the send goes first). */
 const PREPARE_AFTER_MS = 15;
+/**
+ * Past this many characters the filter's analysis of a document can outlast the request (a
+ * 270 KB Java file: 0.5–1.5 s), and holding the event loop that long while the answer streams in
+ * makes it miss the deadline: such a document is analysed after the answer instead.
+ */
+const PREPARE_OVERLAP_MAX_CHARS = 64 * 1024;
 
 export interface PipelineDeps {
   context: ContextEngine;
@@ -164,7 +170,8 @@ export class CompletionPipeline {
     // While the model works, the filter analyses this document version (off the keystroke path):
     // once the request is on the wire (analysing first held the send back by up to ~100 ms), and
     // not at all for a request that was cancelled meanwhile.
-    const prepare = setTimeout(() => signal?.aborted || this.deps.filter.prepare(text, req.doc.languageId, req.cursor.offset), PREPARE_AFTER_MS);
+    const overlap = text.length <= PREPARE_OVERLAP_MAX_CHARS;
+    const prepare = setTimeout(() => signal?.aborted || !overlap || this.deps.filter.prepare(text, req.doc.languageId, req.cursor.offset), PREPARE_AFTER_MS);
     let result = await this.ask(client, route, prompt, settings, docPrefix, keyParts, signal, hooks);
     if (!result.ok && result.error.styleRefused && !signal?.aborted) {
       // The server turned this style down: once, at once, the next style the route offers.

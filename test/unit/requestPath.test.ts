@@ -218,3 +218,36 @@ describe('a stream cut by the token cap', () => {
     }
   });
 });
+
+describe('the filter analyses a huge document after the answer, not while it streams in', () => {
+  it('a small document is analysed during the request; one past 64 KB only after it', async () => {
+    const server = await TestOpenAIServer.start();
+    class CountingFilter extends ConsistencyFilter {
+      during = 0;
+      inFlight = false;
+      override prepare(text: string, languageId: string, offset?: number): void {
+        if (this.inFlight) this.during++;
+        super.prepare(text, languageId, offset);
+      }
+    }
+    try {
+      const filter = new CountingFilter();
+      server.respond(() => ({ text: 'done();', delayMs: 150 }));
+      const p = new CompletionPipeline({ context: new ContextEngine({ relativePath: () => 'big.ts', repoName: 'w' }), cache: new CompletionCache(), filter, health: new EndpointHealth(), client: () => new ModelClient({ endpoint: server.url }), log: nullLogger });
+      const settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-test', timeoutMs: 3000 };
+      const ask = async (text: string) => {
+        filter.during = 0;
+        filter.inFlight = true;
+        const o = p.complete(requestAt(text, text.length), settings).finally(() => (filter.inFlight = false));
+        await o;
+        return filter.during;
+      };
+      assert.equal(await ask('function done() {}\n'), 1);
+      const big = `${'export const filler = 1; // padding the file past the overlap limit\n'.repeat(1100)}function done() {}\n`;
+      assert.ok(big.length > 64 * 1024);
+      assert.equal(await ask(big), 0);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -28,6 +28,8 @@ export type ModelBrain = ((input: BrainInput) => string) & {
 const NEEDLE_CHARS = 256;
 /** A shorter trailing match than this is trusted only when the suffix confirms it. */
 const MIN_TRUSTED_CHARS = 24;
+/** The shortest prefix tail worth confirming by the suffix. */
+const MIN_PROBE_CHARS = 8;
 /** How many leading characters of the suffix are compared with the file after the hole line. */
 const SUFFIX_PROBE_CHARS = 64;
 
@@ -78,8 +80,9 @@ function lineEnd(file: string, cursor: number): number {
 function suffixLinesUp(loc: Located, suffix: string): boolean {
   const want = suffix.slice(0, SUFFIX_PROBE_CHARS);
   if (want.replace(/\s+/g, '').length === 0) return true;
-  const after = loc.file.slice(lineEnd(loc.file, loc.cursor));
-  return after.startsWith(want) || after.slice(1).startsWith(want);
+  // Compared in place: a candidate list can be long, and slicing the file per candidate is not.
+  const end = lineEnd(loc.file, loc.cursor);
+  return loc.file.startsWith(want, end) || loc.file.startsWith(want, end + 1);
 }
 
 /**
@@ -92,7 +95,8 @@ function locate(files: readonly string[], input: BrainInput): Located | undefine
   const all = longest > 0 ? occurrences(files, input.prefix.slice(-longest)) : [];
   if (input.suffix !== undefined && input.suffix.trim().length > 0) {
     const suffix = input.suffix;
-    for (let len = longest, cands = all; len > 0; len = Math.floor(len / 2), cands = occurrences(files, input.prefix.slice(-len))) {
+    // Tails shorter than MIN_PROBE_CHARS match nearly everywhere and say nothing.
+    for (let len = longest, cands = all; len >= MIN_PROBE_CHARS; len = Math.floor(len / 2), cands = occurrences(files, input.prefix.slice(-len))) {
       const lined = cands.find((c) => suffixLinesUp(c, suffix));
       if (lined) return lined;
     }
