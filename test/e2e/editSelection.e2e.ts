@@ -8,7 +8,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { TestOpenAIServer } from '../server/openaiServer';
+import type { UserSettings } from '../host/codeServer';
 import { activeEditor, eventually, openFile, typeText, visibleLines, type Scenario } from '../host/e2e';
+
+/** The user settings every edit scenario runs with: the test endpoint, ghost text off, inline review, code lenses. */
+function editSettings(endpoint: string): UserSettings {
+  return {
+    'intentComplete.endpoint': endpoint,
+    'intentComplete.model': 'edit-e2e',
+    'intentComplete.enable': false,
+    'intentComplete.editReview': 'inline',
+    'files.autoSave': 'off',
+    'editor.codeLens': true,
+  };
+}
 
 const SOURCE = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
 
@@ -35,14 +48,7 @@ export const editSelectionScenario: Scenario = {
         : { text: '' },
     );
     onCleanup(() => server.stop());
-    return {
-      'intentComplete.endpoint': server.url,
-      'intentComplete.model': 'edit-e2e',
-      'intentComplete.enable': false,
-      'intentComplete.editReview': 'inline',
-      'files.autoSave': 'off',
-      'editor.codeLens': true,
-    };
+    return editSettings(server.url);
   },
   async run({ page, workspaceDir, screenshot, log }) {
     await openFile(page, 'src/calc.ts');
@@ -97,14 +103,7 @@ export const editTracesScenario: Scenario = {
         : { text: '' },
     );
     onCleanup(() => server.stop());
-    return {
-      'intentComplete.endpoint': server.url,
-      'intentComplete.model': 'edit-e2e',
-      'intentComplete.enable': false,
-      'intentComplete.editReview': 'inline',
-      'files.autoSave': 'off',
-      'editor.codeLens': true,
-    };
+    return editSettings(server.url);
   },
   async run({ page, screenshot, log }) {
     await openFile(page, 'src/calc.ts');
@@ -159,14 +158,7 @@ export const editLongProposalScenario: Scenario = {
         : { text: '' },
     );
     onCleanup(() => server.stop());
-    return {
-      'intentComplete.endpoint': server.url,
-      'intentComplete.model': 'edit-e2e',
-      'intentComplete.enable': false,
-      'intentComplete.editReview': 'inline',
-      'files.autoSave': 'off',
-      'editor.codeLens': true,
-    };
+    return editSettings(server.url);
   },
   async run({ page, screenshot, log }) {
     await openFile(page, 'src/table.ts');
