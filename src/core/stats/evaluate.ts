@@ -277,7 +277,7 @@ export async function evaluateRepository(opts: EvalOptions): Promise<EvalRun> {
     const last = client.last as { prompt: BuiltPrompt; result: GenerateResult } | undefined;
     if (last?.result.ok) {
       const raw = last.result.candidates[0]?.text ?? '';
-      before = cleanup({ text: raw, prefix: docPrefix, suffix: docSuffix, stop: last.prompt.stop, multiline: last.prompt.multiline, maxLines: settings.maxLines }).text;
+      before = cleanup({ text: raw, prefix: docPrefix, suffix: docSuffix, stop: last.prompt.stop, multiline: last.prompt.multiline, maxLines: settings.maxLines, languageId: file.languageId }).text;
     }
     const shown = outcome.text;
     const pred = firstLine(shown);
