@@ -23,6 +23,25 @@ function editSettings(endpoint: string): UserSettings {
   };
 }
 
+/**
+ * Selects the file's second line, opens Ctrl+I, types the instruction as a person would (checked
+ * in full) and sends it; `onOpen` runs once the instruction box has focus.
+ */
+async function askForEdit(page: Page, instruction: string, onOpen?: () => Promise<void>): Promise<void> {
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.press('Control+i');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await eventually('the instruction box focused', () => input.evaluate((el) => el === document.activeElement));
+  await onOpen?.();
+  await typeText(page, instruction, 30);
+  await eventually('the instruction typed in full', async () => (await input.inputValue()) === instruction);
+  await page.keyboard.press('Enter');
+}
+
 const SOURCE = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
 
 /** Text drawn by decorations' ::after content in the active editor (what `after` decorations show). */
@@ -53,18 +72,7 @@ export const editSelectionScenario: Scenario = {
   async run({ page, workspaceDir, screenshot, log }) {
     await openFile(page, 'src/calc.ts');
     await activeEditor(page).locator('.view-lines').click();
-    await page.keyboard.press('Control+Home');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('End');
-    await page.keyboard.press('Shift+Home');
-    await page.keyboard.press('Control+i');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await eventually('the instruction box focused', () => input.evaluate((el) => el === document.activeElement));
-    log(`instruction box open; ${await screenshot('instruction')}`);
-    await typeText(page, 'subtract instead', 30);
-    await eventually('the instruction typed in full', async () => (await input.inputValue()) === 'subtract instead');
-    await page.keyboard.press('Enter');
+    await askForEdit(page, 'subtract instead', async () => log(`instruction box open; ${await screenshot('instruction')}`));
 
     // The review: Accept / Reject / Refine over the region, the new line drawn after the old one.
     const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'Accept' });
@@ -110,17 +118,7 @@ export const editTracesScenario: Scenario = {
     await activeEditor(page).locator('.view-lines').click();
     const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'Accept' });
     const propose = async () => {
-      await page.keyboard.press('Control+Home');
-      await page.keyboard.press('ArrowDown');
-      await page.keyboard.press('End');
-      await page.keyboard.press('Shift+Home');
-      await page.keyboard.press('Control+i');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 15_000 });
-      await eventually('the instruction box focused', () => input.evaluate((el) => el === document.activeElement));
-      await typeText(page, 'normalize', 30);
-      await eventually('the instruction typed in full', async () => (await input.inputValue()) === 'normalize');
-      await page.keyboard.press('Enter');
+      await askForEdit(page, 'normalize');
       await lens.first().waitFor({ state: 'visible', timeout: 30_000 });
       // The unknown name is said over the region and in the status bar, not in a toast that outlives it.
       await eventually('the warning in the status bar', async () => (await proposalTraces(page)).some((t) => t.startsWith('status:') && t.includes('normalizeSum')));
@@ -163,17 +161,7 @@ export const editLongProposalScenario: Scenario = {
   async run({ page, screenshot, log }) {
     await openFile(page, 'src/table.ts');
     await activeEditor(page).locator('.view-lines').click();
-    await page.keyboard.press('Control+Home');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('End');
-    await page.keyboard.press('Shift+Home');
-    await page.keyboard.press('Control+i');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await eventually('the instruction box focused', () => input.evaluate((el) => el === document.activeElement));
-    await typeText(page, 'thirty rows', 30);
-    await eventually('the instruction typed in full', async () => (await input.inputValue()) === 'thirty rows');
-    await page.keyboard.press('Enter');
+    await askForEdit(page, 'thirty rows');
     await activeEditor(page).locator('.codelens-decoration', { hasText: 'Accept' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     // The inserted lines: one row each, whole, stacked line under line below the replaced line.
     const rows = async () =>
