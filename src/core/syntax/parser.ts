@@ -4,6 +4,7 @@
  * files next to dist/extension.js) and from compiled sources (wasm files in node_modules).
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 
@@ -55,8 +56,11 @@ function locate(file: string): string {
     path.join(__dirname, '..', 'dist', 'grammars', file),
   ];
   for (const c of candidates) if (fs.existsSync(c)) return c;
-  if (file === 'tree-sitter.wasm') return path.join(path.dirname(require.resolve('web-tree-sitter')), file);
-  return path.join(path.dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', file);
+  // Only unbundled code (out/) gets here: it finds the packages in node_modules at run time. A
+  // plain require.resolve would ask the bundler to resolve packages it inlines, which it cannot.
+  const resolve = createRequire(__filename).resolve;
+  if (file === 'tree-sitter.wasm') return path.join(path.dirname(resolve('web-tree-sitter')), file);
+  return path.join(path.dirname(resolve('tree-sitter-wasms/package.json')), 'out', file);
 }
 
 let runtime: Promise<void> | undefined;
