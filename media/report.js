@@ -57,48 +57,104 @@
     return el('div', { class: 'legend' }, items.map(([k, t]) => el('span', { class: 'k' + k, text: t })));
   }
 
-  /** Horizontal bars; rows: {label, value (0..max), text, cls}. */
-  function hbars(title, rows, max = 1, width = 460) {
-    const rowH = 22;
-    const labelW = 170;
-    const barW = width - labelW - 70;
-    const h = rows.length * rowH + 6;
+  // Chart text is measured in the font it is drawn in, so a label gets the room it needs: labels
+  // wrap onto more lines (a word wider than a line is broken anywhere), never cut with an ellipsis.
+  const CHART_FONT_PX = 11;
+  const LINE_H = 13;
+  const measureCtx = /** @type {CanvasRenderingContext2D} */ (document.createElement('canvas').getContext('2d'));
+  function textWidth(text) {
+    measureCtx.font = `${CHART_FONT_PX}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+    return measureCtx.measureText(text).width;
+  }
+  /** Greedy word wrap to `max` px (the same rule as wrapText in src/core/stats/render.ts). */
+  function wrap(text, max) {
+    const lines = [];
+    let cur = '';
+    for (const word of String(text).split(/(?<=[\s/\\.,:_-])/)) {
+      if (textWidth(cur + word) <= max || cur === '') cur += word;
+      else {
+        lines.push(cur.trimEnd());
+        cur = word.trimStart();
+      }
+      while (textWidth(cur) > max && cur.length > 1) {
+        let n = cur.length - 1;
+        while (n > 1 && textWidth(cur.slice(0, n)) > max) n--;
+        lines.push(cur.slice(0, n));
+        cur = cur.slice(n);
+      }
+    }
+    if (cur !== '' || lines.length === 0) lines.push(cur.trimEnd());
+    return lines;
+  }
+  /** A text of one or more lines (tspans) whose lines must each fit `maxWidth` (checked after drawing). */
+  function label(lines, x, y, maxWidth, attrs = {}) {
+    const t = svg('text', { x, y, 'data-max-width': maxWidth.toFixed(1), ...attrs });
+    lines.forEach((l, i) => t.append(svg('tspan', { x, y: y + i * LINE_H, text: l })));
+    return t;
+  }
+
+  /** Horizontal bars; rows: {label, value (0..max), text, cls}. Labels take up to `maxLabelW` px, then wrap. */
+  function hbars(title, rows, max = 1, barW = 220, maxLabelW = 190) {
+    const gap = 8;
+    const labelW = Math.min(maxLabelW, Math.max(40, ...rows.map((r) => textWidth(r.label)))) + 1;
+    const valueW = Math.max(20, ...rows.map((r) => textWidth(r.text))) + 1;
+    const laid = rows.map((r) => {
+      const lines = wrap(r.label, labelW);
+      return { r, lines, h: Math.max(22, lines.length * LINE_H + 9) };
+    });
+    const width = Math.ceil(labelW + gap + barW + gap + valueW);
+    const h = laid.reduce((a, l) => a + l.h, 0) + 6;
     const s = svg('svg', { class: 'chart', width, height: h, viewBox: `0 0 ${width} ${h}`, role: 'img', 'aria-label': title });
     s.append(svg('title', { text: title }));
-    rows.forEach((r, i) => {
-      const y = i * rowH + 3;
+    let y = 3;
+    for (const { r, lines, h: rowH } of laid) {
+      const mid = y + rowH / 2;
       const v = r.value === undefined || r.value === null ? 0 : Math.max(0, Math.min(max, r.value));
+      const x0 = labelW + gap;
       s.append(
-        svg('text', { x: 0, y: y + 14, text: r.label.length > 26 ? r.label.slice(0, 25) + '…' : r.label }),
-        svg('rect', { class: 'track', x: labelW, y: y + 3, width: barW, height: 14 }),
-        svg('rect', { class: r.cls || 's1', x: labelW, y: y + 3, width: max > 0 ? ((v / max) * barW).toFixed(1) : 0, height: 14 }),
-        svg('text', { x: labelW + barW + 6, y: y + 14, text: r.text }),
+        label(lines, 0, mid - ((lines.length - 1) * LINE_H) / 2 + 4, labelW, { class: 'lbl' }),
+        svg('rect', { class: 'track', x: x0, y: mid - 7, width: barW, height: 14 }),
+        svg('rect', { class: r.cls || 's1', x: x0, y: mid - 7, width: max > 0 ? ((v / max) * barW).toFixed(1) : 0, height: 14 }),
+        label([r.text], x0 + barW + gap, mid + 4, valueW),
       );
-    });
+      y += rowH;
+    }
     return s;
   }
 
-  /** Vertical bars with labels under them; optional line (0..1) over them. */
+  /**
+   * Vertical bars with labels under them; optional line (0..1) over them. Labels are laid flat when
+   * each fits its bar's slot, else slanted; when even slanted ones would overlap, every k-th bar is
+   * labelled (each bar's tooltip names it).
+   */
   function vbars(title, bars, opts = {}) {
     const width = opts.width || 460;
-    const h = 170;
     const top = 14;
-    const bottom = 34;
-    const left = 34;
-    const plotH = h - top - bottom;
-    const n = Math.max(1, bars.length);
-    const slot = (width - left) / n;
+    const plotH = 122;
     const max = Math.max(1, ...bars.map((b) => b.value));
+    const left = Math.ceil(Math.max(textWidth(String(max)), textWidth('0')) + 8);
+    const right = opts.line ? Math.ceil(textWidth('100%')) + 6 : 0;
+    const n = Math.max(1, bars.length);
+    const slot = (width - left - right) / n;
+    const labelMax = Math.max(0, ...bars.map((b) => textWidth(b.label)));
+    const flat = labelMax <= slot - 4;
+    const every = flat ? 1 : Math.max(1, Math.ceil(LINE_H / slot));
+    const bottom = flat ? 24 : Math.ceil(labelMax * Math.SQRT1_2) + 20;
+    const h = top + plotH + bottom;
     const s = svg('svg', { class: 'chart', width, height: h, viewBox: `0 0 ${width} ${h}`, role: 'img', 'aria-label': title });
     s.append(svg('title', { text: title }));
-    s.append(svg('line', { class: 'axis', x1: left, y1: top + plotH, x2: width, y2: top + plotH }));
-    s.append(svg('text', { class: 'muted', x: 0, y: top + 8, text: String(max) }));
-    s.append(svg('text', { class: 'muted', x: 0, y: top + plotH, text: '0' }));
+    s.append(svg('line', { class: 'axis', x1: left, y1: top + plotH, x2: width - right, y2: top + plotH }));
+    s.append(svg('text', { class: 'muted', x: left - 6, y: top + 8, 'text-anchor': 'end', text: String(max) }));
+    s.append(svg('text', { class: 'muted', x: left - 6, y: top + plotH, 'text-anchor': 'end', text: '0' }));
     bars.forEach((b, i) => {
       const bh = (b.value / max) * plotH;
       const x = left + i * slot + slot * 0.15;
+      const cx = left + i * slot + slot / 2;
       s.append(svg('rect', { class: b.cls || 's1', x: x.toFixed(1), y: (top + plotH - bh).toFixed(1), width: (slot * 0.7).toFixed(1), height: bh.toFixed(1) }, [svg('title', { text: `${b.label}: ${b.value}` })]));
-      if (n <= 14 || i % Math.ceil(n / 14) === 0) s.append(svg('text', { class: 'muted', x: (x + slot * 0.35).toFixed(1), y: h - bottom + 14, 'text-anchor': 'middle', text: b.label }));
+      if (i % every !== 0) return;
+      const y = top + plotH + 14;
+      if (flat) s.append(svg('text', { class: 'muted', x: cx.toFixed(1), y, 'text-anchor': 'middle', text: b.label }));
+      else s.append(svg('text', { class: 'muted', x: cx.toFixed(1), y, 'text-anchor': 'end', transform: `rotate(-45 ${cx.toFixed(1)} ${y})`, text: b.label }));
     });
     if (opts.line) {
       const pts = [];
@@ -257,7 +313,7 @@
     return section(
       'Replay evaluation on this workspace',
       legend(evals.map((r, i) => [String((i % 6) + 1), `${r.summary.model} (${r.summary.holes} holes, ${new Date(r.at).toLocaleDateString()})`])),
-      hbars('Evaluation by model', rows, 1, 640),
+      hbars('Evaluation by model', rows, 1, 300, 260),
       table(
         ['Model', 'Holes', 'EM', 'ES', 'ID EM', 'ID F1', 'Unknown before', 'Unknown after', 'Correct kept', 'p50', 'p95'],
         evals.map((r) => {
@@ -266,7 +322,64 @@
         }),
       ),
       el('p', { class: 'note', text: 'Exact match, edit similarity, identifier EM and F1 as CrossCodeEval defines them, of the first line of the ghost text after the filter. Unknown names: share of proposals naming an identifier found in no file of the repository. Correct kept: share of exactly-correct proposals the filter left intact.' }),
+      falseDrops(evals),
     );
+  }
+
+  /** A code text in a cell: as it is (the cell wraps it), or what stands for its absence. */
+  function codeCell(text) {
+    if (text === undefined || text === null) return el('td', { class: 'muted', text: 'not recorded (code text is kept across sessions only with intentComplete.recordCode)' });
+    if (text === '') return el('td', { class: 'muted', text: 'nothing' });
+    return el('td', { class: 'code' }, [el('code', { text })]);
+  }
+
+  /** Every correct proposal the filter altered, with the filter's verdict and reason. */
+  function falseDrops(evals) {
+    const count = (r) => (r.falseDrops ? `${r.falseDrops.length} of ${r.counts.correctBefore} correct` : 'not recorded in this run');
+    for (const r of evals) {
+      figure(`eval:${r.summary.model}:falseDrops`, count(r));
+      (r.falseDrops || []).forEach((d, i) => figure(`eval:${r.summary.model}:falseDrop:${i}`, `${d.file}:${d.line}:${d.character} ${d.verdict}: ${d.reason}`));
+    }
+    const rows = evals.flatMap((r) => (r.falseDrops || []).map((d) => ({ r, d })));
+    const many = evals.length > 1;
+    const head = [...(many ? ['Model'] : []), 'Place', 'Verdict', 'Reason', 'Proposal', 'Shown'];
+    return el('div', { class: 'false-drops' }, [
+      el('h3', { text: 'Correct proposals the filter altered (false drops)' }),
+      el('p', { class: 'note', text: evals.map((r) => `${r.summary.model}: ${count(r)}.`).join(' ') + ' A proposal exactly equal to the removed text that the ghost text no longer matched: each is a false drop to fix.' }),
+      rows.length
+        ? el('table', { class: 'drops' }, [
+            el('thead', {}, [el('tr', {}, head.map((h) => el('th', { text: h })))]),
+            el('tbody', {}, rows.map(({ r, d }) =>
+              el('tr', {}, [
+                ...(many ? [el('td', { text: r.summary.model })] : []),
+                el('td', { class: 'place', text: `${d.file}:${d.line}:${d.character}` }),
+                el('td', { text: d.verdict }),
+                el('td', { text: d.reason }),
+                codeCell(d.proposal),
+                codeCell(d.shown),
+              ]),
+            )),
+          ])
+        : el('p', { class: 'empty', text: 'The filter altered no correct proposal.' }),
+    ]);
+  }
+
+  /**
+   * Labels drawn wider than their room: chart texts past their data-max-width, and page text
+   * that overflows its box. The report sends them back with what it rendered (tests read it).
+   */
+  function overflowing() {
+    const out = [];
+    for (const t of root.querySelectorAll('svg.chart text[data-max-width]')) {
+      const max = Number(t.getAttribute('data-max-width'));
+      const parts = t.querySelectorAll('tspan').length ? [...t.querySelectorAll('tspan')] : [t];
+      for (const p of parts) if (/** @type {SVGTextContentElement} */ (p).getComputedTextLength() > max + 0.5) out.push(`chart: ${p.textContent}`);
+    }
+    for (const e of root.querySelectorAll('td, th, h3, p, .card .label, .card .value, .card .sub, .legend span')) {
+      if (e.scrollWidth > e.clientWidth + 1) out.push(`${e.tagName.toLowerCase()}: ${(e.textContent || '').slice(0, 80)}`);
+    }
+    if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) out.push(`page: ${document.documentElement.scrollWidth} px wide in ${document.documentElement.clientWidth}`);
+    return out;
   }
 
   function render(data) {
@@ -278,7 +391,8 @@
       ' Recorded on this machine only; nothing is sent anywhere.' +
       (data.recordCode ? ' Suggestion text is recorded (intentComplete.recordCode).' : ' No code text is recorded.');
     root.replaceChildren(liveSection(r), editSection(r.edits), evalSection(data.evals));
-    vscode.postMessage({ type: 'rendered', figures, charts: document.querySelectorAll('svg.chart').length });
+    // Reading sizes lays the page out, so the labels are measured as drawn.
+    vscode.postMessage({ type: 'rendered', figures, charts: document.querySelectorAll('svg.chart').length, overflowing: overflowing() });
   }
 
   for (const b of document.querySelectorAll('button[data-command]')) {

@@ -6,14 +6,16 @@
  * way of asking (completions, chat, llamacpp-infill, ollama, mistral-fim).
  *
  * Replay evaluation of a model on a repository (src/core/stats/evaluate.ts). A progress bar on
- * stderr when it is a terminal. `--json` prints exactly the summary object. The API key, when the
- * endpoint needs one, comes from the environment variable INTENT_COMPLETE_API_KEY.
+ * stderr when it is a terminal. `--json` prints the summary object and `falseDrops` (the correct
+ * proposals the filter altered, core/stats/falseDrops.ts); the human output lists them too. The API
+ * key, when the endpoint needs one, comes from the environment variable INTENT_COMPLETE_API_KEY.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { API_STYLES, normalizeSettings, type ApiStyle } from '../core/config';
 import { evaluateRepository, type EvalRun } from '../core/stats/evaluate';
-import { evalCell, evalHtml, EVAL_COLUMNS } from '../core/stats/render';
+import { dropPlace } from '../core/stats/falseDrops';
+import { codeLine, evalCell, evalHtml, EVAL_COLUMNS, FALSE_DROPS_TITLE, falseDropsCount } from '../core/stats/render';
 
 export const EVAL_USAGE = `eval --repo DIR --endpoint URL --model NAME [--api ${API_STYLES.filter((a) => a !== 'auto').join('|')}] [--holes N] [--seed S] [--timeout MS] [--json] [--html FILE]`;
 
@@ -75,6 +77,15 @@ function progressBar(done: number, total: number, width = 30): string {
   return `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total}`;
 }
 
+/** The correct proposals the filter altered, each with its place, verdict and reason. */
+export function falseDropsText(run: EvalRun): string {
+  const drops = run.falseDrops ?? [];
+  return [
+    `${FALSE_DROPS_TITLE}: ${falseDropsCount(run)}`,
+    ...drops.flatMap((d) => [`  ${dropPlace(d)}  ${d.verdict}: ${d.reason}`, `    proposal: ${codeLine(d.proposal)}`, `    shown:    ${codeLine(d.shown)}`]),
+  ].join('\n');
+}
+
 function table(run: EvalRun): string {
   const rows = EVAL_COLUMNS.map(([k, t]) => [t, evalCell(run.summary, k)]);
   const w = Math.max(...rows.map((r) => r[0].length));
@@ -84,6 +95,7 @@ function table(run: EvalRun): string {
     run.endpointInfo ? `  endpoint: ${run.endpointInfo}` : '',
     ...rows.map(([t, v]) => `  ${t.padEnd(w)}  ${v}`),
     errors ? `  errors: ${errors}` : '',
+    falseDropsText(run),
   ]
     .filter(Boolean)
     .join('\n');
@@ -126,7 +138,7 @@ export async function runEval(argv: string[], out: NodeJS.WriteStream = process.
   }
   if (run.summary.holes === 0 && !run.cancelled) err.write(`intent-complete eval: no holes found in ${root} (no source files of a supported language?)\n`);
   if (args.html) fs.writeFileSync(args.html, evalHtml([run]), 'utf8');
-  if (args.json) out.write(JSON.stringify(run.summary) + '\n');
+  if (args.json) out.write(JSON.stringify({ ...run.summary, falseDrops: run.falseDrops ?? [] }) + '\n');
   else out.write(table(run) + '\n');
   return run.cancelled ? 130 : 0;
 }

@@ -18,6 +18,8 @@
  * - correctKeptRate: among holes whose proposal before the filter was an exact match, the share
  *   still an exact match after it. null when no proposal was correct.
  * - latencyMs: nearest-rank p50/p95 of the pipeline's total time per hole.
+ * - falseDrops (on the run): each correct proposal the filter made incorrect, with its reason
+ *   (falseDrops.ts).
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,9 +41,10 @@ import { EndpointHealth } from '../model/health';
 import { CompletionPipeline } from '../pipeline';
 import { LANGUAGE_FOR_EXTENSION } from '../syntax/parser';
 import { nullLogger, type BuiltPrompt, type CompletionRequest, type Logger } from '../types';
+import { falseDropOf, type FalseDrop } from './falseDrops';
 import { editSimilarity, exactMatch, idExactMatch, idF1, namesIn, percentile, unknownNames } from './metrics';
 
-/** The JSON `intent-complete eval --json` prints: exactly these keys. */
+/** The figures of a run (`intent-complete eval --json` prints these keys and `falseDrops`). */
 export interface EvalSummary {
   exactMatch: number;
   editSimilarity: number;
@@ -91,6 +94,8 @@ export interface EvalRun {
   cancelled: boolean;
   summary: EvalSummary;
   counts: { proposed: number; shown: number; unknownBefore: number; unknownAfter: number; correctBefore: number; correctKept: number; errors: Record<string, number> };
+  /** Correct proposals the filter altered (absent from runs stored before they were recorded). */
+  falseDrops?: FalseDrop[];
   holes: HoleResult[];
 }
 
@@ -234,6 +239,7 @@ export async function evaluateRepository(opts: EvalOptions): Promise<EvalRun> {
   filter.setKnowledge(knowledge);
   const repoName = path.basename(root);
   const results: HoleResult[] = [];
+  const falseDrops: FalseDrop[] = [];
   opts.onProgress?.(0, holes.length, undefined);
   let cancelled = false;
   for (const h of holes) {
@@ -300,6 +306,8 @@ export async function evaluateRepository(opts: EvalOptions): Promise<EvalRun> {
       ...(opts.includeText ? { before, shown, groundTruth: doc.groundTruth } : {}),
     };
     results.push(r);
+    const drop = falseDropOf({ hole: h, proposal: before, shown, filter: outcome.filter, correctBefore: r.correctBefore, correctAfter: r.exactMatch });
+    if (drop) falseDrops.push(drop);
     opts.onProgress?.(results.length, holes.length, r);
   }
   const { summary, counts } = summarizeHoles(results, settings.model);
@@ -313,6 +321,7 @@ export async function evaluateRepository(opts: EvalOptions): Promise<EvalRun> {
     cancelled,
     summary,
     counts,
+    falseDrops,
     holes: results,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { QualityReport, Summary } from './aggregate';
 import type { EvalRun, EvalSummary } from './evaluate';
+import { dropPlace, type FalseDrop } from './falseDrops';
 
 export const pct = (x: number | null | undefined): string => (x === undefined || x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 export const ms = (x: number | null | undefined): string => (x === undefined || x === null ? '–' : `${Math.round(x)} ms`);
@@ -68,6 +69,27 @@ function evalTable(runs: readonly EvalRun[]): string {
   );
 }
 
+export const FALSE_DROPS_TITLE = 'Correct proposals the filter altered (false drops)';
+
+/** A code text in one line of a table or terminal: quoted, line breaks and tabs escaped, never cut. */
+export const codeLine = (s: string | undefined): string => (s === undefined ? '(not recorded)' : s === '' ? '(nothing)' : JSON.stringify(s));
+
+/** "N of M correct" for a run's false drops; older runs did not record them. */
+export function falseDropsCount(r: Pick<EvalRun, 'falseDrops' | 'counts'>): string {
+  return r.falseDrops ? `${r.falseDrops.length} of ${r.counts.correctBefore} correct` : 'not recorded in this run';
+}
+
+function falseDropsMarkdown(runs: readonly EvalRun[]): string[] {
+  const rows = runs.flatMap((r) => (r.falseDrops ?? []).map((d) => [r.summary.model, dropPlace(d), d.verdict, d.reason, codeLine(d.proposal), codeLine(d.shown)]));
+  return [
+    `### ${FALSE_DROPS_TITLE}`,
+    '',
+    runs.map((r) => `${r.summary.model}: ${falseDropsCount(r)}.`).join(' '),
+    '',
+    ...(rows.length ? [mdTable(['Model', 'Place', 'Verdict', 'Reason', 'Proposal', 'Shown'], rows), ''] : []),
+  ];
+}
+
 /** The whole report as Markdown. */
 export function reportMarkdown(report: QualityReport, evals: readonly EvalRun[] = []): string {
   const out: string[] = ['# Intent Complete: completion quality', ''];
@@ -116,7 +138,7 @@ export function reportMarkdown(report: QualityReport, evals: readonly EvalRun[] 
     );
   out.push('## Replay evaluation on this workspace', '');
   if (evals.length === 0) out.push('Not run yet ("Intent Complete: Evaluate Completion Quality on This Workspace").', '');
-  else out.push(evalTable(evals), '', EVAL_NOTE, '');
+  else out.push(evalTable(evals), '', EVAL_NOTE, '', ...falseDropsMarkdown(evals));
   return out.join('\n');
 }
 
@@ -127,23 +149,63 @@ export const EVAL_NOTE =
 
 const escHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** Horizontal bar chart (values 0..1) as inline SVG. */
+/** Greedy word wrap to `max` units as `width` measures them; a word wider than a line is broken anywhere. */
+export function wrapText(text: string, max: number, width: (s: string) => number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(/(?<=[\s/\\.,:_-])/)) {
+    if (width(cur + word) <= max || cur === '') cur += word;
+    else {
+      lines.push(cur.trimEnd());
+      cur = word.trimStart();
+    }
+    while (width(cur) > max && cur.length > 1) {
+      let n = cur.length - 1;
+      while (n > 1 && width(cur.slice(0, n)) > max) n--;
+      lines.push(cur.slice(0, n));
+      cur = cur.slice(n);
+    }
+  }
+  if (cur !== '' || lines.length === 0) lines.push(cur.trimEnd());
+  return lines;
+}
+
+/** Width of a label in the static page's chart font (12px): a wide character's, so none overflows. */
+const LABEL_CHAR_PX = 7.5;
+const labelWidth = (s: string) => s.length * LABEL_CHAR_PX;
+
+/** Horizontal bar chart (values 0..1) as inline SVG; labels wrap onto more lines, never cut. */
 export function barsSvg(rows: { label: string; value: number | null }[], width = 520): string {
-  const rowH = 22;
+  const lineH = 14;
   const labelW = 210;
-  const h = rows.length * rowH + 4;
   const barW = width - labelW - 60;
-  const parts = rows.map((r, i) => {
-    const y = i * rowH + 2;
+  let y = 2;
+  const parts = rows.map((r) => {
+    const lines = wrapText(r.label, labelW - 8, labelWidth);
+    const rowH = Math.max(22, lines.length * lineH + 8);
+    const mid = y + rowH / 2;
     const w = r.value === null ? 0 : Math.max(0, Math.min(1, r.value)) * barW;
-    return (
-      `<text x="0" y="${y + 15}" class="lbl">${escHtml(r.label)}</text>` +
-      `<rect x="${labelW}" y="${y + 3}" width="${barW}" height="14" class="track"/>` +
-      `<rect x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="14" class="bar"/>` +
-      `<text x="${labelW + barW + 6}" y="${y + 15}" class="val">${r.value === null ? '–' : `${(r.value * 100).toFixed(1)}%`}</text>`
-    );
+    const top = mid - ((lines.length - 1) * lineH) / 2 + 4;
+    const label = lines.map((l, i) => `<tspan x="0" y="${top + i * lineH}">${escHtml(l)}</tspan>`).join('');
+    const out =
+      `<text class="lbl">${label}</text>` +
+      `<rect x="${labelW}" y="${mid - 7}" width="${barW}" height="14" class="track"/>` +
+      `<rect x="${labelW}" y="${mid - 7}" width="${w.toFixed(1)}" height="14" class="bar"/>` +
+      `<text x="${labelW + barW + 6}" y="${mid + 4}" class="val">${r.value === null ? '–' : `${(r.value * 100).toFixed(1)}%`}</text>`;
+    y += rowH;
+    return out;
   });
+  const h = y + 2;
   return `<svg role="img" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
+}
+
+function falseDropsHtml(r: EvalRun): string {
+  const drops = r.falseDrops ?? [];
+  const head = `<h3>${escHtml(FALSE_DROPS_TITLE)}: ${escHtml(falseDropsCount(r))}</h3>`;
+  if (!drops.length) return head;
+  const code = (s: string | undefined) => (s === undefined ? '<span class="muted">not recorded</span>' : s === '' ? '<span class="muted">nothing</span>' : `<code>${escHtml(s)}</code>`);
+  const rows = drops.map((d: FalseDrop) => `<tr><td>${escHtml(dropPlace(d))}</td><td>${escHtml(d.verdict)}</td><td>${escHtml(d.reason)}</td><td>${code(d.proposal)}</td><td>${code(d.shown)}</td></tr>`).join('');
+  return `${head}<table class="drops"><thead><tr><th>Place</th><th>Verdict</th><th>Reason</th><th>Proposal</th><th>Shown</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** A standalone HTML page of evaluation runs (one per model), with charts. */
@@ -159,7 +221,7 @@ export function evalHtml(runs: readonly EvalRun[]): string {
       { label: 'Unknown names after filter', value: s.unknownNameRateAfter },
       { label: 'Correct kept by filter', value: s.correctKeptRate },
     ]);
-    return `<section><h2>${escHtml(s.model)}</h2><p>${s.holes} holes from ${escHtml(r.repo)} (seed ${r.seed}), ${escHtml(new Date(r.at).toISOString())}; latency p50 ${ms(s.latencyMs.p50)}, p95 ${ms(s.latencyMs.p95)}.</p>${chart}</section>`;
+    return `<section><h2>${escHtml(s.model)}</h2><p>${s.holes} holes from ${escHtml(r.repo)} (seed ${r.seed}), ${escHtml(new Date(r.at).toISOString())}; latency p50 ${ms(s.latencyMs.p50)}, p95 ${ms(s.latencyMs.p95)}.</p>${chart}${falseDropsHtml(r)}</section>`;
   });
   const head = ['Model', ...EVAL_COLUMNS.map(([, t]) => t)].map((t) => `<th>${escHtml(t)}</th>`).join('');
   const body = runs.map((r) => `<tr><td>${escHtml(r.summary.model)}</td>${EVAL_COLUMNS.map(([k]) => `<td>${escHtml(evalCell(r.summary, k))}</td>`).join('')}</tr>`).join('');
@@ -171,7 +233,8 @@ export function evalHtml(runs: readonly EvalRun[]): string {
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --bar: #4493f8; --track: #30363d; } }
 body { font: 14px system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 2rem; }
 table { border-collapse: collapse; margin: 1rem 0; } th, td { border: 1px solid var(--track); padding: 4px 8px; text-align: right; } th:first-child, td:first-child { text-align: left; }
-.lbl, .val { fill: var(--fg); font-size: 12px; } .track { fill: var(--track); } .bar { fill: var(--bar); } p { color: var(--muted); }
+.lbl, .val { fill: var(--fg); font-size: 12px; } .track { fill: var(--track); } .bar { fill: var(--bar); } p, .muted { color: var(--muted); }
+td, th { overflow-wrap: anywhere; } table.drops td { text-align: left; vertical-align: top; white-space: pre-wrap; } code { font: 12px ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
 </style></head><body>
 <h1>Intent Complete: replay evaluation</h1>
 <table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>

@@ -4,12 +4,14 @@
  * older files shift up, and the file past `maxFiles` is deleted. Code text is removed unless code
  * recording is on. Nothing here sends anything anywhere.
  *
- * Evaluation runs are kept beside it in `evaluations.json` (bounded), one list across models.
+ * Evaluation runs are kept beside it in `evaluations.json` (bounded), one list across models; the
+ * false drops' code text (proposal, shown) only when code recording is on.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseEvent, redact, type QualityEvent } from './events';
 import type { EvalRun } from './evaluate';
+import { withoutCode } from './falseDrops';
 
 export interface EventStoreOptions {
   dir: string;
@@ -144,6 +146,8 @@ export class EvaluationStore {
   constructor(
     dir: string,
     private readonly maxRuns = 50,
+    /** Whether code text may be stored (intentComplete.recordCode). */
+    private readonly recordCode: () => boolean = () => false,
   ) {
     this.file = path.join(dir, 'evaluations.json');
   }
@@ -158,7 +162,8 @@ export class EvaluationStore {
   }
 
   async add(run: EvalRun): Promise<void> {
-    const runs = [...(await this.all()), run].slice(-this.maxRuns);
+    const kept = run.falseDrops && !this.recordCode() ? { ...run, falseDrops: withoutCode(run.falseDrops) } : run;
+    const runs = [...(await this.all()), kept].slice(-this.maxRuns);
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp`;
     await fs.promises.writeFile(tmp, JSON.stringify(runs), 'utf8');

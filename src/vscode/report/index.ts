@@ -9,6 +9,7 @@ import type { Settings } from '../../core/config';
 import { aggregate, type QualityReport } from '../../core/stats/aggregate';
 import type { QualityLog } from '../../core/stats/events';
 import type { EvalRun } from '../../core/stats/evaluate';
+import type { FalseDrop } from '../../core/stats/falseDrops';
 import type { ShownSuggestion } from '../../core/stats/lifecycle';
 import { reportMarkdown } from '../../core/stats/render';
 import { EvaluationStore, EventStore, latestPerModel } from '../../core/stats/store';
@@ -41,6 +42,11 @@ export class ReportFeature implements vscode.Disposable {
   readonly panel: ReportPanel;
   private readonly disposables: vscode.Disposable[] = [];
   private toldWriteError = false;
+  /**
+   * False drops of this session's runs with their code text, by run (model and time): the stored
+   * copy has it only with intentComplete.recordCode, and the report shows it while VS Code runs.
+   */
+  private readonly sessionDrops = new Map<string, FalseDrop[]>();
 
   constructor(private readonly deps: ReportDeps) {
     const dir = path.join(deps.context.globalStorageUri.fsPath, 'quality');
@@ -53,7 +59,7 @@ export class ReportFeature implements vscode.Disposable {
         deps.log.warn(`quality log: cannot write to ${dir}: ${e instanceof Error ? e.message : String(e)}`);
       },
     });
-    this.evaluations = new EvaluationStore(dir);
+    this.evaluations = new EvaluationStore(dir, undefined, () => deps.settings().recordCode);
     const off = deps.quality.onRecord((e) => this.store.append(e));
     this.tracker = new QualityTracker(deps.quality, deps.onShown);
     this.panel = new ReportPanel(
@@ -92,8 +98,16 @@ export class ReportFeature implements vscode.Disposable {
     return aggregate(events, { utcOffsetMinutes: -new Date().getTimezoneOffset() });
   }
 
+  /** The latest stored run per model, with this session's false-drop text where it has it. */
+  private async latestRuns(): Promise<EvalRun[]> {
+    return latestPerModel(await this.evaluations.all()).map((r) => {
+      const drops = this.sessionDrops.get(runKey(r));
+      return drops ? { ...r, falseDrops: drops } : r;
+    });
+  }
+
   async data(): Promise<ReportData> {
-    const evals = latestPerModel(await this.evaluations.all()).map(({ holes: _holes, ...rest }) => rest);
+    const evals = (await this.latestRuns()).map(({ holes: _holes, ...rest }) => rest);
     return { report: await this.report(), evals, recordCode: this.deps.settings().recordCode };
   }
 
@@ -110,7 +124,7 @@ export class ReportFeature implements vscode.Disposable {
       }));
     if (!uri) return undefined;
     const data = await this.data();
-    const text = format === 'md' ? reportMarkdown(data.report, latestPerModel(await this.evaluations.all())) : JSON.stringify({ report: data.report, evaluations: data.evals }, null, 2);
+    const text = format === 'md' ? reportMarkdown(data.report, await this.latestRuns()) : JSON.stringify({ report: data.report, evaluations: data.evals }, null, 2);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
     if (!target) void vscode.window.showInformationMessage(`Intent Complete: report exported to ${uri.fsPath}.`);
     return uri;
@@ -124,6 +138,7 @@ export class ReportFeature implements vscode.Disposable {
     }
     await this.store.clear();
     await this.evaluations.clear();
+    this.sessionDrops.clear();
     this.deps.quality.clear();
     await this.panel.refresh();
     return true;
@@ -134,7 +149,10 @@ export class ReportFeature implements vscode.Disposable {
       {
         settings: () => this.deps.settings(),
         apiKey: () => this.deps.apiKey(),
-        save: (r) => this.evaluations.add(r),
+        save: async (r) => {
+          if (r.falseDrops) this.sessionDrops.set(runKey(r), r.falseDrops);
+          await this.evaluations.add(r);
+        },
         showReport: () => this.panel.show(),
         log: this.deps.log,
       },
@@ -155,6 +173,8 @@ export class ReportFeature implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
+
+const runKey = (r: EvalRun) => `${r.summary.model}@${r.at}`;
 
 function isEvalArgs(a: unknown): a is EvalCommandArgs {
   return typeof a === 'object' && a !== null;

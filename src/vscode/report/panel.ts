@@ -16,15 +16,17 @@ export interface ReportData {
   recordCode: boolean;
 }
 
-/** What the webview says it rendered: figure name → text shown, and how many charts. */
+/** What the webview says it rendered: figure name → text shown, how many charts, and labels that did not fit. */
 export interface RenderedFigures {
   figures: Record<string, string>;
   charts: number;
+  /** Labels drawn wider than their room (chart texts, table cells, cards): empty when none is cut. */
+  overflowing: string[];
 }
 
 type FromWebview =
   | { type: 'ready' }
-  | { type: 'rendered'; figures: Record<string, string>; charts: number }
+  | { type: 'rendered'; figures: Record<string, string>; charts: number; overflowing?: string[] }
   | { type: 'command'; command: 'refresh' | 'exportMarkdown' | 'exportJson' | 'evaluate' | 'reset' };
 
 export interface PanelActions {
@@ -94,7 +96,7 @@ export class ReportPanel implements vscode.Disposable {
         this.ready = true;
         await this.refresh();
       } else if (m.type === 'rendered') {
-        this.lastRendered = { figures: m.figures, charts: m.charts };
+        this.lastRendered = { figures: m.figures, charts: m.charts, overflowing: m.overflowing ?? [] };
         const waiters = this.renderedWaiters;
         this.renderedWaiters = [];
         for (const w of waiters) w(this.lastRendered);
