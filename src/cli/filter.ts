@@ -1,15 +1,25 @@
 /**
- * `intent-complete filter --repo DIR --cases FILE.jsonl`
+ * `intent-complete filter --repo DIR --cases FILE.jsonl [--as-is] [--max-lines N] [--multiline auto|always|never]`
  * Each case line `{"file","line","character","completion"}`: the filter's verdict on that completion
- * at that hole. The document is the hole document (the file with the rest of the line removed);
- * the workspace index leaves the file's on-disk text out of every answer.
+ * at that cursor.
+ * - Default (the benchmarks' holes): the document is the hole document (the file with the rest of
+ *   the line removed), the language the one the workspace index reads the file as, and the
+ *   suggestion multi-line when the completion is; the workspace index leaves the file's on-disk text
+ *   out of every answer.
+ * - `--as-is` (the extension's judgement): the document is the file on disk unchanged, the language
+ *   VS Code's id for its name, the single/multi-line choice and the replace range the extension's
+ *   own (core/filter/asIs.ts); the output adds `multiline`, `insert` and `range` (the text after the
+ *   cursor the suggestion replaces, '' when none).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULTS, type MultilineMode } from '../core/config';
 import { makeHoleDocument } from '../core/eval/holes';
+import { judgeAsIs } from '../core/filter/asIs';
 import { ConsistencyFilter } from '../core/filter/consistency';
 import { IndexKnowledge } from '../core/filter/indexKnowledge';
+import { vscodeLanguageId } from '../core/languageIds';
 import { languageForPath } from '../core/syntax/parser';
 
 export interface FilterCliIo {
@@ -17,36 +27,77 @@ export interface FilterCliIo {
   err: (s: string) => void;
 }
 
+/** One line of a cases file (other fields, such as `expect`, are passed through). */
+export interface FilterCase {
+  file: string;
+  line: number;
+  character: number;
+  completion: string;
+}
+
 const stdio: FilterCliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+const USAGE = 'usage: intent-complete filter --repo DIR --cases FILE.jsonl [--as-is] [--max-lines N] [--multiline auto|always|never]\n';
+const MULTILINE_MODES: readonly MultilineMode[] = ['auto', 'always', 'never'];
+
+/** The offset of a line and character in a text (the character clamped to its line, as an editor does). */
+export function offsetOf(text: string, line: number, character: number): number {
+  return makeHoleDocument(text, line, character).offset;
+}
 
 export async function runFilter(argv: string[], io: FilterCliIo = stdio): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { repo: { type: 'string' }, cases: { type: 'string' }, 'max-lines': { type: 'string' } }, strict: true });
-  if (!values.repo || !values.cases) {
-    io.err('usage: intent-complete filter --repo DIR --cases FILE.jsonl\n');
+  const { values } = parseArgs({
+    args: argv,
+    options: { repo: { type: 'string' }, cases: { type: 'string' }, 'max-lines': { type: 'string' }, 'as-is': { type: 'boolean' }, multiline: { type: 'string' } },
+    strict: true,
+  });
+  const mode = (values.multiline ?? DEFAULTS.multiline) as MultilineMode;
+  if (!values.repo || !values.cases || !MULTILINE_MODES.includes(mode)) {
+    io.err(USAGE);
     return 2;
   }
   const root = path.resolve(values.repo);
   const knowledge = await IndexKnowledge.build(root);
   const filter = new ConsistencyFilter(knowledge);
-  const maxLines = values['max-lines'] ? Number(values['max-lines']) : 8;
+  const maxLines = values['max-lines'] ? Number(values['max-lines']) : DEFAULTS.maxLines;
   for (const line of fs.readFileSync(values.cases, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    const c = JSON.parse(line) as { file: string; line: number; character: number; completion: string };
+    const c = JSON.parse(line) as FilterCase;
     const abs = path.join(root, c.file);
-    const hole = makeHoleDocument(fs.readFileSync(abs, 'utf8'), c.line, c.character);
-    const languageId = languageForPath(c.file) ?? 'plaintext';
-    const docPrefix = hole.text.slice(0, hole.offset);
-    const docSuffix = hole.text.slice(hole.offset);
-    // The index holds the hole document while the case runs: the file's text on disk is never seen.
-    const rel = path.relative(root, abs).split(path.sep).join('/');
-    const saved = knowledge.index.file(rel);
-    if (!knowledge.index.updateSync(rel, hole.text, languageId)) knowledge.index.remove(rel);
+    const fileText = fs.readFileSync(abs, 'utf8');
     const t0 = performance.now();
-    const r = filter.check({ text: c.completion, docPrefix, docSuffix, languageId, stop: [], multiline: c.completion.includes('\n'), maxLines, docPath: abs });
+    const r = values['as-is']
+      ? judgeAsIs(filter, { docText: fileText, offset: offsetOf(fileText, c.line, c.character), languageId: vscodeLanguageId(c.file), completion: c.completion, docPath: abs, multilineMode: mode, maxLines })
+      : checkHole(filter, knowledge, root, abs, fileText, c, maxLines);
     const ms = performance.now() - t0;
-    if (saved) knowledge.index.setOutline(saved.path, saved.text, saved.languageId, saved.outline);
-    else knowledge.index.remove(rel);
-    io.out(JSON.stringify({ ...c, verdict: r.verdict, shown: r.shown, unknown: r.unknown, cleanups: r.cleanups, additionalEdits: r.additionalEdits, ms: Math.round(ms * 1000) / 1000 }) + '\n');
+    io.out(JSON.stringify({ ...c, ...r, ms: Math.round(ms * 1000) / 1000 }) + '\n');
   }
   return 0;
+}
+
+/** The benchmarks' judgement: the hole document, with the index holding it while the case runs. */
+function checkHole(filter: ConsistencyFilter, knowledge: IndexKnowledge, root: string, abs: string, fileText: string, c: FilterCase, maxLines: number) {
+  const hole = makeHoleDocument(fileText, c.line, c.character);
+  const languageId = languageForPath(c.file) ?? 'plaintext';
+  const docPrefix = hole.text.slice(0, hole.offset);
+  const docSuffix = hole.text.slice(hole.offset);
+  // The index holds the hole document while the case runs: the file's text on disk is never seen.
+  const rel = path.relative(root, abs).split(path.sep).join('/');
+  const saved = knowledge.index.file(rel);
+  if (!knowledge.index.updateSync(rel, hole.text, languageId)) knowledge.index.remove(rel);
+  try {
+    return timed(() => {
+      const r = filter.check({ text: c.completion, docPrefix, docSuffix, languageId, stop: [], multiline: c.completion.includes('\n'), maxLines, docPath: abs });
+      return { verdict: r.verdict, shown: r.shown, unknown: r.unknown, cleanups: r.cleanups, additionalEdits: r.additionalEdits };
+    });
+  } finally {
+    if (saved) knowledge.index.setOutline(saved.path, saved.text, saved.languageId, saved.outline);
+    else knowledge.index.remove(rel);
+  }
+}
+
+/** A judgement and the milliseconds it took. */
+function timed<T>(f: () => T): { result: T; ms: number } {
+  const t0 = performance.now();
+  const result = f();
+  return { result, ms: performance.now() - t0 };
 }

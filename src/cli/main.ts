@@ -5,7 +5,8 @@ Usage: intent-complete <command> [options]
 
 Commands:
   prompt        --repo DIR --cases FILE.jsonl [--budget N] [--model NAME]
-  filter        --repo DIR --cases FILE.jsonl
+  filter        --repo DIR --cases FILE.jsonl [--as-is] [--multiline auto|always|never] [--max-lines 8]
+                (--as-is: the file as it is on disk, judged as the extension judges it)
   bench context --repo DIR [--holes 400] [--seed 7] [--budget 2048] [--json]
   bench filter  --repo DIR [--holes 400] [--seed 7] [--repeat 3] [--json]
   bench typing  --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]

@@ -12,6 +12,7 @@ import type { ContextEngine } from './context/engine';
 import { resolveApi } from './context/engine';
 import { templateFor } from './context/templates';
 import type { ConsistencyFilter } from './filter/consistency';
+import { judgeAnswer } from './filter/answer';
 import type { ModelClient } from './model/client';
 import type { Route } from './model/route';
 import { earlyStopRule, withoutCutLine } from './model/earlyStop';
@@ -135,8 +136,7 @@ export class CompletionPipeline {
     const runFilter = (raw: string, others: string[] = []) => {
       const t = this.now();
       // Several candidates (n > 1): the filter ranks them and returns the best.
-      const r = this.deps.filter.best([raw, ...others].map((candidate) => ({
-        text: candidate,
+      const r = judgeAnswer(this.deps.filter, [raw, ...others], {
         docPrefix,
         docSuffix,
         languageId: req.doc.languageId,
@@ -144,12 +144,9 @@ export class CompletionPipeline {
         multiline: prompt.multiline,
         maxLines: settings.maxLines,
         docPath: req.doc.fsPath,
-      })));
+        consistencyFilter: settings.consistencyFilter,
+      });
       timings.filter += this.now() - t;
-      if (!settings.consistencyFilter && r.verdict !== 'keep') {
-        // Filter off: clean-up still applies, the name check does not.
-        return { ...r, verdict: 'keep' as const, shown: r.shown || raw.split('\n')[0], unknown: [] };
-      }
       return r;
     };
     if (hit) {
