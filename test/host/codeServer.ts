@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { readExtensionHostLog, USER_DATA_DIR_ENV } from './logs';
+import { CHROMIUM_CANDIDATES, ensureTestHost } from './preflight';
 
 export { readExtensionHostLog, extensionErrors } from './logs';
 
@@ -31,7 +32,8 @@ export const CODE_SERVER_DIR = path.join(VSCODE_TEST_DIR, 'code-server');
 const CODE_SERVER_BIN = path.join(CODE_SERVER_DIR, 'node_modules', '.bin', 'code-server');
 const INSTALLED_MARKER = path.join(CODE_SERVER_DIR, `.installed-${CODE_SERVER_VERSION}`);
 
-export const CHROMIUM_PATH = process.env.INTENT_TEST_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH =
+  process.env.INTENT_TEST_CHROMIUM ?? CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p)) ?? CHROMIUM_CANDIDATES[0];
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -203,6 +205,7 @@ export async function ensureCodeServer(): Promise<string> {
   if (fs.existsSync(INSTALLED_MARKER) && fs.existsSync(CODE_SERVER_BIN)) return CODE_SERVER_BIN;
   return withInstallLock(async () => {
     if (fs.existsSync(INSTALLED_MARKER) && fs.existsSync(CODE_SERVER_BIN)) return CODE_SERVER_BIN;
+    ensureTestHost(['code-server']);
     log(`installing code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (a few minutes, once)`);
     const started = Date.now();
     seedRipgrepCache();

@@ -27,6 +27,7 @@ import {
 } from './codeServer';
 import { waitForWorkbench, type Cleanup, type PrepareContext, type Scenario, type ScenarioContext } from './e2e';
 import { SCENARIOS } from '../e2e/scenarios';
+import { testHostReady } from './preflight';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results', 'e2e');
 const DEFAULT_TIMEOUT_MS = 180_000;
@@ -214,6 +215,10 @@ function selected(all: readonly Scenario[]): Scenario[] {
 async function main(): Promise<number> {
   const main = path.join(REPO_ROOT, 'dist', 'extension.js');
   if (!fs.existsSync(main)) throw new Error(`not built: ${main} (run: npm run build)`);
+  if (!testHostReady(['code-server', 'browser'], say)) {
+    say('0 passed, 1 failed');
+    return 1;
+  }
   const scenarios = selected(SCENARIOS);
   if (scenarios.length === 0) {
     say('no scenario matches the filter');

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { REPO_ROOT, launchBrowser, makeTempDir, startCodeServer, type CodeServer } from './codeServer';
 import type { IntegrationResults } from '../integration/index';
+import { testHostReady } from './preflight';
 
 const RESULTS_ENV = 'INTENT_TEST_RESULTS';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results', 'integration');
@@ -180,6 +181,10 @@ async function main(): Promise<number> {
   const g = process.argv.indexOf('--grep');
   if (g > 0 && process.argv[g + 1]) process.env.INTENT_TEST_GREP = process.argv[g + 1];
   checkBuilt();
+  if (!testHostReady(['code-server', 'browser'], say)) {
+    say('0 passed, 1 failed');
+    return 1;
+  }
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   // A file of this run's own: other runs in the same checkout may be going at the same time.
   const resultsDir = makeTempDir('integration-results');
