@@ -1,0 +1,103 @@
+/**
+ * The facts the filter reads from one file or document, and the small helpers that build them: its
+ * identifiers, declarations, type shapes, imports, typed bindings, classes and containers. The
+ * per-language extractors (extractTs.ts, extractPy.ts) fill them from a tree-sitter parse.
+ */
+import type { Container } from './containers';
+import type { TypeShape } from './knowledge';
+
+export interface ImportFact {
+  /** The local name it binds. */
+  local: string;
+  module: string;
+  /** The exported name, or 'default' / '*'. */
+  imported: string;
+}
+
+export interface Binding {
+  name: string;
+  /** The declared type as written (`Store`, `Map<string, X>`), or `new:T` for `new T()` / `T()`. */
+  type: string;
+  /** The range in which it is visible (its enclosing block / function / file). */
+  scopeStart: number;
+  scopeEnd: number;
+}
+
+export interface ClassRange {
+  name: string;
+  start: number;
+  end: number;
+}
+
+export interface FileFacts {
+  languageId: string;
+  tokens: Set<string>;
+  declared: Set<string>;
+  exported: Set<string>;
+  types: Map<string, MutableShape>;
+  imports: ImportFact[];
+  bindings: Binding[];
+  classes: ClassRange[];
+  /** End offset of the last import statement (where an auto-import goes). */
+  importsEnd: number;
+  /** The file uses `require` rather than `import`. */
+  commonJs: boolean;
+  /** Relative imports end in `.js` (ESM TypeScript). */
+  jsExtensions: boolean;
+  /** Parsed with tree-sitter (false: identifiers and regexes only). */
+  parsed: boolean;
+  /** `export * from 'm'` modules, whose exports are this file's too. */
+  reexports: string[];
+  /** Exports we cannot list (CommonJS `exports`, `export =`). */
+  openExports: boolean;
+  /** What encloses positions: class bodies, interface/object types, object literals, code blocks. */
+  containers: Container[];
+  /** Ranges of the parse's ERROR nodes (the document as typed is often broken somewhere). */
+  errors: { start: number; end: number }[];
+  /** Completed from a parse of the text before the cursor (mergeAtCursor): the whole document's parse is broken there. */
+  repaired?: boolean;
+}
+
+export interface MutableShape extends TypeShape {
+  readonly members: Set<string>;
+  readonly memberTypes: Map<string, string>;
+  readonly bases: string[];
+  open: boolean;
+}
+
+const IDENT = /[A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*/g;
+
+export function tokensOf(text: string, into = new Set<string>()): Set<string> {
+  for (const m of text.matchAll(IDENT)) into.add(m[0]);
+  return into;
+}
+
+export function emptyFacts(languageId: string, text: string): FileFacts {
+  return {
+    languageId,
+    tokens: tokensOf(text),
+    declared: new Set(),
+    exported: new Set(),
+    types: new Map(),
+    imports: [],
+    bindings: [],
+    classes: [],
+    importsEnd: 0,
+    commonJs: false,
+    jsExtensions: false,
+    parsed: false,
+    containers: [],
+    errors: [],
+    reexports: [],
+    openExports: false,
+  };
+}
+
+export function shape(facts: FileFacts, name: string, kind: TypeShape['kind']): MutableShape {
+  let s = facts.types.get(name);
+  if (!s) {
+    s = { name, kind, members: new Set(), memberTypes: new Map(), bases: [], open: false };
+    facts.types.set(name, s);
+  }
+  return s;
+}
