@@ -8,7 +8,7 @@
  *   out of every answer.
  * - `--as-is` (the extension's judgement): the document is the file on disk unchanged, the language
  *   VS Code's id for its name, the single/multi-line choice and the replace range the extension's
- *   own (core/filter/asIs.ts); the output adds `multiline`, `insert` and `range` (the text after the
+ *   own (core/filter/asIs.ts); the output adds `languageId`, `multiline`, `decided`, `insert` and `range` (the text after the
  *   cursor the suggestion replaces, '' when none).
  */
 import * as fs from 'node:fs';
@@ -64,12 +64,12 @@ export async function runFilter(argv: string[], io: FilterCliIo = stdio): Promis
     const c = JSON.parse(line) as FilterCase;
     const abs = path.join(root, c.file);
     const fileText = fs.readFileSync(abs, 'utf8');
-    const t0 = performance.now();
+    const languageId = vscodeLanguageId(c.file);
+    const offset = offsetOf(fileText, c.line, c.character);
     const r = values['as-is']
-      ? judgeAsIs(filter, { docText: fileText, offset: offsetOf(fileText, c.line, c.character), languageId: vscodeLanguageId(c.file), completion: c.completion, docPath: abs, multilineMode: mode, maxLines })
+      ? timed(() => ({ languageId, ...judgeAsIs(filter, { docText: fileText, offset, languageId, completion: c.completion, docPath: abs, multilineMode: mode, maxLines }) }))
       : checkHole(filter, knowledge, root, abs, fileText, c, maxLines);
-    const ms = performance.now() - t0;
-    io.out(JSON.stringify({ ...c, ...r, ms: Math.round(ms * 1000) / 1000 }) + '\n');
+    io.out(JSON.stringify({ ...c, ...r.result, ms: Math.round(r.ms * 1000) / 1000 }) + '\n');
   }
   return 0;
 }
