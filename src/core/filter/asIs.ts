@@ -6,7 +6,7 @@
  * (`replaceAt`). The CLI's `filter --as-is` runs it on each case.
  */
 import type { MultilineMode } from '../config';
-import { wantsMultiline } from '../context/engine';
+import { wantsMultiline } from '../context/multiline';
 import { earlyStopRule, withoutCutLine } from '../model/earlyStop';
 import type { FilterResult } from '../types';
 import { judgeAnswer } from './answer';
@@ -27,6 +27,8 @@ export interface AsIsCase {
   maxLines: number;
   /** The prompt's stop words (none when the template is not known). */
   stop?: readonly string[];
+  /** Why the server ended the answer: 'length' (token cap, time limit) cuts its last line. */
+  finish?: 'stop' | 'length';
 }
 
 export interface AsIsVerdict extends FilterResult {
@@ -45,12 +47,12 @@ export interface AsIsVerdict extends FilterResult {
  * decides (read character by character, the earliest a server's chunks allow), and a line the
  * close cut in the middle is left out.
  */
-export function decidedAnswer(completion: string, decide: (textSoFar: string) => boolean): string {
+export function decidedAnswer(completion: string, decide: (textSoFar: string) => boolean, finish: 'stop' | 'length' = 'stop'): string {
   for (let k = 1; k <= completion.length; k++) {
     const soFar = completion.slice(0, k);
     if (decide(soFar)) return withoutCutLine({ text: soFar, finishReason: 'early-stop' });
   }
-  return withoutCutLine({ text: completion, finishReason: 'stop' });
+  return withoutCutLine({ text: completion, finishReason: finish });
 }
 
 export function judgeAsIs(filter: ConsistencyFilter, c: AsIsCase): AsIsVerdict {
@@ -58,7 +60,7 @@ export function judgeAsIs(filter: ConsistencyFilter, c: AsIsCase): AsIsVerdict {
   const docSuffix = c.docText.slice(c.offset);
   const multiline = wantsMultiline(docPrefix, docSuffix, c.multilineMode);
   const lineBefore = docPrefix.slice(docPrefix.lastIndexOf('\n') + 1);
-  const decided = decidedAnswer(c.completion, earlyStopRule({ multiline, maxLines: c.maxLines, lineBefore }));
+  const decided = decidedAnswer(c.completion, earlyStopRule({ multiline, maxLines: c.maxLines, lineBefore }), c.finish);
   const r = judgeAnswer(filter, [decided], {
     docPrefix,
     docSuffix,
