@@ -370,6 +370,7 @@
    */
   function overflowing() {
     const out = [];
+    for (const t of root.querySelectorAll('svg.chart text')) if ((t.textContent || '').includes('…')) out.push(`cut: ${t.textContent}`);
     for (const t of root.querySelectorAll('svg.chart text[data-max-width]')) {
       const max = Number(t.getAttribute('data-max-width'));
       const parts = t.querySelectorAll('tspan').length ? [...t.querySelectorAll('tspan')] : [t];

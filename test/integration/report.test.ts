@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QualityEvent } from '../../src/core/stats/events';
+import type { EvalRun } from '../../src/core/stats/evaluate';
 import { pct } from '../../src/core/stats/render';
 import { TestOpenAIServer, type RecordedRequest } from '../server/openaiServer';
 import { api, closeAll, openDoc, resetSettings, setSettings, sleep, triggerAndAccept, waitFor } from './helpers';
@@ -18,14 +19,20 @@ import { MATH_TS } from '../shared/mathSource';
 const MODEL = 'qwen2.5-coder-test';
 const EVAL_DIR = 'ic-report-eval';
 
-/** The line the hole of a Qwen FIM prompt removed from MATH_TS. */
+/** A file whose line 3 calls a function declared nowhere: its true line is a correct proposal the filter drops. */
+const GLOBAL = 'formatGadgetCaption';
+const GADGET_TS = ['export function gadgetCaption(size: number): string {', '  const scaled = size * 2;', `  return ${GLOBAL}(scaled, 'wide');`, '}', ''].join('\n');
+const FALSE_DROP_DIR = 'ic-report-falsedrops';
+
+/** The line the hole of a Qwen FIM prompt removed from MATH_TS (or from GADGET_TS). */
 function truthOf(req: RecordedRequest): string {
   const p = req.prompt;
   const pre = p.lastIndexOf('<|fim_prefix|>');
   const suf = p.indexOf('<|fim_suffix|>', pre);
   const prefix = p.slice(pre + '<|fim_prefix|>'.length, suf);
-  if (!MATH_TS.startsWith(prefix)) return '';
-  return MATH_TS.slice(prefix.length, MATH_TS.indexOf('\n', prefix.length));
+  const text = [MATH_TS, GADGET_TS].find((t) => t.startsWith(prefix));
+  if (!text) return '';
+  return text.slice(prefix.length, text.indexOf('\n', prefix.length));
 }
 
 function since(events: readonly QualityEvent[], n: number): QualityEvent[] {
@@ -174,6 +181,44 @@ describe('quality report (real VS Code, test endpoint)', function () {
       const r = await withTimeout(rendered, 20000, 'the webview to render the evaluation');
       assert.equal(r.figures[`eval:${MODEL}:exactMatch`], '1.0000');
       assert.equal(r.figures['eval:renamer-qwen2.5-coder:unknownNameRateBefore'], (2 / 7).toFixed(4));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists the correct proposal the filter dropped, with its reason, and cuts no label', async () => {
+    const a = await api();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test host opened no workspace folder');
+    const dir = path.join(folder.uri.fsPath, FALSE_DROP_DIR);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'gadget.ts'), GADGET_TS);
+    try {
+      await setSettings({ endpoint: server.url, model: MODEL, timeoutMs: 20000 });
+      server.respond((req) => ({ text: truthOf(req) }));
+      const run = await vscode.commands.executeCommand<EvalRun | undefined>('intentComplete.evaluateWorkspace', { holes: 50, seed: 5, under: FALSE_DROP_DIR, quiet: true });
+      assert.ok(run && run.falseDrops, 'the evaluation did not run');
+      // Every proposal is the true rest of its line; those that name the global are the false drops.
+      const lines = GADGET_TS.split('\n');
+      const naming = run.holes.filter((h) => lines[h.line].slice(h.character).includes(GLOBAL));
+      assert.ok(naming.length === 1, `holes: ${JSON.stringify(run.holes.map((h) => [h.line, h.character]))}`);
+      assert.equal(run.counts.correctBefore, run.summary.holes);
+      const h = naming[0];
+      const place = `${FALSE_DROP_DIR}/gadget.ts:${h.line + 1}:${h.character + 1}`;
+      assert.deepEqual(
+        run.falseDrops.map((d) => [`${d.file}:${d.line}:${d.character}`, d.verdict, d.reason, d.proposal, d.shown]),
+        [[place, 'drop', `unknown: ${GLOBAL}`, lines[h.line].slice(h.character), '']],
+      );
+      // Stored without its code text (recordCode is off); the report of this session shows it.
+      const stored = fs.readFileSync(path.join(a.report.store.dir, 'evaluations.json'), 'utf8');
+      assert.ok(!stored.includes(`${GLOBAL}(scaled`), 'the proposal was stored although intentComplete.recordCode is off');
+      const rendered = a.report.panel.rendered();
+      await a.report.panel.show();
+      const r = await withTimeout(rendered, 20000, 'the webview to render the false drops');
+      assert.equal(r.figures[`eval:${MODEL}:falseDrops`], `1 of ${run.counts.correctBefore} correct`);
+      assert.equal(r.figures[`eval:${MODEL}:falseDrop:0`], `${place} drop: unknown: ${GLOBAL}`);
+      // Every label whole: chart labels within their room and not ellipsized, no text overflowing its box.
+      assert.deepEqual(r.overflowing, []);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -76,6 +76,8 @@ describe('stats/evaluate (real pipeline, real HTTP test server)', function () {
     assert.equal(s.unknownNameRateBefore, 0);
     assert.equal(s.unknownNameRateAfter, 0);
     assert.equal(s.correctKeptRate, 1);
+    // Correct proposals the filter kept are no false drops.
+    assert.deepEqual(run.falseDrops, []);
     assert.equal(s.model, 'qwen2.5-coder-test');
     assert.ok(s.latencyMs.p50 !== null && s.latencyMs.p95 !== null && s.latencyMs.p50 <= s.latencyMs.p95);
     // The hole document, never the file on disk: no prompt contains its own removed line.
@@ -135,7 +137,7 @@ describe('stats/evaluate (real pipeline, real HTTP test server)', function () {
     assert.equal(run.summary.holes, 2);
   });
 
-  it('CLI: `eval --json` prints exactly the summary keys; --html writes a page with charts', async () => {
+  it('CLI: `eval --json` prints exactly the summary keys and falseDrops; --html writes a page with charts', async () => {
     server.respond((req) => ({ text: truthOf(req) }));
     const chunks: string[] = [];
     const sink = new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) }) as unknown as NodeJS.WriteStream;
@@ -143,9 +145,10 @@ describe('stats/evaluate (real pipeline, real HTTP test server)', function () {
     const code = await runEval(['--repo', repo, '--endpoint', server.url, '--model', 'qwen2.5-coder-test', '--api', 'completions', '--holes', '4', '--seed', '9', '--json', '--html', html], sink, sink);
     assert.equal(code, 0);
     const out = JSON.parse(chunks.join('').trim()) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(out).sort(), ['correctKeptRate', 'editSimilarity', 'exactMatch', 'holes', 'idExactMatch', 'idF1', 'latencyMs', 'model', 'unknownNameRateAfter', 'unknownNameRateBefore'].sort());
+    assert.deepEqual(Object.keys(out).sort(), ['correctKeptRate', 'editSimilarity', 'exactMatch', 'falseDrops', 'holes', 'idExactMatch', 'idF1', 'latencyMs', 'model', 'unknownNameRateAfter', 'unknownNameRateBefore'].sort());
     assert.equal(out.holes, 4);
     assert.equal(out.exactMatch, 1);
+    assert.deepEqual(out.falseDrops, []);
     assert.deepEqual(Object.keys(out.latencyMs as object).sort(), ['p50', 'p95']);
     const page = fs.readFileSync(html, 'utf8');
     assert.match(page, /<svg[^>]*role="img"/);
