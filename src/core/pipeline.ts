@@ -9,7 +9,7 @@
 import type { Settings } from './config';
 import type { CacheKeyParts, CompletionCache } from './cache/completionCache';
 import type { ContextEngine } from './context/engine';
-import { resolveApi } from './context/engine';
+import { resolveApi } from './context/templates';
 import { templateFor } from './context/templates';
 import type { ConsistencyFilter } from './filter/consistency';
 import { judgeAnswer } from './filter/answer';

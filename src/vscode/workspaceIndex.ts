@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EditorState } from '../core/context/engine';
+import type { EditorState } from '../core/context/recentEdits';
 import { isSecretPath, MAX_FILE_BYTES } from '../core/context/exclusion';
 import { indexWorkspace, SOURCE_EXTENSIONS } from '../core/context/indexer';
 import { SymbolIndex } from '../core/context/symbolIndex';

@@ -4,7 +4,7 @@
  * the models completed (CPython's email package, zod-style TypeScript, Go).
  */
 import * as assert from 'node:assert/strict';
-import { wantsMultiline } from '../../src/core/context/engine';
+import { wantsMultiline } from '../../src/core/context/multiline';
 import { cleanup, type CleanupInput } from '../../src/core/filter/cleanup';
 
 /** `|` marks the cursor. */

@@ -7,7 +7,8 @@
 import * as assert from 'node:assert/strict';
 import { CompletionCache } from '../../src/core/cache/completionCache';
 import { DEFAULTS, type Settings } from '../../src/core/config';
-import { ContextEngine, resolveApi } from '../../src/core/context/engine';
+import { ContextEngine } from '../../src/core/context/engine';
+import { resolveApi } from '../../src/core/context/templates';
 import { ConsistencyFilter } from '../../src/core/filter/consistency';
 import { ModelClient } from '../../src/core/model/client';
 import { EndpointHealth } from '../../src/core/model/health';

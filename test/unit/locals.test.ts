@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ownOutline } from '../../src/core/context/engine';
+import { ownOutline } from '../../src/core/context/ownOutline';
 import { localsInScope, oneLine } from '../../src/core/syntax/locals';
 import { outlineFromTree } from '../../src/core/syntax/outline';
 import { parse, preloadAll } from '../../src/core/syntax/parser';

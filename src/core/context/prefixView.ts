@@ -218,3 +218,45 @@ export function suffixView(text: string, offset: number, max: number, languageId
   }
   return { text: parts.join(''), end: pos };
 }
+
+/** Lines in a text (one more than its line breaks). */
+export function countLines(s: string): number {
+  let n = 1;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Where the prefix window starts. The window ends at the cursor and holds at most `room`
+ * characters. With no earlier start for the document (`prev`): the first line start that leaves
+ * an eighth of the room free (room for the next lines typed). With one: it stays while the window still fits and is no more than three
+ * quarters of the room short of full (the person typed on, the room stayed about the same), so consecutive
+ * prompts share their prefix (the server's KV cache); once the window no longer fits, it moves on
+ * past the first line start that fits by half the room at once, so this happens once per half a
+ * window of typing (at the cost of a window 50–100% full after such a move).
+ */
+export function prefixWindowStart(text: string, offset: number, room: number, prev?: number): number {
+  if (offset <= room) return 0;
+  if (room <= 0) return offset;
+  const earliest = offset - room;
+  const cursorLineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStartFrom = (pos: number): number => {
+    const p = pos <= 0 || text[pos - 1] === '\n' ? Math.max(0, pos) : text.indexOf('\n', pos) + 1;
+    return p <= 0 && pos > 0 ? -1 : p;
+  };
+  const fullest = (): number => {
+    const p = lineStartFrom(earliest);
+    return p < 0 || p > cursorLineStart ? earliest : p;
+  };
+  const slack = Math.floor(room / 2);
+  if (prev === undefined || prev > cursorLineStart || (prev > 0 && text[prev - 1] !== '\n')) {
+    // A first window leaves an eighth of the room free, so the next lines typed do not move it at once.
+    const p = lineStartFrom(earliest + Math.floor(room / 8));
+    return p < 0 || p > cursorLineStart ? fullest() : p;
+  }
+  // Kept while it fits, unless far more of the file would fit now (the room grew, the cursor moved up).
+  if (prev >= earliest) return prev - earliest <= Math.floor((room * 3) / 4) ? prev : fullest();
+  // The window no longer fits: move on by half the room.
+  const p = lineStartFrom(earliest + slack);
+  return p < 0 || p > cursorLineStart ? fullest() : p;
+}

@@ -3,6 +3,11 @@
  * Jaccard similarity of their identifier sets to the lines above the cursor. Used by the
  * jaccardNeighbors baseline and, for names the index cannot define (library APIs), by the engine.
  */
+import type { CompletionRequest } from '../types';
+import { codeLines, countLines } from './prefixView';
+import type { Piece } from './sticky';
+import type { SymbolIndex } from './symbolIndex';
+import type { FimTemplate } from './templates';
 
 const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 
@@ -203,4 +208,124 @@ function withText(chosen: Window[], files: readonly { path: string; text: string
     w.text = l.slice(w.startLine, w.endLine).join('\n');
   }
   return chosen;
+}
+
+/* ---- Windows for a completion request (the context engine's similar-code part) ---- */
+
+/** Lines a similar-code window is shown past its matched lines (half the 20-line window; measured in docs/benchmarks.md). */
+export const WINDOW_CONTINUATION = 10;
+
+/**
+ * Lines [start + shift, end + shift) of a file (clamped to it, keeping the window's length): a matched window
+ * moved down by `shift` lines, so it ends with what came after the match.
+ */
+export function continuationOf(lines: readonly string[], startLine: number, endLine: number, shift: number): { text: string; startLine: number; endLine: number } {
+  const end = Math.min(lines.length, endLine + shift);
+  const start = Math.min(Math.max(0, startLine + shift), Math.max(startLine, end - (endLine - startLine)));
+  return { text: lines.slice(start, end).join('\n'), startLine: start, endLine: end };
+}
+
+/** Lines the similar-windows query moves by (windows are re-scored when it moves, cached while it stays). */
+export const WINDOW_QUERY_STEP = 1;
+/**
+ * Lines above the cursor similar-code windows are matched against: the code just above says more
+ * about what comes next than the whole screen does (docs/benchmarks.md).
+ */
+const WINDOW_QUERY_LINES = 15;
+
+/** A similar-code window clipped to fewer lines than this is left out. */
+const MIN_WINDOW_LINES = 4;
+
+/**
+ * A similar-code window's text: lines [start, end) of a file without blank and comment-only lines,
+ * and without the indentation they all share (more code in the same room).
+ */
+export function windowText(lines: readonly string[], start: number, end: number, languageId: string): string {
+  const code = codeLines(lines.slice(start, end), 0, Infinity, languageId).code;
+  const rows = code.split('\n');
+  const common = Math.min(...rows.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
+  return common > 0 && Number.isFinite(common) ? rows.map((l) => l.slice(common)).join('\n') : code;
+}
+
+/** Whether a window of the current document shown earlier (when the document was `before`) is still in it unchanged. */
+export function stillThere(p: Piece, text: string, before: string | undefined, cursorLine: number, languageId: string): boolean {
+  if (p.endLine === undefined || before === undefined) return false;
+  const lines = text.split('\n');
+  const shift = p.line > cursorLine ? lines.length - countLines(before) : 0;
+  return p.text !== '' && windowText(lines, p.line + shift, p.endLine + shift, languageId).startsWith(p.text);
+}
+
+/** Where the prompt already shows the current file: from this offset above the cursor, and this many characters below it. */
+export interface NearCursor {
+  aboveFrom: number;
+  below: number;
+}
+
+/**
+ * Usage windows like the code above the cursor, from imported, related (`chosen`) and same-folder
+ * files and from the current file away from what the prompt shows of it: the best ones for this
+ * position within `max` (`ideal`), and a few more that may stay if an earlier request showed them
+ * (`all`).
+ */
+export function requestWindows(
+  index: SymbolIndex,
+  req: CompletionRequest,
+  relPath: string,
+  chosen: readonly Piece[],
+  max: number,
+  template: FimTemplate,
+  near: NearCursor,
+  isExcluded?: (relPath: string) => boolean,
+): { all: Piece[]; ideal: Piece[] } {
+  // The query is the WINDOW_QUERY_LINES lines above a line that moves in steps of WINDOW_QUERY_STEP
+  // (windows are re-scored when it moves, cached while it stays).
+  const queryEnd = req.cursor.line - (req.cursor.line % WINDOW_QUERY_STEP);
+  const lines = req.doc.text.split('\n');
+  const query = lines.slice(Math.max(0, queryEnd - WINDOW_QUERY_LINES), queryEnd).join('\n');
+  const candidates = new Set([...index.importsOf(relPath), ...chosen.map((s) => s.path), ...index.siblingsOf(relPath)]);
+  candidates.delete(relPath);
+  const files = [...candidates]
+    .filter((p) => !isExcluded?.(p))
+    .sort()
+    .map((p) => ({ path: p, text: index.file(p)?.text ?? '' }))
+    .filter((f) => f.text);
+  // The current file itself, away from what the prompt shows of it anyway: code like the code
+  // above the cursor further up or down the file (the next case of a switch, the sibling method)
+  // names what the person is about to type. Windows are shown moved down by WINDOW_CONTINUATION,
+  // so the range ruled out is moved up by as much.
+  const fromLine = Math.min(queryEnd, countLines(req.doc.text.slice(0, near.aboveFrom)) - 1);
+  let toLine = queryEnd + WINDOW_QUERY_STEP;
+  for (let chars = 0; toLine < lines.length && chars < near.below; ) chars += lines[toLine++].length + 1;
+  const own = { path: relPath, text: req.doc.text, exclude: [fromLine - WINDOW_CONTINUATION, toLine - WINDOW_CONTINUATION] as const };
+  const lineCost = template.repoLevel || template.name === 'chat' ? 1 : 4;
+  const ideal: Piece[] = [];
+  const all: Piece[] = [];
+  let room = max;
+  const linesOf = new Map<string, string[]>();
+  // The best windows for this position (`ideal`), and a few more that may stay if an earlier
+  // request showed them (`all`: the candidates sticky windows are kept among).
+  for (const [i, w] of topWindows(query, [...files, own], { windowLines: 20, stride: 5, k: 24, idf: true }).entries()) {
+    // Shown: the matched window's second half and what follows it (the lines after code like the
+    // code above the cursor are what is likely to come next; its first half repeats names the
+    // document already has).
+    let fileLines = linesOf.get(w.path);
+    if (!fileLines) linesOf.set(w.path, (fileLines = (index.file(w.path)?.text ?? '').split('\n')));
+    const shown = continuationOf(fileLines, w.startLine, w.endLine, WINDOW_CONTINUATION);
+    // A current-file window moved (clamped at the file's end) mostly into what the prompt shows anyway.
+    if (w.path === relPath && Math.min(shown.endLine, toLine) - Math.max(shown.startLine, fromLine) > (shown.endLine - shown.startLine) / 2) continue;
+    const piece = (t: string): Piece => ({ key: `${w.path}#window#${shown.startLine}`, path: w.path, line: shown.startLine, endLine: shown.endLine, text: t, reason: 'similar code', kind: 'window' });
+    // Without blank and comment-only lines (more code in the same room).
+    let t = windowText(fileLines, shown.startLine, shown.endLine, req.doc.languageId);
+    if (!t.trim()) continue;
+    all.push(piece(t));
+    if (i >= 6) continue;
+    const cost = (x: string) => x.length + countLines(x) * (lineCost - 1) + w.path.length + 16;
+    const full = countLines(t);
+    while (cost(t) > room && t.includes('\n')) t = t.slice(0, t.lastIndexOf('\n'));
+    // A window clipped to a couple of lines (a lone `}`) is not code a model can use.
+    if (cost(t) > room || !t.trim() || (countLines(t) < Math.min(full, MIN_WINDOW_LINES))) continue;
+    room -= cost(t);
+    ideal.push(piece(t));
+  }
+  return { all, ideal };
 }

@@ -4,7 +4,7 @@
  * Every template's sentinels are stop words, so they never leak into a suggestion; file text never
  * spells a control token (it is neutralised).
  */
-import type { FimTemplateName, ResolvedApi, TemplateName } from '../config';
+import type { FimTemplateName, ResolvedApi, Settings, TemplateName } from '../config';
 import { COMMON_CONTROL_TOKENS, controlTokens, FAMILIES, familyFor, neutralize, stopWords, type FamilyId, type FimFamily } from '../model/families';
 import type { ChatMessage, Snippet } from '../types';
 
@@ -188,6 +188,17 @@ export function looksChatOnly(model: string): boolean {
   if (familyFor(m)?.chatSystem) return true;
   if (/coder|code|starcoder|codestral|fim|base/.test(m)) return false;
   return /^(gpt-4|gpt-3\.5-turbo|gpt-5|o\d|claude|gemini)|instruct|chat/.test(m);
+}
+
+/**
+ * The API for these settings without a probe: the explicit apiStyle, else chat for chat-only models,
+ * else /v1/completions. The pipeline passes settings already resolved by the endpoint's route
+ * (model/route.ts), whose apiStyle is the way chosen for that server.
+ */
+export function resolveApi(settings: Settings): ResolvedApi {
+  if (settings.apiStyle !== 'auto') return settings.apiStyle;
+  if (looksChatOnly(settings.model) || settings.fimTemplate === 'chat') return 'chat';
+  return 'completions';
 }
 
 /** A llama.cpp server `/infill` request body: related files go in `input_extra`, not in the prefix. */

@@ -3,7 +3,7 @@
  * budget (intentComplete.contextBudget, in tokens of 4 characters). The region may use at most
  * half of it, since the answer repeats it; the surrounding code and the outline share the rest.
  */
-import { CHARS_PER_TOKEN } from '../context/engine';
+import { CHARS_PER_TOKEN } from '../context/budget';
 
 export const EDIT_BUDGET_FACTOR = 4;
 
