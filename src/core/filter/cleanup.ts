@@ -3,6 +3,7 @@
  * Each rule that changes the text is named in `applied` (for the log and the report); a rule that
  * leaves nothing worth showing empties the text.
  */
+import { COMMON_CONTROL_TOKENS, FAMILIES } from '../model/families';
 import { literalEnd, literalState } from './literals';
 
 export interface CleanupInput {
@@ -23,9 +24,25 @@ export interface CleanupResult {
   applied: string[];
 }
 
-/** FIM and chat-template tokens of the families we template for, and common end tokens. */
-const SENTINEL =
-  /<\|(?:fim_[a-z]+|file_sep|repo_name|endoftext|im_start|im_end|end|eot_id|start_header_id|end_header_id)\|>|<fim_[a-z]+>|<file_sep>|<repo_name>|<filename>|<gh_stars>|<｜fim▁[a-z]+｜>|<｜end▁of▁sentence｜>|<(?:PRE|SUF|MID|EOT)>|\[(?:PREFIX|SUFFIX|MIDDLE)\]|<\/s>|<\|end_of_text\|>|<end_of_turn>|<start_of_turn>/;
+/** `<|name|>` tokens of chat templates no family lists (`<|end|>`, `<|assistant|>` of other vocabularies). */
+const BAR_TOKEN = '<\\|[a-z][a-z0-9_]*\\|>';
+/**
+ * Every family's sentinels, end tokens and special tokens (model/families.ts), and other chat
+ * templates' markers: none is ever code. `</s>` (CodeLlama's, Codestral's end) is matched apart:
+ * it is HTML's strike-through too.
+ */
+const CONTROL = new RegExp(
+  [...new Set([...COMMON_CONTROL_TOKENS, ...FAMILIES.flatMap((f) => f.ends)])]
+    .filter((t) => t !== '<s>' && t !== '</s>')
+    .sort((a, b) => b.length - a.length)
+    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .concat(BAR_TOKEN)
+    .join('|'),
+);
+/** Control tokens at the start of an answer, with a chat role after them (`<|im_start|>assistant`) and the line break ending them. */
+const LEADING_CONTROL = new RegExp(`^(?:${CONTROL.source})(?:(?:assistant|model)\\b)?(?:${CONTROL.source})*(?:[ \\t]*\\n)?`);
+/** A reasoning block at the start, and the blank lines after it (the code's own indentation stays). */
+const LEADING_THINK = /^\s*<think>[\s\S]*?<\/think>[ \t]*(?:\n[ \t]*(?=\n))*\n?/;
 const BLOCK_CONTINUATION = /^\s*(?:\}?\s*(?:else|catch|finally)\b|elif\b|else\s*:|except\b|finally\s*:|case\b|default\s*:|\)|\]|\})/;
 
 export function cleanup(input: CleanupInput): CleanupResult {
@@ -45,8 +62,11 @@ export function cleanup(input: CleanupInput): CleanupResult {
   const restOfLine = restEnd < 0 ? input.suffix : input.suffix.slice(0, restEnd);
   const prevLine = lineStart > 0 ? input.prefix.slice(input.prefix.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1) : '';
 
-  note('think', t.replace(/^\s*<think>[\s\S]*?(?:<\/think>\s*|$)/, '').replace(/<think>[\s\S]*?(?:<\/think>|$)/g, ''));
-  note('sentinel', cutAt(t, SENTINEL));
+  const start = answerStart(t);
+  note('think', start.think);
+  note('sentinel', start.text);
+  note('think', t.replace(/<think>[\s\S]*?(?:<\/think>|$)/g, ''));
+  note('sentinel', cutAtControl(t));
   for (const s of input.stop) if (s) note('stop-word', t.includes(s) ? t.slice(0, t.indexOf(s)) : t);
   note('fence', stripFences(t));
   // A chat model repeating the start of the line.
@@ -143,9 +163,33 @@ function sameLineKey(line: string): string {
   return line.trim().replace(/[;,\s]+$/, '');
 }
 
-function cutAt(t: string, re: RegExp): string {
-  const m = re.exec(t);
-  return m ? t.slice(0, m.index) : t;
+/** The answer ends at a control token (an end token, or the model going on to another section). */
+function cutAtControl(t: string): string {
+  const m = CONTROL.exec(t);
+  let end = m ? m.index : t.length;
+  // `</s>` ends the answer unless an HTML `<s>` before it opened it.
+  const s = t.indexOf('</s>');
+  if (s >= 0 && s < end && !t.slice(0, s).includes('<s>')) end = s;
+  return t.slice(0, end);
+}
+
+/**
+ * Where the suggestion starts in an answer: after what is never code at its start, in any order —
+ * leaked control tokens and chat role headers (`<|fim_middle|>`, `<|im_start|>assistant`), a
+ * reasoning block (`<think>…</think>`, or reasoning whose `<think>` the chat template wrote: text
+ * up to a `</think>` with none opened). `think` is the text with only the reasoning removed.
+ */
+function answerStart(t: string): { think: string; text: string } {
+  let think = t;
+  const orphan = t.indexOf('</think>');
+  if (orphan >= 0 && !t.slice(0, orphan).includes('<think>')) think = t.slice(orphan + '</think>'.length).replace(/^[ \t]*(?:\n[ \t]*(?=\n))*\n?/, '');
+  let text = think;
+  for (let guard = 0; guard < 8; guard++) {
+    const next = text.replace(LEADING_CONTROL, '').replace(LEADING_THINK, '');
+    if (next === text) break;
+    text = next;
+  }
+  return { think: think.replace(LEADING_THINK, ''), text };
 }
 
 /** The first line from `from` on that is not blank, or ''. */
@@ -189,6 +233,31 @@ const CHAT_OPENING = /^\s*(?:sure|certainly|of course|okay|ok|great|here(?:'s|\s
 /** A sentence introducing what follows: words, ending with `:` or `.`, no code punctuation. */
 const PROSE_INTRO = /^\s*[A-Za-z][\w'’ ,-]*(?:\s+[\w'’,-]+){2,}\s*[:.!]\s*$/;
 const FENCE = /^[ \t]*```[\w+#.-]*[ \t]*$/;
+
+/**
+ * For a stream being read: the answer from where the suggestion starts (after control tokens, a
+ * reasoning block, a chat preamble and the fence opening the code), or undefined while that start
+ * cannot be told yet (reasoning still open, a preamble or a fence still being written). The early
+ * stop (model/earlyStop.ts) decides on this text, so chat before the code never decides a suggestion.
+ */
+export function suggestionStart(t: string): string | undefined {
+  const v = answerStart(t).text;
+  if (/^\s*<think>/.test(v)) return undefined;
+  const lines = v.split('\n');
+  let k = 0;
+  let chat = false;
+  for (; k < lines.length - 1 && k <= PREAMBLE_LINES; k++) {
+    const l = lines[k];
+    if (FENCE.test(l)) return lines.slice(k + 1).join('\n');
+    if (CHAT_OPENING.test(l) || PROSE_INTRO.test(l)) chat = true;
+    else if (l.trim() !== '') break;
+  }
+  // Every complete line so far is chat or blank: the code has not started yet.
+  if (k === lines.length - 1 && (/^\s*`{1,3}[^\n]*$/.test(lines[k]) || (chat && k <= PREAMBLE_LINES))) return undefined;
+  // A chat opening with no fence: the code starts on the next line (as stripFences reads it).
+  if (chat && CHAT_OPENING.test(lines[0]) && /[:.!]\s*$/.test(lines[0])) return lines.slice(k).join('\n');
+  return v;
+}
 
 /**
  * Markdown fences and the chat around them: a preamble (`Here is the completed code:`) before the

@@ -7,6 +7,7 @@
  *   suggestion's first line starts, and a line indented left of the body closes it.
  * The caller (the model client) cuts the returned text itself; the filter trims what follows.
  */
+import { suggestionStart } from '../filter/cleanup';
 import type { Candidate } from '../types';
 
 export interface EarlyStopInput {
@@ -18,13 +19,11 @@ export interface EarlyStopInput {
 
 export function earlyStopRule(i: EarlyStopInput): (textSoFar: string) => boolean {
   const rule = earlyStopOnVisible(i);
-  // A <think> block or an opening markdown fence is not the suggestion: decide on what follows.
+  // Control tokens, a <think> block, chat and the fence before the code are not the suggestion:
+  // decide on what follows (the clean-up's reading of an answer's start).
   return (t) => {
-    if (/^\s*<think>/.test(t) && !t.includes('</think>')) return false;
-    const visible = t.replace(/^\s*<think>[\s\S]*?<\/think>\s*/, '');
-    const fence = /^\s*```[^\n]*\n/.exec(visible);
-    if (/^\s*`{1,3}[^\n]*$/.test(visible)) return false;
-    return rule(fence ? visible.slice(fence[0].length) : visible);
+    const visible = suggestionStart(t);
+    return visible !== undefined && rule(visible);
   };
 }
 
