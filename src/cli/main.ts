@@ -10,6 +10,8 @@ Commands:
   bench context --repo DIR [--holes 400] [--seed 7] [--budget 2048] [--json]
   bench filter  --repo DIR [--holes 400] [--seed 7] [--repeat 3] [--json]
   bench typing  --repo DIR [--files 20] [--latency 150] [--jitter 50] [--seed 7] [--json]
+  serve         --model-file FILE [--port N] [--threads N]   (the built-in engine as a local OpenAI-compatible server)
+  bench engine  --model-file FILE --repo DIR [--files N] [--seed S] [--json]
   eval          --repo DIR --endpoint URL --model NAME [--api completions|chat|llamacpp-infill] [--holes N] [--seed S] [--json] [--html FILE]
 
 Options:
@@ -28,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === 'bench' && argv[1] === 'filter') return (await import('./benchFilter')).runBenchFilter(argv.slice(2));
   if (cmd === 'bench' && argv[1] === 'context') return (await import('./benchContext')).runBenchContext(argv.slice(2));
   if (cmd === 'bench' && argv[1] === 'typing') return (await import('./benchTyping')).benchTyping(argv.slice(2));
+  if (cmd === 'bench' && argv[1] === 'engine') return (await import('./benchEngine')).runBenchEngine(argv.slice(2));
+  if (cmd === 'serve') return (await import('./serve')).runServe(argv.slice(1));
   process.stderr.write(`intent-complete: unknown command ${JSON.stringify(cmd)}\n\n${HELP}`);
   return 2;
 }
@@ -47,7 +51,10 @@ export function run(argv: string[]): void {
   );
 }
 
-if (process.env.IC_BENCH_ORACLE_CHILD === '1' && process.send) {
+if (process.env.IC_ENGINE_WORKER === '1') {
+  // The engine's supervisor forks this bundle to run the engine (src/engine/worker.ts).
+  void import('../engine/worker').then((m) => m.runWorker());
+} else if (process.env.IC_BENCH_ORACLE_CHILD === '1' && process.send) {
   // `bench typing` forks this bundle to run its oracle model server in a separate process.
   void import('../core/bench/oracleProcess').then((m) => m.runOracleChild());
 } else if (require.main === module) {

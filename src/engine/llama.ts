@@ -1,0 +1,44 @@
+/**
+ * Loading node-llama-cpp. The package is ESM-only and our build emits CommonJS: `import()` written
+ * in TypeScript would become `require()` (tsc) or be bundled (esbuild), so the import is made by a
+ * function the compilers do not see into. Types come from the package with `import type` (erased).
+ */
+import type * as NodeLlamaCpp from 'node-llama-cpp';
+
+export type LlamaModule = typeof NodeLlamaCpp;
+export type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+
+/** The version this engine is built and tested against (package.json pins it). */
+export const NODE_LLAMA_CPP_VERSION = '3.21.1';
+
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a real dynamic import (see above)
+const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+let loaded: Promise<LlamaModule> | undefined;
+
+/** node-llama-cpp, imported once per process. */
+export function loadLlamaModule(): Promise<LlamaModule> {
+  loaded ??= importEsm('node-llama-cpp') as Promise<LlamaModule>;
+  return loaded;
+}
+
+export interface LlamaRuntimeOptions {
+  /** CPU threads for evaluation; always explicit (the default on a busy machine can be 1000× slower). */
+  threads: number;
+  /** Use a GPU build when one is installed and finds a GPU (default: CPU only). */
+  gpu?: boolean;
+}
+
+/** The llama.cpp runtime with the prebuilt binary only: nothing is built or downloaded at run time. */
+export async function getRuntime(o: LlamaRuntimeOptions): Promise<NodeLlamaCpp.Llama> {
+  const m = await loadLlamaModule();
+  return m.getLlama({
+    gpu: o.gpu ? 'auto' : false,
+    build: 'never',
+    usePrebuiltBinaries: true,
+    progressLogs: false,
+    skipDownload: true,
+    maxThreads: o.threads,
+    logLevel: m.LlamaLogLevel.error,
+  });
+}
