@@ -1,6 +1,6 @@
 /**
  * A recorded model answer judged the way the extension judges it at a cursor in a document as it
- * is (the rest of the cursor's line kept): the single/multi-line choice of the context engine
+ * is (the rest of the cursor's line kept): the single/multi-line choice of the context engine (context/multiline.ts)
  * (`wantsMultiline`), the stream read until the suggestion is decided (`earlyStopRule`, then
  * `withoutCutLine`), the pipeline's filter stage (`judgeAnswer`) and the editor's replace range
  * (`replaceAt`). The CLI's `filter --as-is` runs it on each case.
