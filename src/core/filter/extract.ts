@@ -84,6 +84,7 @@ export function mergeAtCursor(full: FileFacts, prefix: FileFacts, cursor: number
     types,
     imports: [...imports.values()],
     bindings: [...full.bindings, ...prefix.bindings],
+    origins: [...full.origins, ...prefix.origins],
     classes: [...full.classes, ...prefix.classes.filter((c) => !full.classes.some((f) => f.name === c.name && f.start === c.start))],
     containers: prefix.containers,
     errors: prefix.errors,

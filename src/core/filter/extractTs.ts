@@ -218,6 +218,12 @@ export class TsExtractor {
           }
         }
         break;
+      case 'arrow_function':
+      case 'function_expression': {
+        const from = calleeOrigin(n);
+        if (from) for (const p of callbackParams(n, (x) => this.patternNames(x))) this.f.origins.push({ name: p, type: from, scopeStart: n.startIndex, scopeEnd: n.endIndex });
+        break;
+      }
       case 'method_definition':
       case 'abstract_method_signature':
       case 'method_signature':
@@ -255,13 +261,16 @@ export class TsExtractor {
       }
       case 'variable_declarator': {
         const name = n.childForFieldName('name');
+        const value = n.childForFieldName('value');
+        const t = typeText(n.childForFieldName('type')) ?? newType(value);
         if (name?.type === 'identifier') {
-          const t = typeText(n.childForFieldName('type')) ?? newType(n.childForFieldName('value'));
           // Untyped in a nested scope, it still shadows outer bindings of the name: its type is then
           // unknown ("exists somewhere"). Top-level names keep their own lookup (classes, objects).
           if (t) this.bind(name.text, t, n);
           else if (scopeOf(n).type !== 'program') this.bind(name.text, 'unknown', n);
         }
+        const from = t ? undefined : originOf(value);
+        if (from) for (const b of this.patternNames(name)) this.bind(b, from, n, false, this.f.origins);
         break;
       }
       case 'required_parameter':
@@ -275,12 +284,12 @@ export class TsExtractor {
     for (const c of n.namedChildren.filter(isNode)) this.walk(c, cls);
   }
 
-  private bind(name: string, type: string, at: SyntaxNode, param = false): void {
+  private bind(name: string, type: string, at: SyntaxNode, param = false, into = this.f.bindings): void {
     let scope = scopeOf(at);
     // A parameter is visible in what owns its parameter list: a function, or a signature without a
     // body (an overload, a method signature, a function type), never beyond it.
     if (param) scope = at.parent?.type === 'formal_parameters' && at.parent.parent ? at.parent.parent : at;
-    this.f.bindings.push({ name, type, scopeStart: scope.startIndex, scopeEnd: scope.endIndex });
+    into.push({ name, type, scopeStart: scope.startIndex, scopeEnd: scope.endIndex });
   }
 
   private objectMembers(body: SyntaxNode, s: MutableShape): void {
@@ -317,4 +326,53 @@ export class TsExtractor {
         s.open = true;
     }
   }
+}
+
+/** Expressions a value passes through unchanged in kind: its root is the root of their operand. */
+const ORIGIN_THROUGH: Record<string, string> = {
+  await_expression: '',
+  call_expression: 'function',
+  member_expression: 'object',
+  subscript_expression: 'object',
+  new_expression: 'constructor',
+  parenthesized_expression: '',
+  non_null_expression: '',
+  as_expression: '',
+  satisfies_expression: '',
+};
+
+/**
+ * Where an untyped initialiser's value comes from: the name at its root (`express` for
+ * `express.Router()`, `await axios.get(u)`, `new pg.Client()`), or `module:m` for `require('m')`.
+ */
+export function originOf(v: SyntaxNode | null): string | undefined {
+  for (let n = v, depth = 0; n && depth < 16; depth++) {
+    if (n.type === 'identifier') return n.text;
+    if (n.type === 'call_expression' && n.childForFieldName('function')?.text === 'require') {
+      const arg = n.childForFieldName('arguments')?.namedChildren.filter(isNode)[0];
+      const m = arg?.type === 'string' ? stringValue(arg) : undefined;
+      return m === undefined ? undefined : `module:${m}`;
+    }
+    const field = ORIGIN_THROUGH[n.type];
+    if (field === undefined) return undefined;
+    n = field ? n.childForFieldName(field) : n.namedChildren.filter(isNode)[0];
+  }
+  return undefined;
+}
+
+/** For a function passed as an argument (`app.get('/', (req, res) => …)`), the origin of the function it is passed to. */
+export function calleeOrigin(fn: SyntaxNode): string | undefined {
+  const call = fn.parent?.type === 'arguments' ? fn.parent.parent : null;
+  return call?.type === 'call_expression' ? originOf(call.childForFieldName('function')) : undefined;
+}
+
+/** Names a function's parameters bind, untyped or typed (a typed one has a binding of its own that wins). */
+export function callbackParams(fn: SyntaxNode, names: (n: SyntaxNode | null) => string[]): string[] {
+  const single = fn.childForFieldName('parameter');
+  if (single) return names(single);
+  const out: string[] = [];
+  for (const p of fn.childForFieldName('parameters')?.namedChildren.filter(isNode) ?? []) {
+    out.push(...names(p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p));
+  }
+  return out;
 }

@@ -37,6 +37,12 @@ export interface FileFacts {
   types: Map<string, MutableShape>;
   imports: ImportFact[];
   bindings: Binding[];
+  /**
+   * Untyped bindings and where their value comes from (`type`: the root name of the initialiser,
+   * `app` for `const r = app.get()`, or `module:m` for `require('m')`): a value derived from a module
+   * nothing here resolves has members nobody can list.
+   */
+  origins: Binding[];
   classes: ClassRange[];
   /** End offset of the last import statement (where an auto-import goes). */
   importsEnd: number;
@@ -81,6 +87,7 @@ export function emptyFacts(languageId: string, text: string): FileFacts {
     types: new Map(),
     imports: [],
     bindings: [],
+    origins: [],
     classes: [],
     importsEnd: 0,
     commonJs: false,

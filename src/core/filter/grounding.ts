@@ -47,6 +47,7 @@ export function refKnown(ref: Ref, ctx: GroundingContext): boolean | string {
       // still in them, so types are looked up where the text before it ends.
       const members = resolver.receiver(ref.receiver, family === 'python' ? input.docPrefix.trimEnd().length : cursor);
       if (members?.unknownBase) return true;
+      if (!members && fromUnresolvedModule(ref.receiver, s, resolver, family === 'python' ? input.docPrefix.trimEnd().length : cursor)) return true;
       // Name.x = … adds x to a type we can list (a static on a class); on a receiver we cannot type,
       // x must exist somewhere like any other member, so an invented name assigned is still caught.
       if (members && !members.open) {
@@ -87,6 +88,18 @@ export function refKnown(ref: Ref, ctx: GroundingContext): boolean | string {
       return ws.hasName(name, ex);
     }
   }
+}
+
+/**
+ * Whether a receiver's value comes from a module nothing here resolves (see
+ * TypeResolver.fromUnresolvedModule), a callback parameter of the suggestion's included: its
+ * members are an open world.
+ */
+function fromUnresolvedModule(receiver: string | undefined, s: SuggestionFacts, resolver: TypeResolver, at: number): boolean {
+  const head = receiver ? /^[\w$]+/.exec(receiver)?.[0] : undefined;
+  if (!head) return false;
+  const via = s.origins?.get(head);
+  return via !== undefined ? via !== head && resolver.fromUnresolvedModule(via, at) : resolver.fromUnresolvedModule(head, at);
 }
 
 /**

@@ -287,6 +287,17 @@ export class IndexKnowledge implements WorkspaceKnowledge {
     return this.importedModules.has(pkg, exclude?.modules);
   }
 
+  hasModuleDeclarations(module: string, fromFile: string | undefined, languageId: string): boolean {
+    this.sync();
+    const family = familyOf(languageId);
+    if (family === 'python') return module.startsWith('.') || builtins.isPythonStdlib(module.split('.')[0]) || this.pyTopModules.has(module.split('.')[0]);
+    if (family !== 'ts') return true;
+    if (module.startsWith('.') || module.startsWith('/')) return fromFile ? this.resolveFile(module, fromFile) !== undefined : false;
+    if (builtins.isNodeModule(module)) return true;
+    if (this.deps.pathAliases.some((a) => module === a || module.startsWith(a.endsWith('/') ? a : a + '/'))) return true;
+    return this.deps.declaredPackages.has(packageName(module));
+  }
+
   /** The file (absolute) a relative specifier names: an indexed file first, else one on disk. */
   resolveFile(module: string, fromFile: string): string | undefined {
     const key = path.dirname(fromFile) + '\0' + module;

@@ -34,6 +34,11 @@ export interface WorkspaceKnowledge {
   moduleExports(module: string, fromFile?: string): ReadonlySet<string> | undefined;
   /** A module specifier the workspace can resolve (workspace file, dependency, declared module). */
   resolvesModule(module: string, fromFile: string | undefined, languageId: string): boolean;
+  /**
+   * The module's declarations can be read here (a workspace file, a dependency installed with
+   * declarations, a runtime module): what it exports has names we know. Absent: as `resolvesModule`.
+   */
+  hasModuleDeclarations?(module: string, fromFile: string | undefined, languageId: string): boolean;
 }
 
 /** Knows nothing beyond the document (no workspace open). */
@@ -44,4 +49,5 @@ export const noWorkspace: WorkspaceKnowledge = {
   typesNamed: () => [],
   moduleExports: () => undefined,
   resolvesModule: () => false,
+  hasModuleDeclarations: () => false,
 };

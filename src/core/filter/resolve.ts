@@ -5,7 +5,7 @@
  * TypeScript lib and Node types, and dependencies' declarations. Undefined means "cannot tell".
  */
 import { builtins, type Family } from './builtins';
-import type { FileFacts } from './extract';
+import type { Binding, FileFacts } from './extract';
 import type { TypeShape, WorkspaceKnowledge } from './knowledge';
 
 export interface MemberSet {
@@ -22,6 +22,8 @@ export interface MemberSet {
 }
 
 const PRIMITIVE: Record<string, string> = { string: 'String', number: 'Number', boolean: 'Boolean', bigint: 'BigInt', symbol: 'Symbol' };
+/** How many `const b = a.f()` steps are followed back to where a value comes from. */
+const MAX_ORIGIN_DEPTH = 8;
 const UNRESOLVABLE = new Set(['any', 'unknown', 'object', 'never', 'void', 'Object', 'Function', 'Record', 'Partial', 'Pick', 'Omit', 'Required', 'Readonly', 'ReturnType', 'InstanceType', 'Awaited', 'T', 'K', 'V']);
 /** Python bases whose members we know enough about. */
 const PY_BASES: Record<string, string[]> = {
@@ -89,6 +91,49 @@ export class TypeResolver {
       if (g) return this.typeFromText(g);
     }
     return undefined;
+  }
+
+  /**
+   * Whether the receiver's value comes from a module nothing here can resolve (a package that is not
+   * installed, a file outside the workspace): an import of it (default, namespace, named,
+   * `require`), a value derived from one (`const app = express()`, `const r = app.Router()`), or a
+   * variable declared with a type imported from it. Its members are an open world: no member list
+   * exists to check them against, and "exists somewhere" knows none of its names either.
+   */
+  fromUnresolvedModule(receiver: string | undefined, cursor: number): boolean {
+    const head = receiver ? /^[\w$]+/.exec(receiver)?.[0] : undefined;
+    return !!head && this.nameFromUnresolvedModule(head, cursor, 0);
+  }
+
+  private nameFromUnresolvedModule(name: string, cursor: number, depth: number): boolean {
+    if (depth > MAX_ORIGIN_DEPTH) return false;
+    const typed = innermost(this.doc.bindings, name, cursor);
+    const origin = innermost(this.doc.origins, name, cursor);
+    // The innermost declaration of the name decides (an inner typed parameter shadows an outer
+    // origin); in one scope a declared type, else the origin (an untyped local is bound `unknown` too).
+    const size = (b: Binding) => b.scopeEnd - b.scopeStart;
+    if (typed && (!origin || size(typed) < size(origin) || (size(typed) === size(origin) && typed.type !== 'unknown'))) {
+      const t = stripGenerics(typed.type.replace(/^new:/, ''));
+      const root = /^[\w$]+/.exec(t)?.[0];
+      return !!root && root !== name && this.importedFromUnresolved(root);
+    }
+    if (origin) {
+      if (origin.type.startsWith('module:')) return this.unresolvedModule(origin.type.slice('module:'.length));
+      return origin.type !== name && this.nameFromUnresolvedModule(origin.type, origin.scopeStart, depth + 1);
+    }
+    return this.importedFromUnresolved(name);
+  }
+
+  private importedFromUnresolved(name: string): boolean {
+    const imp = this.doc.imports.find((i) => i.local === name);
+    return !!imp && this.unresolvedModule(imp.module);
+  }
+
+  private unresolvedModule(module: string): boolean {
+    if (this.family === 'ts' && builtins.isNodeModule(module)) return false;
+    if (this.family === 'python' && builtins.isPythonStdlib(module.split('.')[0])) return false;
+    const ws = this.ws;
+    return ws.hasModuleDeclarations ? !ws.hasModuleDeclarations(module, this.docPath, this.doc.languageId) : !ws.resolvesModule(module, this.docPath, this.doc.languageId);
   }
 
   private memberType(shapes: TypeShape[], member: string): { shapes: TypeShape[]; name: string } | undefined {
@@ -200,6 +245,16 @@ export class TypeResolver {
     if (UNRESOLVABLE.has(last) || PY_BASES[last] || (this.family === 'ts' && builtins.tsType(last) !== undefined)) return false;
     return !this.ws.hasName(last, this.docPath);
   }
+}
+
+/** The binding of `name` whose scope holds `cursor` most tightly. */
+function innermost(bindings: readonly Binding[], name: string, cursor: number): Binding | undefined {
+  let best: Binding | undefined;
+  for (const b of bindings) {
+    if (b.name !== name || b.scopeStart > cursor || b.scopeEnd < cursor) continue;
+    if (!best || b.scopeEnd - b.scopeStart <= best.scopeEnd - best.scopeStart) best = b;
+  }
+  return best;
 }
 
 function builtinShape(name: string, members: ReadonlySet<string>, bases: readonly string[]): TypeShape {

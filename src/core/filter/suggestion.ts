@@ -9,6 +9,7 @@ import type { TreeCursor } from 'web-tree-sitter';
 import { parserIfReady, type SyntaxNode } from '../syntax/parser';
 import { familyOf } from './builtins';
 import { closersFor, isNode } from './extract';
+import { calleeOrigin, callbackParams } from './extractTs';
 import { scanSuggestion } from './scan';
 
 export type RefKind = 'free' | 'member' | 'type' | 'module' | 'imported';
@@ -31,6 +32,8 @@ export interface SuggestionFacts {
   assignedMembers: Set<string>;
   parseErrors: number;
   parsed: boolean;
+  /** Parameters of callbacks the suggestion passes to a call, with the origin of that call's function (see FileFacts.origins). */
+  origins?: Map<string, string>;
 }
 
 /** Analyses `lineBefore + text`; only names that reach past `lineBefore` are reported. */
@@ -273,6 +276,13 @@ function tsPatternNames(n: SyntaxNode | null): string[] {
   }
 }
 
+function callbackOrigins(fn: SyntaxNode, out: SuggestionFacts): void {
+  const from = calleeOrigin(fn);
+  if (!from) return;
+  out.origins ??= new Map();
+  for (const p of callbackParams(fn, tsPatternNames)) out.origins.set(p, from);
+}
+
 function tsRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: number): void {
   switch (n.type) {
     case 'variable_declarator':
@@ -301,6 +311,7 @@ function tsRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: n
     case 'arrow_function': {
       const param = n.childForFieldName('parameter');
       if (param) out.introduced.add(param.text);
+      callbackOrigins(n, out);
       return;
     }
     case 'catch_clause':
@@ -315,7 +326,12 @@ function tsRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: n
     case 'interface_declaration':
     case 'type_alias_declaration':
     case 'enum_declaration':
-    case 'function_expression':
+    case 'function_expression': {
+      callbackOrigins(n, out);
+      const name = n.childForFieldName('name');
+      if (name) out.introduced.add(name.text);
+      return;
+    }
     case 'class':
     case 'method_definition':
     case 'public_field_definition': {

@@ -20,6 +20,8 @@ export class DependencyKnowledge {
   readonly depNames = new Set<string>();
   /** Every identifier of the dependencies' declarations. */
   readonly depTokens = new Set<string>();
+  /** Declared dependencies whose declarations (their own `.d.ts` or `@types`) were read. */
+  readonly declaredPackages = new Set<string>();
   /** Module prefixes that tsconfig paths / package.json imports map (`@/`, `#internal`). */
   readonly pathAliases: string[] = [];
   /** Type name → declaration files of dependencies that declare it (parsed on first use). */
@@ -94,8 +96,9 @@ export class DependencyKnowledge {
     if (!fs.existsSync(nm)) return;
     let total = 0;
     const seenDirs = new Set<string>();
-    const readPackage = (dir: string) => {
-      if (seenDirs.has(dir) || !fs.existsSync(dir)) return;
+    /** Reads a package's declarations; whether it has any. */
+    const readPackage = (dir: string): boolean => {
+      if (seenDirs.has(dir) || !fs.existsSync(dir)) return false;
       seenDirs.add(dir);
       let bytes = 0;
       const walk = (d: string, depth: number) => {
@@ -130,10 +133,12 @@ export class DependencyKnowledge {
         }
       };
       walk(dir, 0);
+      return bytes > 0;
     };
     for (const dep of [...this.depNames].sort()) {
-      readPackage(path.join(nm, dep));
-      readPackage(path.join(nm, '@types', dep.startsWith('@') ? dep.slice(1).replace('/', '__') : dep));
+      const own = readPackage(path.join(nm, dep));
+      const typed = readPackage(path.join(nm, '@types', dep.startsWith('@') ? dep.slice(1).replace('/', '__') : dep));
+      if (own || typed) this.declaredPackages.add(dep);
     }
     // Globals that @types packages declare (describe, it, expect …).
     try {
