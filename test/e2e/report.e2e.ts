@@ -24,7 +24,9 @@ function reply(req: RecordedRequest): { text: string } {
   const pre = p.lastIndexOf('<|fim_prefix|>');
   const suf = p.indexOf('<|fim_suffix|>', pre);
   const prefix = pre >= 0 && suf > pre ? p.slice(pre + '<|fim_prefix|>'.length, suf) : undefined;
-  const text = prefix === undefined ? undefined : Object.values(FILES).find((t) => t.startsWith(prefix));
+  const suffix = p.slice(suf + '<|fim_suffix|>'.length, p.indexOf('<|fim_middle|>', suf));
+  // The file that starts with the prefix and goes on, after the hole's line, with the suffix.
+  const text = prefix === undefined ? undefined : Object.values(FILES).find((t) => t.startsWith(prefix) && t.slice(t.indexOf('\n', prefix.length)).startsWith(suffix.slice(0, 40)));
   if (text === undefined || prefix === undefined) return { text: GHOST };
   return { text: text.slice(prefix.length, text.indexOf('\n', prefix.length)) };
 }

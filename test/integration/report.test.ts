@@ -30,7 +30,9 @@ function truthOf(req: RecordedRequest): string {
   const pre = p.lastIndexOf('<|fim_prefix|>');
   const suf = p.indexOf('<|fim_suffix|>', pre);
   const prefix = p.slice(pre + '<|fim_prefix|>'.length, suf);
-  const text = [MATH_TS, GADGET_TS].find((t) => t.startsWith(prefix));
+  const suffix = p.slice(suf + '<|fim_suffix|>'.length, p.indexOf('<|fim_middle|>', suf));
+  // The file that starts with the prefix and goes on, after the hole's line, with the suffix.
+  const text = [MATH_TS, GADGET_TS].find((t) => t.startsWith(prefix) && t.slice(t.indexOf('\n', prefix.length)).startsWith(suffix.slice(0, 40)));
   if (!text) return '';
   return text.slice(prefix.length, text.indexOf('\n', prefix.length));
 }
