@@ -29,9 +29,9 @@ export class DiffReview implements Review {
     return this.current?.uri;
   }
 
-  async show(p: PendingProposal): Promise<void> {
+  async show(p: PendingProposal): Promise<boolean> {
     const range = p.tracker.range;
-    if (!range) return;
+    if (!range) return false;
     const text = p.doc.getText();
     const full = text.slice(0, range.start) + p.proposal + text.slice(range.end);
     const name = p.doc.uri.path.split('/').pop() || 'untitled';
@@ -57,17 +57,20 @@ export class DiffReview implements Review {
       preview: true,
       selection: new vscode.Range(startLine, 0, startLine, 0),
     });
+    return true;
   }
 
-  async clear(): Promise<void> {
+  /** The document was never changed: there is nothing to keep or take back. */
+  async clear(): Promise<boolean> {
     const c = this.current;
-    if (!c) return;
+    if (!c) return true;
     this.current = undefined;
     this.diagnostics.delete(c.uri);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === c.uri.toString());
     if (tabs.length) await vscode.window.tabGroups.close(tabs);
     this.texts.delete(c.uri.toString());
     if (!c.p.doc.isClosed) await vscode.window.showTextDocument(c.p.doc, { preview: false });
+    return true;
   }
 
   dispose(): void {

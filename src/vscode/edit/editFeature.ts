@@ -1,13 +1,16 @@
 /**
  * Edit Selection (Ctrl+I): target → instruction → request → review → accept / reject / refine.
- * The document is never changed before Accept, and Accept is one WorkspaceEdit (one Undo).
- * Commands return an EditResult so tests (and other commands) can drive it without typing.
+ * The inline review puts the proposal in the document as one edit while it is under review and
+ * takes it back exactly on Reject, Esc or a new request; Accept keeps it (so one Undo after Accept
+ * gives the original back). Undo during the review is a Reject; typing into the proposal keeps it
+ * as typed. The diff-editor review never changes the document before Accept, which is then one
+ * WorkspaceEdit. Commands return an EditResult so tests (and other commands) can drive it.
  */
 import * as vscode from 'vscode';
 import { checkBudget } from '../../core/edit/budget';
 import { diffLines, splitLines, toHunks } from '../../core/edit/diff';
 import { unknownNames } from '../../core/edit/names';
-import { buildEditPrompt, formatOutline, type EditRound, type OutlineSymbol } from '../../core/edit/prompt';
+import { buildEditPrompt, type EditRound } from '../../core/edit/prompt';
 import { requestEdit } from '../../core/edit/request';
 import { selectionTarget, targetAt } from '../../core/edit/target';
 import type { ConsistencyFilter } from '../../core/filter/consistency';
@@ -22,6 +25,7 @@ import type { ApiKeyStore } from '../secrets';
 import { DiffReview, PROPOSAL_SCHEME } from './diffReview';
 import { InlineReview } from './inlineReview';
 import { askInstruction } from './instructionInput';
+import { outlineOf } from './outline';
 import { unknownWarning, type PendingProposal, type Review } from './proposal';
 import { RangeTracker } from './tracker';
 
@@ -226,6 +230,15 @@ export class EditFeature implements vscode.Disposable {
     const s = this.session;
     const p = s?.pending;
     if (!s || !p) return { status: 'nothing', message: 'no proposal to accept' };
+    const applied = s.review?.applied;
+    if (applied) {
+      // Under inline review the proposal is in the document already: it stays as it is.
+      if (!applied.intact) return this.discard(s, 'the code under review changed');
+      await this.hide(s, true);
+      this.endSession(s);
+      this.record('accepted', s.latencyMs, p.unknown.map((u) => u.name), s.model, s.doc.languageId);
+      return { status: 'accepted' };
+    }
     const range = s.tracker.vscodeRange;
     // Never over text the person changed: the region must still be exactly what was sent.
     if (!range || s.doc.getText(range) !== s.original) return this.discard(s, 'the code under review changed');
@@ -364,14 +377,15 @@ export class EditFeature implements vscode.Disposable {
   }
 
   private async review(s: Session, p: PendingProposal): Promise<EditResult> {
-    s.pending = p;
     s.review = this.d.config.settings.editReview === 'diffEditor' ? this.diff : this.inline;
-    await vscode.commands.executeCommand('setContext', PENDING_KEY, true);
     if (s.review === this.inline) {
       const editor = vscode.window.visibleTextEditors.find((e) => e.document === s.doc);
       if (!editor) await vscode.window.showTextDocument(s.doc, { preview: false });
     }
-    await s.review.show(p);
+    if (!(await s.review.show(p))) return this.discard(s, 'the proposal could not be put in the document');
+    // Pending only once shown: the inline review's own edit of the region is not a change by the person.
+    s.pending = p;
+    await vscode.commands.executeCommand('setContext', PENDING_KEY, true);
     // No toast: a notification cannot be taken back when the proposal goes. The warning is on the
     // code lens over the region, in the hover and here, and all of them go with the proposal.
     this.hint?.dispose();
@@ -392,8 +406,24 @@ export class EditFeature implements vscode.Disposable {
   }
 
   private onStale(s: Session, why: 'overlap' | 'closed'): void {
-    // During the request the result is checked when it comes; during review, drop it now.
-    if (this.session === s && s.pending) void this.discard(s, why === 'closed' ? 'the document was closed' : 'the code under review changed');
+    // During the request the result is checked when it comes; during review, end the review now.
+    if (this.session !== s || !s.pending) return;
+    const applied = s.review?.applied;
+    if (applied && why === 'overlap') void this.endChanged(s, applied.undone);
+    else void this.discard(s, why === 'closed' ? 'the document was closed' : 'the code under review changed');
+  }
+
+  /**
+   * The person changed a proposal that stands in the document: Undo took it back (a Reject), or
+   * they typed into it (it stays as they made it: an Accept). Their text is never taken back.
+   */
+  private async endChanged(s: Session, undone: boolean): Promise<void> {
+    const p = s.pending;
+    if (!p) return;
+    this.record(undone ? 'rejected' : 'accepted', s.latencyMs, p.unknown.map((u) => u.name), s.model, s.doc.languageId);
+    this.endSession(s);
+    await this.hide(s, true);
+    if (!undone) vscode.window.setStatusBarMessage('Intent Complete: the proposal stays as you changed it (Ctrl+Z undoes)', 4000);
   }
 
   private async discard(s: Session, why: string): Promise<EditResult> {
@@ -417,8 +447,9 @@ export class EditFeature implements vscode.Disposable {
     const s = this.session;
     if (!s) return;
     if (s.pending) this.record(outcome, s.latencyMs, s.pending.unknown.map((u) => u.name), s.model, s.doc.languageId);
-    await this.hide(s);
+    const back = await this.hide(s);
     this.endSession(s);
+    if (!back) void vscode.window.showWarningMessage(`Intent Complete: the proposal in ${shortName(s.doc)} was changed, so it was left as it is; Ctrl+Z undoes it.`);
   }
 
   /** Whether anything of a proposal is still on screen besides the review itself (tests). */
@@ -426,14 +457,18 @@ export class EditFeature implements vscode.Disposable {
     return this.hint !== undefined;
   }
 
-  private async hide(s: Session): Promise<void> {
+  /**
+   * Ends what is shown of the proposal. `keep`: a proposal the review put in the document stays
+   * there; otherwise it is taken back (false when it could not be: it was changed, and stays).
+   */
+  private async hide(s: Session, keep = false): Promise<boolean> {
     this.hint?.dispose();
     this.hint = undefined;
     const review = s.review;
     s.pending = undefined;
     s.review = undefined;
     await vscode.commands.executeCommand('setContext', PENDING_KEY, false);
-    await review?.clear();
+    return (await review?.clear(keep)) ?? true;
   }
 
   private endSession(s: Session): void {
@@ -485,24 +520,4 @@ function isReadOnly(doc: vscode.TextDocument): boolean {
 
 function shortName(doc: vscode.TextDocument): string {
   return doc.uri.path.split('/').pop() || doc.uri.toString();
-}
-
-/** The document's symbols as the language's provider sees them; none within 500 ms: no outline. */
-async function outlineOf(doc: vscode.TextDocument): Promise<string | undefined> {
-  const symbols = await Promise.race([
-    Promise.resolve(vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri)).catch(() => undefined),
-    new Promise<undefined>((r) => setTimeout(() => r(undefined), 500)),
-  ]);
-  if (!symbols || symbols.length === 0) return undefined;
-  const flat: OutlineSymbol[] = [];
-  const walk = (list: readonly vscode.DocumentSymbol[], depth: number) => {
-    for (const sym of list) {
-      flat.push({ name: sym.name, kind: vscode.SymbolKind[sym.kind]?.toLowerCase() ?? 'symbol', detail: sym.detail || undefined, depth });
-      if (depth < 3) walk(sym.children ?? [], depth + 1);
-    }
-  };
-  if ('children' in symbols[0]) walk(symbols as vscode.DocumentSymbol[], 0);
-  else for (const sym of symbols as vscode.SymbolInformation[]) flat.push({ name: sym.name, kind: vscode.SymbolKind[sym.kind]?.toLowerCase() ?? 'symbol', depth: sym.containerName ? 1 : 0 });
-  const text = formatOutline(flat, 4000);
-  return text || undefined;
 }

@@ -1,69 +1,51 @@
 /**
- * Review in place: the document is not touched until Accept. Removed lines are struck through on
- * a removed-line background; a new line that replaces one is shown after it, several new lines
- * as real rows under the hunk (one per line, with their indentation: readable for 30-line
- * proposals), green, in the warning colour where they use an unknown name; the full new text in the
- * hover; a code lens over the region offers Accept / Reject / Refine and repeats the warning.
+ * Review in place, as VS Code's inline chat does it: the proposal is put in the document while it
+ * is under review (pendingEdit.ts), so new lines are real lines that push the code below down, on
+ * an added-line background; names the filter does not know are underlined in the warning colour.
+ * What a hunk removed is said at the end of its first new line (or of the line before a removal),
+ * struck through in the removed colour, with all of it in the hover. A code lens over the region
+ * offers Accept / Reject / Refine and repeats the warning. Reject takes the proposal back exactly;
+ * Accept leaves it as it is.
  */
 import * as vscode from 'vscode';
+import type { Hunk } from '../../core/edit/diff';
+import { PendingEdit } from './pendingEdit';
 import type { PendingProposal, Review } from './proposal';
 
-const MAX_AFTER = 160;
-/** Lines of one hunk drawn as a block (more are summed up in its last line; the hover has them all). */
-const MAX_BLOCK_LINES = 60;
+/** Characters of a removed line said at the end of a line (the hover has it whole). */
+const MAX_NOTE = 120;
 
-/**
- * A hunk that inserts more than one line is drawn as real lines: rows under its last line, one per
- * inserted line with its indentation, on the editor's background with an added-line bar.
- * Decorations cannot add lines to the editor, and a decoration's text is one line: each row is its
- * own decoration at the hunk's last line, placed `row` lines below it, lying over the lines below
- * until the review ends. CSS through `textDecoration`, which VS Code passes on as written.
- */
-export function rowCss(row: number): string {
-  return [
-    'none',
-    'position: absolute',
-    'left: 0',
-    `top: calc(${row} * 100%)`,
-    'height: 100%',
-    'z-index: 20',
-    'white-space: pre',
-    'display: block',
-    'min-width: 80ch',
-    'padding: 0 1em 0 0.6em',
-    'background-color: var(--vscode-editor-background)',
-    'background-image: linear-gradient(var(--vscode-diffEditor-insertedLineBackground, rgba(155, 185, 85, 0.2)), var(--vscode-diffEditor-insertedLineBackground, rgba(155, 185, 85, 0.2)))',
-    'border-left: 3px solid var(--vscode-editorGutter-addedBackground, #587c0c)',
-    'pointer-events: none',
-  ].join('; ');
+/** What a hunk removed, in one line: its first removed line, and how many more there are. */
+export function removedNote(removed: readonly string[]): string {
+  const first = removed.find((l) => l.trim() !== '')?.trim() ?? '';
+  const shown = first.length > MAX_NOTE ? `${first.slice(0, MAX_NOTE - 1)}…` : first;
+  const more = removed.length - 1;
+  return `− ${shown || '(blank line)'}${more > 0 ? `  (+${more} more removed line${more === 1 ? '' : 's'}, hover for all)` : ''}`;
 }
 
-/** The rows of a block: the inserted lines, tabs as spaces, the ones past the cap summed up (the hover has them all). */
-export function blockRows(lines: readonly string[]): string[] {
-  const shown = lines.length > MAX_BLOCK_LINES ? [...lines.slice(0, MAX_BLOCK_LINES - 1), `… ${lines.length - MAX_BLOCK_LINES + 1} more lines (hover for all)`] : lines;
-  return shown.map((l) => (l === '' ? ' ' : l.replace(/\t/g, '    ')));
+/** The document line each hunk's note goes on: its first new line, or the line before what it removed. */
+export function noteLine(h: Hunk, base: number, lineCount: number): number {
+  const at = h.inserted.length > 0 || h.bStart === 0 ? base + h.bStart : base + h.bStart - 1;
+  return Math.max(0, Math.min(at, lineCount - 1));
 }
 
 export class InlineReview implements Review {
   private current: PendingProposal | undefined;
-  private readonly removed = vscode.window.createTextEditorDecorationType({
+  private edit: PendingEdit | undefined;
+  private readonly insertedLine = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('diffEditor.removedLineBackground'),
-    textDecoration: 'line-through',
-    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.deletedForeground'),
-    overviewRulerLane: vscode.OverviewRulerLane.Left,
-  });
-  private readonly inserted = vscode.window.createTextEditorDecorationType({
-    after: { color: new vscode.ThemeColor('gitDecoration.addedResourceForeground'), margin: '0 0 0 1.5em', fontStyle: 'normal' },
+    backgroundColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
     overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });
-  private readonly insertedUnknown = vscode.window.createTextEditorDecorationType({
-    after: {
-      color: new vscode.ThemeColor('editorWarning.foreground'),
-      margin: '0 0 0 1.5em',
-      textDecoration: 'underline wavy',
-    },
+  private readonly removedNote = vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor('gitDecoration.deletedResourceForeground'), margin: '0 0 0 2em', fontStyle: 'normal' },
+    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.deletedForeground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Left,
+  });
+  private readonly unknownName = vscode.window.createTextEditorDecorationType({
+    textDecoration: 'underline wavy',
+    color: new vscode.ThemeColor('editorWarning.foreground'),
     overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.warningForeground'),
     overviewRulerLane: vscode.OverviewRulerLane.Right,
   });
@@ -84,16 +66,29 @@ export class InlineReview implements Review {
     ];
   }
 
-  async show(p: PendingProposal): Promise<void> {
+  /** The proposal as it stands in the document while under review. */
+  get applied(): PendingEdit | undefined {
+    return this.edit;
+  }
+
+  async show(p: PendingProposal): Promise<boolean> {
+    if (this.edit && !(await this.clear())) return false;
+    const edit = await PendingEdit.apply(p.doc, p.tracker, p.original, p.proposal);
+    if (!edit) return false;
+    this.edit = edit;
     this.current = p;
     this.paint();
     this.lensEmitter.fire();
+    return true;
   }
 
-  async clear(): Promise<void> {
+  async clear(keep = false): Promise<boolean> {
+    const edit = this.edit;
     this.current = undefined;
+    this.edit = undefined;
     this.paint();
     this.lensEmitter.fire();
+    return !edit || keep || edit.revert();
   }
 
   private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -113,62 +108,69 @@ export class InlineReview implements Review {
   private paint(): void {
     const p = this.current;
     const range = p?.tracker.vscodeRange;
+    const types = [this.insertedLine, this.removedNote, this.unknownName, this.region];
     for (const editor of vscode.window.visibleTextEditors) {
       if (!p || !range || editor.document !== p.doc) {
-        if (editor.document === p?.doc || !p) for (const t of [this.removed, this.inserted, this.insertedUnknown, this.region]) editor.setDecorations(t, []);
+        if (editor.document === p?.doc || !p) for (const t of types) editor.setDecorations(t, []);
         continue;
       }
-      const base = range.start.line;
-      const removed: vscode.DecorationOptions[] = [];
-      const inserted: vscode.DecorationOptions[] = [];
-      const unknown: vscode.DecorationOptions[] = [];
-      const unknownNames = new Set(p.unknown.map((u) => u.name));
-      const hasUnknown = (s: string) => [...unknownNames].some((n) => new RegExp(`(?<![\\w$])${n.replace(/\$/g, '\\$')}(?![\\w$])`).test(s));
-      for (const h of p.hunks) {
-        const hover = new vscode.MarkdownString();
-        hover.appendMarkdown('**Proposed** (Tab or Ctrl+Enter to accept, Esc to reject)');
-        hover.appendCodeblock(h.inserted.join('\n') || '(lines removed)', p.doc.languageId);
-        const names = p.unknown.filter((u) => h.inserted.some((l) => l.includes(u.name))).map((u) => u.name);
-        if (names.length) hover.appendMarkdown(`\n\n$(warning) Unknown: ${names.join(', ')}`);
-        hover.supportThemeIcons = true;
-        const line = (i: number) => Math.min(base + i, p.doc.lineCount - 1);
-        for (let k = 0; k < h.removed.length; k++) {
-          removed.push({ range: p.doc.lineAt(line(h.aStart + k)).range, hoverMessage: hover });
-        }
-        const anchorAt = (k: number) => (h.removed.length > 0 ? line(h.aStart + k) : line(Math.max(0, h.aStart - 1)));
-        const afterLine = (anchorLine: number, contentText: string, extra: vscode.ThemableDecorationAttachmentRenderOptions = {}): vscode.DecorationOptions => {
-          const end = p.doc.lineAt(anchorLine).range.end;
-          return { range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText, ...extra } } };
-        };
-        if (h.inserted.length > 1) {
-          // Real lines: the whole insertion as rows under the hunk's last line.
-          const anchor = anchorAt(Math.max(0, h.removed.length - 1));
-          blockRows(h.inserted).forEach((row, k) =>
-            (hasUnknown(row) ? unknown : inserted).push(afterLine(anchor, row, { textDecoration: rowCss(k + 1), margin: '0' })),
-          );
-          continue;
-        }
-        // One new line: after the line it replaces (or the line before it).
-        if (h.inserted.length === 1) {
-          const text = h.inserted[0].trim() || '∅';
-          (hasUnknown(h.inserted[0]) ? unknown : inserted).push(afterLine(anchorAt(0), `${h.removed.length > 0 ? '→' : '+'} ${clip(text)}`));
-        }
-      }
+      const d = decorations(p, range.start.line);
       editor.setDecorations(this.region, [range]);
-      editor.setDecorations(this.removed, removed);
-      editor.setDecorations(this.inserted, inserted);
-      editor.setDecorations(this.insertedUnknown, unknown);
+      editor.setDecorations(this.insertedLine, d.inserted);
+      editor.setDecorations(this.removedNote, d.removed);
+      editor.setDecorations(this.unknownName, d.unknown);
     }
   }
 
   dispose(): void {
+    // Going away with a proposal under review (the window closes or reloads): take it back.
+    if (this.edit) void this.clear();
     this.current = undefined;
     for (const s of this.subs) s.dispose();
-    for (const t of [this.removed, this.inserted, this.insertedUnknown, this.region]) t.dispose();
+    for (const t of [this.insertedLine, this.removedNote, this.unknownName, this.region]) t.dispose();
     this.lensEmitter.dispose();
   }
 }
 
-function clip(s: string): string {
-  return s.length > MAX_AFTER ? `${s.slice(0, MAX_AFTER - 1)}…` : s;
+/** The decorations of a proposal that stands in the document from line `base` on. */
+function decorations(p: PendingProposal, base: number): { inserted: vscode.DecorationOptions[]; removed: vscode.DecorationOptions[]; unknown: vscode.DecorationOptions[] } {
+  const inserted: vscode.DecorationOptions[] = [];
+  const removed: vscode.DecorationOptions[] = [];
+  const unknown: vscode.DecorationOptions[] = [];
+  const names = p.unknown.map((u) => new RegExp(`(?<![\\w$])${u.name.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g'));
+  const last = p.doc.lineCount - 1;
+  for (const h of p.hunks) {
+    const hover = hoverOf(p, h);
+    for (let k = 0; k < h.inserted.length; k++) {
+      const line = base + h.bStart + k;
+      if (line > last) break;
+      const range = p.doc.lineAt(line).range;
+      inserted.push({ range, hoverMessage: hover });
+      const text = p.doc.lineAt(line).text;
+      for (const re of names) for (const m of text.matchAll(re)) unknown.push({ range: new vscode.Range(line, m.index, line, m.index + m[0].length), hoverMessage: hover });
+    }
+    if (h.removed.length > 0) {
+      const end = p.doc.lineAt(noteLine(h, base, p.doc.lineCount)).range.end;
+      const note = removedNote(h.removed);
+      removed.push({
+        range: new vscode.Range(end, end),
+        hoverMessage: hover,
+        renderOptions: { after: { contentText: note, textDecoration: h.removed.length === 1 ? 'line-through' : 'none' } },
+      });
+    }
+  }
+  return { inserted, removed, unknown };
+}
+
+function hoverOf(p: PendingProposal, h: Hunk): vscode.MarkdownString {
+  const hover = new vscode.MarkdownString();
+  hover.supportThemeIcons = true;
+  hover.appendMarkdown('**Proposed edit** (Tab or Ctrl+Enter accepts, Esc rejects)');
+  if (h.removed.length) {
+    hover.appendMarkdown('\n\nRemoved:');
+    hover.appendCodeblock(h.removed.join('\n'), p.doc.languageId);
+  }
+  const names = p.unknown.filter((u) => h.inserted.some((l) => l.includes(u.name))).map((u) => u.name);
+  if (names.length) hover.appendMarkdown(`\n\n$(warning) Unknown: ${names.join(', ')}`);
+  return hover;
 }

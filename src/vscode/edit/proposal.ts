@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Hunk } from '../../core/edit/diff';
 import type { UnknownName } from '../../core/edit/names';
+import type { PendingEdit } from './pendingEdit';
 import type { RangeTracker } from './tracker';
 
 export interface PendingProposal {
@@ -25,6 +26,13 @@ export function unknownWarning(unknown: readonly UnknownName[]): string | undefi
 
 /** A review shows a proposal in one way (in place, or in a diff editor) until it is cleared. */
 export interface Review extends vscode.Disposable {
-  show(p: PendingProposal): Promise<void>;
-  clear(): Promise<void>;
+  /** False when the proposal could not be shown (the document refused it or changed meanwhile). */
+  show(p: PendingProposal): Promise<boolean>;
+  /**
+   * Ends the review. A review that put the proposal in the document leaves it there when `keep`
+   * (Accept), else takes it back; false when it could not (the person changed it: it stays).
+   */
+  clear(keep?: boolean): Promise<boolean>;
+  /** The proposal as it stands in the document, for a review that puts it there (inline). */
+  readonly applied?: PendingEdit;
 }

@@ -9,6 +9,8 @@ export class RangeTracker implements vscode.Disposable {
   stale: 'overlap' | 'closed' | undefined;
   /** Whether anything changed outside the range (the range was rebased). */
   moved = false;
+  /** The review's own replacement of the whole range is on its way: the text it will hold. */
+  private expected: string | undefined;
 
   constructor(
     private readonly doc: vscode.TextDocument,
@@ -19,6 +21,8 @@ export class RangeTracker implements vscode.Disposable {
     this.subs.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document !== this.doc || !this.current || e.contentChanges.length === 0) return;
+        if (this.expected !== undefined && this.tookExpected(this.current, this.expected, e)) return;
+        this.expected = undefined;
         const r = rebaseRange(
           this.current,
           e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })),
@@ -32,6 +36,26 @@ export class RangeTracker implements vscode.Disposable {
         if (d === this.doc) this.markStale('closed');
       }),
     );
+  }
+
+  /**
+   * The next change is the review putting `text` in place of the whole range (its proposal, or the
+   * original back): the range then holds `text`, and is not stale. Any other change is judged as usual.
+   */
+  expect(text: string): void {
+    this.expected = text;
+  }
+
+  /** Whether the change event put `text` in place of `range` and nothing else (the range now holds it). */
+  private tookExpected(range: OffsetRange, text: string, e: vscode.TextDocumentChangeEvent): boolean {
+    this.expected = undefined;
+    const delta = e.contentChanges.reduce((n, c) => n + c.text.length - c.rangeLength, 0);
+    const inside = e.contentChanges.every((c) => c.rangeOffset >= range.start && c.rangeOffset + c.rangeLength <= range.end);
+    if (!inside || delta !== text.length - (range.end - range.start)) return false;
+    const next = { start: range.start, end: range.start + text.length };
+    if (e.document.getText(new vscode.Range(e.document.positionAt(next.start), e.document.positionAt(next.end))) !== text) return false;
+    this.current = next;
+    return true;
   }
 
   /** The range now, or undefined when it is stale. */
