@@ -41,6 +41,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
 /** Where a browser is looked for when INTENT_TEST_CHROMIUM is not set (Debian's first). */
 export const CHROMIUM_CANDIDATES: readonly string[] = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 export const MIN_NODE_MAJOR = 20;
+/** Wait before the second try of an apt-get step. */
+const APT_RETRY_PAUSE_MS = 10_000;
 
 /** The machine, as far as the preflight looks at it; tests replace these. */
 export interface Edges {
@@ -56,6 +58,8 @@ export interface Edges {
   readonly osId: string;
   /** Whether a file exists (for a browser given by path instead of by package). */
   exists(file: string): boolean;
+  /** Waits (between tries of apt-get). */
+  pause(ms: number): void;
   /** Progress lines. */
   log(msg: string): void;
 }
@@ -129,7 +133,7 @@ function aptInstall(pkgs: readonly string[], sudo: readonly string[], edges: Edg
   const update = [...sudo, 'apt-get', 'update', '-qq'];
   const install = [...sudo, 'apt-get', 'install', '-y', '-qq', ...pkgs];
   // The mirror can drop a connection now and then: one more try of each step.
-  const twice = (cmd: readonly string[]): boolean => edges.run(cmd) || edges.run(cmd);
+  const twice = (cmd: readonly string[]): boolean => edges.run(cmd) || (edges.pause(APT_RETRY_PAUSE_MS), edges.run(cmd));
   return twice(update) && twice(install);
 }
 
@@ -194,6 +198,7 @@ export function realEdges(): Edges {
     },
     osId: osReleaseId(),
     exists: (file) => fs.existsSync(file),
+    pause: (ms) => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms),
     log: (msg) => process.stderr.write(`[preflight] ${msg}\n`),
   };
 }

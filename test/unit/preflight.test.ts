@@ -45,6 +45,7 @@ function fakeMachine(opts: { uid: number; installed: string[]; sudo?: boolean; a
       return true;
     },
     exists: (file) => (opts.files ?? []).includes(file),
+    pause: (ms) => void commands.push(['pause', String(ms)]),
     log: (msg) => void logs.push(msg),
   };
 }
@@ -100,6 +101,7 @@ describe('test host preflight', () => {
     const r = preflight(ALL_NEEDS, m, {});
     assert.equal(r.ok, false);
     assert.match(r.ok ? '' : r.message, /^ {2}apt-get update && apt-get install -y libx11-dev$/m);
+    assert.deepEqual(m.commands, [['apt-get', 'update', '-qq'], ['pause', '10000'], ['apt-get', 'update', '-qq']], 'tried twice, then gave up');
   });
 
   it('everything installed: runs nothing', () => {
