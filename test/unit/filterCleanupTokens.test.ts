@@ -101,3 +101,22 @@ describe('early stop: decided on the code, not on what comes before it', () => {
     assert.equal(suggestionStart('\n  return a;\n'), '\n  return a;\n');
   });
 });
+
+describe('filter clean-up: what a chat model restates', () => {
+  it("the file's first line restated before the code (`<?php`) is dropped; a first line that is code stays", () => {
+    const php = '<?php\n\nfinal class Invoice\n{\n    public function isEmpty(): bool\n    {\n        |\n    }\n}\n';
+    assert.equal(run(php, '```php\n<?php\n\nreturn $this->lines === [];\n```', { multiline: true }).text, 'return $this->lines === [];');
+    const go = 'package store\n\nfunc Len() int {\n\t|\n}\n';
+    assert.equal(run(go, 'return 0', { multiline: true }).text, 'return 0');
+  });
+
+  it("one line indented in the model's own unit, under a sibling line, comes to the cursor's indentation", () => {
+    const css = '.card {\n  display: flex;\n  |\n}\n';
+    assert.equal(run(css, '    gap: 8px;').text, 'gap: 8px;');
+    // Under a line that opens a block, deeper indentation may be meant: left alone.
+    const py = 'if ready:\n    |\n';
+    assert.equal(run(py, '    start()').text, 'start()');
+    const nested = 'def f():\n    if ready:\n    |\n';
+    assert.equal(run(nested, '        start()').text, '    start()');
+  });
+});

@@ -69,6 +69,7 @@ export function cleanup(input: CleanupInput): CleanupResult {
   note('sentinel', cutAtControl(t));
   for (const s of input.stop) if (s) note('stop-word', t.includes(s) ? t.slice(0, t.indexOf(s)) : t);
   note('fence', stripFences(t));
+  note('file-opening', withoutFileOpening(t, input.prefix, lineStart));
   // A chat model repeating the start of the line.
   const typed = lineBefore.trim();
   if (typed.length >= 6 && t.trimStart().startsWith(typed)) {
@@ -192,6 +193,33 @@ function answerStart(t: string): { think: string; text: string } {
   return { think: think.replace(LEADING_THINK, ''), text };
 }
 
+/**
+ * A chat model restating the file's first line (`<?php`, `package store`, `#!/usr/bin/env bash`)
+ * before the code: the document has it already, the cursor is past it. Dropped with the blank lines after it.
+ */
+function withoutFileOpening(t: string, prefix: string, lineStart: number): string {
+  const nl = t.indexOf('\n');
+  if (nl < 0 || lineStart === 0) return t;
+  const first = t.slice(0, nl).trim();
+  const fileFirst = prefix.slice(0, prefix.indexOf('\n')).trim();
+  return first !== '' && first === fileFirst ? t.slice(nl + 1).replace(/^(?:[ \t]*\n)+/, '') : t;
+}
+
+/** A line that opens a block: the next line is indented deeper. */
+const OPENS_BLOCK = /(?:[{(\[:]|=>|\bdo|\bthen)\s*$/;
+
+/** The last line before offset `end` that is not blank, or undefined. */
+function lastNonBlankLine(text: string, end: number): string | undefined {
+  let stop = end;
+  while (stop > 0) {
+    const from = text.lastIndexOf('\n', stop - 2) + 1;
+    const line = text.slice(from, stop).replace(/\n$/, '');
+    if (line.trim() !== '') return line;
+    stop = from;
+  }
+  return undefined;
+}
+
 /** The first line from `from` on that is not blank, or ''. */
 function firstNonBlankLine(text: string, from: number): string {
   let start = from;
@@ -289,6 +317,13 @@ function fixIndentation(t: string, lineBefore: string, prefix: string): string {
     const lead = /^[ \t]*/.exec(out)![0];
     if (lead.length >= lineBefore.length && lead.startsWith(lineBefore)) out = out.slice(lineBefore.length);
     else if (lead.length > 0 && lead.length < lineBefore.length) out = out.slice(lead.length);
+    // One line indented deeper still, where the line above is a sibling (same indentation, opens no
+    // block): the model indented in its own unit (4 spaces in a 2-space file), not a nested block.
+    const rest = /^[ \t]*/.exec(out)![0];
+    if (rest && !out.includes('\n')) {
+      const above = lastNonBlankLine(prefix, prefix.length - lineBefore.length);
+      if (above !== undefined && indentOf(above) === indentOf(lineBefore) && !OPENS_BLOCK.test(above)) out = out.slice(rest.length);
+    }
   }
   const { usesTabs, usesSpaces, unit } = indentStyle(prefix);
   if (usesSpaces && /\n\t/.test(out)) {
