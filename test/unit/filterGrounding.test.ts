@@ -90,4 +90,88 @@ describe('filter grounding: open worlds and closed types', () => {
       assert.deepEqual(verdictOf(doc, "app.sendMsg('x');", 'typescript'), { verdict: 'drop', unknown: ['sendMsg'] });
     });
   });
+  describe('Java: inherited members from JDK bases, members of the file\'s own classes', () => {
+    const inClass = (head: string, body = '') => `import java.util.HashMap;\n\n${head} {\n${body}    public void work(String name) {\n        |\n    }\n}\n`;
+
+    it('keeps methods inherited from a JDK base, unqualified or on this / super', () => {
+      assert.deepEqual(verdictOf(inClass('public class Registry extends HashMap<String, Integer>'), 'putIfAbsent(name, 0);\nthis.merge(name, 1, Integer::sum);', 'java'), KEPT);
+      assert.deepEqual(verdictOf(inClass('public class Worker extends Thread'), 'setDaemon(true);\nstart();', 'java'), KEPT);
+      assert.deepEqual(verdictOf(inClass('public class AppError extends Exception'), 'String m = getMessage() + super.getLocalizedMessage();', 'java'), KEPT);
+      assert.deepEqual(verdictOf(inClass('public class Task implements Runnable', '    public void run() {}\n'), 'run();', 'java'), KEPT);
+    });
+
+    it('keeps methods on JDK values and classes a wildcard import brings in', () => {
+      const doc = 'import java.util.*;\nimport java.util.stream.*;\n\npublic class Names {\n    List<String> trimmed(List<String> list, StringBuilder sb, Map<String, List<Integer>> map) {\n        |\n    }\n}\n';
+      assert.deepEqual(verdictOf(doc, 'map.computeIfAbsent("k", k -> new ArrayList<>()).add(1);\nsb.append("x").reverse();\nreturn list.stream().map(String::trim).collect(Collectors.toList());', 'java'), KEPT);
+      const statics = 'import static org.junit.Assert.*;\n\npublic class NamesTest {\n    void trims() {\n        |\n    }\n}\n';
+      assert.deepEqual(verdictOf(statics, 'assertEquals(1, 1);', 'java'), KEPT);
+    });
+
+    it('drops an invented method of a class the file declares in full (unqualified, on this, on a typed local)', () => {
+      const doc = 'public class Basket {\n    private int total;\n    public void addItem(int price) { total += price; }\n    void run() {\n        Basket other = new Basket();\n        |\n    }\n}\n';
+      assert.deepEqual(verdictOf(doc, 'this.addItem(2);\nother.addItem(3);', 'java'), KEPT);
+      for (const text of ['addProduct(3);', 'this.addProduct(3);', 'other.addProduct(3);', 'return this.itemCount;']) {
+        assert.equal(verdictOf(doc, text, 'java').verdict, 'drop', text);
+      }
+    });
+  });
+
+  describe('Rust: impls, traits, fields, variants, std methods, lifetimes', () => {
+    const doc = `use std::collections::HashMap;
+use std::fmt;
+
+#[derive(Debug)]
+pub enum Shape {
+    Circle(f64),
+    Square(f64),
+}
+
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "shape")
+    }
+}
+
+pub struct Inventory<'a> {
+    items: Vec<&'a str>,
+    counts: HashMap<String, usize>,
+}
+
+impl<'a> Inventory<'a> {
+    pub fn new() -> Self {
+        Self { items: Vec::new(), counts: HashMap::with_capacity(8) }
+    }
+    pub fn add(&mut self, name: &'a str) {
+        |
+    }
+}
+`;
+
+    it('keeps trait methods, associated functions, fields, variants, std methods, wildcards and lifetimes', () => {
+      for (const text of [
+        'self.items.push(name);',
+        'let shape = Shape::Circle(1.0);\nlet label = shape.to_string();',
+        'let fresh = Self::new();\nlet m: HashMap<String, usize> = HashMap::with_capacity(4);',
+        'let total: usize = self.counts.values().copied().sum();\nlet first = self.items.iter().map(|s| s.len()).next().unwrap_or_default();',
+        'match self.items.first() {\n    Some(_) => {}\n    _ => {}\n}',
+        "fn longest<'z>(a: &'z str, b: &'z str) -> &'z str { if a.len() > b.len() { a } else { b } }",
+        "'outer: for i in 0..3 { if i == 1 { break 'outer; } }",
+      ]) assert.deepEqual(verdictOf(doc, text, 'rust'), KEPT, text);
+    });
+
+    it('drops an invented method or field of a struct with inherent impls only', () => {
+      assert.deepEqual(verdictOf(doc, 'self.add_item(name);', 'rust'), { verdict: 'drop', unknown: ['add_item'] });
+      assert.deepEqual(verdictOf(doc, 'self.itemz.push(name);', 'rust'), { verdict: 'drop', unknown: ['itemz'] });
+      assert.deepEqual(verdictOf(doc, 'let inv = Inventory::create();', 'rust'), { verdict: 'drop', unknown: ['create'] });
+      const typed = 'pub struct P { x: i32 }\n\nfn run(p: &P) {\n    |\n}\n';
+      assert.deepEqual(verdictOf(typed, 'let z = p.y;', 'rust'), { verdict: 'drop', unknown: ['y'] });
+    });
+
+    it('leaves a struct with a derive or a trait impl, or a blanket impl, open', () => {
+      const derived = '#[derive(Serialize)]\npub struct P { x: i32 }\n\nfn run(p: &P) {\n    |\n}\n';
+      assert.deepEqual(verdictOf(derived, 'let s = p.serialize_field();', 'rust'), KEPT);
+      const blanket = 'pub struct P { x: i32 }\ntrait Describe { fn describe(&self) -> String; }\nimpl<T: std::fmt::Debug> Describe for T { fn describe(&self) -> String { format!("{:?}", self) } }\n\nfn run(p: &P) {\n    |\n}\n';
+      assert.deepEqual(verdictOf(blanket, 'let d = p.describe_all();', 'rust'), KEPT);
+    });
+  });
 });

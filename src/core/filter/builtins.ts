@@ -56,8 +56,9 @@ const UNIVERSAL_MEMBERS: Record<Family, string[]> = {
   ts: words('constructor toString toLocaleString valueOf hasOwnProperty isPrototypeOf propertyIsEnumerable __proto__ prototype length name call apply bind then catch finally'),
   python: words('__class__ __dict__ __doc__ __module__ __init__ __repr__ __str__ __eq__ __hash__ __name__ __qualname__ mro'),
   go: [],
-  rust: words('clone to_string into iter unwrap expect as_ref'),
-  java: words('equals hashCode toString getClass'),
+  // Rust: blanket impls every type has (Into, TryInto, Borrow, Any).
+  rust: words('clone to_string into iter unwrap expect as_ref try_into borrow borrow_mut type_id'),
+  java: words('equals hashCode toString getClass wait notify notifyAll'),
   other: [],
 };
 const UNIVERSAL_MEMBER_SETS = Object.fromEntries(Object.entries(UNIVERSAL_MEMBERS).map(([k, v]) => [k, new Set(v)])) as Record<Family, Set<string>>;

@@ -8,23 +8,40 @@
  */
 import { declaredNames, stripStringsAndComments } from '../eval/identifiers';
 import { parserIfReady, type Tree } from '../syntax/parser';
-import { familyOf } from './builtins';
+import { familyOf, type Family } from './builtins';
+import { fillFromOutline } from './extractOutlined';
 import { emptyFacts, type FileFacts, type ImportFact } from './facts';
 import { PyExtractor } from './extractPy';
 import { TsExtractor } from './extractTs';
+
+/** Families whose documents' types come from their outline. */
+const OUTLINED: ReadonlySet<Family> = new Set(['go', 'rust', 'java']);
 
 export { containerAt, containersAt, type Container, type ContainerKind } from './containers';
 export { tokensOf, type Binding, type ClassRange, type FileFacts, type ImportFact, type MutableShape } from './facts';
 export { isNode, typeText } from './treeNodes';
 
-/** Extracts facts; parses synchronously when the grammar is loaded, else falls back to regexes. */
-export function extractFacts(text: string, languageId: string): FileFacts {
+/**
+ * Extracts facts; parses synchronously when the grammar is loaded, else falls back to regexes. Go,
+ * Rust and Java get regex declarations plus, with `outlined` and their grammar loaded, the types
+ * the outline of a parse lists (extractOutlined.ts).
+ */
+export function extractFacts(text: string, languageId: string, outlined = true): FileFacts {
   const facts = emptyFacts(languageId, text);
   const family = familyOf(languageId);
   const parser = family === 'ts' || family === 'python' ? parserIfReady(languageId) : undefined;
   if (!parser) {
     for (const n of declaredNames(text, languageId)) facts.declared.add(n);
     for (const n of facts.declared) facts.exported.add(n);
+    const scanned = outlined && OUTLINED.has(family) ? parserIfReady(languageId) : undefined;
+    const tree = scanned?.parse(text);
+    if (tree) {
+      try {
+        fillFromOutline(facts, tree, text);
+      } finally {
+        tree.delete();
+      }
+    }
     return facts;
   }
   const tree = parser.parse(text);
@@ -98,7 +115,8 @@ export function mergeAtCursor(full: FileFacts, prefix: FileFacts, cursor: number
  */
 export function extractFactsFromTree(tree: Tree, text: string, languageId: string): FileFacts {
   const family = familyOf(languageId);
-  if (family !== 'ts' && family !== 'python') return extractFacts(text, languageId);
+  // Go, Rust and Java workspace types are read from the index's outlines (indexKnowledge.ts).
+  if (family !== 'ts' && family !== 'python') return extractFacts(text, languageId, false);
   const facts = emptyFacts(languageId, text);
   fillFromTree(facts, tree, text);
   return facts;

@@ -50,7 +50,7 @@ export interface FileFacts {
   commonJs: boolean;
   /** Relative imports end in `.js` (ESM TypeScript). */
   jsExtensions: boolean;
-  /** Parsed with tree-sitter (false: identifiers and regexes only). */
+  /** Parsed with tree-sitter in depth (TypeScript/JavaScript, Python; false: identifiers and regexes, Go/Rust/Java types from an outline). */
   parsed: boolean;
   /** `export * from 'm'` modules, whose exports are this file's too. */
   reexports: string[];

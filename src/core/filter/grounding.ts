@@ -54,12 +54,13 @@ export function refKnown(ref: Ref, ctx: GroundingContext): boolean | string {
         if (members.members.has(name) || (!!head && !typed && s.assignedMembers.has(`${head}.${name}`) && doc.declared.has(head))) return true;
         // `this.m` where the document's parse is broken: the class may end early in the tree (an
         // unbalanced brace after the cursor) while its text still declares m further down.
+        if (declaredApart(name, family, ws, ex)) return true;
         if ((head !== 'this' && head !== 'self') || (doc.errors.length === 0 && !doc.repaired)) return false;
         let cls: { start: number } | undefined;
         for (const c of doc.classes) if (c.start <= cursor && cursor <= c.end && (!cls || c.start >= cls.start)) cls = c;
         return !!cls && declaresMember(input.docPrefix + input.docSuffix, cls.start, cursor, name, family);
       }
-      if (family === 'go' || family === 'rust' || family === 'java') return scannedMemberKnown(ref, s, doc, resolver, input);
+      if (family === 'go' || family === 'rust' || family === 'java') return scannedMemberKnown(ref, ctx);
       if (doc.tokens.has(name) || s.introduced.has(name) || ws.hasName(name, ex) || builtins.isGlobal(name, family)) return true;
       if (family === 'ts') return builtins.isAnyTsMember(name);
       if (family === 'python') {
@@ -85,7 +86,7 @@ export function refKnown(ref: Ref, ctx: GroundingContext): boolean | string {
         if (from.length > 0) return nearest(from, ex);
       }
       if (family === 'ts' || family === 'python') return ws.hasDeclaration(name, ex);
-      return ws.hasName(name, ex);
+      return ws.hasName(name, ex) || inheritedInJava(ctx) || (family === 'java' && fromJavaWildcard(name, input.docPrefix));
     }
   }
 }
@@ -144,14 +145,45 @@ export function declaresMember(text: string, classStart: number, cursor: number,
  * receiver — an imported package (`fmt`, `strings`), a standard library value, a type we cannot
  * find — is an open world: its members are not checked.
  */
-function scannedMemberKnown(ref: Ref, s: SuggestionFacts, doc: FileFacts, resolver: TypeResolver, input: FilterInput): boolean {
+function scannedMemberKnown(ref: Ref, ctx: GroundingContext): boolean {
+  const { s, doc, resolver, input, family, ws } = ctx;
   if (doc.tokens.has(ref.name) || s.introduced.has(ref.name)) return true;
-  if (!CLOSED_TYPE_FAMILIES.has(input.languageId)) return true;
+  // Rust: only types this document declares are resolved (resolve.ts finds no workspace Rust type).
+  if (!CLOSED_TYPE_FAMILIES.has(input.languageId) && family !== 'rust') return true;
   const typeName = declaredTypeOf(input.docPrefix, ref.receiver, input.languageId);
   const resolved = typeName ? resolver.typeFromText(typeName) : undefined;
   if (!resolved) return true;
   const members = resolver.membersOf(resolved.shapes, resolved.name);
-  return members.open || members.members.has(ref.name);
+  return members.open || !!members.unknownBase || members.members.has(ref.name) || declaredApart(ref.name, family, ws, input.docPath);
+}
+
+/**
+ * Go methods and Rust impls may be declared in other files than their type: a member the type's
+ * list lacks is still known when another workspace file has the name.
+ */
+function declaredApart(name: string, family: Family, ws: WorkspaceKnowledge, exclude: string | undefined): boolean {
+  return (family === 'go' || family === 'rust') && ws.hasName(name, exclude);
+}
+
+/** Java: `import static a.B.*;` may bring in any name, `import a.b.*;` any class (a capitalised name). */
+function fromJavaWildcard(name: string, prefix: string): boolean {
+  for (const m of prefix.matchAll(JAVA_WILDCARD_IMPORT)) if (m[1] || /^[A-Z]/.test(name)) return true;
+  return false;
+}
+
+const JAVA_WILDCARD_IMPORT = /^[ \t]*import\s+(static\s+)?[\w.]+\.\*\s*;/gm;
+
+/**
+ * Java: a name used unqualified inside a class whose bases we cannot list all of (`extends Thread`,
+ * `implements Runnable`, a JDK or library class) may be inherited from them (`start()`,
+ * `getMessage()`): an open world.
+ */
+function inheritedInJava(ctx: GroundingContext): boolean {
+  if (ctx.family !== 'java') return false;
+  const own = ctx.resolver.enclosingType(ctx.cursor);
+  if (!own) return false;
+  const members = ctx.resolver.membersOf([own], own.name);
+  return members.open || !!members.unknownBase;
 }
 
 /**

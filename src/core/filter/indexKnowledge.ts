@@ -361,7 +361,8 @@ export class IndexKnowledge implements WorkspaceKnowledge {
       }
       return hit.facts;
     }
-    const facts = extractFacts(entry.text, entry.languageId);
+    // Go, Rust and Java types come from the index's outlines (outlineShapes), not from facts.
+    const facts = extractFacts(entry.text, entry.languageId, false);
     if (facts.parsed) this.ownParses++;
     this.keepFacts(entry.text, entry.languageId, facts);
     return facts;

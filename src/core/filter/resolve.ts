@@ -22,6 +22,11 @@ export interface MemberSet {
 }
 
 const PRIMITIVE: Record<string, string> = { string: 'String', number: 'Number', boolean: 'Boolean', bigint: 'BigInt', symbol: 'Symbol' };
+/**
+ * Receivers that name the enclosing class (Rust: the impl's type). Java's `super` is read as the
+ * class itself, whose members include its bases'.
+ */
+const SELF_NAMES: Partial<Record<Family, string[]>> = { ts: ['this'], python: ['self'], java: ['this', 'super'], rust: ['self', 'Self'] };
 /** How many `const b = a.f()` steps are followed back to where a value comes from. */
 const MAX_ORIGIN_DEPTH = 8;
 const UNRESOLVABLE = new Set(['any', 'unknown', 'object', 'never', 'void', 'Object', 'Function', 'Record', 'Partial', 'Pick', 'Omit', 'Required', 'Readonly', 'ReturnType', 'InstanceType', 'Awaited', 'T', 'K', 'V']);
@@ -59,10 +64,8 @@ export class TypeResolver {
   }
 
   private head(name: string, cursor: number): { shapes: TypeShape[]; name: string } | undefined {
-    if ((name === 'this' && this.family === 'ts') || (name === 'self' && this.family === 'python')) {
-      let best: { name: string; start: number; end: number } | undefined;
-      for (const c of this.doc.classes) if (c.start <= cursor && cursor <= c.end && (!best || c.start >= best.start)) best = c;
-      const s = best ? this.doc.types.get(best.name) : undefined;
+    if (SELF_NAMES[this.family]?.includes(name)) {
+      const s = this.enclosingType(cursor);
       return s ? { shapes: [s], name: s.name } : undefined;
     }
     // A typed binding in scope: the innermost one.
@@ -134,6 +137,13 @@ export class TypeResolver {
     if (this.family === 'python' && builtins.isPythonStdlib(module.split('.')[0])) return false;
     const ws = this.ws;
     return ws.hasModuleDeclarations ? !ws.hasModuleDeclarations(module, this.docPath, this.doc.languageId) : !ws.resolvesModule(module, this.docPath, this.doc.languageId);
+  }
+
+  /** The type the innermost class body (Rust: impl block) around `cursor` declares. */
+  enclosingType(cursor: number): TypeShape | undefined {
+    let best: { name: string; start: number; end: number } | undefined;
+    for (const c of this.doc.classes) if (c.start <= cursor && cursor <= c.end && (!best || c.start >= best.start)) best = c;
+    return best ? this.doc.types.get(best.name) : undefined;
   }
 
   private memberType(shapes: TypeShape[], member: string): { shapes: TypeShape[]; name: string } | undefined {

@@ -10,6 +10,8 @@ import type { SuggestionFacts } from './suggestion';
 const SCAN_IDENT = /(\.\s*|::)?(?<![\w$\u00C0-\uFFFF])([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)/g;
 /** Declarations every language here spells with a keyword. */
 const KEYWORD_DECLARATION = /\b(?:const|let|var|val|function|class|def|fn|func|type|struct|enum|interface|trait|record|mod)\s+(?:mut\s+)?([A-Za-z_$][\w$]*)/g;
+/** `'a` not closed as a char literal (`'q'`): a Rust lifetime or label. */
+const RUST_LIFETIME = /'[A-Za-z_]\w*(?!['\w])/g;
 /** A wildcard (`_`, `__`) binds nothing and names nothing. */
 const WILDCARD = /^_+$/;
 const NAME_LIST = String.raw`[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*`;
@@ -48,7 +50,9 @@ const DECLARATIONS: Record<string, RegExp[]> = {
 export function scanSuggestion(lineBefore: string, text: string, languageId: string): SuggestionFacts {
   const out: SuggestionFacts = { refs: [], introduced: new Set(), assignedMembers: new Set(), parseErrors: 0, parsed: false };
   const kw = keywordsFor(languageId);
-  const code = stripStringsAndComments(lineBefore + text, languageId);
+  // Rust lifetimes and loop labels (`'a`, `'static`, `'outer:`) name nothing, and their quote is not a char literal's.
+  const source = languageId === 'rust' ? (lineBefore + text).replace(RUST_LIFETIME, (m) => ' '.repeat(m.length)) : lineBefore + text;
+  const code = stripStringsAndComments(source, languageId);
   const boundary = lineBefore.length;
   for (const m of code.matchAll(KEYWORD_DECLARATION)) out.introduced.add(m[1]);
   for (const re of DECLARATIONS[languageId] ?? []) {
@@ -82,7 +86,7 @@ export const CLOSED_TYPE_FAMILIES = new Set(['go', 'java']);
  * The type name a receiver variable is declared with in `code` (the document before the cursor,
  * the last declaration winning), by the language's declaration shapes: Go `s := Basket{`,
  * `s := &Basket{`, `var s Basket`, a parameter or method receiver `s *Basket`; Java `Basket s =`, a
- * parameter `Basket s`. Undefined when it is not declared with a type we can read (`s := New()`).
+ * parameter `Basket s`; Rust `let s: Basket`, a parameter `s: &mut Basket`, `let s = Basket {`. Undefined when it is not declared with a type we can read (`s := New()`).
  */
 export function declaredTypeOf(code: string, receiver: string | undefined, languageId: string): string | undefined {
   if (!receiver || !/^[A-Za-z_]\w*$/.test(receiver)) return undefined;
@@ -92,7 +96,13 @@ export function declaredTypeOf(code: string, receiver: string | undefined, langu
       ? [new RegExp(String.raw`\b${r}\s*:=\s*&?([A-Za-z_][\w.]*)\s*\{`, 'g'), new RegExp(String.raw`(?:\bvar\s+|[(,]\s*)${r}\s+\*?([A-Za-z_][\w.]*)`, 'g')]
       : languageId === 'java'
         ? [new RegExp(String.raw`\b([A-Z]\w*)(?:<[^;{}()=]*>)?\s+${r}\s*[=;,)]`, 'g')]
-        : [];
+        : languageId === 'rust'
+          ? [
+              // `let r: T`, a parameter or field `r: &'a mut T`, `let r = T {` (a struct literal).
+              new RegExp(String.raw`(?:\blet\s+(?:mut\s+)?|[(,]\s*(?:mut\s+)?)${r}\s*:\s*&?(?:'\w+\s+)?(?:mut\s+)?([A-Z]\w*)`, 'g'),
+              new RegExp(String.raw`\blet\s+(?:mut\s+)?${r}\s*=\s*([A-Z]\w*)\s*\{`, 'g'),
+            ]
+          : [];
   let best: { at: number; type: string } | undefined;
   for (const re of shapes) {
     for (const m of code.matchAll(re)) if (!best || m.index! > best.at) best = { at: m.index!, type: m[1] };
