@@ -120,3 +120,10 @@ describe('filter clean-up: what a chat model restates', () => {
     assert.equal(run(nested, '        start()').text, '    start()');
   });
 });
+
+describe('early stop: prose that is the suggestion', () => {
+  it('a docstring line ending in a period decides at once (only chat that introduces code waits)', () => {
+    assert.equal(suggestionStart('Return the users aged 18 or over.\n'), 'Return the users aged 18 or over.\n');
+    assert.equal(suggestionStart('The list of users is as follows:\n'), undefined);
+  });
+});

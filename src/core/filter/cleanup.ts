@@ -277,7 +277,8 @@ export function suggestionStart(t: string): string | undefined {
   for (; k < lines.length - 1 && k <= PREAMBLE_LINES; k++) {
     const l = lines[k];
     if (FENCE.test(l)) return lines.slice(k + 1).join('\n');
-    if (CHAT_OPENING.test(l) || PROSE_INTRO.test(l)) chat = true;
+    // A sentence introducing code ends with `:`; other prose (a docstring's line) decides as it is.
+    if (CHAT_OPENING.test(l) || (PROSE_INTRO.test(l) && /:\s*$/.test(l))) chat = true;
     else if (l.trim() !== '') break;
   }
   // Every complete line so far is chat or blank: the code has not started yet.
