@@ -1,7 +1,9 @@
 /**
  * Edit Selection as a person does it, in the browser: select a line, Ctrl+I, type an instruction,
- * see the proposed change in place (the new line next to the struck-out old one, and Accept /
- * Reject / Refine over the region), Tab accepts it, the document (and the saved file) has it.
+ * see the proposed change in place (its lines as real lines of the editor, what they replace said
+ * struck out at their end, and Accept / Reject / Refine over the region), Tab accepts it, the
+ * document (and the saved file) has it; Esc, Undo and Accept leave nothing of the review; a
+ * 30-line proposal pushes the code below down instead of being drawn over it.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -74,11 +76,11 @@ export const editSelectionScenario: Scenario = {
     await activeEditor(page).locator('.view-lines').click();
     await askForEdit(page, 'subtract instead', async () => log(`instruction box open; ${await screenshot('instruction')}`));
 
-    // The review: Accept / Reject / Refine over the region, the new line drawn after the old one.
+    // The review: Accept / Reject / Refine over the region, the new line in place, the old one said struck out at its end.
     const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'Accept' });
     await lens.first().waitFor({ state: 'visible', timeout: 30_000 });
-    await eventually('the proposed line shown in place', async () => (await decorationTexts(page)).some((t) => t.includes('return a - b;')));
-    assert.ok((await visibleLines(page)).includes('  return a + b;'), 'the document is unchanged while under review');
+    await eventually('the proposed line in place', async () => (await visibleLines(page)).includes('  return a - b;'));
+    await eventually('the replaced line said as removed', async () => (await decorationTexts(page)).some((t) => t.includes('return a + b;')));
     log(`proposal shown: ${JSON.stringify(await decorationTexts(page))}; ${await screenshot('review')}`);
 
     await page.keyboard.press('Tab');
@@ -125,13 +127,14 @@ export const editTracesScenario: Scenario = {
       assert.deepEqual((await proposalTraces(page)).filter((t) => t.startsWith('toast:')), []);
     };
 
-    for (const [how, key] of [['Esc', 'Escape'], ['Accept', 'Tab']] as const) {
+    for (const [how, key] of [['Esc', 'Escape'], ['Undo', 'Control+z'], ['Accept', 'Tab']] as const) {
       await propose();
       log(`under review (${how}); ${await screenshot(`review-${how}`)}`);
       await page.keyboard.press(key);
       await eventually(`nothing of the proposal after ${how}`, async () => (await proposalTraces(page)).length === 0, 10_000).catch(async (e: unknown) => {
         throw new Error(`${String(e)}; left: ${JSON.stringify(await proposalTraces(page))}`);
       });
+      if (how !== 'Accept') await eventually(`the original back after ${how}`, async () => (await visibleLines(page)).includes('  return a + b;'));
     }
     assert.ok((await visibleLines(page)).includes('  return normalizeSum(a + b);'), 'accepted');
     // Undo after Accept: the original is back and no trace of the proposal comes back with it.
@@ -145,8 +148,28 @@ export const editTracesScenario: Scenario = {
 const LONG_SOURCE = 'export function table(n: number): string[] {\n  return [];\n}\n\nexport const after = 1;\n';
 const LONG_BODY = Array.from({ length: 30 }, (_, i) => `  rows.push(\`row ${i + 1}: \${n * ${i + 1}}\`);`);
 
+/** The editor's rendered lines (their text and vertical position), top to bottom. */
+async function renderedLines(page: Page): Promise<{ text: string; top: number }[]> {
+  const lines = await activeEditor(page)
+    .locator('.view-lines .view-line')
+    .evaluateAll((els) => els.map((el) => ({ text: (el.textContent ?? '').replace(/\u00a0/g, ' '), top: el.getBoundingClientRect().top })));
+  return lines.sort((a, b) => a.top - b.top);
+}
+
+/** Decoration text laid over the editor's lines (absolutely placed `::after` content): none may be. */
+async function overlaidTexts(page: Page): Promise<string[]> {
+  return activeEditor(page)
+    .locator('.view-lines .view-line span')
+    .evaluateAll((spans) =>
+      spans
+        .map((s) => getComputedStyle(s, '::after'))
+        .filter((st) => st.content && st.content !== 'none' && st.content !== 'normal' && st.position === 'absolute')
+        .map((st) => st.content),
+    );
+}
+
 export const editLongProposalScenario: Scenario = {
-  name: 'edit selection: a 30-line proposal is drawn as 30 real lines, readable, and goes on Esc',
+  name: 'edit selection: a 30-line proposal is real lines that push the code below down, readable, and goes on Esc',
   files: { 'src/table.ts': LONG_SOURCE },
   async settings({ onCleanup }) {
     const server = await TestOpenAIServer.start({ models: ['edit-e2e'] });
@@ -156,34 +179,36 @@ export const editLongProposalScenario: Scenario = {
         : { text: '' },
     );
     onCleanup(() => server.stop());
-    return editSettings(server.url);
+    // Small enough that the whole file, the proposal in it, fits the window.
+    return { ...editSettings(server.url), 'editor.fontSize': 12 };
   },
   async run({ page, screenshot, log }) {
     await openFile(page, 'src/table.ts');
     await activeEditor(page).locator('.view-lines').click();
     await askForEdit(page, 'thirty rows');
     await activeEditor(page).locator('.codelens-decoration', { hasText: 'Accept' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    // The inserted lines: one row each, whole, stacked line under line below the replaced line.
-    const rows = async () =>
-      activeEditor(page)
-        .locator('.view-lines .view-line span')
-        .evaluateAll((spans) =>
-          spans
-            .map((s) => getComputedStyle(s, '::after'))
-            .filter((st) => st.content && st.content !== 'none' && st.content !== 'normal' && st.position === 'absolute')
-            .map((st) => ({ text: st.content.replace(/^"|"$/g, '').replace(/\u00a0/g, ' '), top: st.top })),
-        );
-    await eventually('the proposal drawn as rows', async () => (await rows()).length === 32);
-    // In the order they are drawn (top to bottom), not the DOM's.
-    const drawn = (await rows()).sort((a, b) => Number.parseFloat(a.top) - Number.parseFloat(b.top));
+    const proposed = ['  const rows: string[] = [];', ...LONG_BODY, '  return rows;'];
+    await eventually('the proposal in the editor', async () => (await renderedLines(page)).some((l) => l.text === '  return rows;'));
+    const lines = await renderedLines(page);
     const lineHeight = await activeEditor(page).locator('.view-lines .view-line').first().evaluate((el) => el.getBoundingClientRect().height);
-    log(`rows: ${drawn.length}, line height ${lineHeight}px, last at ${drawn.at(-1)?.top}; ${await screenshot('long-proposal')}`);
-    assert.deepEqual(drawn.map((r) => r.text.replace(/\\(.)/g, '$1').trim()), ['const rows: string[] = [];', ...LONG_BODY.map((l) => l.trim()), 'return rows;']);
-    // Row k sits k lines below the replaced line: rows are lines, not one squashed line.
-    assert.deepEqual(drawn.map((r) => Math.round(Number.parseFloat(r.top) / lineHeight)), drawn.map((_, k) => k + 1));
-    assert.ok(!drawn.some((r) => r.text.includes('⏎')), 'lines squashed into one');
+    log(`lines: ${lines.length}, line height ${lineHeight}px; ${await screenshot('long-proposal')}`);
+    const at = lines.findIndex((l) => l.text === proposed[0]);
+    assert.ok(at > 0, `the proposal's first line not rendered: ${JSON.stringify(lines.map((l) => l.text))}`);
+    // Every proposed line whole, in order, then the line that followed the selection, below them all.
+    assert.deepEqual(lines.slice(at, at + proposed.length).map((l) => l.text), proposed);
+    const after = lines[at + proposed.length];
+    assert.equal(after?.text, '}', 'the line after the selection follows the proposal');
+    // Each a line below the last: no two at one height, nothing drawn over the code below.
+    const tops = lines.slice(at, at + proposed.length + 1).map((l) => l.top);
+    tops.slice(1).forEach((top, k) => assert.equal(Math.round(top - tops[k]), Math.round(lineHeight), `line ${k} of the proposal overlaps the next`));
+    assert.ok(lines.some((l) => l.text === 'export const after = 1;' && l.top > after.top), 'the rest of the file is still shown below');
+    assert.deepEqual(await overlaidTexts(page), [], 'text laid over the editor lines');
+    assert.ok((await decorationTexts(page)).some((t) => t.includes('return [];')), 'the replaced line said as removed');
     await page.keyboard.press('Escape');
-    await eventually('the rows gone on Esc', async () => (await rows()).length === 0);
-    assert.ok((await visibleLines(page)).includes('  return [];'), 'the document unchanged');
+    await eventually('the original back on Esc', async () => (await visibleLines(page)).includes('  return [];'));
+    const back = (await renderedLines(page)).map((l) => l.text);
+    assert.ok(!back.includes('  return rows;'), 'the proposal left in the document');
+    assert.equal(back[back.indexOf('  return [];') + 1], '}');
+    assert.deepEqual(await decorationTexts(page), [], 'decorations left after Esc');
   },
 };

@@ -49,10 +49,6 @@ export class InlineReview implements Review {
     overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.warningForeground'),
     overviewRulerLane: vscode.OverviewRulerLane.Right,
   });
-  private readonly region = vscode.window.createTextEditorDecorationType({
-    isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
-  });
   private readonly lensEmitter = new vscode.EventEmitter<void>();
   private readonly subs: vscode.Disposable[];
 
@@ -108,14 +104,13 @@ export class InlineReview implements Review {
   private paint(): void {
     const p = this.current;
     const range = p?.tracker.vscodeRange;
-    const types = [this.insertedLine, this.removedNote, this.unknownName, this.region];
+    const types = [this.insertedLine, this.removedNote, this.unknownName];
     for (const editor of vscode.window.visibleTextEditors) {
       if (!p || !range || editor.document !== p.doc) {
         if (editor.document === p?.doc || !p) for (const t of types) editor.setDecorations(t, []);
         continue;
       }
       const d = decorations(p, range.start.line);
-      editor.setDecorations(this.region, [range]);
       editor.setDecorations(this.insertedLine, d.inserted);
       editor.setDecorations(this.removedNote, d.removed);
       editor.setDecorations(this.unknownName, d.unknown);
@@ -127,7 +122,7 @@ export class InlineReview implements Review {
     if (this.edit) void this.clear();
     this.current = undefined;
     for (const s of this.subs) s.dispose();
-    for (const t of [this.insertedLine, this.removedNote, this.unknownName, this.region]) t.dispose();
+    for (const t of [this.insertedLine, this.removedNote, this.unknownName]) t.dispose();
     this.lensEmitter.dispose();
   }
 }

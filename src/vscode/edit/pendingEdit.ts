@@ -42,6 +42,9 @@ export class PendingEdit {
     if (!(await vscode.workspace.applyEdit(edit))) return undefined;
     const at = tracker.range;
     if (!at || doc.getText().slice(at.start, at.end) !== text) return undefined;
+    // The selection the edit was asked with now spans part of the proposal: a key typed would replace it.
+    const start = doc.positionAt(at.start);
+    for (const e of vscode.window.visibleTextEditors) if (e.document === doc && !e.selection.isEmpty) e.selection = new vscode.Selection(start, start);
     return new PendingEdit(doc, tracker, original, text, before, doc.getText(), doc.version);
   }
 
