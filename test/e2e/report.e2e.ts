@@ -95,6 +95,7 @@ export const reportScenario: Scenario = {
       return out;
     });
     assert.deepEqual(cut, []);
+    await view.locator('table.drops').scrollIntoViewIfNeeded();
     log(`report: false drops ${cells.join(' | ')}; ${await screenshot('report-false-drops')}`);
     assert.deepEqual(extensionErrors(), []);
   },

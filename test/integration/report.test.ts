@@ -144,6 +144,7 @@ describe('quality report (real VS Code, test endpoint)', function () {
     assert.equal(r.figures.retained30s, '–', 'no 30 s checkpoint was measured in this run');
     assert.equal(r.figures['language:typescript:acceptanceRate'], pct(rep.byLanguage.typescript.acceptanceRate));
     assert.ok(r.charts >= 5, `only ${r.charts} charts drawn`);
+    assert.deepEqual(r.overflowing, [], 'a label of the report is cut or overflows its box');
   });
 
   it('the workspace evaluation scores the true-line endpoint 1.0 and the renaming one what it implies', async () => {

@@ -78,7 +78,7 @@ export async function evaluateWorkspace(d: EvalDeps, args: EvalCommandArgs = {})
     const msg =
       s.holes === 0
         ? `Intent Complete: no holes to evaluate in ${run.repo} (no source files of a supported language?).`
-        : `Intent Complete: ${s.model} on ${s.holes} holes${run.cancelled ? ' (cancelled)' : ''}: exact match ${pct(s.exactMatch)}, unknown names ${pct(s.unknownNameRateBefore)} → ${pct(s.unknownNameRateAfter)} after the filter, p50 ${ms(s.latencyMs.p50)}.`;
+        : `Intent Complete: ${s.model} on ${s.holes} holes${run.cancelled ? ' (cancelled)' : ''}: exact match ${pct(s.exactMatch)}, unknown names ${pct(s.unknownNameRateBefore)} → ${pct(s.unknownNameRateAfter)} after the filter, p50 ${ms(s.latencyMs.p50)}${run.falseDrops?.length ? `; the filter altered ${run.falseDrops.length} correct proposal${run.falseDrops.length === 1 ? '' : 's'} (listed in the report)` : ''}.`;
     void vscode.window.showInformationMessage(msg, 'Show Report').then((c) => c && void d.showReport());
   }
   return run;
