@@ -11,9 +11,12 @@
  * folder, then an exported one. Each result is code: the declaration's outline (signatures, no
  * bodies), under its file path.
  */
-import { codeMask, identifiersOf, keywordsFor } from '../eval/identifiers';
+import { identifiersOf, keywordsFor } from '../eval/identifiers';
 import { renderSymbol, type Outline, type OutlineSymbol } from '../syntax/outline';
+import { cursorTargets, enclosingCall, parameterTypes, typeOfVariable } from './cursorTargets';
+import { listCandidates } from './importLists';
 import { trigrams } from './nameSimilarity';
+import { withReexports } from './reexports';
 import type { Declaration, SymbolIndex } from './symbolIndex';
 
 export interface RelatedItem {
@@ -46,21 +49,26 @@ export interface RelatedInput {
   maxItemChars?: number;
 }
 
+/** Lines above and below the cursor whose names are weighted by their distance (nameScores). */
 const ABOVE = 100;
 const BELOW = 30;
 /** Names near the cursor compared with candidate declarations by name similarity. */
 const SIMILAR_QUERY_NAMES = 24;
+/** Lines above and below the cursor those names come from. */
 const SIMILAR_ABOVE = 12;
 const SIMILAR_BELOW = 3;
+/** Similarly named declarations taken per near name, at most (one family does not take every place). */
 const SIMILAR_PER_NAME = 3;
+/** Factor of a similarly named declaration's score (similarity² × the near name's weight). */
 const SIMILAR_WEIGHT = 2;
 /** Declarations added by name similarity, at most. */
 const SIMILAR_MAX = 12;
+/** Trigram similarity below which two names are not alike. */
 const SIMILAR_MIN = 0.6;
 /**
- * Measured on zod and this repo (docs/benchmarks.md, "Context (issue 7)"): a declaration in a file
- * the current file neither imports nor shares a folder with counts half; a name the file imports by
- * name counts 3× in the file it comes from; member-name matches add up to at most 2× the best one.
+ * A declaration in a file the current file neither imports nor shares a folder with counts
+ * NOT_VISIBLE; a name the file imports by name counts IMPORT_BOUND times in the file it comes from;
+ * member-name matches add up to at most MEMBER_CAP times the best one (docs/benchmarks.md).
  */
 const NOT_VISIBLE = 0.5;
 const IMPORT_BOUND = 3;
@@ -70,116 +78,62 @@ const SCOPE_LINES = 150;
 const SCOPE_NEAR_ABOVE = 15;
 const SCOPE_NEAR_BELOW = 3;
 const SCOPE_TYPE_WEIGHT = 2;
+/** Names near the cursor: a use below the cursor counts this share of one above at the same distance. */
+const BELOW_CURSOR_FACTOR = 0.5;
+/** Names near the cursor: a use's weight is 1 / (1 + distance / this many lines). */
+const NEAR_FALLOFF_LINES = 8;
+/** Weight of each name on the line being typed. */
+const LINE_PREFIX_WEIGHT = 1.5;
+/** Weight of a name used only farther from the cursor than ABOVE/BELOW lines. */
+const REST_OF_FILE_WEIGHT = 0.05;
+/** Weight of each name a file's import binds. */
+const IMPORTED_NAME_WEIGHT = 0.3;
+/** Added for each receiver of the member access being typed (`a.b.` → a, b). */
+const RECEIVER_WEIGHT = 3;
+/** Added for the declared type of such a receiver. */
+const RECEIVER_TYPE_WEIGHT = 4;
+/** Added for the function being called on the line being typed. */
+const CALLEE_WEIGHT = 2;
+/** Added for the function whose argument list, opened above, the cursor is in. */
+const ENCLOSING_CALL_WEIGHT = 1;
+/** A variable's declared type gets this share of the variable's own weight. */
+const LOCAL_TYPE_SHARE = 0.3;
+/** Names declared in more places than this count proportionally less (`name`, `get`). */
+const SPREAD_DECLARATIONS = 6;
+/** Factor for a declaration in a file the current file imports. */
+const VISIBLE_BOOST = 1.5;
+/** Factor for a match on a member name rather than a top-level declaration. */
+const MEMBER_MATCH_FACTOR = 0.6;
+/** Best-scoring names looked up in the index. */
+const RANKED_NAMES = 300;
+/** Files of this many best items also searched for similarly named declarations. */
+const SIMILAR_FROM_BEST_FILES = 8;
+/** Best items whose mentioned types (heritage, field and return types) are added one level further. */
+const TYPE_HOP_ITEMS = 24;
+/** A type mentioned by a chosen item gets this share of the item's score. */
+const TYPE_HOP_SHARE = 0.35;
+/** Name similarity: a near name's weight falls off over this many lines, and shorter names are not compared. */
+const SIMILAR_FALLOFF_LINES = 3;
+const SIMILAR_MIN_NAME = 4;
+/** A namespace import counts as used near the cursor when its local name weighs at least this much. */
+const NAMESPACE_USED_MIN = 0.3;
+/** Factor for similarly named declarations in a file reached through a namespace import used near the cursor. */
+const NAMESPACE_BOOST = 1.5;
+/** Factor for a similarly named declaration the file does not export. */
+const UNEXPORTED_FACTOR = 0.5;
+/** Declared types of names in scope: weight falloff in lines, and how many near names are looked at. */
+const SCOPE_FALLOFF_LINES = 4;
+const SCOPE_NAMES = 48;
+/** Packing order: an item's size counts as at least this many characters. */
+const PACK_MIN_CHARS = 100;
+/** Default cap on one item's rendered size, in characters. */
+const MAX_ITEM_CHARS = 1600;
 /** Cap on one rendering added by name similarity (a sibling is wanted for its name and signature). */
 const SIMILAR_ITEM_CHARS = 600;
 
 /** Score given to the declared type of the parameter the cursor is in (see enclosingCall). */
 const CALL_ARG_TYPE_WEIGHT = 4;
-/** Lines searched upwards for the call the cursor is an argument of. */
-const CALL_LINES = 30;
 
-/**
- * The call whose argument list the cursor is in, when it was opened on a line above:
- * `foo(a, {` / `  key: 1,` / cursor → { callee: 'foo', argIndex: 1 }. Walks back over brackets
- * (string contents are not told apart: a rough but cheap scan) and passes through object and array
- * literals that are themselves arguments or values (`(`, `,`, `:`, `[`, `=` before them); any other
- * unclosed `{` (a block) ends the search.
- */
-export function enclosingCall(text: string, cursorLine: number, linePrefix: string): { callee: string; argIndex: number } | undefined {
-  let end = 0;
-  for (let i = 0; i < cursorLine; i++) {
-    end = text.indexOf('\n', end) + 1;
-    if (end === 0) return undefined;
-  }
-  let start = end;
-  for (let i = 0; i < CALL_LINES && start > 0; i++) start = text.lastIndexOf('\n', start - 2) + 1;
-  const src = text.slice(start, end) + linePrefix;
-  let depth = 0;
-  let commas = 0;
-  for (let i = src.length - 1; i >= 0; i--) {
-    const c = src[i];
-    if (c === ')' || c === '}' || c === ']') depth++;
-    else if (c === '(' || c === '{' || c === '[') {
-      if (depth > 0) {
-        depth--;
-        continue;
-      }
-      if (c === '(') {
-        // Opened on the cursor line: the callee is cursorTargets' (and would change as the line is typed).
-        if (i >= src.length - linePrefix.length) return undefined;
-        const m = /([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*$/.exec(src.slice(Math.max(0, i - 200), i));
-        return m && !/^(if|for|while|switch|catch|function|return|typeof|await)$/.test(m[1]) ? { callee: m[1], argIndex: commas } : undefined;
-      }
-      const before = /(\S)\s*$/.exec(src.slice(Math.max(0, i - 80), i))?.[1];
-      if (c === '{' && !(before && /[(,:[=]/.test(before) && !/=>\s*$/.test(src.slice(Math.max(0, i - 80), i)))) return undefined;
-      commas = 0;
-    } else if (c === ',' && depth === 0) commas++;
-  }
-  return undefined;
-}
-
-/**
- * Declared type names of parameter `argIndex` in the signatures of `decls` (functions, methods):
- * every capitalised name in that parameter's type (`opts?: Partial<GenerateOptions>` → Partial,
- * GenerateOptions), keywords left out.
- */
-export function parameterTypes(decls: readonly Declaration[], argIndex: number, kw: ReadonlySet<string>): string[] {
-  const out = new Set<string>();
-  for (const d of decls) {
-    if (d.symbol.kind !== 'function' && d.symbol.kind !== 'method') continue;
-    const sig = d.symbol.signature;
-    const open = sig.indexOf('(', sig.indexOf(d.symbol.name) >= 0 ? sig.indexOf(d.symbol.name) : 0);
-    if (open < 0) continue;
-    // Split the parameter list at top-level commas.
-    const params: string[] = [];
-    let depth = 0;
-    let cur = '';
-    for (let i = open + 1; i < sig.length; i++) {
-      const c = sig[i];
-      if (c === '(' || c === '{' || c === '[' || c === '<') depth++;
-      else if (c === ')' || c === '}' || c === ']' || (c === '>' && sig[i - 1] !== '=')) {
-        if (depth === 0) break;
-        depth--;
-      } else if (c === ',' && depth === 0) {
-        params.push(cur);
-        cur = '';
-        continue;
-      }
-      cur += c;
-    }
-    params.push(cur);
-    const p = params[argIndex];
-    const colon = p?.indexOf(':') ?? -1;
-    if (!p || colon < 0) continue;
-    for (const m of p.slice(colon + 1).matchAll(/\b[A-Z][\w$]*/g)) if (!kw.has(m[0])) out.add(m[0]);
-  }
-  return [...out];
-}
-
-/** Receiver of a member access and callee of a call at the end of the text before the cursor. */
-export function cursorTargets(linePrefix: string): { receiver?: string; receiverChain: string[]; callee?: string } {
-  const recv = /((?:[A-Za-z_$][\w$]*\s*(?:\(\s*\))?\s*(?:\.|::|->)\s*)+)[A-Za-z_$\w]*$/.exec(linePrefix);
-  let receiverChain: string[] = [];
-  if (recv) receiverChain = recv[1].split(/\.|::|->/).map((s) => s.replace(/\(\s*\)/, '').trim()).filter(Boolean);
-  // The innermost unclosed call: `foo(a, bar(` → bar.
-  let depth = 0;
-  let callee: string | undefined;
-  for (let i = linePrefix.length - 1; i >= 0; i--) {
-    const c = linePrefix[i];
-    if (c === ')') depth++;
-    else if (c === '(') {
-      if (depth === 0) {
-        const m = /([A-Za-z_$][\w$]*)\s*$/.exec(linePrefix.slice(0, i));
-        callee = m?.[1];
-        break;
-      }
-      depth--;
-    }
-  }
-  return { receiver: receiverChain[receiverChain.length - 1], receiverChain, callee };
-}
-
-/** Names of the document with a score by closeness to the cursor. */
 export function nameScores(input: Pick<RelatedInput, 'text' | 'cursorLine' | 'linePrefix' | 'languageId' | 'outline'>): Map<string, number> {
   const scores = new Map<string, number>();
   const add = (n: string, w: number) => scores.set(n, (scores.get(n) ?? 0) + w);
@@ -190,7 +144,7 @@ export function nameScores(input: Pick<RelatedInput, 'text' | 'cursorLine' | 'li
   for (let i = from; i < to; i++) {
     if (i === input.cursorLine) continue;
     const d = Math.abs(input.cursorLine - i);
-    const w = (i < input.cursorLine ? 1 : 0.5) / (1 + d / 8);
+    const w = (i < input.cursorLine ? 1 : BELOW_CURSOR_FACTOR) / (1 + d / NEAR_FALLOFF_LINES);
     const seen = new Set<string>();
     for (const n of identifiersOf(lines[i], input.languageId)) {
       if (seen.has(n)) continue;
@@ -199,36 +153,27 @@ export function nameScores(input: Pick<RelatedInput, 'text' | 'cursorLine' | 'li
       near.add(n);
     }
   }
-  for (const n of new Set(identifiersOf(input.linePrefix, input.languageId))) add(n, 1.5);
+  for (const n of new Set(identifiersOf(input.linePrefix, input.languageId))) add(n, LINE_PREFIX_WEIGHT);
   // The rest of the document, a little each.
   const rest = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
     if (i >= from && i < to) continue;
     for (const n of identifiersOf(lines[i], input.languageId)) rest.add(n);
   }
-  for (const n of rest) if (!near.has(n)) add(n, 0.05);
-  for (const im of input.outline.imports) for (const b of im.bindings) if (b.local !== '*') add(b.local, 0.3);
+  for (const n of rest) if (!near.has(n)) add(n, REST_OF_FILE_WEIGHT);
+  for (const im of input.outline.imports) for (const b of im.bindings) if (b.local !== '*') add(b.local, IMPORTED_NAME_WEIGHT);
   return scores;
 }
 
 export function relatedItems(input: RelatedInput): RelatedItem[] {
   const { index, currentPath } = input;
   const excluded = input.isExcluded ?? (() => false);
-  const maxItem = input.maxItemChars ?? 1600;
+  const maxItem = input.maxItemChars ?? MAX_ITEM_CHARS;
   // Files reachable through imports (and what they re-export wholesale, two levels deep).
   const imported = new Set<string>();
-  let frontier: string[] = [];
-  for (const im of input.outline.imports) for (const t of index.resolver.resolve(currentPath, im.module, input.languageId)) frontier.push(t);
-  for (let depth = 0; depth < 3 && frontier.length; depth++) {
-    const next: string[] = [];
-    for (const f of frontier) {
-      if (imported.has(f)) continue;
-      imported.add(f);
-      const o = index.fileOutline(f);
-      if (o) for (const m of o.reexportAll) next.push(...index.resolveImport(f, m));
-    }
-    frontier = next;
-  }
+  const targets: string[] = [];
+  for (const im of input.outline.imports) for (const t of index.resolver.resolve(currentPath, im.module, input.languageId)) targets.push(t);
+  withReexports(index, targets, imported);
   const open = new Set(input.openFiles ?? []);
   const dir = currentPath.includes('/') ? currentPath.slice(0, currentPath.lastIndexOf('/')) : '';
   const kw = keywordsFor(input.languageId);
@@ -246,23 +191,23 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   collectTypes(input.outline.symbols);
   const t = cursorTargets(input.linePrefix);
   for (const r of t.receiverChain) {
-    scores.set(r, (scores.get(r) ?? 0) + 3);
+    scores.set(r, (scores.get(r) ?? 0) + RECEIVER_WEIGHT);
     const ty = localTypes.get(r) ?? typeOfVariable(input.text, r);
-    if (ty) scores.set(ty, (scores.get(ty) ?? 0) + 4);
+    if (ty) scores.set(ty, (scores.get(ty) ?? 0) + RECEIVER_TYPE_WEIGHT);
   }
-  if (t.callee) scores.set(t.callee, (scores.get(t.callee) ?? 0) + 2);
+  if (t.callee) scores.set(t.callee, (scores.get(t.callee) ?? 0) + CALLEE_WEIGHT);
   // The call the cursor is an argument of, opened on a line above (`f(a, {` … cursor): the declared
   // type of that parameter (an options object's fields are what gets typed).
   {
     const call = enclosingCall(input.text, input.cursorLine, input.linePrefix);
     if (call) {
-      scores.set(call.callee, (scores.get(call.callee) ?? 0) + 1);
+      scores.set(call.callee, (scores.get(call.callee) ?? 0) + ENCLOSING_CALL_WEIGHT);
       for (const ty of parameterTypes(index.declarations(call.callee).filter((d) => d.path !== currentPath).slice(0, 4), call.argIndex, kw))
         scores.set(ty, (scores.get(ty) ?? 0) + CALL_ARG_TYPE_WEIGHT);
     }
   }
   // Types of variables in scope near the cursor.
-  for (const [name, ty] of localTypes) if (scores.has(name)) scores.set(ty, (scores.get(ty) ?? 0) + 0.3 * (scores.get(name) ?? 0));
+  for (const [name, ty] of localTypes) if (scores.has(name)) scores.set(ty, (scores.get(ty) ?? 0) + LOCAL_TYPE_SHARE * (scores.get(name) ?? 0));
   // Declared types of the variables and parameters used right around the cursor (`ws: Knowledge`,
   // `const engine = new ContextEngine(`): the line being typed often calls their members.
   for (const [ty, w] of scopeTypes(input, localTypes, kw)) scores.set(ty, (scores.get(ty) ?? 0) + SCOPE_TYPE_WEIGHT * w);
@@ -277,6 +222,7 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
     const visible = ok.filter((d) => imported.has(d.path));
     if (visible.length) ok = visible;
     if (ok.length <= 2) return ok;
+    // Priority, in this order: imported, open in an editor, in the same folder, exported.
     const rank = (d: Declaration) => (imported.has(d.path) ? 8 : 0) + (open.has(d.path) ? 4 : 0) + (d.path.startsWith(dir + '/') ? 2 : 0) + (d.symbol.exported ? 1 : 0);
     return [...ok].sort((a, b) => rank(b) - rank(a)).slice(0, 2);
   };
@@ -289,15 +235,15 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
     const decls = index.declarations(name);
     if (decls.length === 0) return;
     // A name declared in dozens of places (e.g. `name`, `get`) says little about which one.
-    const spread = decls.length > 6 ? 6 / decls.length : 1;
+    const spread = decls.length > SPREAD_DECLARATIONS ? SPREAD_DECLARATIONS / decls.length : 1;
     for (const d of pick(decls)) {
       const top = topLevel(d);
       if (!top) continue;
       const key = `${top.path}#${top.symbol.name}#${top.symbol.line}`;
       const visible = imported.has(top.path);
       // A name the file imports by name, found in the file it comes from: the most direct lead.
-      const boost = visible ? (boundNames.has(name) ? 1.5 * IMPORT_BOUND : 1.5) : top.path.startsWith(dir + '/') ? 1 : NOT_VISIBLE;
-      const s = score * spread * boost * (d.container ? 0.6 : 1);
+      const boost = visible ? (boundNames.has(name) ? VISIBLE_BOOST * IMPORT_BOUND : VISIBLE_BOOST) : top.path.startsWith(dir + '/') ? 1 : NOT_VISIBLE;
+      const s = score * spread * boost * (d.container ? MEMBER_MATCH_FACTOR : 1);
       let it = items.get(key);
       if (!it) {
         it = { path: top.path, line: top.symbol.line, text: '', score: 0, reason, key, symbol: top.symbol, memberSum: 0, memberMax: 0 };
@@ -313,12 +259,12 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
       } else it.score += s;
     }
   };
-  const ranked = [...scores.entries()].filter(([n]) => !kw.has(n)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 300);
+  const ranked = [...scores.entries()].filter(([n]) => !kw.has(n)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, RANKED_NAMES);
   for (const [n, s] of ranked) addName(n, s, 'definition');
   // Siblings by name: declarations of the files the current file imports (and of the files the
   // best items come from) whose names resemble names near the cursor, and that the document does
   // not mention yet (`_cidrv6` next to `_cidrv4`, `$ZodCIDRv6Internals` inside `class ZodCIDRv6`).
-  for (const c of similarNamed(input, index, ranked, imported, [...items.values()].sort((a, b) => b.score - a.score).slice(0, 8).map((i) => i.path), excluded, kw)) {
+  for (const c of similarNamed(input, index, ranked, imported, [...items.values()].sort((a, b) => b.score - a.score).slice(0, SIMILAR_FROM_BEST_FILES).map((i) => i.path), excluded, kw)) {
     const key = `${c.path}#${c.symbol.name}#${c.symbol.line}`;
     const it = items.get(key);
     if (it) it.score += c.score;
@@ -334,7 +280,7 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
     else items.set(key, { path: c.path, line: c.symbol.line, text: '', score: c.score, reason: 'module exports', key, symbol: c.symbol, memberSum: 0, memberMax: 0 });
   }
   // One level further: types that chosen declarations mention.
-  const first = [...items.values()].sort((a, b) => b.score - a.score).slice(0, 24);
+  const first = [...items.values()].sort((a, b) => b.score - a.score).slice(0, TYPE_HOP_ITEMS);
   for (const it of first) {
     const next = new Set<string>();
     for (const h of it.symbol.heritage) next.add(h);
@@ -344,7 +290,7 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
       if (m.typeName) next.add(m.typeName);
       if (m.returnType) next.add(m.returnType);
     }
-    for (const n of next) if (!kw.has(n) && !scores.has(n)) addName(n, it.score * 0.35, 'type of member');
+    for (const n of next) if (!kw.has(n) && !scores.has(n)) addName(n, it.score * TYPE_HOP_SHARE, 'type of member');
   }
   const out: RelatedItem[] = [];
   for (const it of items.values()) {
@@ -358,133 +304,6 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   return out;
 }
 
-/** Score of the best declaration offered for an import/export list (then halved per rank), and how many. */
-const LIST_WEIGHT = 6;
-const LIST_MAX = 6;
-const LIST_LINES = 80;
-/** How many of the names the document uses unbound are offered (see listCandidates). */
-const LIST_USED_MAX = 8;
-
-/**
- * The import/export list the cursor is in (`import {` / `export {` above, `} from 'm'` below, within
- * LIST_LINES each way; TS/JS): its module and the names listed before and after the cursor.
- */
-export function enclosingList(text: string, cursorLine: number, linePrefix: string): { module: string; before: string[]; after: string[] } | undefined {
-  const lines = text.split('\n');
-  let open = -1;
-  let col = -1;
-  for (let i = cursorLine - 1; i >= Math.max(0, cursorLine - LIST_LINES); i--) {
-    const l = lines[i];
-    if (/[}();]/.test(l.replace(/\/\/.*$|\/\*.*?\*\//g, ''))) return undefined;
-    const m = /^\s*(?:import|export)(?:\s+type)?\s*\{/.exec(l);
-    if (m) {
-      open = i;
-      col = m[0].length;
-      break;
-    }
-  }
-  if (open < 0 || linePrefix.includes('}')) return undefined;
-  let module: string | undefined;
-  let close = -1;
-  for (let i = cursorLine + 1; i < Math.min(lines.length, cursorLine + LIST_LINES); i++) {
-    const m = /^([^{}]*)\}\s*from\s*['"]([^'"]+)['"]/.exec(lines[i]);
-    if (m) {
-      module = m[2];
-      close = i;
-      break;
-    }
-    if (/[{}();]/.test(lines[i].replace(/\/\/.*$|\/\*.*?\*\//g, ''))) return undefined;
-  }
-  if (!module) return undefined;
-  // Listed names: the exported one of each entry (`a as b` → a), comments left out.
-  const names = (t: string) =>
-    t
-      .replace(/\/\/.*$/gm, '')
-      .replace(/\/\*[\s\S]*?\*\/|^\s*\*.*$/gm, '')
-      .split(',')
-      .map((e) => /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)/.exec(e)?.[1])
-      .filter((n): n is string => !!n);
-  const before = names(lines[open].slice(col) + '\n' + lines.slice(open + 1, cursorLine).join('\n') + '\n' + linePrefix);
-  const after = names(lines.slice(cursorLine + 1, close).join('\n') + '\n' + /^([^{}]*)\}/.exec(lines[close])![1]);
-  return { module, before, after };
-}
-
-/**
- * Declarations offered inside an import/export list: the exported top-level declarations of the
- * list's module (wholesale re-exports followed two levels): first those the document uses without
- * importing or declaring them; then those it does not name at all, ranked by distance in
- * declaration order from the last name listed before the cursor (after it first), else from the
- * first name listed after it (before it first).
- */
-export function listCandidates(
-  input: Pick<RelatedInput, 'currentPath' | 'languageId' | 'text' | 'cursorLine' | 'linePrefix' | 'outline'>,
-  index: SymbolIndex,
-  excluded: (p: string) => boolean,
-): { path: string; symbol: OutlineSymbol; score: number }[] {
-  if (!/^(typescript|typescriptreact|javascript|javascriptreact)$/.test(input.languageId)) return [];
-  const list = enclosingList(input.text, input.cursorLine, input.linePrefix);
-  if (!list) return [];
-  const files: string[] = [];
-  let frontier = index.resolver.resolve(input.currentPath, list.module, input.languageId);
-  for (let depth = 0; depth < 3 && frontier.length; depth++) {
-    const next: string[] = [];
-    for (const f of frontier) {
-      if (files.includes(f) || f === input.currentPath) continue;
-      files.push(f);
-      for (const m of index.fileOutline(f)?.reexportAll ?? []) next.push(...index.resolveImport(f, m));
-    }
-    frontier = next;
-  }
-  const inDoc = new Set(input.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
-  const all: { path: string; symbol: OutlineSymbol; order: number }[] = [];
-  for (const f of files) {
-    if (excluded(f)) continue;
-    for (const sym of index.fileOutline(f)?.symbols ?? []) if (sym.exported && sym.name) all.push({ path: f, symbol: sym, order: all.length });
-  }
-  // What the list is most likely missing: names the document uses that nothing in it binds or
-  // declares and that the module exports (code written first, its import completed after).
-  const bound = new Set(input.outline.imports.flatMap((im) => im.bindings.map((b) => b.local)));
-  const declared = new Set(input.outline.symbols.map((s) => s.name));
-  const listed = new Set([...list.before, ...list.after]);
-  const usedInOrder = codeMask(input.text, input.languageId).match(/[A-Za-z_$][\w$]*/g) ?? [];
-  const used = new Set(usedInOrder);
-  const unbound = (n: string) => used.has(n) && !bound.has(n) && !declared.has(n) && !listed.has(n);
-  const seen = new Set<string>();
-  if (files.length === 0) {
-    // A module the index cannot resolve (a package's own name, an alias no tsconfig here maps): the
-    // workspace's exported declarations of the names the document uses unbound, in order of first use.
-    const out: { path: string; symbol: OutlineSymbol; score: number }[] = [];
-    for (const n of new Set(usedInOrder.filter(unbound))) {
-      const d = index.declarations(n).find((x) => !x.container && x.symbol.exported && x.path !== input.currentPath && !excluded(x.path));
-      if (d) out.push({ path: d.path, symbol: { ...d.symbol, members: [] }, score: 2 * LIST_WEIGHT });
-      if (out.length >= LIST_USED_MAX) break;
-    }
-    return out;
-  }
-  const wanted = all
-    .filter((a) => unbound(a.symbol.name) && !seen.has(a.symbol.name) && !!seen.add(a.symbol.name))
-    .slice(0, LIST_USED_MAX)
-    .map((a) => ({ path: a.path, symbol: { ...a.symbol, members: [] }, score: 2 * LIST_WEIGHT }));
-  const anchorAt = (name: string | undefined) => (name ? all.find((a) => a.symbol.name === name) : undefined);
-  const prev = anchorAt(list.before[list.before.length - 1]);
-  const next = anchorAt(list.after[0]);
-  const anchor = prev ?? next;
-  if (!anchor) return wanted;
-  // Distance in declaration order; the side the cursor is on first (after `prev`, before `next`).
-  const dist = (a: (typeof all)[number]) => {
-    const d = a.order - anchor.order;
-    const same = a.path === anchor.path ? 0 : 1000;
-    return same + (prev ? (d > 0 ? d : 0.5 - d + 500) : d < 0 ? -d : 0.5 + d + 500);
-  };
-  const near = all
-    .filter((a) => !inDoc.has(a.symbol.name))
-    .sort((a, b) => dist(a) - dist(b) || a.order - b.order)
-    .filter((a) => !seen.has(a.symbol.name) && !!seen.add(a.symbol.name))
-    .slice(0, LIST_MAX)
-    .map((a, i) => ({ path: a.path, symbol: { ...a.symbol, members: [] }, score: LIST_WEIGHT / 2 ** i }));
-  return [...wanted, ...near];
-}
-
 /** Languages whose non-exported members (`private`, `#x`) no other file can use. */
 const PRIVATE_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'java']);
 
@@ -492,22 +311,6 @@ const PRIVATE_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript'
 export function withoutPrivateMembers(s: OutlineSymbol, languageId: string): OutlineSymbol {
   if (!PRIVATE_LANGUAGES.has(languageId) || !s.members.some((m) => !m.exported)) return s;
   return { ...s, members: s.members.filter((m) => m.exported) };
-}
-
-/** `x: Foo`, `x = new Foo(`, `Foo x =`, `x := Foo{` near a name: its declared type. */
-export function typeOfVariable(text: string, name: string): string | undefined {
-  const esc = name.replace(/[$]/g, '\\$');
-  const res = [
-    new RegExp(`\\b${esc}\\??\\s*:\\s*(?:readonly\\s+)?([A-Z][\\w$]*)`),
-    new RegExp(`\\b${esc}\\s*=\\s*(?:await\\s+)?new\\s+([A-Za-z_$][\\w$]*)`),
-    new RegExp(`\\b${esc}\\s*:?=\\s*&?([A-Z][\\w]*)\\s*\\{`),
-    new RegExp(`\\b([A-Z][\\w$]*)(?:<[^>]*>)?\\s+${esc}\\s*[=;,)]`),
-  ];
-  for (const re of res) {
-    const m = re.exec(text);
-    if (m) return m[1];
-  }
-  return undefined;
 }
 
 /** Cuts a rendering to whole lines under `max` characters, closing with an ellipsis line. */
@@ -527,7 +330,7 @@ export function clipLines(text: string, max: number): string {
  * Top-level declarations in `files` (the files the current file imports, wholesale re-exports
  * followed, and the files of the best items so far) whose names resemble names used near the
  * cursor (nameSimilarity.ts), and that the document does not mention. Score: the best over near
- * names of similarity² × the near name's weight (capped at 3) × 0.6; ×1.5 in a file reached
+ * names of similarity² × the near name's weight × SIMILAR_WEIGHT; × NAMESPACE_BOOST in a file reached
  * through a namespace import (`import * as core`) whose local name is used near the cursor.
  */
 export function similarNamed(
@@ -542,7 +345,7 @@ export function similarNamed(
   // Query: names on the lines around the cursor, weighted by the distance of their nearest use
   // (not by frequency: the line being typed is most like the lines right next to it).
   const lines = input.text.split('\n');
-  const near = namesNearCursor(lines, input, { above: SIMILAR_ABOVE, below: SIMILAR_BELOW, falloff: 3, minLength: 4 }, kw);
+  const near = namesNearCursor(lines, input, { above: SIMILAR_ABOVE, below: SIMILAR_BELOW, falloff: SIMILAR_FALLOFF_LINES, minLength: SIMILAR_MIN_NAME }, kw);
   const query: { name: string; tg: readonly string[]; w: number }[] = [];
   for (const [name, w] of [...near.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, SIMILAR_QUERY_NAMES)) {
     const tg = trigrams(name);
@@ -563,17 +366,8 @@ export function similarNamed(
   // Files behind namespace imports used near the cursor.
   const nsFiles = new Set<string>();
   for (const im of input.outline.imports) {
-    if (!im.bindings.some((b) => b.imported === '*' && (weight.get(b.local) ?? 0) >= 0.3)) continue;
-    let frontier = index.resolver.resolve(input.currentPath, im.module, input.languageId);
-    for (let depth = 0; depth < 3 && frontier.length; depth++) {
-      const next: string[] = [];
-      for (const f of frontier) {
-        if (nsFiles.has(f)) continue;
-        nsFiles.add(f);
-        for (const m of index.fileOutline(f)?.reexportAll ?? []) next.push(...index.resolveImport(f, m));
-      }
-      frontier = next;
-    }
+    if (!im.bindings.some((b) => b.imported === '*' && (weight.get(b.local) ?? 0) >= NAMESPACE_USED_MIN)) continue;
+    withReexports(index, index.resolver.resolve(input.currentPath, im.module, input.languageId), nsFiles);
   }
   const files = new Set([...imported, ...extraFiles]);
   files.delete(input.currentPath);
@@ -582,7 +376,7 @@ export function similarNamed(
     if (excluded(f)) continue;
     const o = index.fileOutline(f);
     if (!o) continue;
-    const nsBoost = nsFiles.has(f) ? 1.5 : 1;
+    const nsBoost = nsFiles.has(f) ? NAMESPACE_BOOST : 1;
     for (const sym of o.symbols) {
       if (!sym.name || weight.has(sym.name) || kw.has(sym.name)) continue;
       const tc = trigrams(sym.name);
@@ -612,7 +406,7 @@ export function similarNamed(
           by = q.name;
         }
       }
-      if (best > 0) out.push({ path: f, symbol: sym, score: best * SIMILAR_WEIGHT * nsBoost * (sym.exported ? 1 : 0.5), by });
+      if (best > 0) out.push({ path: f, symbol: sym, score: best * SIMILAR_WEIGHT * nsBoost * (sym.exported ? 1 : UNEXPORTED_FACTOR), by });
     }
   }
   out.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.symbol.line - b.symbol.line));
@@ -643,7 +437,7 @@ function namesNearCursor(
   const near = new Map<string, number>();
   for (let i = Math.max(0, input.cursorLine - o.above); i < Math.min(lines.length, input.cursorLine + o.below + 1); i++) {
     if (i === input.cursorLine) continue;
-    const w = (i <= input.cursorLine ? 1 : 0.5) / (1 + Math.abs(i - input.cursorLine) / o.falloff);
+    const w = (i <= input.cursorLine ? 1 : BELOW_CURSOR_FACTOR) / (1 + Math.abs(i - input.cursorLine) / o.falloff);
     for (const n of identifiersOf(lines[i], input.languageId)) if (n.length >= o.minLength && !kw.has(n) && (near.get(n) ?? 0) < w) near.set(n, w);
   }
   return near;
@@ -660,10 +454,10 @@ export function scopeTypes(
   kw: ReadonlySet<string>,
 ): Map<string, number> {
   const lines = input.text.split('\n');
-  const near = namesNearCursor(lines, input, { above: SCOPE_NEAR_ABOVE, below: SCOPE_NEAR_BELOW, falloff: 4, minLength: 0 }, kw);
+  const near = namesNearCursor(lines, input, { above: SCOPE_NEAR_ABOVE, below: SCOPE_NEAR_BELOW, falloff: SCOPE_FALLOFF_LINES, minLength: 0 }, kw);
   const scope = lines.slice(Math.max(0, input.cursorLine - SCOPE_LINES), input.cursorLine + 1).join('\n');
   const out = new Map<string, number>();
-  for (const [n, w] of [...near.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 48)) {
+  for (const [n, w] of [...near.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, SCOPE_NAMES)) {
     // Type-like names are their own definitions.
     if (/^[A-Z]/.test(n) && input.languageId !== 'go') continue;
     let ty = localTypes.get(n) ?? typeOfVariable(scope, n);
@@ -687,5 +481,5 @@ export function byPackValue(a: RelatedItem, b: RelatedItem): number {
 }
 
 function packValue(it: RelatedItem): number {
-  return it.score / Math.sqrt(Math.max(100, it.text.length));
+  return it.score / Math.sqrt(Math.max(PACK_MIN_CHARS, it.text.length));
 }
