@@ -174,4 +174,13 @@ impl<'a> Inventory<'a> {
       assert.deepEqual(verdictOf(blanket, 'let d = p.describe_all();', 'rust'), KEPT);
     });
   });
+  describe('Python: a suggestion that ends inside a string the line closes', () => {
+    it('checks the members in an f-string substitution the suffix\'s quote closes', () => {
+      const doc = 'from dataclasses import dataclass\n\n@dataclass\nclass User:\n    name: str\n    email: str\n\ndef greet(user: User) -> str:\n    return f"Hello, |"\n';
+      assert.deepEqual(verdictOf(doc, '{user.full_name}"', 'python'), { verdict: 'drop', unknown: ['full_name'] });
+      assert.deepEqual(verdictOf(doc, '{user.name} <{user.email}>"', 'python'), KEPT);
+      // Words of a plain string are not names, closed by the suffix or not.
+      assert.deepEqual(verdictOf(doc.replace('f"Hello, |"', '"Hello, |"'), 'dear friend of mine"', 'python'), KEPT);
+    });
+  });
 });

@@ -17,7 +17,7 @@ import { DocumentAnalyses, TokensWithTyped } from './docAnalyses';
 import { containersAt, tokensOf, type Container, type ContainerKind, type FileFacts } from './extract';
 import { refKnown } from './grounding';
 import { noWorkspace, type WorkspaceKnowledge } from './knowledge';
-import { blankLiterals, literalEnd, literalState, PROSE_KINDS } from './literals';
+import { blankLiterals, closingQuote, literalEnd, literalState, PROSE_KINDS } from './literals';
 import { checkProse } from './prose';
 import { TypeResolver } from './resolve';
 import { analyzeSuggestion, type SuggestionFacts } from './suggestion';
@@ -46,6 +46,8 @@ export interface NameOracle {
   has(name: string, languageId: string): boolean;
 }
 
+/** At most this much of the cursor's line after it is read for a quote that closes the suggestion's string. */
+const LINE_REST_MAX = 4;
 const STRINGISH = new Set(['string', 'template', 'substitution']);
 const PROSE_LANGUAGES = new Set(['markdown', 'plaintext', 'restructuredtext', 'latex', 'asciidoc', 'org', 'txt', 'mdx']);
 
@@ -122,7 +124,8 @@ export class ConsistencyFilter {
     // open at the line's start, a string a one-line cut left unterminated. A template begun earlier
     // is opened again before the snippet instead (its substitutions are code).
     const open = literalState(found.prefix, input.languageId).lineStart;
-    const blanked = blankLiterals(lineBefore + text, open, input.languageId, earlier.length > 0);
+    const quote = earlier.length === 0 ? closingQuote(lineBefore + text, open, found.suffix.slice(0, LINE_REST_MAX).split('\n', 1)[0], input.languageId) : '';
+    const blanked = blankLiterals(lineBefore + text + quote, open, input.languageId, earlier.length > 0);
     const [before, body] = [blanked.slice(0, lineBefore.length), blanked.slice(lineBefore.length)];
     let s: SuggestionFacts | undefined;
     if (earlier.length === 0) s = analyzeSuggestion(before, body, input.languageId, containerKind(chain[k], lineStart), wantParseErrors);

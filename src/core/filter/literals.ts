@@ -347,3 +347,20 @@ export function blankLiterals(text: string, open: OpenLiteral | undefined, langu
   }
   return out + text.slice(at);
 }
+
+/**
+ * The quote at the start of `rest` (the cursor's line after it) that closes a string `text` (the
+ * line before the cursor and the suggestion, scanned from `open`) leaves open at its end, else ''. A
+ * suggestion that ends inside a string the line closes already (`f"Hello, ▮"` answered with
+ * `{user.name}`) is read with that quote: its substitutions are code, not a cut-off string.
+ */
+export function closingQuote(text: string, open: OpenLiteral | undefined, rest: string, languageId: string): string {
+  const q = /^(?:"""|\'\'\'|["'`])/.exec(rest)?.[0];
+  const sx = q ? SYNTAX[familyOf(languageId)] : undefined;
+  if (!q || !sx) return '';
+  let last: LiteralSpan | undefined;
+  const state: State = { open: open ? { ...open } : undefined, substitutions: [] };
+  scan(text + q, 0, text.length + q.length, state, sx, (sp) => (last = sp));
+  const closes = !!last && last.closed && !last.carried && (last.kind === 'string' || last.kind === 'template') && last.start < text.length && last.end === text.length + q.length;
+  return closes ? q : '';
+}
