@@ -1,5 +1,5 @@
 /**
- * `intent-complete bench engine --model-file FILE --repo DIR [--files 6] [--lines 2] [--seed 7] [--threads 1] [--context N] [--json]`
+ * `intent-complete bench engine --model-file FILE --repo DIR [--files 6] [--lines 2] [--seed 7] [--threads 1] [--context N] [--timeout-ms 10000] [--json]`
  *
  * The typing replay of `bench typing` (src/core/bench/typingReplay.ts: the real scheduler,
  * pipeline and context engine, so the prompts are the ones the extension builds) with the built-in
@@ -29,10 +29,14 @@ export interface EngineBenchOptions {
   seed: number;
   threads: number;
   contextSize?: number;
+  /** The client's deadline per request (the extension's default is for a fast server; the engine on a small CPU needs more). */
+  timeoutMs: number;
 }
 
 export interface ModeReport {
   requests: number;
+  /** Requests that began evaluating (the token figures are over these). */
+  started: number;
   /** Requests that produced a first token (the time figures are over these). */
   answered: number;
   promptTokens: number;
@@ -57,6 +61,9 @@ export interface EngineBenchReport {
   results: { ours: ModeReport; noReuse: ModeReport };
   targets: { kvReuseAtLeast085: boolean; firstTokenP50AtMostHalfOfNoReuse: boolean };
 }
+
+/** The client's deadline per request in this benchmark, ms (see EngineBenchOptions.timeoutMs). */
+export const DEFAULT_BENCH_TIMEOUT_MS = 10_000;
 
 const MODES = [
   { name: 'ours', reuse: true },
@@ -93,7 +100,7 @@ export async function runEngineBench(o: EngineBenchOptions, progress?: (m: strin
       const ep = await sup.acquire();
       model = ep.ready.model;
       contextSize = ep.ready.contextSize;
-      const records = await replayMode(mode.name, plans, ep, index, repoName, progress);
+      const records = await replayMode(mode.name, plans, ep, o.timeoutMs, index, repoName, progress);
       results[mode.name] = summarize(records);
     } finally {
       await sup.stop();
@@ -108,8 +115,8 @@ export async function runEngineBench(o: EngineBenchOptions, progress?: (m: strin
   };
 }
 
-async function replayMode(mode: string, plans: TypingPlan[], ep: EngineEndpoint, index: SymbolIndex, repoName: string, progress?: (m: string) => void): Promise<RequestFigures[]> {
-  const settings: Settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: ep.url, model: ep.ready.model };
+async function replayMode(mode: string, plans: TypingPlan[], ep: EngineEndpoint, timeoutMs: number, index: SymbolIndex, repoName: string, progress?: (m: string) => void): Promise<RequestFigures[]> {
+  const settings: Settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: ep.url, model: ep.ready.model, timeoutMs };
   const rt = new EngineRuntime(ep.token);
   // The engine is the model: nothing to register, and it answers or drops every request it gets.
   const deps = { settings, oracle: { register: async () => undefined }, serverInFlight: () => 0, index, repoName };
@@ -119,17 +126,32 @@ async function replayMode(mode: string, plans: TypingPlan[], ep: EngineEndpoint,
     await replayFile(plans[i], rt, deps, `${mode}#${i}`);
     progress?.(`${mode} ${i + 1}/${plans.length} ${plans[i].file}`);
   }
-  const res = await fetch(ep.url.replace(/\/v1$/, '/intent/stats'), { headers: { authorization: `Bearer ${ep.token}` } });
-  if (!res.ok) throw new Error(`engine stats: HTTP ${res.status}`);
-  const stats = (await res.json()) as { requests: RequestFigures[] };
+  const stats = await settledStats(ep);
   return stats.requests.filter((r) => r.document.startsWith(`${mode}#`));
+}
+
+/** Longest wait for the engine to finish requests the replay left it (aborted ones end at the next piece). */
+const SETTLE_MS = 60_000;
+
+/** The engine's figures once it has no request left to answer. */
+async function settledStats(ep: EngineEndpoint): Promise<{ active: number; requests: RequestFigures[] }> {
+  const until = Date.now() + SETTLE_MS;
+  for (;;) {
+    const res = await fetch(ep.url.replace(/\/v1$/, '/intent/stats'), { headers: { authorization: `Bearer ${ep.token}` } });
+    if (!res.ok) throw new Error(`engine stats: HTTP ${res.status}`);
+    const stats = (await res.json()) as { active: number; requests: RequestFigures[] };
+    if (stats.active === 0 || Date.now() > until) return stats;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export function summarize(records: readonly RequestFigures[]): ModeReport {
   const sum = (f: (r: RequestFigures) => number, rs: readonly RequestFigures[] = records) => rs.reduce((n, r) => n + f(r), 0);
   const answered = records.filter((r) => r.firstTokenMs !== undefined);
-  const promptTokens = sum((r) => r.promptTokens);
-  const evaluatedTokens = sum((r) => r.evaluatedTokens);
+  // Requests given up while they waited for their sequence evaluated nothing and reused nothing.
+  const started = records.filter((r) => r.started);
+  const promptTokens = sum((r) => r.promptTokens, started);
+  const evaluatedTokens = sum((r) => r.evaluatedTokens, started);
   const genMs = sum((r) => r.generationMs, answered);
   const genTokens = sum((r) => Math.max(0, r.generatedTokens - 1), answered);
   const evalMs = sum((r) => r.promptEvalMs, answered);
@@ -137,6 +159,7 @@ export function summarize(records: readonly RequestFigures[]): ModeReport {
   const pp = (xs: number[]) => ({ p50: round(percentile(xs, 0.5), 2), p95: round(percentile(xs, 0.95), 2) });
   return {
     requests: records.length,
+    started: started.length,
     answered: answered.length,
     promptTokens,
     evaluatedTokens,
@@ -168,7 +191,7 @@ export async function runBenchEngine(argv: string[]): Promise<number> {
   const modelFile = flag('model-file');
   const repo = flag('repo');
   if (!modelFile || !repo) {
-    process.stderr.write('usage: intent-complete bench engine --model-file FILE --repo DIR [--files 6] [--lines 2] [--seed 7] [--threads 1] [--context N] [--json]\n');
+    process.stderr.write('usage: intent-complete bench engine --model-file FILE --repo DIR [--files 6] [--lines 2] [--seed 7] [--threads 1] [--context N] [--timeout-ms 10000] [--json]\n');
     return 2;
   }
   if (!fs.existsSync(modelFile)) throw new Error(`no model file at ${modelFile}`);
@@ -176,6 +199,7 @@ export async function runBenchEngine(argv: string[]): Promise<number> {
   const o: EngineBenchOptions = {
     modelFile: path.resolve(modelFile), repo: path.resolve(repo), files: int('files', 6), lines: int('lines', 2), seed: int('seed', 7, 0), threads: int('threads', 1),
     contextSize: flag('context') === undefined ? undefined : int('context', 0, 16),
+    timeoutMs: int('timeout-ms', DEFAULT_BENCH_TIMEOUT_MS, 100),
   };
   const report = await runEngineBench(o, json ? undefined : (m) => process.stderr.write(`  ${m}\n`));
   process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatEngineReport(report));
@@ -184,7 +208,7 @@ export async function runBenchEngine(argv: string[]): Promise<number> {
 
 export function formatEngineReport(r: EngineBenchReport): string {
   const rows: [string, (m: ModeReport) => string][] = [
-    ['requests (answered)', (m) => `${m.requests} (${m.answered})`],
+    ['requests (started / answered)', (m) => `${m.requests} (${m.started} / ${m.answered})`],
     ['prompt tokens', (m) => String(m.promptTokens)],
     ['evaluated tokens', (m) => String(m.evaluatedTokens)],
     ['kvReuse', (m) => m.kvReuse.toFixed(3)],

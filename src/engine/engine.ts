@@ -29,6 +29,8 @@ export const DEFAULT_MAX_CONTEXT = 4096;
 export const NO_DOCUMENT = '';
 /** Completed requests whose figures are kept for /intent/stats. */
 const MAX_RECORDS = 20_000;
+/** The prompt is evaluated in pieces of this many tokens, so an abort stops a long evaluation between pieces. */
+export const PROMPT_CHUNK = 128;
 /** Prompt tokens given to the detokenizer before the generated ones (a word's leading space depends on them). */
 const DETOKENIZE_CONTEXT = 8;
 
@@ -57,12 +59,14 @@ export interface RequestFigures {
   promptTokens: number;
   /** Of those, tokens evaluated for this request (the rest came from the sequence's KV state). */
   evaluatedTokens: number;
+  /** Evaluation began (false: the request was given up while it waited for its sequence). */
+  started: boolean;
   /** Tokens cut to fit the context window. */
   droppedTokens: number;
   generatedTokens: number;
   /** Waiting for the document's sequence (its previous request), ms. */
   queueMs: number;
-  /** From starting evaluation to the first generated token (the prompt's evaluation), ms. */
+  /** From starting evaluation to the first generated token (the prompt's evaluation), ms (0: none). */
   promptEvalMs: number;
   /** From the request's arrival to the first generated token, ms (undefined: none). */
   firstTokenMs?: number;
@@ -93,6 +97,7 @@ export class Engine {
   readonly records: RequestFigures[] = [];
   private readonly pool: SequencePool;
   private readonly fimIds: FimTokenIds | undefined;
+  private activeCount = 0;
 
   private constructor(
     private readonly llama: Llama,
@@ -127,6 +132,11 @@ export class Engine {
     return new Engine(llama, model, context, info);
   }
 
+  /** Requests being answered or waiting, all documents. */
+  get active(): number {
+    return this.activeCount;
+  }
+
   /** Requests of this document being answered or waiting. */
   inFlight(document: string): number {
     return this.pool.inFlight(document);
@@ -159,6 +169,7 @@ export class Engine {
   async complete(r: CompletionInput, onText: (delta: string) => void, signal?: AbortSignal): Promise<CompletionResult> {
     const arrived = performance.now();
     const document = r.document ?? NO_DOCUMENT;
+    this.activeCount++;
     const lease = await this.pool.acquire(document);
     const queueMs = performance.now() - arrived;
     try {
@@ -167,7 +178,7 @@ export class Engine {
       const fitted = fitPrompt(all, { limit: this.info.contextSize - Math.max(1, maxTokens), head: this.hasBos(all) ? 1 : 0, fim: this.fimIds });
       const tokens = fitted.tokens as Token[];
       const figures: RequestFigures = {
-        document, promptTokens: tokens.length, evaluatedTokens: 0, droppedTokens: fitted.dropped, generatedTokens: 0,
+        document, promptTokens: tokens.length, evaluatedTokens: 0, started: false, droppedTokens: fitted.dropped, generatedTokens: 0,
         queueMs, promptEvalMs: 0, generationMs: 0, finishReason: 'stop',
       };
       if (tokens.length === 0 || maxTokens === 0 || signal?.aborted) {
@@ -175,12 +186,28 @@ export class Engine {
         return this.record({ text: '', figures });
       }
       const sequence = lease.slot.sequence;
+      figures.started = true;
       const kept = await alignSequence(sequence, tokens, this.info.reuse);
+      const started = performance.now();
+      // All but the last piece without generating: an abort is seen between pieces.
+      let at = kept;
+      while (tokens.length - at > PROMPT_CHUNK && !signal?.aborted) {
+        const end = Math.min(at + PROMPT_CHUNK, tokens.length - 1);
+        await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(at, end));
+        at = end;
+      }
+      figures.evaluatedTokens = at - kept;
+      if (signal?.aborted) {
+        figures.finishReason = 'aborted';
+        figures.promptEvalMs = performance.now() - started;
+        return this.record({ text: '', figures });
+      }
       figures.evaluatedTokens = tokens.length - kept;
-      const text = await this.generate(sequence, tokens, kept, r, maxTokens, figures, arrived, onText, signal);
+      const text = await this.generate(sequence, tokens, at, r, maxTokens, figures, arrived, started, onText, signal);
       return this.record({ text, figures });
     } finally {
       lease.release();
+      this.activeCount--;
     }
   }
 
@@ -192,6 +219,7 @@ export class Engine {
     maxTokens: number,
     figures: RequestFigures,
     arrived: number,
+    started: number,
     onText: (delta: string) => void,
     signal: AbortSignal | undefined,
   ): Promise<string> {
@@ -201,7 +229,6 @@ export class Engine {
     const before = tokens.slice(-DETOKENIZE_CONTEXT);
     const detokenize = () => this.model.detokenize(out, false, before);
     let text = '';
-    const started = performance.now();
     let firstAt: number | undefined;
     let lastAt = started;
     const iterator = sequence.evaluate(tokens.slice(kept), {

@@ -5,7 +5,7 @@
  *   GET  /v1/models            the one model, with its context size and whether it has FIM tokens and a chat template
  *   POST /v1/completions       prompt, suffix (FIM models), max_tokens, temperature, top_p, stop, seed, stream (SSE)
  *   POST /v1/chat/completions  messages, rendered by the model's chat template (404 when it has none)
- *   GET  /intent/stats         every answered request's figures (benchmarks)
+ *   GET  /intent/stats         every request's figures, and how many are being answered (benchmarks)
  * The document a request is of (its KV sequence) is the body's `intent_document`, else the
  * `x-intent-document` header, else the body's `user`; none: one shared sequence. Each answer's
  * `usage` carries the OpenAI counts and `intent` the engine's figures (tokens evaluated, times).
@@ -71,7 +71,7 @@ async function handle(engine: Engine, token: string, req: http.IncomingMessage, 
   const url = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
   if (req.method === 'GET' && url === '/health') return sendJson(res, 200, { status: 'ok', model: engine.info.id });
   if (req.method === 'GET' && url === '/v1/models') return sendJson(res, 200, modelList(engine));
-  if (req.method === 'GET' && url === '/intent/stats') return sendJson(res, 200, { info: engine.info, requests: engine.records });
+  if (req.method === 'GET' && url === '/intent/stats') return sendJson(res, 200, { info: engine.info, active: engine.active, requests: engine.records });
   if (req.method === 'POST' && (url === '/v1/completions' || url === '/v1/chat/completions')) {
     const body = await readJson(req);
     if (!body.ok) return sendJson(res, body.status, { error: { message: body.message, type: 'invalid_request_error' } });

@@ -78,10 +78,12 @@ export class EngineSupervisor extends EventEmitter {
   /** The running engine's endpoint, starting it if needed; counts as use (idle timer). */
   async acquire(): Promise<EngineEndpoint> {
     this.wanted = true;
-    this.touch();
-    if (this.endpoint && this.child && this.child.exitCode === null) return this.endpoint;
+    // Loading is not idleness: the idle period counts from the engine being ready.
+    clearTimeout(this.idleTimer);
     if (this._state === 'failed') this.failures = 0;
-    return this.start();
+    const ep = this.endpoint && this.child && this.child.exitCode === null ? this.endpoint : await this.start();
+    this.touch();
+    return ep;
   }
 
   /** Marks activity: the idle period starts again. */
