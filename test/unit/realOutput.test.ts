@@ -9,7 +9,20 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runFilter } from '../../src/cli/filter';
+import { offsetOf, runFilter } from '../../src/cli/filter';
+import { CompletionCache } from '../../src/core/cache/completionCache';
+import { DEFAULTS } from '../../src/core/config';
+import { ContextEngine } from '../../src/core/context/engine';
+import { ConsistencyFilter } from '../../src/core/filter/consistency';
+import { IndexKnowledge } from '../../src/core/filter/indexKnowledge';
+import { replaceAt } from '../../src/core/filter/replaceRange';
+import { vscodeLanguageId } from '../../src/core/languageIds';
+import { ModelClient } from '../../src/core/model/client';
+import { EndpointHealth } from '../../src/core/model/health';
+import { CompletionPipeline } from '../../src/core/pipeline';
+import { nullLogger } from '../../src/core/types';
+import { TestOpenAIServer } from '../server/openaiServer';
+import { requestAt } from './support';
 
 const CORPUS = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'realOutput');
 const CASES_FILE = path.join(CORPUS, 'cases.jsonl');
@@ -29,6 +42,7 @@ interface Case {
   completion: string;
   expect: Expect;
   pending?: string;
+  finish?: 'stop' | 'length';
 }
 
 interface Judged {
@@ -99,5 +113,41 @@ describe('real model output corpus (filter --as-is)', function () {
       else t.pass++;
       assert.equal(wrong, undefined);
     });
+  });
+});
+
+describe('real model output corpus: the pipeline shows what --as-is judges', function () {
+  this.timeout(120_000);
+  let server: TestOpenAIServer;
+  let filter: ConsistencyFilter;
+  let judged: Judged[];
+
+  before(async () => {
+    server = await TestOpenAIServer.start();
+    filter = new ConsistencyFilter(await IndexKnowledge.build(CORPUS));
+    let out = '';
+    await runFilter(['--repo', CORPUS, '--cases', CASES_FILE, '--as-is'], { out: (s) => (out += s), err: () => undefined });
+    judged = out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Judged);
+  });
+  after(() => server.stop());
+
+  it('every case: the answer streamed over HTTP through CompletionPipeline gives the same ghost text and range', async () => {
+    const differ: string[] = [];
+    for (const [i, c] of cases.entries()) {
+      const abs = path.join(CORPUS, c.file);
+      const text = fs.readFileSync(abs, 'utf8');
+      const offset = offsetOf(text, c.line, c.character);
+      // A model no family claims: no stop words go to the server, the answer arrives as the model sent it.
+      const settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'corpus-model', timeoutMs: 5000 };
+      const client = new ModelClient({ endpoint: server.url });
+      const pipeline = new CompletionPipeline({ context: new ContextEngine({ relativePath: () => c.file, repoName: 'corpus' }), cache: new CompletionCache(), filter, health: new EndpointHealth(), client: () => client, log: nullLogger });
+      server.respond({ text: c.completion, finishReason: c.finish ?? 'stop' });
+      const o = await pipeline.complete(requestAt(text, offset, { uri: `file://${abs}`, fsPath: abs, languageId: vscodeLanguageId(c.file) }), settings);
+      assert.equal(o.error, undefined, JSON.stringify(o.error));
+      const place = o.text ? replaceAt(text, offset, o.text) : { text: '', range: '' };
+      const r = judged[i];
+      if (o.text !== r.shown || place.text !== r.insert || place.range !== r.range) differ.push(`${c.file}:${c.line + 1} ${JSON.stringify(c.completion)}: pipeline ${JSON.stringify(o.text)} over ${JSON.stringify(place.range)}, --as-is ${JSON.stringify(r.shown)} over ${JSON.stringify(r.range)}`);
+    }
+    assert.deepEqual(differ, []);
   });
 });
