@@ -1,0 +1,496 @@
+/**
+ * Downloading a model file into a folder (the extension passes its global storage): streamed to
+ * `<file>.part`, progress through a callback, cancellable (the `.part` file stays), resumed with an
+ * HTTP Range request after an interruption (automatic retries within a call, and a later call), redirects
+ * followed (Hugging Face answers 302 to its CDN). The finished file's size, GGUF header and sha256
+ * (when known) are checked before it is renamed into place in one step. Every failure is a value
+ * with a sentence for the person; nothing throws. Nothing downloads unless this is called.
+ *
+ * Plain node:http/https rather than fetch: the editor's proxy support hooks these modules, and the
+ * response stream gives backpressure into the file and a clear error when the connection is cut.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { CatalogueEntry } from './catalogue';
+import { readGgufHeader } from './ggufFile';
+
+export interface DownloadTarget {
+  url: string;
+  fileName: string;
+  /** Lower-case hex; the download is refused (and removed) when the file's differs. */
+  sha256?: string;
+  /** Exact size in bytes, when known ahead. */
+  sizeBytes?: number;
+}
+
+export interface DownloadProgress {
+  /** Bytes in the `.part` file so far (those of earlier attempts included). */
+  bytes: number;
+  /** The whole file's size, when the server said it. */
+  total?: number;
+  /** Of this call's transfer, bytes per second. */
+  bytesPerSecond: number;
+  /** Bytes already there when this transfer began (a resumed download). */
+  resumedFrom: number;
+  phase: 'downloading' | 'verifying';
+}
+
+export interface DownloadOptions {
+  onProgress?: (p: DownloadProgress) => void;
+  signal?: AbortSignal;
+  /** Attempts after a cut connection or a network error within this call (default DEFAULT_RETRIES). */
+  retries?: number;
+  /** Wait before retry n is n times this (default DEFAULT_RETRY_DELAY_MS). */
+  retryDelayMs?: number;
+  /** Least time between two progress reports (default PROGRESS_INTERVAL_MS). */
+  progressIntervalMs?: number;
+  /** No data for this long ends the attempt as a network error (default STALL_TIMEOUT_MS). */
+  stallTimeoutMs?: number;
+}
+
+export type DownloadErrorKind = 'aborted' | 'network' | 'http' | 'redirect' | 'disk-full' | 'file-system' | 'size' | 'not-gguf' | 'checksum';
+
+export interface DownloadError {
+  kind: DownloadErrorKind;
+  /** A sentence for the person: what happened and what to do. */
+  message: string;
+  status?: number;
+  /** The partial file kept for a later resume (absent when it was removed). */
+  partFile?: string;
+}
+
+export type DownloadResult =
+  | { ok: true; file: string; bytes: number; sha256: string; verifiedChecksum: boolean; resumed: boolean; alreadyPresent: boolean }
+  | { ok: false; error: DownloadError };
+
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_RETRY_DELAY_MS = 1000;
+export const PROGRESS_INTERVAL_MS = 250;
+export const STALL_TIMEOUT_MS = 30_000;
+/** Redirects followed before giving up (Hugging Face uses one or two). */
+export const MAX_REDIRECTS = 10;
+/** Restarts from zero within one call (a server ignoring Range, a changed file) before giving up. */
+const MAX_RESTARTS = 2;
+const USER_AGENT = 'intent-complete (model download)';
+
+/** A catalogue entry as something to download. */
+export function catalogueTarget(e: CatalogueEntry): DownloadTarget {
+  return { url: e.url, fileName: e.fileName, sha256: e.sha256, sizeBytes: e.sizeBytes };
+}
+
+/** Downloads `target` into `destDir` (created when missing). */
+export async function downloadModel(target: DownloadTarget, destDir: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  if (!/^[^/\\]+$/.test(target.fileName) || target.fileName.startsWith('.')) {
+    return fail('file-system', `"${target.fileName}" is not a plain file name`);
+  }
+  const paths = pathsFor(destDir, target.fileName);
+  try {
+    await fs.mkdir(destDir, { recursive: true });
+  } catch (e) {
+    return fail(fsKind(e), `The folder ${destDir} cannot be created (${errText(e)}).`);
+  }
+  const present = await existingFile(paths.final, target);
+  if (present) return present;
+  const d = new Download(target, paths, opts);
+  try {
+    return await d.run();
+  } catch (e) {
+    // Every expected failure is returned above; this is the net under an unexpected one.
+    return fail('file-system', `The download stopped: ${errText(e)}`, { partFile: paths.part });
+  }
+}
+
+interface Paths {
+  final: string;
+  part: string;
+  /** What the server said of the file (validator, length), to resume only the same file. */
+  meta: string;
+}
+
+function pathsFor(destDir: string, fileName: string): Paths {
+  const final = path.join(destDir, fileName);
+  return { final, part: `${final}.part`, meta: `${final}.part.json` };
+}
+
+interface PartMeta {
+  url: string;
+  etag?: string;
+  total?: number;
+}
+
+/** A complete, valid file already in place is not downloaded again. */
+async function existingFile(file: string, target: DownloadTarget): Promise<DownloadResult | undefined> {
+  const size = await fileSize(file);
+  if (size === undefined) return undefined;
+  if (target.sizeBytes !== undefined && size !== target.sizeBytes) return undefined;
+  if (!(await readGgufHeader(file)).ok) return undefined;
+  const sha = await sha256File(file);
+  if (target.sha256 && sha !== target.sha256.toLowerCase()) return undefined;
+  return { ok: true, file, bytes: size, sha256: sha, verifiedChecksum: !!target.sha256, resumed: false, alreadyPresent: true };
+}
+
+/** One attempt's outcome: the body is all in the `.part` file, or what to do next. */
+type Attempt = { done: true; total?: number } | Failed;
+type Failed = { retry: 'network'; error: DownloadError } | { restart: string } | { error: DownloadError };
+/** A response whose body is to be written from byte `start` of a file of `total` bytes. */
+type Opened = { res: http.IncomingMessage; start: number; total?: number };
+
+class Download {
+  private readonly retries: number;
+  private resumed = false;
+  private restarts = 0;
+  private totalSeen?: number;
+
+  constructor(
+    private readonly target: DownloadTarget,
+    private readonly paths: Paths,
+    private readonly opts: DownloadOptions,
+  ) {
+    this.retries = opts.retries ?? DEFAULT_RETRIES;
+  }
+
+  async run(): Promise<DownloadResult> {
+    let failures = 0;
+    for (;;) {
+      if (this.opts.signal?.aborted) return this.aborted();
+      const attempt = await this.attempt();
+      if ('done' in attempt) return this.finish(attempt.total);
+      if ('restart' in attempt) {
+        if (++this.restarts > MAX_RESTARTS) return fail('http', `The download kept starting over (${attempt.restart}); try again later.`, { partFile: this.paths.part });
+        await this.dropPart();
+        continue;
+      }
+      if ('retry' in attempt && failures < this.retries && !this.opts.signal?.aborted) {
+        failures++;
+        await sleep((this.opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * failures, this.opts.signal);
+        continue;
+      }
+      if (this.opts.signal?.aborted) return this.aborted();
+      return { ok: false, error: attempt.error };
+    }
+  }
+
+  /** One request (redirects followed) and its body appended to the `.part` file. */
+  private async attempt(): Promise<Attempt> {
+    const offset = (await fileSize(this.paths.part)) ?? 0;
+    const meta = offset > 0 ? await readMeta(this.paths.meta) : undefined;
+    if (offset > 0 && meta && meta.url !== this.target.url) return { restart: 'the partial file is of another address' };
+    const opened = await this.open(offset, meta);
+    if (!('res' in opened)) return opened;
+    const { res, start, total } = opened;
+    if (start === 0 && offset > 0) {
+      await this.dropPart();
+    } else if (start > 0) {
+      this.resumed = true;
+    }
+    await writeMeta(this.paths.meta, { url: this.target.url, etag: strongEtag(res), total });
+    if (total !== undefined && start === total) {
+      res.resume();
+      return { done: true, total };
+    }
+    const space = await this.checkSpace(total, start);
+    if (space) {
+      res.destroy();
+      return { error: space };
+    }
+    return this.receive(res, start, total);
+  }
+
+  /** Sends the request, follows redirects and reads the status: where the body starts and the whole size. */
+  private async open(offset: number, meta: PartMeta | undefined): Promise<Opened | Failed> {
+    let url = this.target.url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      let res: http.IncomingMessage;
+      try {
+        res = await request(url, offset, meta?.etag, this.opts.signal);
+      } catch (e) {
+        return this.networkFailure(e, offset);
+      }
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400 && res.headers.location) {
+        res.resume();
+        url = new URL(res.headers.location, url).toString();
+        continue;
+      }
+      if (status === 200) {
+        const total = headerInt(res.headers['content-length']);
+        this.totalSeen = total;
+        return { res, start: 0, total };
+      }
+      if (status === 206) return this.partial(res, offset);
+      if (status === 416) return this.notSatisfiable(res, offset, meta);
+      res.resume();
+      return { error: httpError(status, res.statusMessage, url, this.paths.part, offset) };
+    }
+    return { error: { kind: 'redirect', message: `The address ${this.target.url} redirected more than ${MAX_REDIRECTS} times.` } };
+  }
+
+  /** 206: the body must start where the `.part` file ends. */
+  private partial(res: http.IncomingMessage, offset: number): Opened | Failed {
+    const range = parseContentRange(res.headers['content-range']);
+    if (!range || range.start !== offset) {
+      res.resume();
+      return { restart: `the server sent bytes from ${range?.start ?? '?'} when asked from ${offset}` };
+    }
+    this.totalSeen = range.total;
+    return { res, start: offset, total: range.total };
+  }
+
+  /** 416: the `.part` file is already whole (verify it) or longer than the file (start over). */
+  private notSatisfiable(res: http.IncomingMessage, offset: number, meta: PartMeta | undefined): Opened | Failed {
+    const total = parseContentRange(res.headers['content-range'])?.total ?? meta?.total;
+    if (total !== undefined && offset === total) {
+      this.totalSeen = total;
+      this.resumed = true;
+      return { res, start: total, total };
+    }
+    res.resume();
+    return { restart: 'the partial file is longer than the file on the server' };
+  }
+
+  /** Streams the body into the `.part` file, counting and reporting progress. */
+  private async receive(res: http.IncomingMessage, start: number, total: number | undefined): Promise<Attempt> {
+    const t0 = Date.now();
+    let bytes = start;
+    let lastReport = 0;
+    const interval = this.opts.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+    const report = (force: boolean) => {
+      const now = Date.now();
+      if (!this.opts.onProgress || (!force && now - lastReport < interval)) return;
+      lastReport = now;
+      const secs = Math.max((now - t0) / 1000, 0.001);
+      safeCall(() => this.opts.onProgress?.({ bytes, total, bytesPerSecond: (bytes - start) / secs, resumedFrom: start, phase: 'downloading' }));
+    };
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length;
+        report(false);
+        cb(null, chunk);
+      },
+    });
+    const stall = this.opts.stallTimeoutMs ?? STALL_TIMEOUT_MS;
+    res.setTimeout?.(stall, () => res.destroy(Object.assign(new Error(`no data for ${Math.round(stall / 1000)} s`), { code: 'ETIMEDOUT' })));
+    try {
+      await pipeline(res, counter, createWriteStream(this.paths.part, { flags: start > 0 ? 'a' : 'w' }), { signal: this.opts.signal });
+    } catch (e) {
+      report(true);
+      if (isDiskFull(e)) return { error: this.diskFull(bytes, total) };
+      if (this.opts.signal?.aborted) return { error: this.aborted().error };
+      if (isFsError(e)) return { error: { kind: fsKind(e), message: `The model file cannot be written at ${this.paths.part} (${errText(e)}).` } };
+      return this.networkFailure(e, bytes);
+    }
+    report(true);
+    if (total !== undefined && bytes < total) {
+      return this.networkFailure(new Error('the connection closed early'), bytes);
+    }
+    return { done: true, total };
+  }
+
+  /** Checks the size, the GGUF header and the sha256, then renames the file into place. */
+  private async finish(total: number | undefined): Promise<DownloadResult> {
+    const { part, final } = this.paths;
+    const size = (await fileSize(part)) ?? 0;
+    const expected = this.target.sizeBytes ?? total ?? this.totalSeen;
+    if (expected !== undefined && size !== expected) {
+      if (size > expected) await this.dropPart();
+      return fail('size', `The downloaded file has ${size} bytes where ${expected} were expected${size > expected ? '; it was removed' : ''}. Try again.`, size > expected ? {} : { partFile: part });
+    }
+    safeCall(() => this.opts.onProgress?.({ bytes: size, total: expected, bytesPerSecond: 0, resumedFrom: size, phase: 'verifying' }));
+    const header = await readGgufHeader(part);
+    if (!header.ok) {
+      await this.dropPart();
+      return fail('not-gguf', `What ${this.target.url} sent is not a model the engine can load: ${header.reason}. It was removed.`);
+    }
+    const sha = await sha256File(part);
+    if (this.target.sha256 && sha !== this.target.sha256.toLowerCase()) {
+      await this.dropPart();
+      return fail('checksum', `The downloaded file's sha256 is ${sha}, not the published ${this.target.sha256}: it was removed. Try again; if it happens again the file on the server has changed.`);
+    }
+    try {
+      await fs.rename(part, final);
+    } catch (e) {
+      return fail(fsKind(e), `The finished download cannot be moved to ${final} (${errText(e)}).`, { partFile: part });
+    }
+    await fs.rm(this.paths.meta, { force: true }).catch(() => undefined);
+    return { ok: true, file: final, bytes: size, sha256: sha, verifiedChecksum: !!this.target.sha256, resumed: this.resumed, alreadyPresent: false };
+  }
+
+  /** Not enough free space for the rest of the file: say so before writing. */
+  private async checkSpace(total: number | undefined, start: number): Promise<DownloadError | undefined> {
+    if (total === undefined) return undefined;
+    try {
+      const s = await fs.statfs(path.dirname(this.paths.part));
+      const free = s.bavail * s.bsize;
+      if (free < total - start) return this.diskFull(start, total, free);
+    } catch {
+      // statfs is missing on some platforms; the write itself reports a full disk.
+    }
+    return undefined;
+  }
+
+  private diskFull(bytes: number, total: number | undefined, free?: number): DownloadError {
+    const need = total !== undefined ? ` ${mb(total - bytes)} more are needed${free !== undefined ? `, ${mb(free)} are free` : ''}.` : '';
+    return {
+      kind: 'disk-full',
+      message: `The disk holding ${path.dirname(this.paths.part)} is full.${need} Free some space and download again: it resumes from ${mb(bytes)}.`,
+      partFile: this.paths.part,
+    };
+  }
+
+  private networkFailure(e: unknown, bytes: number): Failed {
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the server could not be found (no internet connection?)' : errText(e);
+    return {
+      retry: 'network',
+      error: { kind: 'network', message: `The download was interrupted: ${what}. Download again to resume from ${mb(bytes)}.`, partFile: this.paths.part },
+    };
+  }
+
+  private aborted(): { ok: false; error: DownloadError } {
+    return { ok: false, error: { kind: 'aborted', message: 'The download was cancelled; the part already downloaded is kept and a new download resumes from it.', partFile: this.paths.part } };
+  }
+
+  private async dropPart(): Promise<void> {
+    await fs.rm(this.paths.part, { force: true }).catch(() => undefined);
+    await fs.rm(this.paths.meta, { force: true }).catch(() => undefined);
+  }
+}
+
+/** One GET, with a Range from `offset` when there is something to resume (If-Range: the same file only). */
+function request(url: string, offset: number, etag: string | undefined, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const get = u.protocol === 'https:' ? https.get : u.protocol === 'http:' ? http.get : undefined;
+    if (!get) return reject(new Error(`the address ${url} is not http or https`));
+    const headers: http.OutgoingHttpHeaders = { 'user-agent': USER_AGENT, 'accept-encoding': 'identity' };
+    if (offset > 0) {
+      headers.range = `bytes=${offset}-`;
+      if (etag) headers['if-range'] = etag;
+    }
+    const req = get(u, { headers, signal }, resolve);
+    req.on('error', reject);
+  });
+}
+
+function httpError(status: number, statusMessage: string | undefined, url: string, part: string, bytes: number): DownloadError {
+  const host = safeHost(url);
+  const why =
+    status === 401 || status === 403
+      ? 'it refused access (the model may require accepting its licence on its page, or the address is wrong)'
+      : status === 404
+        ? 'it has no such file (the model may have been moved or renamed)'
+        : status === 429
+          ? 'it asked us to slow down; try again in a few minutes'
+          : status >= 500
+            ? 'it had a problem; try again later'
+            : 'the request failed';
+  return { kind: 'http', status, message: `${host} answered ${status}${statusMessage ? ` ${statusMessage}` : ''}: ${why}.`, partFile: bytes > 0 ? part : undefined };
+}
+
+function parseContentRange(v: string | undefined): { start?: number; end?: number; total?: number } | undefined {
+  const m = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(v?.trim() ?? '');
+  if (!m) return undefined;
+  const num = (s: string | undefined) => (s === undefined || s === '*' ? undefined : Number(s));
+  return { start: num(m[1]), end: num(m[2]), total: num(m[3]) };
+}
+
+function headerInt(v: string | undefined): number | undefined {
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+/** A strong ETag only: a weak one does not promise the same bytes, so If-Range may not carry it. */
+function strongEtag(res: http.IncomingMessage): string | undefined {
+  const etag = res.headers.etag;
+  return etag && !etag.startsWith('W/') ? etag : undefined;
+}
+
+async function readMeta(file: string): Promise<PartMeta | undefined> {
+  try {
+    const m = JSON.parse(await fs.readFile(file, 'utf8')) as PartMeta;
+    return typeof m.url === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeMeta(file: string, meta: PartMeta): Promise<void> {
+  await fs.writeFile(file, JSON.stringify(meta)).catch(() => undefined);
+}
+
+async function fileSize(file: string): Promise<number | undefined> {
+  try {
+    const s = await fs.stat(file);
+    return s.isFile() ? s.size : s.isCharacterDevice() ? 0 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+function isDiskFull(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+function isFsError(e: unknown): boolean {
+  const err = e as NodeJS.ErrnoException | undefined;
+  return !!err?.syscall && ['open', 'write', 'close', 'fsync'].includes(err.syscall);
+}
+
+function fsKind(e: unknown): DownloadErrorKind {
+  return isDiskFull(e) ? 'disk-full' : 'file-system';
+}
+
+function fail(kind: DownloadErrorKind, message: string, extra: Partial<DownloadError> = {}): DownloadResult {
+  return { ok: false, error: { kind, message, ...extra } };
+}
+
+function errText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (err?.code === 'ECONNRESET' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE' || err?.message === 'aborted') return 'the connection was cut';
+  return err?.message ?? String(e);
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the server';
+  }
+}
+
+function mb(n: number): string {
+  return `${(n / 1_000_000).toFixed(1)} MB`;
+}
+
+/** A progress callback that throws must not stop the download. */
+function safeCall(f: () => void): void {
+  try {
+    f();
+  } catch {
+    // ignored: progress is advisory
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
