@@ -85,6 +85,15 @@ describe('filter grounding: open worlds and closed types', () => {
       assert.deepEqual(r, { verdict: 'drop', unknown: ['sendMsg'] });
     });
 
+    it('checks members of an array method\'s callback parameter against the array\'s element type', () => {
+      const doc = 'interface Item { sku: string; price: number }\nclass Cart {\n  items: Item[] = [];\n  remove(sku: string) {\n    const list: Array<Item> = this.items;\n    |\n  }\n}\n';
+      assert.deepEqual(verdictOf(doc, 'return this.items.findIndex((i) => i.sku === sku && i.active);', 'typescript'), { verdict: 'drop', unknown: ['active'] });
+      assert.deepEqual(verdictOf(doc, 'return list.reduce((sum, it) => sum + it.cost, 0);', 'typescript'), { verdict: 'drop', unknown: ['cost'] });
+      assert.deepEqual(verdictOf(doc, 'return this.items.filter((i) => i.sku !== sku).map((i) => i.price.toFixed(2));', 'typescript'), KEPT);
+      // A parameter typed in the callback is read with its own type.
+      assert.deepEqual(verdictOf(doc, 'return this.items.map((i: any) => i.active);', 'typescript'), KEPT);
+    });
+
     it('an inner typed binding shadows an outer value from an uninstalled package', () => {
       const doc = "import express from 'express';\nconst app = express();\nclass Chat {\n  sendMessage(m: string) { return m; }\n}\nfunction run(app: Chat) {\n  |\n}\n";
       assert.deepEqual(verdictOf(doc, "app.sendMsg('x');", 'typescript'), { verdict: 'drop', unknown: ['sendMsg'] });

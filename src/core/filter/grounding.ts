@@ -43,6 +43,10 @@ export function refKnown(ref: Ref, ctx: GroundingContext): boolean | string {
       const typed = input.languageId === 'typescript' || input.languageId === 'typescriptreact';
       if (s.assignedMembers.has(name) && !typed) return true;
       const head = ref.receiver && /^[\w$]+$/.test(ref.receiver) ? ref.receiver : undefined;
+      // An array method's callback parameter is an element of the array (`this.items.find((i) => i.sku)`).
+      const array = head ? s.elements?.get(head) : undefined;
+      const elements = array ? resolver.elementMembers(array, cursor) : undefined;
+      if (elements && !elements.open && !elements.unknownBase) return elements.members.has(name);
       // Python blocks end at their last statement: a cursor on a new indented line after it is
       // still in them, so types are looked up where the text before it ends.
       const members = resolver.receiver(ref.receiver, family === 'python' ? input.docPrefix.trimEnd().length : cursor);

@@ -27,6 +27,8 @@ const PRIMITIVE: Record<string, string> = { string: 'String', number: 'Number', 
  * class itself, whose members include its bases'.
  */
 const SELF_NAMES: Partial<Record<Family, string[]>> = { ts: ['this'], python: ['self'], java: ['this', 'super'], rust: ['self', 'Self'] };
+/** `X[]`, `readonly X[]`, `Array<X>`, `ReadonlyArray<X>` → X (a plain name or a dotted one). */
+const ARRAY_ELEMENT = /^(?:readonly\s+)?([\w$.]+)\[\]$|^(?:Readonly)?Array<\s*([\w$.]+)\s*>$/;
 /** How many `const b = a.f()` steps are followed back to where a value comes from. */
 const MAX_ORIGIN_DEPTH = 8;
 const UNRESOLVABLE = new Set(['any', 'unknown', 'object', 'never', 'void', 'Object', 'Function', 'Record', 'Partial', 'Pick', 'Omit', 'Required', 'Readonly', 'ReturnType', 'InstanceType', 'Awaited', 'T', 'K', 'V']);
@@ -146,7 +148,32 @@ export class TypeResolver {
     return best ? this.doc.types.get(best.name) : undefined;
   }
 
+  /**
+   * Members of the elements of an array-typed receiver (`this.items` declared `Item[]` or
+   * `Array<Item>`): the type of an array method's callback parameter (`items.find((i) => …)`).
+   */
+  elementMembers(receiver: string, cursor: number): MemberSet | undefined {
+    if (this.family !== 'ts' || !/^[\w$]+(\.[\w$]+)*$/.test(receiver)) return undefined;
+    const parts = receiver.split('.');
+    let text: string | undefined;
+    if (parts.length === 1) text = innermost(this.doc.bindings, parts[0], cursor)?.type;
+    else {
+      let cur = this.head(parts[0], cursor);
+      for (let i = 1; i < parts.length - 1 && cur; i++) cur = this.memberType(cur.shapes, parts[i]);
+      text = cur ? this.memberTypeText(cur.shapes, parts[parts.length - 1]) : undefined;
+    }
+    const element = text ? ARRAY_ELEMENT.exec(text.trim()) : null;
+    const t = element ? this.typeFromText(element[1] ?? element[2]) : undefined;
+    return t ? this.membersOf(t.shapes, t.name) : undefined;
+  }
+
   private memberType(shapes: TypeShape[], member: string): { shapes: TypeShape[]; name: string } | undefined {
+    const t = this.memberTypeText(shapes, member);
+    return t ? this.typeFromText(t) : undefined;
+  }
+
+  /** The declared type of a member as written, from the shapes or their bases. */
+  private memberTypeText(shapes: TypeShape[], member: string): string | undefined {
     const seen = new Set<TypeShape>();
     const visit = (s: TypeShape): string | undefined => {
       if (seen.has(s)) return undefined;
@@ -161,7 +188,7 @@ export class TypeResolver {
     };
     for (const s of shapes) {
       const t = visit(s);
-      if (t) return this.typeFromText(t);
+      if (t) return t;
     }
     return undefined;
   }

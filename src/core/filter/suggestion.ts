@@ -34,6 +34,8 @@ export interface SuggestionFacts {
   parsed: boolean;
   /** Parameters of callbacks the suggestion passes to a call, with the origin of that call's function (see FileFacts.origins). */
   origins?: Map<string, string>;
+  /** The element parameter of a callback given to an array method, with the array as written (`i` → `this.items` in `this.items.find((i) => …)`). */
+  elements?: Map<string, string>;
 }
 
 /** Analyses `lineBefore + text`; only names that reach past `lineBefore` are reported. */
@@ -276,7 +278,22 @@ function tsPatternNames(n: SyntaxNode | null): string[] {
   }
 }
 
+/** Array methods whose callback's first parameter is an element (`reduce`: its second). */
+const ARRAY_CALLBACKS = new Set(['find', 'findIndex', 'findLast', 'findLastIndex', 'filter', 'map', 'forEach', 'some', 'every', 'flatMap', 'reduce', 'reduceRight']);
+
 function callbackOrigins(fn: SyntaxNode, out: SuggestionFacts): void {
+  // `xs.find((x) => …)`: x is an element of xs.
+  const call = fn.parent?.type === 'arguments' && fn.parent.namedChildren[0]?.id === fn.id ? fn.parent.parent : null;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  const method = callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
+  const array = callee?.childForFieldName('object')?.text.replace(/\s+/g, '');
+  if (method && array && ARRAY_CALLBACKS.has(method)) {
+    const at = method.startsWith('reduce') ? 1 : 0;
+    const param = callbackParams(fn, (n) => (n?.type === 'identifier' ? [n.text] : ['']))[at];
+    // A parameter with a type of its own is read with that type.
+    const typed = !!fn.childForFieldName('parameters')?.namedChildren[at]?.childForFieldName('type');
+    if (param && !typed) (out.elements ??= new Map()).set(param, array);
+  }
   const from = calleeOrigin(fn);
   if (!from) return;
   out.origins ??= new Map();
