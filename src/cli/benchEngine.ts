@@ -41,7 +41,7 @@ export interface ModeReport {
   answered: number;
   promptTokens: number;
   evaluatedTokens: number;
-  /** Share of prompt tokens taken from the KV state instead of evaluated. */
+  /** Share of the prompt tokens brought into a sequence that came from its KV state instead of being evaluated. */
   kvReuse: number;
   promptEvalMs: { p50: number; p95: number };
   firstTokenMs: { p50: number; p95: number };
@@ -152,6 +152,8 @@ export function summarize(records: readonly RequestFigures[]): ModeReport {
   const started = records.filter((r) => r.started);
   const promptTokens = sum((r) => r.promptTokens, started);
   const evaluatedTokens = sum((r) => r.evaluatedTokens, started);
+  // Over the tokens each request got into its sequence (an aborted evaluation did not get them all).
+  const reusedTokens = sum((r) => r.reusedTokens, started);
   const genMs = sum((r) => r.generationMs, answered);
   const genTokens = sum((r) => Math.max(0, r.generatedTokens - 1), answered);
   const evalMs = sum((r) => r.promptEvalMs, answered);
@@ -163,7 +165,7 @@ export function summarize(records: readonly RequestFigures[]): ModeReport {
     answered: answered.length,
     promptTokens,
     evaluatedTokens,
-    kvReuse: promptTokens > 0 ? round(1 - evaluatedTokens / promptTokens, 3) : NaN,
+    kvReuse: reusedTokens + evaluatedTokens > 0 ? round(reusedTokens / (reusedTokens + evaluatedTokens), 3) : NaN,
     promptEvalMs: pp(answered.map((r) => r.promptEvalMs)),
     firstTokenMs: pp(answered.map((r) => r.firstTokenMs!)),
     tokensPerSecond: genMs > 0 ? round((1000 * genTokens) / genMs, 1) : NaN,

@@ -29,6 +29,9 @@ export const DEFAULT_MAX_CONTEXT = 4096;
 export const NO_DOCUMENT = '';
 /** Completed requests whose figures are kept for /intent/stats. */
 const MAX_RECORDS = 20_000;
+/** Tokens of the context kept for the answer: this many, at most GENERATION_ROOM_SHARE of the context. */
+export const GENERATION_ROOM = 256;
+export const GENERATION_ROOM_SHARE = 1 / 4;
 /** The prompt is evaluated in pieces of this many tokens, so an abort stops a long evaluation between pieces. */
 export const PROMPT_CHUNK = 128;
 /** Prompt tokens given to the detokenizer before the generated ones (a word's leading space depends on them). */
@@ -57,8 +60,10 @@ export interface RequestFigures {
   document: string;
   /** Tokens of the prompt after fitting it to the context. */
   promptTokens: number;
-  /** Of those, tokens evaluated for this request (the rest came from the sequence's KV state). */
+  /** Of those, tokens evaluated for this request. */
   evaluatedTokens: number;
+  /** Of those, tokens taken from the sequence's KV state (not evaluated again). With an abort during the prompt's evaluation, reused + evaluated < promptTokens. */
+  reusedTokens: number;
   /** Evaluation began (false: the request was given up while it waited for its sequence). */
   started: boolean;
   /** Tokens cut to fit the context window. */
@@ -173,12 +178,13 @@ export class Engine {
     const lease = await this.pool.acquire(document);
     const queueMs = performance.now() - arrived;
     try {
-      const maxTokens = Math.max(0, Math.min(Math.floor(r.maxTokens), this.info.contextSize - 1));
       const all = this.promptTokens(r);
-      const fitted = fitPrompt(all, { limit: this.info.contextSize - Math.max(1, maxTokens), head: this.hasBos(all) ? 1 : 0, fim: this.fimIds });
+      // The same limit for every request (not one per max_tokens), so a document's prompts are cut alike.
+      const fitted = fitPrompt(all, { limit: this.info.contextSize - this.generationRoom(), head: this.hasBos(all) ? 1 : 0, fim: this.fimIds });
       const tokens = fitted.tokens as Token[];
+      const maxTokens = Math.max(0, Math.min(Math.floor(r.maxTokens), this.info.contextSize - tokens.length));
       const figures: RequestFigures = {
-        document, promptTokens: tokens.length, evaluatedTokens: 0, started: false, droppedTokens: fitted.dropped, generatedTokens: 0,
+        document, promptTokens: tokens.length, evaluatedTokens: 0, reusedTokens: 0, started: false, droppedTokens: fitted.dropped, generatedTokens: 0,
         queueMs, promptEvalMs: 0, generationMs: 0, finishReason: 'stop',
       };
       if (tokens.length === 0 || maxTokens === 0 || signal?.aborted) {
@@ -188,6 +194,7 @@ export class Engine {
       const sequence = lease.slot.sequence;
       figures.started = true;
       const kept = await alignSequence(sequence, tokens, this.info.reuse);
+      figures.reusedTokens = kept;
       const started = performance.now();
       // All but the last piece without generating: an abort is seen between pieces.
       let at = kept;
@@ -293,6 +300,11 @@ export class Engine {
     // A chat template may start with the BOS text itself.
     if (wantsBos && body[0] !== bos) return [bos!, ...body];
     return body;
+  }
+
+  /** Tokens of the context kept free for the answer. */
+  private generationRoom(): number {
+    return Math.max(1, Math.min(GENERATION_ROOM, Math.floor(this.info.contextSize * GENERATION_ROOM_SHARE)));
   }
 
   private hasBos(tokens: readonly number[]): boolean {

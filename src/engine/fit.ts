@@ -28,7 +28,7 @@ export interface Fitted {
 }
 
 /** Cuts at the prompt's start are whole multiples of this share of the limit (prefix stability). */
-export const TRIM_STEP_SHARE = 1 / 8;
+export const TRIM_STEP_SHARE = 1 / 4;
 /** The most of the limit a FIM suffix keeps when the prompt is too long. */
 export const SUFFIX_SHARE = 1 / 4;
 

@@ -133,7 +133,7 @@ function figuresView(f: RequestFigures) {
     document: f.document,
     prompt_tokens: f.promptTokens,
     evaluated_tokens: f.evaluatedTokens,
-    reused_tokens: f.promptTokens - f.evaluatedTokens,
+    reused_tokens: f.reusedTokens,
     dropped_tokens: f.droppedTokens,
     promptEvalMs: ms(f.promptEvalMs),
     firstTokenMs: ms(f.firstTokenMs),
