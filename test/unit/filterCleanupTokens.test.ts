@@ -127,3 +127,24 @@ describe('early stop: prose that is the suggestion', () => {
     assert.equal(suggestionStart('The list of users is as follows:\n'), undefined);
   });
 });
+
+describe('filter clean-up: fences in a Markdown document', () => {
+  const readme = '# Service\n\n## Running\n\n1. Install with `npm ci`.\n2. |\n';
+
+  it("a fenced block is the document's content: not taken for the wrapper of an answer", () => {
+    assert.equal(run(readme, 'Start the service:\n\n```bash\nnpm start\n```', { languageId: 'markdown' }).text, 'Start the service:');
+    const section = '# Service\n\n|\n';
+    const r = run(section, 'Run it locally.\n\n```bash\nnpm start\n```\n\nThen open the page.', { languageId: 'markdown', multiline: true });
+    assert.equal(r.text, 'Run it locally.\n\n```bash\nnpm start\n```\n\nThen open the page.');
+  });
+
+  it('a fence tagged as Markdown, or one chat introduces, still wraps the answer', () => {
+    assert.equal(run(readme, '```markdown\nStart the service with `npm start`.\n```', { languageId: 'markdown' }).text, 'Start the service with `npm start`.');
+    assert.equal(run(readme, 'Here is the next step:\n```\nStart the service with `npm start`.\n```', { languageId: 'markdown' }).text, 'Start the service with `npm start`.');
+  });
+
+  it('in code, the same answer is a preamble and a fence around code', () => {
+    const sh = '#!/bin/sh\n|\n';
+    assert.equal(run(sh, 'Start the service:\n\n```bash\nnpm start\n```', { languageId: 'shellscript' }).text, 'npm start');
+  });
+});

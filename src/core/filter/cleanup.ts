@@ -68,7 +68,7 @@ export function cleanup(input: CleanupInput): CleanupResult {
   note('think', t.replace(/<think>[\s\S]*?(?:<\/think>|$)/g, ''));
   note('sentinel', cutAtControl(t));
   for (const s of input.stop) if (s) note('stop-word', t.includes(s) ? t.slice(0, t.indexOf(s)) : t);
-  note('fence', stripFences(t));
+  note('fence', stripFences(t, FENCED_DOCUMENTS.has(input.languageId ?? '')));
   note('file-opening', withoutFileOpening(t, input.prefix, lineStart));
   // A chat model repeating the start of the line.
   const typed = lineBefore.trim();
@@ -261,6 +261,10 @@ const CHAT_OPENING = /^\s*(?:sure|certainly|of course|okay|ok|great|here(?:'s|\s
 /** A sentence introducing what follows: words, ending with `:` or `.`, no code punctuation. */
 const PROSE_INTRO = /^\s*[A-Za-z][\w'’ ,-]*(?:\s+[\w'’,-]+){2,}\s*[:.!]\s*$/;
 const FENCE = /^[ \t]*```[\w+#.-]*[ \t]*$/;
+/** A fence around Markdown: in a Markdown document only such a fence (or one chat introduces) wraps the answer. */
+const MARKDOWN_FENCE = /^[ \t]*```(?:markdown|md)[ \t]*$/i;
+/** Languages whose documents hold fenced code blocks of their own. */
+const FENCED_DOCUMENTS = new Set(['markdown', 'mdx']);
 
 /**
  * For a stream being read: the answer from where the suggestion starts (after control tokens, a
@@ -292,18 +296,22 @@ export function suggestionStart(t: string): string | undefined {
  * Markdown fences and the chat around them: a preamble (`Here is the completed code:`) before the
  * first lines is dropped; the code of the first fence is kept, what follows its closing fence is not.
  */
-function stripFences(t: string): string {
+function stripFences(t: string, fencesAreContent: boolean): string {
   const lines = t.split('\n');
   let from = 0;
   const fenceAt = lines.slice(0, PREAMBLE_LINES + 1).findIndex((l) => FENCE.test(l));
   const chat = (l: string) => l.trim() === '' || CHAT_OPENING.test(l) || PROSE_INTRO.test(l);
-  if (fenceAt >= 0 && lines.slice(0, fenceAt).every(chat)) from = fenceAt + 1;
+  // In Markdown a fence is the document's own code block, unless it is tagged as Markdown or chat introduces it.
+  const wraps = fenceAt >= 0 && (!fencesAreContent || MARKDOWN_FENCE.test(lines[fenceAt]) || lines.slice(0, fenceAt).some((l) => CHAT_OPENING.test(l)));
+  if (fenceAt >= 0 && wraps && lines.slice(0, fenceAt).every(chat)) from = fenceAt + 1;
   // A chat opening with no fence: the code starts on the next line.
   else if (CHAT_OPENING.test(lines[0]) && /[:.!]\s*$/.test(lines[0])) {
     from = lines.findIndex((l, i) => i > 0 && l.trim() !== '');
     if (from < 0) return '';
   }
   const body = from > 0 ? lines.slice(from).join('\n') : t;
+  // The answer's own fence closes it; a Markdown document's fences are its content.
+  if (fencesAreContent && !(fenceAt >= 0 && from === fenceAt + 1)) return body;
   const end = body.search(/(?:^|\n)[ \t]*```/);
   return end >= 0 ? body.slice(0, end) : body;
 }
