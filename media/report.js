@@ -342,13 +342,13 @@
     }
     const rows = evals.flatMap((r) => (r.falseDrops || []).map((d) => ({ r, d })));
     const many = evals.length > 1;
-    const head = [...(many ? ['Model'] : []), 'Place', 'Verdict', 'Reason', 'Proposal', 'Shown'];
+    const head = [...(many ? [['model', 'Model']] : []), ['place', 'Place'], ['verdict', 'Verdict'], ['reason', 'Reason'], ['code', 'Proposal'], ['code', 'Shown']];
     return el('div', { class: 'false-drops' }, [
       el('h3', { text: 'Correct proposals the filter altered (false drops)' }),
       el('p', { class: 'note', text: evals.map((r) => `${r.summary.model}: ${count(r)}.`).join(' ') + ' A proposal exactly equal to the removed text that the ghost text no longer matched: each is a false drop to fix.' }),
       rows.length
         ? el('table', { class: 'drops' }, [
-            el('thead', {}, [el('tr', {}, head.map((h) => el('th', { text: h })))]),
+            el('thead', {}, [el('tr', {}, head.map(([c, h]) => el('th', { class: 'c-' + c, text: h })))]),
             el('tbody', {}, rows.map(({ r, d }) =>
               el('tr', {}, [
                 ...(many ? [el('td', { text: r.summary.model })] : []),
@@ -365,8 +365,9 @@
   }
 
   /**
-   * Labels drawn wider than their room: chart texts past their data-max-width, and page text
-   * that overflows its box. The report sends them back with what it rendered (tests read it).
+   * Labels cut or drawn wider than their room: chart texts ellipsized or past their
+   * data-max-width, page text that overflows its box, a one-word figure broken over lines. The
+   * report sends them back with what it rendered (tests read it).
    */
   function overflowing() {
     const out = [];
@@ -378,6 +379,14 @@
     }
     for (const e of root.querySelectorAll('td, th, h3, p, .card .label, .card .value, .card .sub, .legend span')) {
       if (e.scrollWidth > e.clientWidth + 1) out.push(`${e.tagName.toLowerCase()}: ${(e.textContent || '').slice(0, 80)}`);
+    }
+    // A figure or heading of one word broken over lines (names, paths and code may break).
+    for (const e of root.querySelectorAll('th, td')) {
+      const text = (e.textContent || '').trim();
+      if (!text || /\s/.test(text) || e.closest('table.drops') || /** @type {HTMLTableCellElement} */ (e).cellIndex === 0) continue;
+      const range = document.createRange();
+      range.selectNodeContents(e);
+      if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) out.push(`broken: ${text}`);
     }
     if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) out.push(`page: ${document.documentElement.scrollWidth} px wide in ${document.documentElement.clientWidth}`);
     return out;

@@ -80,7 +80,8 @@ export const reportScenario: Scenario = {
     assert.equal(cells[2], `unknown: ${GLOBAL}`);
     assert.ok(`  return ${GLOBAL}(scaled, 'wide');`.endsWith(cells[3]) && cells[3].includes(GLOBAL), `proposal cell: ${cells[3]}`);
     assert.equal(cells[4], 'nothing');
-    // No label cut: no chart text ellipsized or wider than its room, no cell or card text past its box.
+    // No label cut: no chart text ellipsized or wider than its room, no cell or card text past its box,
+    // no one-word figure broken over lines.
     const cut = await view.locator('body').evaluate(() => {
       const out: string[] = [];
       for (const t of Array.from(document.querySelectorAll('svg.chart text'))) {
@@ -91,6 +92,14 @@ export const reportScenario: Scenario = {
       }
       for (const e of Array.from(document.querySelectorAll('td, th, h3, p, .card .label, .card .value, .card .sub, .legend span'))) {
         if (e.scrollWidth > e.clientWidth + 1) out.push(`${e.tagName}: ${e.textContent}`);
+      }
+      // A one-word figure or heading broken over lines (names, paths and code may break).
+      for (const e of Array.from(document.querySelectorAll('th, td'))) {
+        const text = (e.textContent ?? '').trim();
+        if (!text || /\s/.test(text) || e.closest('table.drops') || (e as HTMLTableCellElement).cellIndex === 0) continue;
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        if (new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size > 1) out.push(`broken: ${text}`);
       }
       return out;
     });
