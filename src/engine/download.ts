@@ -10,6 +10,7 @@
  * response stream gives backpressure into the file and a clear error when the connection is cut.
  */
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
@@ -120,7 +121,8 @@ function pathsFor(destDir: string, fileName: string): Paths {
 
 interface PartMeta {
   url: string;
-  etag?: string;
+  /** Which version of the file the part holds: Hugging Face's X-Linked-Etag (its sha256), else a strong ETag. */
+  identity?: string;
   total?: number;
 }
 
@@ -139,7 +141,7 @@ async function existingFile(file: string, target: DownloadTarget): Promise<Downl
 type Attempt = { done: true; total?: number } | Failed;
 type Failed = { retry: 'network'; error: DownloadError } | { restart: string } | { error: DownloadError };
 /** A response whose body is to be written from byte `start` of a file of `total` bytes. */
-type Opened = { res: http.IncomingMessage; start: number; total?: number };
+type Opened = { res: http.IncomingMessage; start: number; total?: number; identity?: string };
 
 class Download {
   private readonly retries: number;
@@ -183,13 +185,18 @@ class Download {
     if (offset > 0 && meta && meta.url !== this.target.url) return { restart: 'the partial file is of another address' };
     const opened = await this.open(offset, meta);
     if (!('res' in opened)) return opened;
-    const { res, start, total } = opened;
+    const { res, start, total, identity } = opened;
+    const mismatch = this.mismatch(start, meta, opened);
+    if (mismatch) {
+      res.destroy();
+      return mismatch;
+    }
     if (start === 0 && offset > 0) {
       await this.dropPart();
     } else if (start > 0) {
       this.resumed = true;
     }
-    await writeMeta(this.paths.meta, { url: this.target.url, etag: strongEtag(res), total });
+    await writeMeta(this.paths.meta, { url: this.target.url, identity, total });
     if (total !== undefined && start === total) {
       res.resume();
       return { done: true, total };
@@ -202,28 +209,47 @@ class Download {
     return this.receive(res, start, total);
   }
 
+  /**
+   * The server's file is not the one expected: not the size the catalogue states (an error), or not
+   * the version the `.part` file began with (start over rather than splice two versions).
+   */
+  private mismatch(start: number, meta: PartMeta | undefined, o: Opened): Failed | undefined {
+    const { sizeBytes } = this.target;
+    if (sizeBytes !== undefined && o.total !== undefined && o.total !== sizeBytes) {
+      return { error: { kind: 'size', message: `The file at ${this.target.url} has ${o.total} bytes where ${sizeBytes} were expected: it is not the model chosen. Nothing was downloaded.` } };
+    }
+    if (start === 0 || !meta) return undefined;
+    if ((meta.identity && o.identity && meta.identity !== o.identity) || (meta.total !== undefined && o.total !== undefined && meta.total !== o.total)) {
+      return { restart: 'the file on the server changed since the download began' };
+    }
+    return undefined;
+  }
+
   /** Sends the request, follows redirects and reads the status: where the body starts and the whole size. */
   private async open(offset: number, meta: PartMeta | undefined): Promise<Opened | Failed> {
     let url = this.target.url;
+    let linked: string | undefined;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       let res: http.IncomingMessage;
       try {
-        res = await request(url, offset, meta?.etag, this.opts.signal);
+        res = await request(url, offset, this.opts.stallTimeoutMs ?? STALL_TIMEOUT_MS, this.opts.signal);
       } catch (e) {
         return this.networkFailure(e, offset);
       }
       const status = res.statusCode ?? 0;
+      linked ??= headerText(res.headers['x-linked-etag']);
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
         url = new URL(res.headers.location, url).toString();
         continue;
       }
+      const identity = linked ?? strongEtag(res);
       if (status === 200) {
         const total = headerInt(res.headers['content-length']);
         this.totalSeen = total;
-        return { res, start: 0, total };
+        return { res, start: 0, total, identity };
       }
-      if (status === 206) return this.partial(res, offset);
+      if (status === 206) return this.partial(res, offset, identity);
       if (status === 416) return this.notSatisfiable(res, offset, meta);
       res.resume();
       return { error: httpError(status, res.statusMessage, url, this.paths.part, offset) };
@@ -232,14 +258,14 @@ class Download {
   }
 
   /** 206: the body must start where the `.part` file ends. */
-  private partial(res: http.IncomingMessage, offset: number): Opened | Failed {
+  private partial(res: http.IncomingMessage, offset: number, identity: string | undefined): Opened | Failed {
     const range = parseContentRange(res.headers['content-range']);
     if (!range || range.start !== offset) {
       res.resume();
       return { restart: `the server sent bytes from ${range?.start ?? '?'} when asked from ${offset}` };
     }
     this.totalSeen = range.total;
-    return { res, start: offset, total: range.total };
+    return { res, start: offset, total: range.total, identity };
   }
 
   /** 416: the `.part` file is already whole (verify it) or longer than the file (start over). */
@@ -276,9 +302,13 @@ class Download {
     });
     const stall = this.opts.stallTimeoutMs ?? STALL_TIMEOUT_MS;
     res.setTimeout?.(stall, () => res.destroy(Object.assign(new Error(`no data for ${Math.round(stall / 1000)} s`), { code: 'ETIMEDOUT' })));
+    const out = createWriteStream(this.paths.part, { flags: start > 0 ? 'a' : 'w' });
     try {
-      await pipeline(res, counter, createWriteStream(this.paths.part, { flags: start > 0 ? 'a' : 'w' }), { signal: this.opts.signal });
+      await pipeline(res, counter, out, { signal: this.opts.signal });
     } catch (e) {
+      // A write under way finishes after the error: the caller sees the .part file as it stays.
+      if (!out.closed) await once(out, 'close').catch(() => undefined);
+      bytes = (await fileSize(this.paths.part)) ?? bytes;
       report(true);
       if (isDiskFull(e)) return { error: this.diskFull(bytes, total) };
       if (this.opts.signal?.aborted) return { error: this.aborted().error };
@@ -298,8 +328,8 @@ class Download {
     const size = (await fileSize(part)) ?? 0;
     const expected = this.target.sizeBytes ?? total ?? this.totalSeen;
     if (expected !== undefined && size !== expected) {
-      if (size > expected) await this.dropPart();
-      return fail('size', `The downloaded file has ${size} bytes where ${expected} were expected${size > expected ? '; it was removed' : ''}. Try again.`, size > expected ? {} : { partFile: part });
+      await this.dropPart();
+      return fail('size', `The downloaded file has ${size} bytes where ${expected} were expected: it was removed. Try again.`);
     }
     safeCall(() => this.opts.onProgress?.({ bytes: size, total: expected, bytesPerSecond: 0, resumedFrom: size, phase: 'verifying' }));
     const header = await readGgufHeader(part);
@@ -362,18 +392,19 @@ class Download {
   }
 }
 
-/** One GET, with a Range from `offset` when there is something to resume (If-Range: the same file only). */
-function request(url: string, offset: number, etag: string | undefined, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
+/**
+ * One GET, with a Range from `offset` when there is something to resume. No If-Range: a CDN's ETag
+ * can differ between signed addresses of the same file, so the version is compared here instead.
+ */
+function request(url: string, offset: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const get = u.protocol === 'https:' ? https.get : u.protocol === 'http:' ? http.get : undefined;
     if (!get) return reject(new Error(`the address ${url} is not http or https`));
     const headers: http.OutgoingHttpHeaders = { 'user-agent': USER_AGENT, 'accept-encoding': 'identity' };
-    if (offset > 0) {
-      headers.range = `bytes=${offset}-`;
-      if (etag) headers['if-range'] = etag;
-    }
+    if (offset > 0) headers.range = `bytes=${offset}-`;
     const req = get(u, { headers, signal }, resolve);
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer for ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
   });
 }
@@ -400,11 +431,15 @@ function parseContentRange(v: string | undefined): { start?: number; end?: numbe
   return { start: num(m[1]), end: num(m[2]), total: num(m[3]) };
 }
 
+function headerText(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
 function headerInt(v: string | undefined): number | undefined {
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
-/** A strong ETag only: a weak one does not promise the same bytes, so If-Range may not carry it. */
+/** A strong ETag only: a weak one does not promise the same bytes. */
 function strongEtag(res: http.IncomingMessage): string | undefined {
   const etag = res.headers.etag;
   return etag && !etag.startsWith('W/') ? etag : undefined;

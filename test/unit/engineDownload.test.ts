@@ -21,22 +21,29 @@ const CHUNK = 64 * 1024;
 interface Seen {
   path: string;
   range?: string;
-  ifRange?: string;
 }
 
 /**
  * A file server on 127.0.0.1 with the rules a model host has (Range → 206 with Content-Range, 416
- * past the end, a strong ETag honoured by If-Range, redirects) and switches for the faults under test.
+ * past the end, a strong ETag, redirects; /hf answers as Hugging Face's resolve does: 302 to the CDN
+ * with the file's X-Linked-Etag) and switches for the faults under test.
  */
 class ModelHost {
   readonly seen: Seen[] = [];
+  /** Bumped when the file is replaced: its ETag changes. */
+  version = 1;
+  /** A CDN whose ETag differs from one signed address to the next. */
+  etagPerRequest = false;
+  /** After the first chunk, send nothing more (a stalled connection). */
+  stall = false;
   /** Bytes to send of the next request's body before cutting the connection (once). */
   cutAfter?: number;
   ignoreRange = false;
   /** Pause between 64 KiB chunks, ms (0: all at once). */
   chunkDelayMs = 0;
   private server!: http.Server;
-  constructor(readonly data: Buffer) {}
+  private served = 0;
+  constructor(public data: Buffer) {}
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -51,7 +58,8 @@ class ModelHost {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const p = req.url ?? '/';
-    this.seen.push({ path: p, range: req.headers.range, ifRange: req.headers['if-range'] as string | undefined });
+    this.seen.push({ path: p, range: req.headers.range });
+    if (p === '/hf') return void res.writeHead(302, { location: '/model.gguf', 'x-linked-etag': `"sha-of-version-${this.version}"` }).end();
     if (p === '/hop1') return this.redirect(res, 302, '/hop2');
     if (p === '/hop2') return this.redirect(res, 301, `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/model.gguf`);
     if (p === '/loop') return this.redirect(res, 302, '/loop');
@@ -65,7 +73,7 @@ class ModelHost {
   }
 
   private send(req: http.IncomingMessage, res: http.ServerResponse, data: Buffer): void {
-    const etag = `"${data.length}-v1"`;
+    const etag = this.etagPerRequest ? `"cdn-${++this.served}"` : `"${data.length}-v${this.version}"`;
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const ifRange = req.headers['if-range'];
     let start = 0;
@@ -87,6 +95,7 @@ class ModelHost {
       setTimeout(() => res.socket?.destroy(), 50);
       return;
     }
+    if (this.stall) return void res.write(body.subarray(0, CHUNK));
     if (!this.chunkDelayMs) return void res.end(body);
     this.trickle(res, body, 0);
   }
@@ -181,16 +190,63 @@ describe('engine download: HTTP to a local model host', function () {
     assert.equal(first.error.kind, 'network');
     assert.match(first.error.message, /interrupted.*resume/);
     assert.equal(first.error.partFile, part());
-    assert.equal(fs.statSync(part()).size, n);
+    // What reached the disk before the cut (bytes still in flight when it came are not written).
+    const kept = fs.statSync(part()).size;
+    assert.ok(kept > 0 && kept <= n, `${kept} bytes kept`);
+    assert.ok(fs.readFileSync(part()).equals(model.subarray(0, kept)));
     assert.ok(!fs.existsSync(landed()));
 
     const second = await downloadModel(target('/model.gguf', { sha256: MODEL_SHA256 }), dir, fast);
     assert.ok(second.ok, JSON.stringify(second));
     assert.ok(second.resumed);
     assert.equal(host.seen.length, 2);
-    assert.equal(host.seen[1].range, `bytes=${n}-`);
-    assert.equal(host.seen[1].ifRange, `"${model.length}-v1"`, 'the resume names the file it continues (If-Range)');
+    assert.equal(host.seen[1].range, `bytes=${kept}-`);
     assert.ok(fs.readFileSync(landed()).equals(model));
+  });
+
+  /** The offset a "bytes=N-" Range asks from (NaN for none). */
+  const offsetOf = (range: string | undefined) => Number(/^bytes=(\d+)-$/.exec(range ?? '')?.[1] ?? NaN);
+
+  it('a file replaced on the server since the .part began is downloaded from the start, never spliced', async () => {
+    host.cutAfter = 300_000;
+    assert.ok(!(await downloadModel(target('/model.gguf'), dir, fast)).ok);
+    const kept = fs.statSync(part()).size;
+    const replaced = Buffer.from(model);
+    replaced.fill(7, 600_000, 700_000);
+    host.data = replaced;
+    host.version = 2;
+    const r = await downloadModel(target('/model.gguf'), dir, fast);
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(host.seen.map((s) => s.range), [undefined, `bytes=${kept}-`, undefined]);
+    assert.ok(fs.readFileSync(landed()).equals(replaced));
+  });
+
+  it("Hugging Face's X-Linked-Etag names the file across CDN addresses whose ETags differ: the resume continues", async () => {
+    host.etagPerRequest = true;
+    host.cutAfter = 300_000;
+    assert.ok(!(await downloadModel(target('/hf', { sha256: MODEL_SHA256 }), dir, fast)).ok);
+    const kept = fs.statSync(part()).size;
+    const r = await downloadModel(target('/hf', { sha256: MODEL_SHA256 }), dir, fast);
+    assert.ok(r.ok && r.resumed, JSON.stringify(r));
+    assert.deepEqual(host.seen.filter((s) => s.path === '/model.gguf').map((s) => s.range), [undefined, `bytes=${kept}-`]);
+    assert.ok(fs.readFileSync(landed()).equals(model));
+  });
+
+  it('a file of another size than the catalogue states is refused before downloading', async () => {
+    const r = await downloadModel(target('/model.gguf', { sizeBytes: model.length + 1 }), dir, fast);
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'size');
+    assert.match(r.error.message, /not the model chosen/);
+    assert.ok(!fs.existsSync(part()) && !fs.existsSync(landed()));
+  });
+
+  it('a connection that stops sending ends the attempt as a network error, keeping what arrived', async () => {
+    host.stall = true;
+    const r = await downloadModel(target('/model.gguf'), dir, { ...fast, stallTimeoutMs: 300 });
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'network');
+    assert.match(r.error.message, /no data for/);
+    assert.equal(fs.statSync(part()).size, CHUNK);
   });
 
   it('retries a cut connection within one call, resuming where it stopped', async () => {
@@ -198,7 +254,10 @@ describe('engine download: HTTP to a local model host', function () {
     const r = await downloadModel(target('/model.gguf', { sha256: MODEL_SHA256 }), dir, { ...fast, retries: 2 });
     assert.ok(r.ok, JSON.stringify(r));
     assert.ok(r.resumed);
-    assert.deepEqual(host.seen.map((s) => s.range), [undefined, 'bytes=500000-']);
+    assert.equal(host.seen.length, 2);
+    assert.equal(host.seen[0].range, undefined);
+    const resumedAt = offsetOf(host.seen[1].range);
+    assert.ok(resumedAt > 0 && resumedAt <= 500_000, host.seen[1].range);
     assert.ok(fs.readFileSync(landed()).equals(model));
   });
 
