@@ -2,6 +2,16 @@
  * Loading node-llama-cpp. The package is ESM-only and our build emits CommonJS: `import()` written
  * in TypeScript would become `require()` (tsc) or be bundled (esbuild), so the import is made by a
  * function the compilers do not see into. Types come from the package with `import type` (erased).
+ *
+ * Installing: package.json's `overrides` point node-llama-cpp's CUDA and Vulkan binary packages
+ * (linux-x64-cuda, -cuda-ext, -vulkan and the win-x64 ones: about 620 MB on linux-x64) at its
+ * linux-riscv64 package, which npm installs only on riscv64 machines (where node-llama-cpp never
+ * asks for them). node-llama-cpp skips a GPU build it cannot import, so the CPU build
+ * (@node-llama-cpp/linux-x64 and the other platforms' own) is what runs. To try a GPU build,
+ * remove the override for it and run `npm install`. package.json's `config.nodeLlamaCppPostinstall`
+ * `skip` stops node-llama-cpp's install script from testing or building a binary (npm versions that
+ * run install scripts would otherwise try, and a build needs GitHub): the engine uses the prebuilt
+ * binary only (`build: 'never'`).
  */
 import type * as NodeLlamaCpp from 'node-llama-cpp';
 
