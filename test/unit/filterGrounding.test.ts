@@ -116,6 +116,14 @@ describe('filter grounding: open worlds and closed types', () => {
       assert.deepEqual(verdictOf(statics, 'assertEquals(1, 1);', 'java'), KEPT);
     });
 
+    it('reads JDK bases and JDK-typed values with their members: an invented one is dropped, a library base stays open', () => {
+      assert.deepEqual(verdictOf(inClass('public class Worker extends Thread'), 'begin();', 'java'), { verdict: 'drop', unknown: ['begin'] });
+      const sb = 'public class B {\n    String build(StringBuilder sb) {\n        |\n    }\n}\n';
+      assert.deepEqual(verdictOf(sb, 'sb.appendLine("x");', 'java'), { verdict: 'drop', unknown: ['appendLine'] });
+      const swing = 'import javax.swing.JFrame;\n\npublic class Window extends JFrame {\n    void open() {\n        |\n    }\n}\n';
+      assert.deepEqual(verdictOf(swing, 'setVisible(true);\nthis.pack();', 'java'), KEPT);
+    });
+
     it('drops an invented method of a class the file declares in full (unqualified, on this, on a typed local)', () => {
       const doc = 'public class Basket {\n    private int total;\n    public void addItem(int price) { total += price; }\n    void run() {\n        Basket other = new Basket();\n        |\n    }\n}\n';
       assert.deepEqual(verdictOf(doc, 'this.addItem(2);\nother.addItem(3);', 'java'), KEPT);

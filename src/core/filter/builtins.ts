@@ -2,10 +2,12 @@
  * Names a language provides without any declaration: keywords, globals and their types' members,
  * runtime modules. TypeScript/JavaScript come from generated/builtins.json, derived at build time
  * from TypeScript's lib declarations and @types/node (scripts/gen-builtins.mjs); Python's builtins
- * and standard modules from the interpreter at the same time; Go/Rust/Java basics are listed here.
+ * and standard modules from the interpreter at the same time; the JDK's common packages from
+ * generated/jdk.json (scripts/gen-jdk.mjs); Go/Rust/Java basics are listed here.
  */
 import { keywordsFor } from '../eval/identifiers';
 import data from './generated/builtins.json';
+import jdk from './generated/jdk.json';
 
 export type Family = 'ts' | 'python' | 'go' | 'rust' | 'java' | 'other';
 
@@ -72,6 +74,8 @@ class Builtins {
   private pyModulesCache: Set<string> | undefined;
   private pyMembersCache: Set<string> | undefined;
   private wordsCache: Set<string> | undefined;
+  private readonly javaTypesCache = new Map<string, BuiltinType>();
+  private readonly javaPackagesCache = new Map<string, Set<string>>();
 
   /** Keywords and global names of a language family. */
   globals(family: Family): ReadonlySet<string> {
@@ -102,6 +106,31 @@ class Builtins {
 
   universalMember(name: string, family: Family): boolean {
     return UNIVERSAL_MEMBER_SETS[family].has(name);
+  }
+
+  /**
+   * A JDK class or interface of the packages generated/jdk.json covers, by simple name: its public
+   * and protected members and the simple names of what it extends and implements.
+   */
+  javaType(name: string): BuiltinType | undefined {
+    const line = (jdk.types as Record<string, string>)[name];
+    if (line === undefined) return undefined;
+    let t = this.javaTypesCache.get(name);
+    if (!t) {
+      const colon = line.indexOf(':');
+      t = { bases: line.slice(0, colon).split(',').filter(Boolean), members: new Set(words(line.slice(colon + 1))) };
+      this.javaTypesCache.set(name, t);
+    }
+    return t;
+  }
+
+  /** The classes of a JDK package generated/jdk.json covers (`java.util`), else undefined. */
+  javaPackage(pkg: string): ReadonlySet<string> | undefined {
+    const line = (jdk.packages as Record<string, string>)[pkg];
+    if (line === undefined) return undefined;
+    let s = this.javaPackagesCache.get(pkg);
+    if (!s) this.javaPackagesCache.set(pkg, (s = new Set(words(line))));
+    return s;
   }
 
   /** A TypeScript lib / Node type by name (`Map`, `Console`, `NodeJS.Process`, `typeof Math`). */

@@ -90,7 +90,7 @@ export function refKnown(ref: Ref, ctx: GroundingContext): boolean | string {
         if (from.length > 0) return nearest(from, ex);
       }
       if (family === 'ts' || family === 'python') return ws.hasDeclaration(name, ex);
-      return ws.hasName(name, ex) || inheritedInJava(ctx) || (family === 'java' && fromJavaWildcard(name, input.docPrefix));
+      return ws.hasName(name, ex) || inheritedInJava(name, ctx) || (family === 'java' && fromJavaWildcard(name, input.docPrefix));
     }
   }
 }
@@ -169,25 +169,33 @@ function declaredApart(name: string, family: Family, ws: WorkspaceKnowledge, exc
   return (family === 'go' || family === 'rust') && ws.hasName(name, exclude);
 }
 
-/** Java: `import static a.B.*;` may bring in any name, `import a.b.*;` any class (a capitalised name). */
+/**
+ * Java: `import static a.B.*;` may bring in any name; `import a.b.*;` a class (a capitalised name):
+ * one of the package's when it is a JDK package we list, any for another package.
+ */
 function fromJavaWildcard(name: string, prefix: string): boolean {
-  for (const m of prefix.matchAll(JAVA_WILDCARD_IMPORT)) if (m[1] || /^[A-Z]/.test(name)) return true;
+  for (const m of prefix.matchAll(JAVA_WILDCARD_IMPORT)) {
+    if (m[1]) return true;
+    if (!/^[A-Z]/.test(name)) continue;
+    const listed = builtins.javaPackage(m[2]);
+    if (!listed || listed.has(name)) return true;
+  }
   return false;
 }
 
-const JAVA_WILDCARD_IMPORT = /^[ \t]*import\s+(static\s+)?[\w.]+\.\*\s*;/gm;
+const JAVA_WILDCARD_IMPORT = /^[ \t]*import\s+(static\s+)?([\w.]+)\.\*\s*;/gm;
 
 /**
- * Java: a name used unqualified inside a class whose bases we cannot list all of (`extends Thread`,
- * `implements Runnable`, a JDK or library class) may be inherited from them (`start()`,
- * `getMessage()`): an open world.
+ * Java: a name used unqualified inside a class is one of its members, inherited ones included
+ * (`start()` in a class that extends Thread, `getMessage()` under Exception: the JDK's from
+ * generated/jdk.json); a class with a base we cannot list (a library class) is an open world.
  */
-function inheritedInJava(ctx: GroundingContext): boolean {
+function inheritedInJava(name: string, ctx: GroundingContext): boolean {
   if (ctx.family !== 'java') return false;
   const own = ctx.resolver.enclosingType(ctx.cursor);
   if (!own) return false;
   const members = ctx.resolver.membersOf([own], own.name);
-  return members.open || !!members.unknownBase;
+  return members.open || !!members.unknownBase || members.members.has(name);
 }
 
 /**

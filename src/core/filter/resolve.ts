@@ -245,6 +245,10 @@ export class TypeResolver {
       if (bt) return [builtinShape(last, bt.members, bt.bases)];
     }
     if (this.family === 'python' && PY_BASES[last]) return [builtinShape(last, new Set(PY_BASES[last]), [])];
+    if (this.family === 'java') {
+      const jt = builtins.javaType(last);
+      if (jt) return [builtinShape(last, jt.members, jt.bases)];
+    }
     return [];
   }
 
@@ -279,7 +283,7 @@ export class TypeResolver {
    */
   private declaredNowhere(base: string): boolean {
     const last = base.slice(base.lastIndexOf('.') + 1);
-    if (UNRESOLVABLE.has(last) || PY_BASES[last] || (this.family === 'ts' && builtins.tsType(last) !== undefined)) return false;
+    if (UNRESOLVABLE.has(last) || PY_BASES[last] || (this.family === 'ts' && builtins.tsType(last) !== undefined) || (this.family === 'java' && builtins.javaType(last) !== undefined)) return false;
     return !this.ws.hasName(last, this.docPath);
   }
 }

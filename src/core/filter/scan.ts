@@ -79,6 +79,9 @@ export function scanSuggestion(lineBefore: string, text: string, languageId: str
   return out;
 }
 
+/** Type arguments, nested up to three levels (`<String, List<Map<K, V>>>`), never across a declaration. */
+const JAVA_GENERICS = String.raw`<(?:[^<>;{}()=]|<(?:[^<>;{}()=]|<[^<>;{}()=]*>)*>)*>`;
+
 /** Types a member list can be trusted for: a Go struct's fields and methods, a Java class's members. */
 export const CLOSED_TYPE_FAMILIES = new Set(['go', 'java']);
 
@@ -95,7 +98,7 @@ export function declaredTypeOf(code: string, receiver: string | undefined, langu
     languageId === 'go'
       ? [new RegExp(String.raw`\b${r}\s*:=\s*&?([A-Za-z_][\w.]*)\s*\{`, 'g'), new RegExp(String.raw`(?:\bvar\s+|[(,]\s*)${r}\s+\*?([A-Za-z_][\w.]*)`, 'g')]
       : languageId === 'java'
-        ? [new RegExp(String.raw`\b([A-Z]\w*)(?:<[^;{}()=]*>)?\s+${r}\s*[=;,)]`, 'g')]
+        ? [new RegExp(String.raw`\b([A-Z]\w*)(?:${JAVA_GENERICS})?\s+${r}\s*[=;,)]`, 'g')]
         : languageId === 'rust'
           ? [
               // `let r: T`, a parameter or field `r: &'a mut T`, `let r = T {` (a struct literal).
@@ -103,9 +106,14 @@ export function declaredTypeOf(code: string, receiver: string | undefined, langu
               new RegExp(String.raw`\blet\s+(?:mut\s+)?${r}\s*=\s*([A-Z]\w*)\s*\{`, 'g'),
             ]
           : [];
-  let best: { at: number; type: string } | undefined;
+  // The declaration nearest the cursor wins; of matches ending at the same name, the one that starts
+  // first is the whole type (`Map<String, List<Integer>> map`: Map, not List).
+  let best: { at: number; end: number; type: string } | undefined;
   for (const re of shapes) {
-    for (const m of code.matchAll(re)) if (!best || m.index! > best.at) best = { at: m.index!, type: m[1] };
+    for (const m of code.matchAll(re)) {
+      const end = m.index! + m[0].length;
+      if (!best || end > best.end || (end === best.end && m.index! < best.at)) best = { at: m.index!, end, type: m[1] };
+    }
   }
   return best?.type;
 }
