@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): IntentCompleteApi | 
     const status = new StatusBar();
     const quality = new QualityLog();
     const ghost = new GhostText(config, keys, status, quality, log);
-    context.subscriptions.push(config, keys, status, ghost, ...registerCommands({ config, keys, ghost, status, showLog: () => log.show() }));
+    context.subscriptions.push(config, keys, status, ghost, ...registerCommands({ config, keys, ghost, status, state: context.globalState, showLog: () => log.show() }));
     const edit = new EditFeature({ config, keys, quality, log, state: context.globalState, filter: ghost.filter, context: ghost.context });
     context.subscriptions.push(edit);
     const report = new ReportFeature({ context, quality, onShown: ghost.onShown, settings: () => config.settings, apiKey: () => keys.get(), log });

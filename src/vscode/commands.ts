@@ -8,12 +8,15 @@ import type { GhostText } from './ghostText';
 import type { ApiKeyStore } from './secrets';
 import { clockTime, type StatusBar } from './statusBar';
 import { COMMANDS, SNOOZE_MINUTES, statusMenuItems } from './statusMenu';
+import { keepSnooze, keptSnooze, type SnoozeState } from './snooze';
 
 export interface CommandDeps {
   config: Config;
   keys: ApiKeyStore;
   ghost: GhostText;
   status: StatusBar;
+  /** Where a snooze's end is kept across reloads (the extension's globalState; snooze.ts says why). */
+  state: SnoozeState;
   showLog(): void;
 }
 
@@ -26,6 +29,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         void vscode.window.showErrorMessage(`Intent Complete: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
+  restoreSnooze(d);
   return [
     reg('intentComplete.setApiKey', async (value?: unknown) => {
       const key =
@@ -55,7 +59,10 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('intentComplete.trigger', () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
     reg('intentComplete.configureEndpoint', () => configureEndpoint(d)),
     reg(COMMANDS.snooze, (minutes?: unknown) => snooze(d, minutes)),
-    reg(COMMANDS.resume, () => d.ghost.resume()),
+    reg(COMMANDS.resume, async () => {
+      d.ghost.resume();
+      await keepSnooze(d.state, undefined);
+    }),
     reg(COMMANDS.disableLanguage, (id?: unknown) => setLanguage(d, id, false)),
     reg(COMMANDS.enableLanguage, (id?: unknown) => setLanguage(d, id, true)),
     reg('intentComplete.statusMenu', () => showStatusMenu(d)),
@@ -83,12 +90,22 @@ async function showStatusMenu(d: CommandDeps): Promise<void> {
   if (picked) await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));
 }
 
-/** Snoozes for `minutes`, or for a length the person picks (from the Command Palette). */
+/** Snoozes for `minutes`, or for a length the person picks (from the Command Palette); the end is kept. */
 async function snooze(d: CommandDeps, minutes: unknown): Promise<void> {
-  if (typeof minutes === 'number' && minutes > 0) return d.ghost.snoozeFor(minutes);
-  const items = SNOOZE_MINUTES.map((m) => ({ label: `${m} minutes`, minutes: m }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Intent Complete: snooze ghost text for' });
-  if (picked) d.ghost.snoozeFor(picked.minutes);
+  let m = typeof minutes === 'number' && minutes > 0 ? minutes : undefined;
+  if (m === undefined) {
+    const items = SNOOZE_MINUTES.map((n) => ({ label: `${n} minutes`, minutes: n }));
+    m = (await vscode.window.showQuickPick(items, { title: 'Intent Complete: snooze ghost text for' }))?.minutes;
+  }
+  if (m === undefined) return;
+  d.ghost.snoozeFor(m);
+  await keepSnooze(d.state, d.ghost.snoozedUntil);
+}
+
+/** A snooze kept from before the window reloaded goes on until its end. */
+function restoreSnooze(d: CommandDeps): void {
+  const until = keptSnooze(d.state, Date.now());
+  if (until !== undefined) d.ghost.snoozeFor((until - Date.now()) / 60_000);
 }
 
 /** Ghost text on or off for one language (default: the active editor's), in intentComplete.languages. */

@@ -1,5 +1,9 @@
 /** One status bar item showing the extension's state; clicking it offers the actions. */
 import * as vscode from 'vscode';
+import { snoozeLeft } from './snooze';
+
+/** While snoozed, the time left is redrawn this often, ms. */
+const SNOOZE_TICK_MS = 5000;
 
 export type StatusState =
   /** `detail`: what the endpoint is and how it is asked (model/route.ts describe). */
@@ -20,6 +24,8 @@ export class StatusBar implements vscode.Disposable {
   private state: StatusState = { kind: 'not-configured' };
   private readonly emitter = new vscode.EventEmitter<StatusState>();
   readonly onDidChange = this.emitter.event;
+  /** Redraws the time left of a snooze while it lasts. */
+  private tick: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('intentComplete.status', vscode.StatusBarAlignment.Right, 100);
@@ -37,6 +43,8 @@ export class StatusBar implements vscode.Disposable {
     if (JSON.stringify(state) === JSON.stringify(this.state)) return;
     this.state = state;
     this.render();
+    clearInterval(this.tick);
+    this.tick = state.kind === 'snoozed' ? setInterval(() => this.render(), SNOOZE_TICK_MS) : undefined;
     this.emitter.fire(state);
   }
 
@@ -61,10 +69,12 @@ export class StatusBar implements vscode.Disposable {
         this.item.text = '$(circle-slash) IC';
         this.item.tooltip = `${base}: disabled (${s.reason})`;
         break;
-      case 'snoozed':
-        this.item.text = `$(clock) IC: snoozed to ${clockTime(s.until)}`;
-        this.item.tooltip = `${base}: snoozed until ${clockTime(s.until)}; no ghost text until then. Click to resume.`;
+      case 'snoozed': {
+        const left = snoozeLeft(s.until, Date.now());
+        this.item.text = `$(clock) IC: snoozed, ${left} left`;
+        this.item.tooltip = `${base}: snoozed until ${clockTime(s.until)} (${left} left); no ghost text until then. Click to resume.`;
         break;
+      }
       case 'not-configured':
         this.item.text = '$(gear) IC: set up';
         this.item.tooltip = `${base}: no endpoint configured. Click to set intentComplete.endpoint and intentComplete.model (Ollama, llama.cpp server, LM Studio, vLLM or any OpenAI-compatible API).`;
@@ -89,6 +99,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearInterval(this.tick);
     this.item.dispose();
     this.emitter.dispose();
   }

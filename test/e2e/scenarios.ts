@@ -6,8 +6,9 @@
 import type { Scenario } from '../host/e2e';
 import { endpointDownScenario, ghostTextAcceptScenario } from './ghostText.e2e';
 import { partialAcceptScenario } from './partialAccept.e2e';
+import { snoozeReloadScenario } from './snooze.e2e';
 import { workbenchScenario } from './workbench.e2e';
 import { reportScenario } from './report.e2e';
 import { editLongProposalScenario, editSelectionScenario, editTracesScenario } from './editSelection.e2e';
 
-export const SCENARIOS: readonly Scenario[] = [workbenchScenario, ghostTextAcceptScenario, endpointDownScenario, partialAcceptScenario, editSelectionScenario, editTracesScenario, editLongProposalScenario, reportScenario];
+export const SCENARIOS: readonly Scenario[] = [workbenchScenario, ghostTextAcceptScenario, endpointDownScenario, partialAcceptScenario, snoozeReloadScenario, editSelectionScenario, editTracesScenario, editLongProposalScenario, reportScenario];
