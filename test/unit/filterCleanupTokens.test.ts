@@ -148,3 +148,14 @@ describe('filter clean-up: fences in a Markdown document', () => {
     assert.equal(run(sh, 'Start the service:\n\n```bash\nnpm start\n```', { languageId: 'shellscript' }).text, 'npm start');
   });
 });
+
+describe('filter clean-up: a control token on a line of its own among the chat', () => {
+  it('is dropped, and the code after it kept', () => {
+    assert.equal(run(LINE, 'Here is the missing code:\n<|fim_middle|>\nxs.length;').text, 'xs.length;');
+    assert.equal(run(LINE, '```ts\n<｜fim▁end｜>\nxs.length;\n```').text, 'xs.length;');
+  });
+
+  it('after the first line of code a control token still ends the answer', () => {
+    assert.equal(run('function f() {\n|\n}\n', '  const n = 1;\n<|fim_middle|>\n  return n;', { multiline: true }).text, '  const n = 1;');
+  });
+});

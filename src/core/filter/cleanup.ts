@@ -190,7 +190,22 @@ function answerStart(t: string): { think: string; text: string } {
     if (next === text) break;
     text = next;
   }
-  return { think: think.replace(LEADING_THINK, ''), text };
+  return { think: think.replace(LEADING_THINK, ''), text: withoutTokenLines(text) };
+}
+
+/** A line of control tokens alone (a chat role after them allowed). */
+const TOKEN_LINE = new RegExp(`^[ \\t]*(?:(?:${CONTROL.source})[ \\t]*(?:assistant|model)?[ \\t]*)+$`);
+
+/** Lines of control tokens among the chat before the code (`Here is the line:` / `<|fim_middle|>`): dropped. */
+function withoutTokenLines(t: string): string {
+  if (!CONTROL.test(t)) return t;
+  const lines = t.split('\n');
+  for (let i = 0; i < Math.min(lines.length - 1, PREAMBLE_LINES + 1); i++) {
+    const l = lines[i];
+    if (TOKEN_LINE.test(l)) lines.splice(i--, 1);
+    else if (!(l.trim() === '' || CHAT_OPENING.test(l) || PROSE_INTRO.test(l) || FENCE.test(l))) break;
+  }
+  return lines.join('\n');
 }
 
 /**
