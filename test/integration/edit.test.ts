@@ -113,23 +113,28 @@ describe('edit selection (Ctrl+I) in a real VS Code', function () {
     assert.ok(ev && ev.type === 'edit' && ev.outcome === 'accepted' && ev.model === 'edit-model' && ev.language === 'typescript');
   });
 
-  it('reject gives the document back byte for byte: not dirty, file untouched, nothing of the proposal left to undo', async () => {
+  it('reject gives the document back byte for byte: not dirty, file untouched, the undo stack as it was', async () => {
     const tricky = 'const s = "héllo";   \r\nfunction f() {\r\n\treturn s;\r\n}';
     const e = await open(tricky);
-    e.selection = new vscode.Selection(1, 0, 3, 1);
+    // Something the person typed before asking: Reject must leave it, and it must stay undoable.
+    await e.edit((b) => b.insert(new vscode.Position(0, 0), '// mine\r\n'));
+    const typed = e.document.getText();
+    e.selection = new vscode.Selection(2, 0, 4, 1);
     server.enqueue({ text: '```ts\nfunction f() {\n  const t = s;\n  return t.toUpperCase();\n}\n```' });
     const r = await run('intentComplete.editSelection', { instruction: 'uppercase' });
     assert.equal(r.status, 'pending', JSON.stringify(r));
     // The proposal's lines are real lines of the document (in its line ends) while under review.
-    assert.equal(e.document.getText(), 'const s = "héllo";   \r\nfunction f() {\r\n  const t = s;\r\n  return t.toUpperCase();\r\n}');
+    assert.equal(e.document.getText(), '// mine\r\nconst s = "héllo";   \r\nfunction f() {\r\n  const t = s;\r\n  return t.toUpperCase();\r\n}');
     const j = await run('intentComplete.edit.reject');
     assert.equal(j.status, 'rejected');
+    assert.equal(e.document.getText(), typed);
+    // The next Undo takes back the person's own edit, not anything of the proposal.
+    await vscode.commands.executeCommand('undo');
     assert.equal(e.document.getText(), tricky);
     // The dirty flag follows the text a moment later (the window tells the extension host).
     await until('the document clean again', () => !e.document.isDirty, 3000);
-    // Undo after Reject has nothing of the proposal to take back (it undoes the person's own edits only).
     await vscode.commands.executeCommand('undo');
-    assert.equal(e.document.getText(), tricky);
+    assert.equal(e.document.getText(), tricky, 'nothing more to undo');
     assert.equal(fs.readFileSync(e.document.uri.fsPath, 'utf8'), tricky);
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', e.document.uri)) ?? [];
     assert.equal(lenses.filter((l) => l.command?.command?.startsWith('intentComplete.edit.')).length, 0, 'review gone');
