@@ -61,19 +61,26 @@ export async function runFilter(argv: string[], io: FilterCliIo = stdio): Promis
   const knowledge = await IndexKnowledge.build(root);
   const filter = new ConsistencyFilter(knowledge);
   const maxLines = values['max-lines'] ? Number(values['max-lines']) : DEFAULTS.maxLines;
-  for (const line of fs.readFileSync(values.cases, 'utf8').split('\n')) {
+  let failed = 0;
+  for (const [n, line] of fs.readFileSync(values.cases, 'utf8').split('\n').entries()) {
     if (!line.trim()) continue;
-    const c = JSON.parse(line) as FilterCase;
-    const abs = path.join(root, c.file);
-    const fileText = fs.readFileSync(abs, 'utf8');
-    const languageId = vscodeLanguageId(c.file);
-    const offset = offsetOf(fileText, c.line, c.character);
-    const r = values['as-is']
-      ? timed(() => ({ languageId, ...judgeAsIs(filter, { docText: fileText, offset, languageId, completion: c.completion, finish: c.finish, docPath: abs, multilineMode: mode, maxLines }) }))
-      : checkHole(filter, knowledge, root, abs, fileText, c, maxLines);
-    io.out(JSON.stringify({ ...c, ...r.result, ms: Math.round(r.ms * 1000) / 1000 }) + '\n');
+    try {
+      const c = JSON.parse(line) as FilterCase;
+      const abs = path.join(root, c.file);
+      const fileText = fs.readFileSync(abs, 'utf8');
+      const languageId = vscodeLanguageId(c.file);
+      const offset = offsetOf(fileText, c.line, c.character);
+      const r = values['as-is']
+        ? timed(() => ({ languageId, ...judgeAsIs(filter, { docText: fileText, offset, languageId, completion: c.completion, finish: c.finish, docPath: abs, multilineMode: mode, maxLines }) }))
+        : checkHole(filter, knowledge, root, abs, fileText, c, maxLines);
+      io.out(JSON.stringify({ ...c, ...r.result, ms: Math.round(r.ms * 1000) / 1000 }) + '\n');
+    } catch (e) {
+      // A bad case (not JSON, no such file, a line past the end) is reported; the others still run.
+      failed++;
+      io.err(`${values.cases}:${n + 1}: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
   }
-  return 0;
+  return failed > 0 ? 1 : 0;
 }
 
 /** The benchmarks' judgement: the hole document, with the index holding it while the case runs. */

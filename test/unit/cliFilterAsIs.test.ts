@@ -133,6 +133,19 @@ describe('cli: filter --as-is', function () {
     for (const [file, id] of Object.entries(ids)) assert.equal(vscodeLanguageId(path.join('dir', file)), id, file);
   });
 
+  it('reports a bad case line and still judges the others (exit code 1)', async () => {
+    const cases = path.join(repo, 'bad.jsonl');
+    const good = JSON.stringify({ file: 'src/log.ts', line: 3, character: 14, completion: 'total);' });
+    fs.writeFileSync(cases, ['not json', JSON.stringify({ file: 'src/missing.ts', line: 0, character: 0, completion: 'x' }), JSON.stringify({ file: 'src/log.ts', line: 99, character: 0, completion: 'x' }), good].join('\n') + '\n');
+    let out = '';
+    let err = '';
+    const code = await runFilter(['--repo', repo, '--cases', cases, '--as-is'], { out: (s) => (out += s), err: (s) => (err += s) });
+    assert.equal(code, 1);
+    assert.equal(err.trim().split('\n').length, 3, err);
+    assert.match(err, /bad\.jsonl:1:/);
+    assert.equal((JSON.parse(out.trim()) as Out).range, ')');
+  });
+
   it('rejects an unknown --multiline mode', async () => {
     let err = '';
     const code = await runFilter(['--repo', repo, '--cases', 'x', '--multiline', 'sometimes'], { out: () => undefined, err: (s) => (err += s) });
