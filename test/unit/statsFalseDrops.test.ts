@@ -135,7 +135,7 @@ describe('stats/falseDrops (real pipeline, real HTTP test server)', function () 
     for (const d of run.falseDrops!) assert.ok(md.includes(`| ${MODEL} | src/gadget.ts:${d.line}:${d.character} | drop | unknown: ${GLOBAL} |`), md);
     const page = evalHtml([run]);
     assert.match(page, /<table class="drops">/);
-    assert.match(page, /overflow-wrap: anywhere/);
+    assert.match(page, /table\.drops td \{[^}]*white-space: pre-wrap; overflow-wrap: anywhere;/);
     assert.ok(!page.includes('…'), 'the page cuts a label');
     for (const d of run.falseDrops!) assert.ok(page.includes(`unknown: ${GLOBAL}`) && page.includes(`src/gadget.ts:${d.line}:${d.character}`));
 

@@ -205,7 +205,7 @@ function falseDropsHtml(r: EvalRun): string {
   if (!drops.length) return head;
   const code = (s: string | undefined) => (s === undefined ? '<span class="muted">not recorded</span>' : s === '' ? '<span class="muted">nothing</span>' : `<code>${escHtml(s)}</code>`);
   const rows = drops.map((d: FalseDrop) => `<tr><td>${escHtml(dropPlace(d))}</td><td>${escHtml(d.verdict)}</td><td>${escHtml(d.reason)}</td><td>${code(d.proposal)}</td><td>${code(d.shown)}</td></tr>`).join('');
-  return `${head}<table class="drops"><thead><tr><th>Place</th><th>Verdict</th><th>Reason</th><th>Proposal</th><th>Shown</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `${head}<table class="drops"><thead><tr><th class="c-place">Place</th><th class="c-verdict">Verdict</th><th class="c-reason">Reason</th><th>Proposal</th><th>Shown</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** A standalone HTML page of evaluation runs (one per model), with charts. */
@@ -223,8 +223,9 @@ export function evalHtml(runs: readonly EvalRun[]): string {
     ]);
     return `<section><h2>${escHtml(s.model)}</h2><p>${s.holes} holes from ${escHtml(r.repo)} (seed ${r.seed}), ${escHtml(new Date(r.at).toISOString())}; latency p50 ${ms(s.latencyMs.p50)}, p95 ${ms(s.latencyMs.p95)}.</p>${chart}${falseDropsHtml(r)}</section>`;
   });
-  const head = ['Model', ...EVAL_COLUMNS.map(([, t]) => t)].map((t) => `<th>${escHtml(t)}</th>`).join('');
-  const body = runs.map((r) => `<tr><td>${escHtml(r.summary.model)}</td>${EVAL_COLUMNS.map(([k]) => `<td>${escHtml(evalCell(r.summary, k))}</td>`).join('')}</tr>`).join('');
+  // One row per figure and a column per model: as narrow as the models compared, at any page width.
+  const head = `<th>Figure</th>${runs.map((r) => `<th>${escHtml(r.summary.model)}</th>`).join('')}`;
+  const body = EVAL_COLUMNS.map(([k, t]) => `<tr><td>${escHtml(t)}</td>${runs.map((r) => `<td>${escHtml(evalCell(r.summary, k))}</td>`).join('')}</tr>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>Intent Complete: evaluation</title>
@@ -234,7 +235,9 @@ export function evalHtml(runs: readonly EvalRun[]): string {
 body { font: 14px system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 2rem; }
 table { border-collapse: collapse; margin: 1rem 0; } th, td { border: 1px solid var(--track); padding: 4px 8px; text-align: right; } th:first-child, td:first-child { text-align: left; }
 .lbl, .val { fill: var(--fg); font-size: 12px; } .track { fill: var(--track); } .bar { fill: var(--bar); } p, .muted { color: var(--muted); }
-td, th { overflow-wrap: anywhere; } table.drops td { text-align: left; vertical-align: top; white-space: pre-wrap; } code { font: 12px ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
+td, th { overflow-wrap: break-word; }
+table.drops { table-layout: fixed; width: 100%; } table.drops th, table.drops td { text-align: left; vertical-align: top; white-space: pre-wrap; overflow-wrap: anywhere; }
+table.drops .c-place { width: 24%; } table.drops .c-verdict { width: 10%; } table.drops .c-reason { width: 22%; } code { font: 12px ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
 </style></head><body>
 <h1>Intent Complete: replay evaluation</h1>
 <table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>
