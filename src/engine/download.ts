@@ -9,9 +9,8 @@
  * Plain node:http/https rather than fetch: the editor's proxy support hooks these modules, and the
  * response stream gives backpressure into the file and a clear error when the connection is cut.
  */
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -19,7 +18,7 @@ import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CatalogueEntry } from './catalogue';
-import { readGgufHeader } from './ggufFile';
+import { fileSize, readGgufHeader, sha256File } from './ggufFile';
 
 export interface DownloadTarget {
   url: string;
@@ -147,7 +146,6 @@ class Download {
   private readonly retries: number;
   private resumed = false;
   private restarts = 0;
-  private totalSeen?: number;
 
   constructor(
     private readonly target: DownloadTarget,
@@ -245,14 +243,13 @@ class Download {
       }
       const identity = linked ?? strongEtag(res);
       if (status === 200) {
-        const total = headerInt(res.headers['content-length']);
-        this.totalSeen = total;
-        return { res, start: 0, total, identity };
+        return { res, start: 0, total: headerInt(res.headers['content-length']), identity };
       }
       if (status === 206) return this.partial(res, offset, identity);
       if (status === 416) return this.notSatisfiable(res, offset, meta);
       res.resume();
-      return { error: httpError(status, res.statusMessage, url, this.paths.part, offset) };
+      const error = httpError(status, res.statusMessage, url, this.paths.part, offset);
+      return status >= 500 || status === 429 ? { retry: 'network', error } : { error };
     }
     return { error: { kind: 'redirect', message: `The address ${this.target.url} redirected more than ${MAX_REDIRECTS} times.` } };
   }
@@ -264,7 +261,6 @@ class Download {
       res.resume();
       return { restart: `the server sent bytes from ${range?.start ?? '?'} when asked from ${offset}` };
     }
-    this.totalSeen = range.total;
     return { res, start: offset, total: range.total, identity };
   }
 
@@ -272,7 +268,6 @@ class Download {
   private notSatisfiable(res: http.IncomingMessage, offset: number, meta: PartMeta | undefined): Opened | Failed {
     const total = parseContentRange(res.headers['content-range'])?.total ?? meta?.total;
     if (total !== undefined && offset === total) {
-      this.totalSeen = total;
       this.resumed = true;
       return { res, start: total, total };
     }
@@ -301,7 +296,7 @@ class Download {
       },
     });
     const stall = this.opts.stallTimeoutMs ?? STALL_TIMEOUT_MS;
-    res.setTimeout?.(stall, () => res.destroy(Object.assign(new Error(`no data for ${Math.round(stall / 1000)} s`), { code: 'ETIMEDOUT' })));
+    res.setTimeout(stall, () => res.destroy(Object.assign(new Error(`no data for ${Math.round(stall / 1000)} s`), { code: 'ETIMEDOUT' })));
     const out = createWriteStream(this.paths.part, { flags: start > 0 ? 'a' : 'w' });
     try {
       await pipeline(res, counter, out, { signal: this.opts.signal });
@@ -326,7 +321,7 @@ class Download {
   private async finish(total: number | undefined): Promise<DownloadResult> {
     const { part, final } = this.paths;
     const size = (await fileSize(part)) ?? 0;
-    const expected = this.target.sizeBytes ?? total ?? this.totalSeen;
+    const expected = this.target.sizeBytes ?? total;
     if (expected !== undefined && size !== expected) {
       await this.dropPart();
       return fail('size', `The downloaded file has ${size} bytes where ${expected} were expected: it was removed. Try again.`);
@@ -456,21 +451,6 @@ async function readMeta(file: string): Promise<PartMeta | undefined> {
 
 async function writeMeta(file: string, meta: PartMeta): Promise<void> {
   await fs.writeFile(file, JSON.stringify(meta)).catch(() => undefined);
-}
-
-async function fileSize(file: string): Promise<number | undefined> {
-  try {
-    const s = await fs.stat(file);
-    return s.isFile() ? s.size : s.isCharacterDevice() ? 0 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
 }
 
 function isDiskFull(e: unknown): boolean {

@@ -1,12 +1,15 @@
 /**
- * Reading a GGUF file's fixed header (magic, version, tensor and metadata counts) and checking that a
- * file on disk is a GGUF model the engine can load: for "Use a GGUF file on disk…" and for a finished
- * download. Only the first bytes are read; nothing here loads the model. Failures are values with a
- * reason a person can act on, never throws.
+ * A model file on disk: its GGUF header (magic, version, tensor and metadata counts), whether it is a
+ * GGUF model the engine can load (for "Use a GGUF file on disk…" and a finished download), its size
+ * and sha256. Only the header's bytes are read to check it; nothing here loads the model. Failures are
+ * values with a reason a person can act on, never throws.
  * Layout (little-endian): "GGUF" magic, uint32 version, uint64 tensor count, uint64 metadata count
  * (ggml's gguf.cpp, docs/gguf.md of ggml).
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 
 /** "GGUF" as the first four bytes. */
 const GGUF_MAGIC = Buffer.from('GGUF', 'latin1');
@@ -102,4 +105,21 @@ export function fsReason(e: unknown): string {
     default:
       return `it cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
   }
+}
+
+/** The size of a file (0 for a device such as /dev/full), undefined when there is none. */
+export async function fileSize(file: string): Promise<number | undefined> {
+  try {
+    const s = await fs.stat(file);
+    return s.isFile() ? s.size : s.isCharacterDevice() ? 0 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sha256 of a file's content, lower-case hex. */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
 }

@@ -36,6 +36,8 @@ class ModelHost {
   etagPerRequest = false;
   /** After the first chunk, send nothing more (a stalled connection). */
   stall = false;
+  /** Answer the next request with this status (once). */
+  failOnce?: number;
   /** Bytes to send of the next request's body before cutting the connection (once). */
   cutAfter?: number;
   ignoreRange = false;
@@ -59,6 +61,9 @@ class ModelHost {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const p = req.url ?? '/';
     this.seen.push({ path: p, range: req.headers.range });
+    const fail = this.failOnce;
+    this.failOnce = undefined;
+    if (fail) return void res.writeHead(fail).end('busy');
     if (p === '/hf') return void res.writeHead(302, { location: '/model.gguf', 'x-linked-etag': `"sha-of-version-${this.version}"` }).end();
     if (p === '/hop1') return this.redirect(res, 302, '/hop2');
     if (p === '/hop2') return this.redirect(res, 301, `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/model.gguf`);
@@ -326,6 +331,19 @@ describe('engine download: HTTP to a local model host', function () {
     assert.equal(r.error.kind, 'http');
     assert.equal(r.error.status, 404);
     assert.match(r.error.message, /answered 404 Not Found: it has no such file/);
+  });
+
+  it('a server error (503) is retried within the call; without retries it is an error value with the status', async () => {
+    host.failOnce = 503;
+    const once = await downloadModel(target('/model.gguf'), dir, fast);
+    assert.ok(!once.ok);
+    assert.equal(once.error.kind, 'http');
+    assert.equal(once.error.status, 503);
+    assert.match(once.error.message, /answered 503 Service Unavailable: it had a problem; try again later/);
+    host.failOnce = 503;
+    const r = await downloadModel(target('/model.gguf', { sha256: MODEL_SHA256 }), dir, { ...fast, retries: 1 });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(host.seen.length, 3);
   });
 
   it('a server that cannot be reached is a network error, not a throw', async () => {
