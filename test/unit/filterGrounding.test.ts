@@ -94,6 +94,25 @@ describe('filter grounding: open worlds and closed types', () => {
       assert.deepEqual(verdictOf(doc, 'return this.items.map((i: any) => i.active);', 'typescript'), KEPT);
     });
 
+    it('a package declared by its @types package is not an open world: an invented member is still caught', async function () {
+      this.timeout(30000);
+      const typed = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-grounding-types-'));
+      try {
+        fs.mkdirSync(path.join(typed, 'src'));
+        fs.mkdirSync(path.join(typed, 'node_modules', '@types', 'geo'), { recursive: true });
+        fs.writeFileSync(path.join(typed, 'package.json'), JSON.stringify({ name: 'map', devDependencies: { '@types/geo': '1.0.0' } }));
+        fs.writeFileSync(path.join(typed, 'node_modules', '@types', 'geo', 'index.d.ts'), 'export declare function distanceBetween(a: number, b: number): number;\n');
+        fs.writeFileSync(path.join(typed, 'src', 'main.ts'), '\n');
+        const k = await IndexKnowledge.build(typed, { dependencies: true });
+        const doc = "import * as geo from 'geo';\n|\n";
+        const at = { docPath: path.join(typed, 'src', 'main.ts') };
+        assert.deepEqual(verdictOf(doc, 'geo.distanceBetween(1, 2);', 'typescript', new ConsistencyFilter(k), at), KEPT);
+        assert.deepEqual(verdictOf(doc, 'geo.distanceBtwn(1, 2);', 'typescript', new ConsistencyFilter(k), at), { verdict: 'drop', unknown: ['distanceBtwn'] });
+      } finally {
+        fs.rmSync(typed, { recursive: true, force: true });
+      }
+    });
+
     it('an inner typed binding shadows an outer value from an uninstalled package', () => {
       const doc = "import express from 'express';\nconst app = express();\nclass Chat {\n  sendMessage(m: string) { return m; }\n}\nfunction run(app: Chat) {\n  |\n}\n";
       assert.deepEqual(verdictOf(doc, "app.sendMsg('x');", 'typescript'), { verdict: 'drop', unknown: ['sendMsg'] });

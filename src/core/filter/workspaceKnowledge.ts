@@ -11,6 +11,8 @@ import { listWorkspaceFiles, readTextFile } from '../context/workspaceFiles';
 import { extractFacts, tokensOf } from './extract';
 import type { TypeShape } from './knowledge';
 
+/** `declare module 'x'` in a declaration file: x has declarations. */
+const DECLARED_MODULE = /\bdeclare\s+module\s+['"]([^'"]+)['"]/g;
 /** Per dependency, at most this much declaration text is read. */
 const DEP_BYTES = 4 * 1024 * 1024;
 const DEPS_TOTAL_BYTES = 48 * 1024 * 1024;
@@ -123,6 +125,7 @@ export class DependencyKnowledge {
             bytes += text.length;
             total += text.length;
             tokensOf(text, this.depTokens);
+            for (const m of text.matchAll(DECLARED_MODULE)) this.declaredPackages.add(m[1]);
             for (const m of text.matchAll(/\b(?:interface|class|type)\s+([A-Za-z_$][\w$]*)/g)) {
               const list = this.depTypeFiles.get(m[1]) ?? [];
               if (!list.includes(p)) list.push(p);
@@ -140,9 +143,12 @@ export class DependencyKnowledge {
       const typed = readPackage(path.join(nm, '@types', dep.startsWith('@') ? dep.slice(1).replace('/', '__') : dep));
       if (own || typed) this.declaredPackages.add(dep);
     }
-    // Globals that @types packages declare (describe, it, expect …).
+    // Globals that @types packages declare (describe, it, expect …); @types/x declares module x.
     try {
-      for (const t of fs.readdirSync(path.join(nm, '@types'))) readPackage(path.join(nm, '@types', t));
+      for (const t of fs.readdirSync(path.join(nm, '@types'))) {
+        readPackage(path.join(nm, '@types', t));
+        this.declaredPackages.add(t.includes('__') ? `@${t.replace('__', '/')}` : t);
+      }
     } catch {
       /* no @types */
     }
