@@ -126,19 +126,36 @@ describe('engine: a real GGUF model behind the OpenAI-compatible API', function 
     assert.ok((await complete(server, { prompt: STORY, intent_document: 'abort' })).choices[0].text.length > 0);
   });
 
+  it('an abort during a long prompt evaluation stops it at the next piece, and the next request goes on from there', async () => {
+    const long = Array.from({ length: 40 }, (_, i) => `${STORY} Day ${i}.`).join(' ');
+    const abort = new AbortController();
+    const input = { document: 'abort-eval', prompt: long, maxTokens: 8, temperature: 0, stop: [] };
+    const pending = engine.complete(input, () => undefined, abort.signal);
+    setTimeout(() => abort.abort(), 1);
+    const r = await pending;
+    assert.equal(r.figures.finishReason, 'aborted');
+    assert.equal(r.figures.generatedTokens, 0);
+    assert.ok(r.figures.evaluatedTokens < r.figures.promptTokens, JSON.stringify(r.figures));
+    const next = await engine.complete(input, () => undefined);
+    assert.equal(next.figures.reusedTokens, r.figures.evaluatedTokens, 'what was evaluated before the abort is kept');
+    assert.equal(next.figures.reusedTokens + next.figures.evaluatedTokens, next.figures.promptTokens);
+  });
+
   it('reuses the KV state of a document: a prompt extending the previous one evaluates only the new tokens', async () => {
-    const first = await complete(server, { prompt: STORY, intent_document: 'kv-a' });
-    assert.equal(first.intent.evaluated_tokens, first.intent.prompt_tokens);
-    const second = await complete(server, { prompt: `${STORY} One day, she`, intent_document: 'kv-a' });
+    // Prompts no other test sends: a document new to the engine shares at most the BOS token with the sequence it takes.
+    const a = `Tom had a red ball. ${STORY}`;
+    const first = await complete(server, { prompt: a, intent_document: 'kv-a' });
+    assert.ok(first.intent.evaluated_tokens >= first.intent.prompt_tokens - 1, JSON.stringify(first.intent));
+    const second = await complete(server, { prompt: `${a} One day, she`, intent_document: 'kv-a' });
     assert.ok(second.intent.prompt_tokens > first.intent.prompt_tokens);
     assert.ok(second.intent.evaluated_tokens <= second.intent.prompt_tokens - first.intent.prompt_tokens + 1, JSON.stringify(second.intent));
     // Another document has a sequence of its own; the first keeps its state meanwhile.
-    const other = await complete(server, { prompt: STORY, intent_document: 'kv-b' });
-    assert.equal(other.intent.evaluated_tokens, other.intent.prompt_tokens);
-    const third = await complete(server, { prompt: `${STORY} One day, she went`, intent_document: 'kv-a' });
+    const other = await complete(server, { prompt: `Ben liked to run. ${STORY}`, intent_document: 'kv-b' });
+    assert.ok(other.intent.evaluated_tokens >= other.intent.prompt_tokens - 1, JSON.stringify(other.intent));
+    const third = await complete(server, { prompt: `${a} One day, she went`, intent_document: 'kv-a' });
     assert.ok(third.intent.evaluated_tokens < 10, JSON.stringify(third.intent));
-    // The same answer as with no reuse (temperature 0): reuse changes the cost, not the text.
-    const fresh = await complete(server, { prompt: `${STORY} One day, she went`, intent_document: 'kv-fresh' });
+    // The same answer as another sequence gives the same prompt (temperature 0): reuse changes the cost, not the text.
+    const fresh = await complete(server, { prompt: `${a} One day, she went`, intent_document: 'kv-fresh' });
     assert.equal(third.choices[0].text, fresh.choices[0].text);
   });
 
