@@ -17,6 +17,7 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CatalogueEntry } from './catalogue';
 import { fileSize, readGgufHeader, sha256File } from './ggufFile';
 
@@ -54,7 +55,7 @@ export interface DownloadOptions {
   stallTimeoutMs?: number;
 }
 
-export type DownloadErrorKind = 'aborted' | 'network' | 'http' | 'redirect' | 'disk-full' | 'file-system' | 'size' | 'not-gguf' | 'checksum';
+export type DownloadErrorKind = 'busy' | 'aborted' | 'network' | 'http' | 'redirect' | 'disk-full' | 'file-system' | 'size' | 'not-gguf' | 'checksum';
 
 export interface DownloadError {
   kind: DownloadErrorKind;
@@ -84,12 +85,32 @@ export function catalogueTarget(e: CatalogueEntry): DownloadTarget {
   return { url: e.url, fileName: e.fileName, sha256: e.sha256, sizeBytes: e.sizeBytes };
 }
 
+/** Files being downloaded by this process: a second click does not write the same `.part` file twice. */
+const inFlight = new Set<string>();
+
 /** Downloads `target` into `destDir` (created when missing). */
 export async function downloadModel(target: DownloadTarget, destDir: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
   if (!/^[^/\\]+$/.test(target.fileName) || target.fileName.startsWith('.')) {
     return fail('file-system', `"${target.fileName}" is not a plain file name`);
   }
   const paths = pathsFor(destDir, target.fileName);
+  if (inFlight.has(paths.final)) return fail('busy', `${target.fileName} is already being downloaded.`);
+  inFlight.add(paths.final);
+  try {
+    return await downloadInto(target, destDir, paths, opts);
+  } finally {
+    inFlight.delete(paths.final);
+  }
+}
+
+/** Where a download of `target` lands in `destDir`, and how much of it a `.part` file already holds (for "resume from…"). */
+export async function downloadState(target: DownloadTarget, destDir: string): Promise<{ file: string; present: boolean; partBytes: number }> {
+  const { final, part } = pathsFor(destDir, target.fileName);
+  const present = (await fileSize(final)) !== undefined && (await readGgufHeader(final)).ok;
+  return { file: final, present, partBytes: (await fileSize(part)) ?? 0 };
+}
+
+async function downloadInto(target: DownloadTarget, destDir: string, paths: Paths, opts: DownloadOptions): Promise<DownloadResult> {
   try {
     await fs.mkdir(destDir, { recursive: true });
   } catch (e) {
@@ -114,7 +135,7 @@ interface Paths {
 }
 
 function pathsFor(destDir: string, fileName: string): Paths {
-  const final = path.join(destDir, fileName);
+  const final = path.resolve(destDir, fileName);
   return { final, part: `${final}.part`, meta: `${final}.part.json` };
 }
 
@@ -405,7 +426,7 @@ function request(url: string, offset: number, timeoutMs: number, signal: AbortSi
 }
 
 function httpError(status: number, statusMessage: string | undefined, url: string, part: string, bytes: number): DownloadError {
-  const host = safeHost(url);
+  const host = new URL(url).host;
   const why =
     status === 401 || status === 403
       ? 'it refused access (the model may require accepting its licence on its page, or the address is wrong)'
@@ -477,14 +498,6 @@ function errText(e: unknown): string {
   return err?.message ?? String(e);
 }
 
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'the server';
-  }
-}
-
 function mb(n: number): string {
   return `${(n / 1_000_000).toFixed(1)} MB`;
 }
@@ -498,14 +511,7 @@ function safeCall(f: () => void): void {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** Waits, or less when the download is cancelled meanwhile. */
+async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  await delay(ms, undefined, { signal }).catch(() => undefined);
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CATALOGUE, DEFAULT_MODEL_ID, catalogueEntry, defaultCatalogueEntry, formatBytes } from '../../src/engine/catalogue';
-import { catalogueTarget, downloadModel, type DownloadProgress, type DownloadTarget } from '../../src/engine/download';
+import { catalogueTarget, downloadModel, downloadState, type DownloadProgress, type DownloadTarget } from '../../src/engine/download';
 import { checkLocalModelFile, parseGgufHeader } from '../../src/engine/ggufFile';
 import { FAMILIES } from '../../src/core/model/families';
 
@@ -373,11 +373,25 @@ describe('engine download: HTTP to a local model host', function () {
     const kept = fs.statSync(part()).size;
     assert.ok(kept > 0 && kept < model.length, `${kept} bytes kept`);
 
+    assert.deepEqual(await downloadState(target('/model.gguf'), dir), { file: landed(), present: false, partBytes: kept });
+
     host.chunkDelayMs = 0;
     const resumed = await downloadModel(target('/model.gguf', { sha256: MODEL_SHA256 }), dir, fast);
     assert.ok(resumed.ok, JSON.stringify(resumed));
+    assert.deepEqual(await downloadState(target('/model.gguf'), dir), { file: landed(), present: true, partBytes: 0 });
     assert.ok(resumed.resumed);
     assert.equal(host.seen[1].range, `bytes=${kept}-`);
+    assert.ok(fs.readFileSync(landed()).equals(model));
+  });
+
+  it('a second download of the same file while the first runs is refused, not interleaved', async () => {
+    host.chunkDelayMs = 10;
+    const first = downloadModel(target('/model.gguf', { sha256: MODEL_SHA256 }), dir, fast);
+    const second = await downloadModel(target('/model.gguf', { sha256: MODEL_SHA256 }), dir, fast);
+    assert.ok(!second.ok);
+    assert.equal(second.error.kind, 'busy');
+    const r = await first;
+    assert.ok(r.ok, JSON.stringify(r));
     assert.ok(fs.readFileSync(landed()).equals(model));
   });
 
