@@ -87,6 +87,12 @@ describe('engine supervisor: the engine in a child process', function () {
     assert.ok((await completeOnce(ep.url, ep.token)).length > 0);
   });
 
+  it('runs the engine from the CLI entry too (as from the CLI bundle, started with IC_ENGINE_WORKER=1)', async () => {
+    const sup = make({ entry: path.resolve(__dirname, '../../src/cli/main.js') });
+    const ep = await sup.acquire();
+    assert.ok((await completeOnce(ep.url, ep.token)).length > 0);
+  });
+
   it('says why when the engine cannot start, and gives up after the restarts allowed', async () => {
     const bad = path.join(os.tmpdir(), `not-a-model-${process.pid}.gguf`);
     fs.writeFileSync(bad, 'not a gguf file');
