@@ -314,12 +314,15 @@
       'Replay evaluation on this workspace',
       legend(evals.map((r, i) => [String((i % 6) + 1), `${r.summary.model} (${r.summary.holes} holes, ${new Date(r.at).toLocaleDateString()})`])),
       hbars('Evaluation by model', rows, 1, 300, 260),
+      // One row per figure and a column per model: as narrow as the models compared, at any panel width.
       table(
-        ['Model', 'Holes', 'EM', 'ES', 'ID EM', 'ID F1', 'Unknown before', 'Unknown after', 'Correct kept', 'p50', 'p95'],
-        evals.map((r) => {
-          const s = r.summary;
-          return [s.model, String(s.holes), pct(s.exactMatch), num(s.editSimilarity, 3), pct(s.idExactMatch), num(s.idF1, 3), pct(s.unknownNameRateBefore), pct(s.unknownNameRateAfter), pct(s.correctKeptRate), ms(s.latencyMs.p50), ms(s.latencyMs.p95)];
-        }),
+        ['Figure', ...evals.map((r) => r.summary.model)],
+        [
+          ['Holes', (s) => String(s.holes)],
+          ...EVAL_METRICS.map(([k, label]) => [label, (s) => (k === 'editSimilarity' || k === 'idF1' ? num(s[k], 3) : pct(s[k]))]),
+          ['Latency p50', (s) => ms(s.latencyMs.p50)],
+          ['Latency p95', (s) => ms(s.latencyMs.p95)],
+        ].map(([label, cell]) => [label, ...evals.map((r) => cell(r.summary))]),
       ),
       el('p', { class: 'note', text: 'Exact match, edit similarity, identifier EM and F1 as CrossCodeEval defines them, of the first line of the ghost text after the filter. Unknown names: share of proposals naming an identifier found in no file of the repository. Correct kept: share of exactly-correct proposals the filter left intact.' }),
       falseDrops(evals),
@@ -388,7 +391,12 @@
       range.selectNodeContents(e);
       if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) out.push(`broken: ${text}`);
     }
-    if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) out.push(`page: ${document.documentElement.scrollWidth} px wide in ${document.documentElement.clientWidth}`);
+    const page = document.documentElement;
+    if (page.scrollWidth > page.clientWidth + 1) {
+      // Name what sticks out: the innermost elements past the right edge.
+      const past = [...root.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > page.clientWidth + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > page.clientWidth + 1));
+      out.push(`page: ${page.scrollWidth} px wide in ${page.clientWidth}: ${past.slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${e.getAttribute('class') || ''} ${(e.textContent || '').slice(0, 40)}`).join('; ')}`);
+    }
     return out;
   }
 
