@@ -65,9 +65,11 @@ export const partialAcceptScenario: Scenario = {
       path.join(codeServer.userDataDir, 'User', 'keybindings.json'),
       JSON.stringify([{ key: ACCEPT_LINE_KEY, command: 'editor.action.inlineSuggest.acceptNextLine', when: 'inlineSuggestionVisible && editorTextFocus' }]),
     );
-    // The workbench reads keybindings.json when it loads.
+    // The workbench reads keybindings.json when it loads; then the extension starts again.
     await page.reload();
     await waitForWorkbench(page);
+    const status = page.locator('[id="intent-complete.intent-complete.intentComplete.status"]').first();
+    await eventually('the extension ready again', async () => /ready/.test((await status.getAttribute('aria-label')) ?? ''), 60_000);
     await openFile(page, 'src/product.ts');
     await focusEditorAtEnd(page);
     await typeText(page, 'const total = ');
