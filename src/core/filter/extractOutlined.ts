@@ -45,6 +45,8 @@ export function fillFromOutline(facts: FileFacts, tree: Tree, text: string): voi
     for (const m of s.members) visit(m, true);
   };
   for (const s of outline.symbols) visit(s, false);
+  // Java wildcard imports (`import java.util.*;`, `import static a.B.*;`): what they may bring in is checked in grounding.ts.
+  if (facts.languageId === 'java') for (const i of outline.imports) if (i.bindings.some((b) => b.local === '*')) facts.imports.push({ local: '*', module: i.module, imported: '*' });
   if (facts.languageId === 'rust') rustImpls(facts, tree.rootNode);
 }
 

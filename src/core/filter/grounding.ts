@@ -90,7 +90,7 @@ export function refKnown(ref: Ref, ctx: GroundingContext): boolean | string {
         if (from.length > 0) return nearest(from, ex);
       }
       if (family === 'ts' || family === 'python') return ws.hasDeclaration(name, ex);
-      return ws.hasName(name, ex) || inheritedInJava(name, ctx) || (family === 'java' && fromJavaWildcard(name, input.docPrefix));
+      return ws.hasName(name, ex) || inheritedInJava(name, ctx) || (family === 'java' && fromJavaWildcard(name, doc));
     }
   }
 }
@@ -173,17 +173,17 @@ function declaredApart(name: string, family: Family, ws: WorkspaceKnowledge, exc
  * Java: `import static a.B.*;` may bring in any name; `import a.b.*;` a class (a capitalised name):
  * one of the package's when it is a JDK package we list, any for another package.
  */
-function fromJavaWildcard(name: string, prefix: string): boolean {
-  for (const m of prefix.matchAll(JAVA_WILDCARD_IMPORT)) {
-    if (m[1]) return true;
+function fromJavaWildcard(name: string, doc: FileFacts): boolean {
+  for (const i of doc.imports) {
+    if (i.local !== '*') continue;
+    // `import static a.B.*;`: the members of class B (its last segment is capitalised).
+    if (/(?:^|\.)[A-Z][\w$]*$/.test(i.module)) return true;
     if (!/^[A-Z]/.test(name)) continue;
-    const listed = builtins.javaPackage(m[2]);
+    const listed = builtins.javaPackage(i.module);
     if (!listed || listed.has(name)) return true;
   }
   return false;
 }
-
-const JAVA_WILDCARD_IMPORT = /^[ \t]*import\s+(static\s+)?([\w.]+)\.\*\s*;/gm;
 
 /**
  * Java: a name used unqualified inside a class is one of its members, inherited ones included
