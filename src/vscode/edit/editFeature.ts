@@ -24,7 +24,7 @@ import type { Config } from '../config';
 import type { ApiKeyStore } from '../secrets';
 import { DiffReview, PROPOSAL_SCHEME } from './diffReview';
 import { InlineReview } from './inlineReview';
-import { askInstruction } from './instructionInput';
+import { askInstruction, instructionHistory, rememberInstruction } from './instructionInput';
 import { outlineOf } from './outline';
 import { unknownWarning, type PendingProposal, type Review } from './proposal';
 import { RangeTracker } from './tracker';
@@ -32,8 +32,6 @@ import { RangeTracker } from './tracker';
 export const EDIT_COMMAND = 'intentComplete.editSelection';
 const PENDING_KEY = 'intentComplete.editPending';
 const REQUESTING_KEY = 'intentComplete.editRequesting';
-const HISTORY_KEY = 'intentComplete.editHistory';
-const HISTORY_MAX = 30;
 
 export type EditResult =
   | { status: 'pending'; proposal: string; unknown: string[]; warning?: string }
@@ -186,7 +184,7 @@ export class EditFeature implements vscode.Disposable {
           instruction = await askInstruction({
             title: `Intent Complete: edit ${target.kind === 'selection' ? 'selection' : `${target.kind} at line ${hl.start.line + 1}`}`,
             placeholder: 'What should change? (Down: recent instructions and presets; Esc: cancel)',
-            history: this.history(),
+            history: instructionHistory(this.d.state),
           });
         } finally {
           this.askingInstruction = false;
@@ -200,7 +198,7 @@ export class EditFeature implements vscode.Disposable {
         return { status: 'cancelled', message: 'cancelled in the instruction box' };
       }
       session.instruction = instruction.trim();
-      await this.remember(session.instruction);
+      await rememberInstruction(this.d.state, session.instruction);
       return await this.run(session);
     } finally {
       for (const e of vscode.window.visibleTextEditors) if (e.document === doc) e.setDecorations(this.highlight, []);
@@ -213,12 +211,12 @@ export class EditFeature implements vscode.Disposable {
     const instruction = instructionArg ?? (await askInstruction({
       title: 'Intent Complete: refine the proposal',
       placeholder: 'What should change in the proposal? (Esc: keep it as it is)',
-      history: this.history(),
+      history: instructionHistory(this.d.state),
     }));
     if (!instruction || !instruction.trim() || this.session !== s || !s.pending) return { status: 'nothing', message: 'no instruction' };
     const previous = s.pending;
     this.record('refined', s.latencyMs, previous.unknown.map((u) => u.name), s.model, s.doc.languageId);
-    await this.remember(instruction.trim());
+    await rememberInstruction(this.d.state, instruction.trim());
     s.rounds.push({ instruction: s.instruction, proposal: previous.proposal });
     s.instruction = instruction.trim();
     await this.hide(s);
@@ -485,16 +483,6 @@ export class EditFeature implements vscode.Disposable {
     if (level === 'info') void vscode.window.showInformationMessage(text);
     else void vscode.window.showErrorMessage(text);
     return status === 'nothing' ? { status, message } : { status, message };
-  }
-
-  private history(): string[] {
-    const h = this.d.state.get<unknown>(HISTORY_KEY);
-    return Array.isArray(h) ? h.filter((x): x is string => typeof x === 'string') : [];
-  }
-
-  private async remember(instruction: string): Promise<void> {
-    const h = [instruction, ...this.history().filter((x) => x !== instruction)].slice(0, HISTORY_MAX);
-    await this.d.state.update(HISTORY_KEY, h);
   }
 
   dispose(): void {

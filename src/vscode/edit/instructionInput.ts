@@ -16,6 +16,21 @@ export const PRESETS: readonly { label: string; instruction: string }[] = [
   { label: '$(fold) Simplify', instruction: 'Simplify this code without changing what it does.' },
 ];
 
+const HISTORY_KEY = 'intentComplete.editHistory';
+const HISTORY_MAX = 30;
+
+/** The recent instructions, newest first, as kept in `state` (globalState). */
+export function instructionHistory(state: vscode.Memento): string[] {
+  const h = state.get<unknown>(HISTORY_KEY);
+  return Array.isArray(h) ? h.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Puts `instruction` first in the kept history (once), up to HISTORY_MAX. */
+export async function rememberInstruction(state: vscode.Memento, instruction: string): Promise<void> {
+  const h = [instruction, ...instructionHistory(state).filter((x) => x !== instruction)].slice(0, HISTORY_MAX);
+  await state.update(HISTORY_KEY, h);
+}
+
 interface Item extends vscode.QuickPickItem {
   instruction: string;
   /** The item that stands for what was typed (its text may lag the box by a keystroke). */
