@@ -210,6 +210,15 @@ impl<'a> Inventory<'a> {
       assert.deepEqual(verdictOf(blanket, 'let d = p.describe_all();', 'rust'), KEPT);
     });
   });
+  describe('Python: values from packages that are not installed', () => {
+    it('keeps members of a value derived from an uninstalled package, drops an invented method of a local class', () => {
+      assert.deepEqual(verdictOf("import requests\n\ndef fetch(url):\n    r = requests.get(url)\n    |\n", "return r.json()['items']", 'python'), KEPT);
+      assert.deepEqual(verdictOf('import numpy as np\n\ndef grid():\n    m = np.zeros((3, 3))\n    |\n', 'return m.transpose().cumsum()', 'python'), KEPT);
+      const own = 'class Chat:\n    def send_message(self, m):\n        return m\n    def run(self):\n        |\n';
+      assert.deepEqual(verdictOf(own, "self.send_msg('hi')", 'python'), { verdict: 'drop', unknown: ['send_msg'] });
+    });
+  });
+
   describe('Python: a suggestion that ends inside a string the line closes', () => {
     it('checks the members in an f-string substitution the suffix\'s quote closes', () => {
       const doc = 'from dataclasses import dataclass\n\n@dataclass\nclass User:\n    name: str\n    email: str\n\ndef greet(user: User) -> str:\n    return f"Hello, |"\n';

@@ -129,6 +129,11 @@ export class PyExtractor {
           } else if (t) {
             const scope = scopeOf(n);
             this.f.bindings.push({ name: left.text, type: stripQuotes(t), scopeStart: scope.startIndex, scopeEnd: scope.endIndex });
+          } else {
+            // Where an untyped value comes from (`r = requests.get(u)`: requests), see FileFacts.origins.
+            const from = pyOriginOf(right);
+            const scope = scopeOf(n);
+            if (from) this.f.origins.push({ name: left.text, type: from, scopeStart: scope.startIndex, scopeEnd: scope.endIndex });
           }
         }
         break;
@@ -151,4 +156,18 @@ function pyCallType(n: SyntaxNode | null): string | undefined {
   const fn = n.childForFieldName('function');
   const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
   return name && /^[A-Z]/.test(name) ? `new:${name}` : undefined;
+}
+
+/** Python expressions whose value's origin is that of one child (its field, or '' for the first named child). */
+const PY_ORIGIN_THROUGH: Record<string, string> = { call: 'function', attribute: 'object', subscript: 'value', await: '', parenthesized_expression: '' };
+
+/** The name at the root of an initialiser (`np` for `np.zeros(3).T`), through calls, attributes and subscripts. */
+function pyOriginOf(v: SyntaxNode | null): string | undefined {
+  for (let n = v, depth = 0; n && depth < 16; depth++) {
+    if (n.type === 'identifier') return n.text;
+    const field = PY_ORIGIN_THROUGH[n.type];
+    if (field === undefined) return undefined;
+    n = field ? n.childForFieldName(field) : n.namedChildren.filter(isNode)[0];
+  }
+  return undefined;
 }
