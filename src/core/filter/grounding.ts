@@ -56,9 +56,9 @@ export function refKnown(ref: Ref, ctx: GroundingContext): boolean | string {
       // x must exist somewhere like any other member, so an invented name assigned is still caught.
       if (members && !members.open) {
         if (members.members.has(name) || (!!head && !typed && s.assignedMembers.has(`${head}.${name}`) && doc.declared.has(head))) return true;
+        if (declaredApart(name, family, ws, ex)) return true;
         // `this.m` where the document's parse is broken: the class may end early in the tree (an
         // unbalanced brace after the cursor) while its text still declares m further down.
-        if (declaredApart(name, family, ws, ex)) return true;
         if ((head !== 'this' && head !== 'self') || (doc.errors.length === 0 && !doc.repaired)) return false;
         let cls: { start: number } | undefined;
         for (const c of doc.classes) if (c.start <= cursor && cursor <= c.end && (!cls || c.start >= cls.start)) cls = c;
