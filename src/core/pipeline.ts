@@ -124,7 +124,9 @@ export class CompletionPipeline {
     const docSuffix = text.slice(req.cursor.offset);
 
     // 1. Context: the prompt for this position, in the template the endpoint's route chose.
-    let { settings, route, client } = this.routed(given);
+    const routedNow = this.routed(given);
+    let { settings, route } = routedNow;
+    const { client } = routedNow;
     let prompt = this.deps.context.build(req, settings);
     timings.context = this.now() - t0;
 

@@ -21,7 +21,6 @@ export type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } fro
 /** The version this engine is built and tested against (package.json pins it). */
 export const NODE_LLAMA_CPP_VERSION = '3.21.1';
 
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a real dynamic import (see above)
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 let loaded: Promise<LlamaModule> | undefined;

@@ -9,7 +9,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { normalizeSettings } from '../../src/core/config';
-import { ModelClient } from '../../src/core/model/client';
 import { evaluateRepository, readRepository } from '../../src/core/stats/evaluate';
 import {
   fileOracle,

@@ -1,5 +1,4 @@
 /** What the cursor is working with: the receiver chain and callee on its line, the call it is an argument of, a variable's declared type. */
-import type { OutlineSymbol } from '../syntax/outline';
 import type { Declaration } from './symbolIndex';
 
 /** Lines searched upwards for the call the cursor is an argument of. */

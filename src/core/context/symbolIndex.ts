@@ -84,12 +84,11 @@ export class SymbolIndex {
 
   constructor(opts: SymbolIndexOptions = {}) {
     this.outlines = opts.outlines ?? new OutlineCache();
-    const self = this;
     const pathSet: PathSet = {
-      has: (p) => self.files.has(p),
-      filesIn: (d) => [...(self.dirs.get(d) ?? [])],
-      javaPackage: (pkg) => [...(self.javaPkgs.get(pkg) ?? [])],
-      pythonModule: (n) => self.pythonModules().get(n),
+      has: (p) => this.files.has(p),
+      filesIn: (d) => [...(this.dirs.get(d) ?? [])],
+      javaPackage: (pkg) => [...(this.javaPkgs.get(pkg) ?? [])],
+      pythonModule: (n) => this.pythonModules().get(n),
     };
     this.resolver = new ModuleResolver(pathSet, opts.config ?? readWorkspaceConfig(opts.root));
   }

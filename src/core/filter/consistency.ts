@@ -10,7 +10,7 @@
  * (resolve.ts), what a suggestion names (suggestion.ts, scan.ts), auto-import (autoImport.ts).
  */
 import type { FilterResult } from '../types';
-import { builtins, familyOf, type Family } from './builtins';
+import { builtins, familyOf } from './builtins';
 import { cleanup } from './cleanup';
 import { autoImport } from './autoImport';
 import { DocumentAnalyses, TokensWithTyped } from './docAnalyses';
@@ -41,11 +41,6 @@ export interface CheckedCandidate extends FilterResult {
   parseErrors: number;
 }
 
-/** Names known beyond the current document (kept for callers of the first version). */
-export interface NameOracle {
-  has(name: string, languageId: string): boolean;
-}
-
 /** At most this much of the cursor's line after it is read for a quote that closes the suggestion's string. */
 const LINE_REST_MAX = 4;
 const STRINGISH = new Set(['string', 'template', 'substitution']);
@@ -55,8 +50,8 @@ export class ConsistencyFilter {
   private knowledge: WorkspaceKnowledge;
   private readonly docs = new DocumentAnalyses();
 
-  constructor(knowledge?: WorkspaceKnowledge | NameOracle) {
-    this.knowledge = adapt(knowledge);
+  constructor(knowledge?: WorkspaceKnowledge) {
+    this.knowledge = knowledge ?? noWorkspace;
   }
 
   /** Documents completed from the text before the cursor (see DocumentAnalyses.factsAt), for the benchmark. */
@@ -215,10 +210,3 @@ function useful(shown: string): boolean {
   return /[\w\u00C0-\uFFFF]/.test(shown) && shown.trim().length >= 2;
 }
 
-/** Accepts the first version's NameOracle too. */
-function adapt(k: WorkspaceKnowledge | NameOracle | undefined): WorkspaceKnowledge {
-  if (!k) return noWorkspace;
-  if ('hasName' in k) return k;
-  const oracle = k;
-  return { ...noWorkspace, hasName: (n) => oracle.has(n, ''), hasDeclaration: (n) => oracle.has(n, '') };
-}

@@ -9,7 +9,7 @@
  * tolerated: their named children are visited as if they were at the same level.
  */
 import { createHash } from 'node:crypto';
-import type { SyntaxNode, Tree } from '../parser';
+import type { Tree } from '../parser';
 import { parserIfReady, getParser } from '../parser';
 import type { Acc } from './nodes';
 import { outlineGo } from './go';

@@ -222,7 +222,8 @@ function tsPatternNames(n: SyntaxNode): string[] {
       if (c.type === 'shorthand_property_identifier_pattern' || c.type === 'identifier') out.push(c.text);
       else if (c.type === 'pair_pattern') {
         const v = field(c, 'value');
-        if (v) (v.type === 'identifier' ? out.push(v.text) : walk(v));
+        if (v?.type === 'identifier') out.push(v.text);
+        else if (v) walk(v);
       } else walk(c);
     }
   };
