@@ -4,7 +4,7 @@
  * Samples holes (docs/cli-and-benchmarks.md) and, for each, builds three prompts with the same
  * template and budget: ours (ContextEngine), prefixOnly and jaccardNeighbors (baselines.ts).
  * Reports per prompt kind:
- *  - target identifiers: the ground truth's identifiers (eval/identifiers.ts) read in the whole
+ *  - target identifiers: the ground truth's identifiers (lang/identifiers.ts) read in the whole
  *    file, so string literals, comments and regular expressions are not code even where the hole
  *    line continues one opened above (a template literal's second line has no identifiers);
  *  - idRecall: recalled target identifiers / all target identifiers (micro-average over holes);
@@ -22,18 +22,18 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type Settings } from '../core/config';
-import { jaccardNeighborsPrompt, prefixOnlyPrompt } from '../core/context/baselines';
+import { jaccardNeighborsPrompt, prefixOnlyPrompt } from '../bench/baselines';
 import { CHARS_PER_TOKEN, type BudgetSplit } from '../core/context/budget';
 import { ContextEngine } from '../core/context/engine';
 import { resolveApi } from '../core/context/templates';
-import { indexWorkspace, readRepository, type RepoFile } from '../core/context/indexer';
-import { SymbolIndex } from '../core/context/symbolIndex';
+import { indexWorkspace, readRepository, type RepoFile } from '../core/workspace/indexer';
+import { SymbolIndex } from '../core/workspace/symbolIndex';
 import { templateFor } from '../core/context/templates';
 import { makeHoleDocument, sampleHoles, type HoleCase } from '../core/eval/holes';
 import { declaredInRange } from '../core/eval/declared';
-import { IDENT, codeMask, targetIdentifiers } from '../core/eval/identifiers';
-import { OUTLINE_LANGUAGES } from '../core/syntax/outline';
-import { getParser, parserIfReady } from '../core/syntax/parser';
+import { IDENT, codeMask, targetIdentifiers } from '../core/lang/identifiers';
+import { OUTLINE_LANGUAGES } from '../core/lang/outline';
+import { getParser, parserIfReady } from '../core/lang/parser';
 import type { CliIo } from './prompt';
 
 const stdio: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };

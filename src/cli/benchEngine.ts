@@ -1,7 +1,7 @@
 /**
  * `intent-complete bench engine --model-file FILE --repo DIR [--files 6] [--lines 2] [--seed 7] [--threads 1] [--context N] [--timeout-ms 10000] [--json]`
  *
- * The typing replay of `bench typing` (src/core/bench/typingReplay.ts: the real scheduler,
+ * The typing replay of `bench typing` (src/bench/typingReplay.ts: the real scheduler,
  * pipeline and context engine, so the prompts are the ones the extension builds) with the built-in
  * engine as the model, run twice on the same planned keystrokes: `ours` (each document's KV state
  * kept between requests) and `noReuse` (every request evaluates its whole prompt). The figures
@@ -11,10 +11,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULTS, type Settings } from '../core/config';
-import { SESSION_HEADER } from '../core/bench/oracle';
-import { replayFile, STRATEGIES, StrategyRuntime, warmContext, warmProcess, type Strategy, type TypingPlan } from '../core/bench/typingReplay';
-import { indexWorkspace } from '../core/context/indexer';
-import { SymbolIndex } from '../core/context/symbolIndex';
+import { SESSION_HEADER } from '../bench/oracle';
+import { replayFile, STRATEGIES, StrategyRuntime, warmContext, warmProcess, type Strategy, type TypingPlan } from '../bench/typingReplay';
+import { indexWorkspace } from '../core/workspace/indexer';
+import { SymbolIndex } from '../core/workspace/symbolIndex';
 import { ModelClient } from '../core/model/client';
 import type { RequestFigures } from '../engine/engine';
 import { DOCUMENT_HEADER } from '../engine/server';

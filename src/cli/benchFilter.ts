@@ -12,14 +12,14 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { listWorkspaceFiles, readTextFile } from '../core/context/workspaceFiles';
+import { listWorkspaceFiles, readTextFile } from '../core/workspace/workspaceFiles';
 import { makeHoleDocument, sampleHoles, seededRandom } from '../core/eval/holes';
-import { identifiersOf, targetIdentifiers } from '../core/eval/identifiers';
+import { identifiersOf, targetIdentifiers } from '../core/lang/identifiers';
 import { builtins, familyOf } from '../core/filter/builtins';
 import { ConsistencyFilter, type FilterInput } from '../core/filter/consistency';
 import { TypeResolver } from '../core/filter/resolve';
 import { IndexKnowledge } from '../core/filter/indexKnowledge';
-import { languageForPath } from '../core/syntax/parser';
+import { languageForPath } from '../core/lang/parser';
 
 export type InventedKind = 'abbreviation' | 'synonym' | 'number' | 'case' | 'suffix';
 

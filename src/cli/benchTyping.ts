@@ -1,7 +1,7 @@
 /**
  * `intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--token-ms 4] [--seed 7] [--json]`
  *
- * Replays a person typing real files of the repository (src/core/bench/typingReplay.ts) against an
+ * Replays a person typing real files of the repository (src/bench/typingReplay.ts) against an
  * oracle OpenAI-compatible server on 127.0.0.1 that answers with the true continuation after the
  * latency, streaming. Our request path and the baselines `naive` and `fixedDebounce` type the same
  * keystrokes, at the same time, in one run. Real time, real HTTP, the real scheduler and pipeline.
@@ -20,14 +20,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULTS, normalizeBaseUrl, type Settings } from '../core/config';
-import { listWorkspaceFiles, readTextFile } from '../core/context/workspaceFiles';
+import { listWorkspaceFiles, readTextFile } from '../core/workspace/workspaceFiles';
 import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/holes';
-import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHandle, type OracleHitView } from '../core/bench/oracleProcess';
+import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHandle, type OracleHitView } from '../bench/oracleProcess';
 import OpenAI from 'openai';
-import { SESSION_HEADER } from '../core/bench/oracle';
-import { SymbolIndex } from '../core/context/symbolIndex';
-import { indexWorkspace } from '../core/context/indexer';
-import { OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmContext, warmProcess, type SessionResult, type TypingPlan } from '../core/bench/typingReplay';
+import { SESSION_HEADER } from '../bench/oracle';
+import { SymbolIndex } from '../core/workspace/symbolIndex';
+import { indexWorkspace } from '../core/workspace/indexer';
+import { OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmContext, warmProcess, type SessionResult, type TypingPlan } from '../bench/typingReplay';
 
 /**
  * The oracle's time between streamed tokens: 4 ms (250 tokens/s, the fast end of a local server

@@ -56,7 +56,7 @@ if (process.env.IC_ENGINE_WORKER === '1') {
   void import('../engine/worker').then((m) => m.runWorker());
 } else if (process.env.IC_BENCH_ORACLE_CHILD === '1' && process.send) {
   // `bench typing` forks this bundle to run its oracle model server in a separate process.
-  void import('../core/bench/oracleProcess').then((m) => m.runOracleChild());
+  void import('../bench/oracleProcess').then((m) => m.runOracleChild());
 } else if (require.main === module) {
   // `node dist/cli.js …` directly.
   run(process.argv.slice(2));

@@ -8,12 +8,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type Settings } from '../core/config';
 import { ContextEngine } from '../core/context/engine';
-import { indexWorkspace } from '../core/context/indexer';
-import { SymbolIndex } from '../core/context/symbolIndex';
-import { WorkspaceIgnore } from '../core/context/workspaceFiles';
-import { isSecretPath } from '../core/context/exclusion';
+import { indexWorkspace } from '../core/workspace/indexer';
+import { SymbolIndex } from '../core/workspace/symbolIndex';
+import { WorkspaceIgnore } from '../core/workspace/workspaceFiles';
+import { isSecretPath } from '../core/workspace/exclusion';
 import { makeHoleDocument } from '../core/eval/holes';
-import { languageForPath } from '../core/syntax/parser';
+import { languageForPath } from '../core/lang/parser';
 
 export interface CliIo {
   out: (s: string) => void;

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { CompletionCache } from '../core/cache/completionCache';
 import { isEnabledFor, type Settings } from '../core/config';
 import { ContextEngine } from '../core/context/engine';
-import { exclusionReason } from '../core/context/exclusion';
+import { exclusionReason } from '../core/workspace/exclusion';
 import { ConsistencyFilter } from '../core/filter/consistency';
 import { IndexKnowledge } from '../core/filter/indexKnowledge';
 import { DependencyKnowledge } from '../core/filter/workspaceKnowledge';

@@ -9,12 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EditorState } from '../core/context/recentEdits';
-import { isSecretPath, MAX_FILE_BYTES } from '../core/context/exclusion';
-import { indexWorkspace, SOURCE_EXTENSIONS } from '../core/context/indexer';
-import { SymbolIndex } from '../core/context/symbolIndex';
-import { listWorkspaceFiles, readTextFile, WorkspaceIgnore } from '../core/context/workspaceFiles';
-import { outlineFromTree, OUTLINE_LANGUAGES } from '../core/syntax/outline';
-import { languageForPath, TreeCache } from '../core/syntax/parser';
+import { isSecretPath, MAX_FILE_BYTES } from '../core/workspace/exclusion';
+import { indexWorkspace, SOURCE_EXTENSIONS } from '../core/workspace/indexer';
+import { SymbolIndex } from '../core/workspace/symbolIndex';
+import { listWorkspaceFiles, readTextFile, WorkspaceIgnore } from '../core/workspace/workspaceFiles';
+import { outlineFromTree, OUTLINE_LANGUAGES } from '../core/lang/outline';
+import { languageForPath, TreeCache } from '../core/lang/parser';
 import type { Logger } from '../core/types';
 
 const GLOB = `**/*.{${[...SOURCE_EXTENSIONS].map((e) => e.slice(1)).join(',')}}`;

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { REPO_ROOT, launchBrowser, makeTempDir, startCodeServer, type CodeServer } from './codeServer';
-import type { IntegrationResults } from '../integration/index';
+import type { IntegrationResults } from '../integration';
 import { testHostReady } from './preflight';
 
 const RESULTS_ENV = 'INTENT_TEST_RESULTS';

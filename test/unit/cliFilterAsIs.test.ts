@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runFilter } from '../../src/cli/filter';
-import { vscodeLanguageId } from '../../src/core/languageIds';
+import { vscodeLanguageId } from '../../src/core/lang/languageIds';
 
 const FILES: Record<string, string> = {
   'src/pair.ts': ['export function swap(pair: [number, number]): [number, number] {', '  const [first, second] = pair;', '  return [second, first];', '}', ''].join('\n'),

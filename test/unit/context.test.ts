@@ -8,14 +8,14 @@ import { prefixWindowStart } from '../../src/core/context/prefixView';
 import { sameScope, scopeAt } from '../../src/core/context/scope';
 import { stickyPack, type Piece, type PieceGroup } from '../../src/core/context/sticky';
 import { codeLines } from '../../src/core/context/prefixView';
-import { outlineFromTree } from '../../src/core/syntax/outline';
-import { indexWorkspace } from '../../src/core/context/indexer';
-import { SymbolIndex } from '../../src/core/context/symbolIndex';
+import { outlineFromTree } from '../../src/core/lang/outline';
+import { indexWorkspace } from '../../src/core/workspace/indexer';
+import { SymbolIndex } from '../../src/core/workspace/symbolIndex';
 import { infillBody, templateFor, TEMPLATES } from '../../src/core/context/templates';
-import { WorkspaceIgnore } from '../../src/core/context/workspaceFiles';
-import { isSecretPath, looksBinary } from '../../src/core/context/exclusion';
+import { WorkspaceIgnore } from '../../src/core/workspace/workspaceFiles';
+import { isSecretPath, looksBinary } from '../../src/core/workspace/exclusion';
 import { makeHoleDocument } from '../../src/core/eval/holes';
-import { parse, preloadAll } from '../../src/core/syntax/parser';
+import { parse, preloadAll } from '../../src/core/lang/parser';
 import type { CompletionRequest } from '../../src/core/types';
 import { benchContext, plainParse } from '../../src/cli/benchContext';
 import { runPrompt } from '../../src/cli/prompt';
@@ -49,7 +49,7 @@ function engineFor(root: string, index: SymbolIndex): ContextEngine {
 
 const settings = (over: Partial<Settings> = {}): Settings => ({ ...DEFAULTS, model: 'qwen2.5-coder-1.5b', ...over });
 
-describe('context/symbolIndex (real parses of fixture workspaces)', () => {
+describe('workspace/symbolIndex (real parses of fixture workspaces)', () => {
   let shop: SymbolIndex;
   before(async function () {
     this.timeout(60000);

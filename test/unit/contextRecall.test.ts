@@ -13,14 +13,14 @@ import * as path from 'node:path';
 import { DEFAULTS } from '../../src/core/config';
 import { ContextEngine } from '../../src/core/context/engine';
 import { continuationOf, windowText } from '../../src/core/context/similar';
-import { indexWorkspace } from '../../src/core/context/indexer';
+import { indexWorkspace } from '../../src/core/workspace/indexer';
 import { enclosingCall } from '../../src/core/context/cursorTargets';
 import { enclosingList } from '../../src/core/context/importLists';
 import { clipLines, relatedItems, withoutPrivateMembers } from '../../src/core/context/related';
-import { SymbolIndex } from '../../src/core/context/symbolIndex';
+import { SymbolIndex } from '../../src/core/workspace/symbolIndex';
 import { makeHoleDocument } from '../../src/core/eval/holes';
-import { outlineFromTree, renderSymbol } from '../../src/core/syntax/outline';
-import { preloadAll, TreeCache } from '../../src/core/syntax/parser';
+import { outlineFromTree, renderSymbol } from '../../src/core/lang/outline';
+import { preloadAll, TreeCache } from '../../src/core/lang/parser';
 
 const FORMATS = ['email', 'url', 'emoji', 'uuid', 'guid', 'nanoid', 'cuid', 'cuid2', 'ulid', 'xid', 'ksuid', 'datetime', 'date', 'time', 'duration', 'ipv4', 'ipv6', 'cidrv4', 'cidrv6', 'base64', 'base64url', 'json_string', 'e164', 'jwt'];
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { paragraphAt, selectionTarget, targetAt, wholeLines } from '../../src/core/edit/target';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { preloadAll } from '../../src/core/lang/parser';
 
 const at = (text: string, marker: string) => text.indexOf(marker);
 const region = (text: string, r: { start: number; end: number }) => text.slice(r.start, r.end);

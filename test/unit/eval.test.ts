@@ -4,11 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { candidateLines, isSampleableSource, makeHoleDocument, sampleHoles } from '../../src/core/eval/holes';
 import { declaredInRange } from '../../src/core/eval/declared';
-import { codeMask, declaredNames, identifiersOf, targetIdentifiers } from '../../src/core/eval/identifiers';
-import { getParser } from '../../src/core/syntax/parser';
-import { listWorkspaceFiles } from '../../src/core/context/workspaceFiles';
+import { codeMask, declaredNames, identifiersOf, targetIdentifiers } from '../../src/core/lang/identifiers';
+import { getParser } from '../../src/core/lang/parser';
+import { listWorkspaceFiles } from '../../src/core/workspace/workspaceFiles';
 
-describe('eval/identifiers', () => {
+describe('lang/identifiers', () => {
   it('drops strings, comments and keywords', () => {
     assert.deepEqual(identifiersOf('const user = await fetchUser("id x") // load it', 'typescript'), ['user', 'fetchUser']);
     assert.deepEqual(identifiersOf("return self.cache.get(key, 'default')  # hit", 'python'), ['cache', 'get', 'key']);
@@ -81,7 +81,7 @@ describe('eval/declared (real parses)', () => {
   });
 });
 
-describe('eval/identifiers codeMask', () => {
+describe('lang/identifiers codeMask', () => {
   const ids = (code: string, from: string, languageId = 'typescript') => {
     const start = code.indexOf(from);
     const end = code.indexOf('\n', start) < 0 ? code.length : code.indexOf('\n', start);
@@ -140,7 +140,7 @@ describe('eval/holes', () => {
   });
 });
 
-describe('context/workspaceFiles', () => {
+describe('workspace/workspaceFiles', () => {
   it('skips ignored, secret and node_modules files', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-ws-'));
     const put = (p: string, t = 'x') => {

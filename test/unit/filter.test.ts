@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConsistencyFilter, type FilterInput } from '../../src/core/filter/consistency';
 import { IndexKnowledge } from '../../src/core/filter/indexKnowledge';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { preloadAll } from '../../src/core/lang/parser';
 
 /** `|` marks the cursor. */
 function input(doc: string, text: string, languageId = 'typescript', extra: Partial<FilterInput> = {}): FilterInput {

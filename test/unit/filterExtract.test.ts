@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { containerAt, extractFacts, type Container, type FileFacts } from '../../src/core/filter/extract';
 import { analyzeSuggestion } from '../../src/core/filter/suggestion';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { preloadAll } from '../../src/core/lang/parser';
 
 /** The innermost container by scanning all of them (what containerAt answered before it searched). */
 function scan(facts: FileFacts, offset: number): string {

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConsistencyFilter, type FilterInput } from '../../src/core/filter/consistency';
 import { IndexKnowledge } from '../../src/core/filter/indexKnowledge';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { preloadAll } from '../../src/core/lang/parser';
 
 /** `|` marks the cursor. */
 function input(doc: string, text: string, languageId: string, extra: Partial<FilterInput> = {}): FilterInput {

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { ConsistencyFilter, type FilterInput } from '../../src/core/filter/consistency';
 import { blankLiterals, literalState } from '../../src/core/filter/literals';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { preloadAll } from '../../src/core/lang/parser';
 
 /** `|` marks the cursor. */
 function input(doc: string, text: string, languageId: string, extra: Partial<FilterInput> = {}): FilterInput {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { ConsistencyFilter, type FilterInput } from '../../src/core/filter/consistency';
 import { IndexKnowledge } from '../../src/core/filter/indexKnowledge';
 import type { WorkspaceKnowledge } from '../../src/core/filter/knowledge';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { preloadAll } from '../../src/core/lang/parser';
 
 /** `|` marks the cursor. */
 function input(doc: string, text: string, languageId: string, extra: Partial<FilterInput> = {}): FilterInput {

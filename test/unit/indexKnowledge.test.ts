@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Parser } from 'web-tree-sitter';
 import { ConsistencyFilter, type FilterInput } from '../../src/core/filter/consistency';
 import { IndexKnowledge } from '../../src/core/filter/indexKnowledge';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { preloadAll } from '../../src/core/lang/parser';
 
 function input(doc: string, text: string, docPath: string): FilterInput {
   const at = doc.indexOf('|');

@@ -1,14 +1,14 @@
 /**
- * Local declarations in scope (syntax/locals.ts) and their place in the current file's outline
+ * Local declarations in scope (lang/locals.ts) and their place in the current file's outline
  * (engine.ts ownOutline), on real tree-sitter parses of each language.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ownOutline } from '../../src/core/context/ownOutline';
-import { localsInScope, oneLine } from '../../src/core/syntax/locals';
-import { outlineFromTree } from '../../src/core/syntax/outline';
-import { parse, preloadAll } from '../../src/core/syntax/parser';
+import { localsInScope, oneLine } from '../../src/core/lang/locals';
+import { outlineFromTree } from '../../src/core/lang/outline';
+import { parse, preloadAll } from '../../src/core/lang/parser';
 
 /** The locals in scope at the line holding `marker` (its first non-blank character). */
 async function localsAt(text: string, languageId: string, marker: string): Promise<string[]> {
@@ -23,7 +23,7 @@ async function localsAt(text: string, languageId: string, marker: string): Promi
   }
 }
 
-describe('syntax/locals', () => {
+describe('lang/locals', () => {
   before(async function () {
     this.timeout(60000);
     await preloadAll();

@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { startChildOracle, type OracleHandle } from '../../src/core/bench/oracleProcess';
-import { SESSION_HEADER } from '../../src/core/bench/oracle';
+import { startChildOracle, type OracleHandle } from '../../src/bench/oracleProcess';
+import { SESSION_HEADER } from '../../src/bench/oracle';
 import { modelMsOf } from '../../src/cli/benchTyping';
 
 const TEXT = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
@@ -52,8 +52,8 @@ describe('typing replay oracle in a child process', () => {
 
   it('answers with the true continuation, reports server time as a duration and counts open requests', async function () {
     this.timeout(20000);
-    // From tsc output the module forks itself (out/src/core/bench/oracleProcess.js).
-    const entry = path.join(__dirname, '../../src/core/bench/oracleProcess.js');
+    // From tsc output the module forks itself (out/src/bench/oracleProcess.js).
+    const entry = path.join(__dirname, '../../src/bench/oracleProcess.js');
     oracle = await startChildOracle({ latency: 300, jitter: 0, seed: 1 }, entry);
     await oracle.register('s#1', { text: TEXT, start: START, end: END });
     const prompt = `<|fim_prefix|>${TEXT.slice(0, START + 9)}<|fim_suffix|>${TEXT.slice(END)}<|fim_middle|>`;
@@ -90,7 +90,7 @@ describe('typing replay oracle in a child process', () => {
     // answer in one go would send the first byte only after formatting every chunk, and the replay
     // (which takes the server's time to its first write as the model's) would count that as the
     // client's. A long answer makes the difference large.
-    const entry = path.join(__dirname, '../../src/core/bench/oracleProcess.js');
+    const entry = path.join(__dirname, '../../src/bench/oracleProcess.js');
     oracle = await startChildOracle({ latency: 0, jitter: 0, seed: 1 }, entry);
     const long = `function f() {\n${'  total += compute(alpha, beta, gamma);\n'.repeat(8000)}}\n`;
     const start = long.indexOf('  total');
@@ -118,7 +118,7 @@ describe('typing replay oracle in a child process', () => {
 
   it('streams a token every tokenMs and reports when each length of the answer was written', async function () {
     this.timeout(20000);
-    const entry = path.join(__dirname, '../../src/core/bench/oracleProcess.js');
+    const entry = path.join(__dirname, '../../src/bench/oracleProcess.js');
     oracle = await startChildOracle({ latency: 50, jitter: 0, seed: 1, tokenMs: 20 }, entry);
     await oracle.register('s#3', { text: TEXT, start: START, end: END });
     const prompt = `<|fim_prefix|>${TEXT.slice(0, START)}<|fim_suffix|>${TEXT.slice(END)}<|fim_middle|>`;

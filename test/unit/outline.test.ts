@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OutlineCache, renderSymbols, type Outline, type OutlineSymbol } from '../../src/core/syntax/outline';
-import { preloadAll } from '../../src/core/syntax/parser';
+import { OutlineCache, renderSymbols, type Outline, type OutlineSymbol } from '../../src/core/lang/outline';
+import { preloadAll } from '../../src/core/lang/parser';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const read = (p: string) => fs.readFileSync(path.join(FIX, p), 'utf8');
@@ -14,7 +14,7 @@ function find(syms: readonly OutlineSymbol[], name: string): OutlineSymbol {
 }
 const names = (s: OutlineSymbol) => s.members.map((m) => m.name);
 
-describe('syntax/outline (real grammars, fixtures of each language)', () => {
+describe('lang/outline (real grammars, fixtures of each language)', () => {
   const cache = new OutlineCache();
   const outline = (file: string, lang: string): Promise<Outline> => cache.outline(read(file), lang);
 

@@ -9,9 +9,9 @@ import { DEFAULTS } from '../../src/core/config';
 import { ContextEngine } from '../../src/core/context/engine';
 import { ownOutline } from '../../src/core/context/ownOutline';
 import { importStatementAt, importWithout } from '../../src/core/context/ownImports';
-import { SymbolIndex } from '../../src/core/context/symbolIndex';
-import { outlineFromTree } from '../../src/core/syntax/outline';
-import { parse, preloadAll } from '../../src/core/syntax/parser';
+import { SymbolIndex } from '../../src/core/workspace/symbolIndex';
+import { outlineFromTree } from '../../src/core/lang/outline';
+import { parse, preloadAll } from '../../src/core/lang/parser';
 import { requestAt } from './support';
 
 describe('context/ownImports', () => {

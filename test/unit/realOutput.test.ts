@@ -16,7 +16,7 @@ import { ContextEngine } from '../../src/core/context/engine';
 import { ConsistencyFilter } from '../../src/core/filter/consistency';
 import { IndexKnowledge } from '../../src/core/filter/indexKnowledge';
 import { replaceAt } from '../../src/core/filter/replaceRange';
-import { vscodeLanguageId } from '../../src/core/languageIds';
+import { vscodeLanguageId } from '../../src/core/lang/languageIds';
 import { ModelClient } from '../../src/core/model/client';
 import { EndpointHealth } from '../../src/core/model/health';
 import { CompletionPipeline } from '../../src/core/pipeline';

@@ -9,14 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULTS } from '../../src/core/config';
 import { ContextEngine } from '../../src/core/context/engine';
-import { indexWorkspace } from '../../src/core/context/indexer';
+import { indexWorkspace } from '../../src/core/workspace/indexer';
 import { nameSimilarity } from '../../src/core/context/nameSimilarity';
 import { relatedItems, scopeTypes } from '../../src/core/context/related';
-import { keywordsFor } from '../../src/core/eval/identifiers';
-import { SymbolIndex } from '../../src/core/context/symbolIndex';
+import { keywordsFor } from '../../src/core/lang/identifiers';
+import { SymbolIndex } from '../../src/core/workspace/symbolIndex';
 import { makeHoleDocument } from '../../src/core/eval/holes';
-import { outlineFromTree } from '../../src/core/syntax/outline';
-import { preloadAll, TreeCache } from '../../src/core/syntax/parser';
+import { outlineFromTree } from '../../src/core/lang/outline';
+import { preloadAll, TreeCache } from '../../src/core/lang/parser';
 
 const API = `export interface Params { message?: string }
 export function _email<T>(Class: new () => T, params?: Params): T { return new Class(); }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { computeEdit, getParser, hasGrammar, parse, preloadAll, TreeCache } from '../../src/core/syntax/parser';
+import { computeEdit, getParser, hasGrammar, parse, preloadAll, TreeCache } from '../../src/core/lang/parser';
 
-describe('syntax/parser (real grammars)', () => {
+describe('lang/parser (real grammars)', () => {
   before(async function () {
     this.timeout(60000);
     await preloadAll();
@@ -31,7 +31,7 @@ describe('syntax/parser (real grammars)', () => {
   });
 });
 
-describe('syntax/parser: live trees (incremental re-parse, bounded LRU)', () => {
+describe('lang/parser: live trees (incremental re-parse, bounded LRU)', () => {
   before(async function () {
     this.timeout(60000);
     await preloadAll();

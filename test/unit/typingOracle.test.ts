@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULTS, type Settings } from '../../src/core/config';
 import { ContextEngine } from '../../src/core/context/engine';
-import { locateCursor, type OracleFile } from '../../src/core/bench/oracle';
+import { locateCursor, type OracleFile } from '../../src/bench/oracle';
 import type { CompletionRequest } from '../../src/core/types';
 
 const FILE = [

@@ -32,7 +32,7 @@ const DOC_BUCKET = 1024;
 export const OWN_OUTLINE_SHARE = 0.12;
 /**
  * Extra room, as a share of the budget, for the enclosing function's locals above the window
- * (syntax/locals.ts), taken only as far as they need it.
+ * (lang/locals.ts), taken only as far as they need it.
  */
 export const LOCALS_SHARE = 0.06;
 /**

@@ -1,5 +1,5 @@
 /** What the cursor is working with: the receiver chain and callee on its line, the call it is an argument of, a variable's declared type. */
-import type { Declaration } from './symbolIndex';
+import type { Declaration } from '../workspace/symbolIndex';
 
 /** Lines searched upwards for the call the cursor is an argument of. */
 const CALL_LINES = 30;

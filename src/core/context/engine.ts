@@ -19,9 +19,9 @@
  */
 import type { Settings } from '../config';
 import type { BuiltPrompt, CompletionRequest, Snippet } from '../types';
-import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, type Outline } from '../syntax/outline';
-import { TreeCache } from '../syntax/parser';
-import { localsInScope, type LocalDeclaration } from '../syntax/locals';
+import { outlineFromTree, emptyOutline, OUTLINE_LANGUAGES, type Outline } from '../lang/outline';
+import { TreeCache } from '../lang/parser';
+import { localsInScope, type LocalDeclaration } from '../lang/locals';
 import { CHARS_PER_TOKEN, DEFAULT_SPLIT, keptRoom, LOCALS_SHARE, OWN_BELOW_CODE_SHARE, OWN_OUTLINE_SHARE, type BudgetSplit, type Rooms } from './budget';
 import { wantsMultiline } from './multiline';
 import { ownOutline } from './ownOutline';
@@ -32,7 +32,7 @@ import { byPackValue, relatedItems, type RelatedItem } from './related';
 import { continues, sameScope, scopeAt } from './scope';
 import { requestWindows, stillThere, WINDOW_QUERY_STEP, type NearCursor } from './similar';
 import { STICKY_DOCUMENTS, STICKY_REGION_LINES, stickyPack, toSnippets, type Piece, type PieceGroup, type ShownLayout } from './sticky';
-import type { SymbolIndex } from './symbolIndex';
+import type { SymbolIndex } from '../workspace/symbolIndex';
 import { resolveApi, templateFor, type FimTemplate } from './templates';
 
 export interface SnippetSource {
@@ -138,7 +138,7 @@ export class ContextEngine {
     return outline;
   }
 
-  /** The local declarations in scope at the cursor (syntax/locals.ts), from the live tree. */
+  /** The local declarations in scope at the cursor (lang/locals.ts), from the live tree. */
   private localsAt(req: CompletionRequest): LocalDeclaration[] {
     const tree = this.trees.get(req.doc.uri, req.doc.text, req.doc.languageId);
     return tree ? localsInScope(tree.rootNode, req.doc.languageId, req.cursor.line, req.cursor.character) : [];

@@ -1,8 +1,8 @@
 /** Import and export lists (`import {` … `} from 'm'`): the module's declarations the list does not name yet. */
-import { codeMask } from '../eval/identifiers';
-import type { Outline, OutlineSymbol } from '../syntax/outline';
+import { codeMask } from '../lang/identifiers';
+import type { Outline, OutlineSymbol } from '../lang/outline';
 import { withReexports } from './reexports';
-import type { SymbolIndex } from './symbolIndex';
+import type { SymbolIndex } from '../workspace/symbolIndex';
 
 /** Score of the best declaration offered for an import/export list (then halved per rank), and how many. */
 const LIST_WEIGHT = 6;

@@ -1,6 +1,6 @@
 /** The current file's own outline: its imports and the declarations the prompt's window does not show. */
-import type { LocalDeclaration } from '../syntax/locals';
-import { renderSymbol, type Outline, type OutlineSymbol } from '../syntax/outline';
+import type { LocalDeclaration } from '../lang/locals';
+import { renderSymbol, type Outline, type OutlineSymbol } from '../lang/outline';
 import { importStatementAt, importWithout, shareImports } from './ownImports';
 import { codeLines, countLines } from './prefixView';
 

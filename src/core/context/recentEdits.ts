@@ -1,6 +1,6 @@
 /** Places the person edited recently in other files, as related context. */
 import type { RelatedItem } from './related';
-import type { SymbolIndex } from './symbolIndex';
+import type { SymbolIndex } from '../workspace/symbolIndex';
 
 /** What the editor knows beyond the document: open editors and recent edit places (workspace-relative). */
 export interface EditorState {

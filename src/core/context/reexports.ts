@@ -1,5 +1,5 @@
 /** Files reached through wholesale re-exports (`export * from`). */
-import type { SymbolIndex } from './symbolIndex';
+import type { SymbolIndex } from '../workspace/symbolIndex';
 
 /** Import re-export chains followed this many levels deep. */
 export const REEXPORT_DEPTH = 3;

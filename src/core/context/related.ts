@@ -11,13 +11,13 @@
  * folder, then an exported one. Each result is code: the declaration's outline (signatures, no
  * bodies), under its file path.
  */
-import { identifiersOf, keywordsFor } from '../eval/identifiers';
-import { renderSymbol, type Outline, type OutlineSymbol } from '../syntax/outline';
+import { identifiersOf, keywordsFor } from '../lang/identifiers';
+import { renderSymbol, type Outline, type OutlineSymbol } from '../lang/outline';
 import { cursorTargets, enclosingCall, parameterTypes, typeOfVariable } from './cursorTargets';
 import { listCandidates } from './importLists';
 import { trigrams } from './nameSimilarity';
 import { withReexports } from './reexports';
-import type { Declaration, SymbolIndex } from './symbolIndex';
+import type { Declaration, SymbolIndex } from '../workspace/symbolIndex';
 
 export interface RelatedItem {
   path: string;

@@ -1,5 +1,5 @@
 /** The piece of work the cursor is in (a function, else a band of lines): sticky context holds within it. */
-import type { OutlineSymbol } from '../syntax/outline';
+import type { OutlineSymbol } from '../lang/outline';
 import { STICKY_REGION_LINES, type ShownLayout } from './sticky';
 
 /**

@@ -6,7 +6,7 @@
 import type { CompletionRequest } from '../types';
 import { codeLines, countLines } from './prefixView';
 import type { Piece } from './sticky';
-import type { SymbolIndex } from './symbolIndex';
+import type { SymbolIndex } from '../workspace/symbolIndex';
 import type { FimTemplate } from './templates';
 
 const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;

@@ -3,7 +3,7 @@
  * statement or function (tree-sitter) for the languages we ship grammars for; elsewhere the
  * paragraph (non-blank lines) around the cursor, or the cursor's line when it is blank.
  */
-import { parse, type SyntaxNode } from '../syntax/parser';
+import { parse, type SyntaxNode } from '../lang/parser';
 import type { OffsetRange } from './rebase';
 
 export type TargetKind = 'selection' | 'statement' | 'function' | 'paragraph' | 'line';

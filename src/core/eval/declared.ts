@@ -8,7 +8,7 @@
  * declarations here: they name something that exists elsewhere (a type's property, a module's
  * export). A name the line chooses for an import (`as` alias, namespace, default import) is.
  */
-import type { SyntaxNode } from '../syntax/parser';
+import type { SyntaxNode } from '../lang/parser';
 
 /** Node type → the fields that hold what it declares (a name, or a pattern of names). */
 const BINDING_FIELDS: Record<string, readonly string[]> = {

@@ -2,7 +2,7 @@
  * Holes: positions in a repository's files where a person is about to type the rest of a line
  * (definitions in docs/cli-and-benchmarks.md). Sampling is seeded and repeatable.
  */
-import { identifiersOf } from './identifiers';
+import { identifiersOf } from '../lang/identifiers';
 
 export interface HoleCase {
   file: string;

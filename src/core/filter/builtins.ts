@@ -5,7 +5,7 @@
  * and standard modules from the interpreter at the same time; the JDK's common packages from
  * generated/jdk.json (scripts/gen-jdk.mjs); Go/Rust/Java basics are listed here.
  */
-import { keywordsFor } from '../eval/identifiers';
+import { keywordsFor } from '../lang/identifiers';
 import data from './generated/builtins.json';
 import jdk from './generated/jdk.json';
 

@@ -6,8 +6,8 @@
  * facts.ts, the extractors per language in extractTs.ts and extractPy.ts, shared node readers in
  * treeNodes.ts, container lookups in containers.ts.
  */
-import { declaredNames, stripStringsAndComments } from '../eval/identifiers';
-import { parserIfReady, type Tree } from '../syntax/parser';
+import { declaredNames, stripStringsAndComments } from '../lang/identifiers';
+import { parserIfReady, type Tree } from '../lang/parser';
 import { familyOf, type Family } from './builtins';
 import { fillFromOutline } from './extractOutlined';
 import { emptyFacts, type FileFacts, type ImportFact } from './facts';

@@ -10,8 +10,8 @@
  * member list open when it is resolved (resolve.ts); a generic blanket impl (`impl<T> Ext for T`)
  * opens every type of the file.
  */
-import { outlineFromTree, type OutlineSymbol } from '../syntax/outline';
-import type { SyntaxNode, Tree } from '../syntax/parser';
+import { outlineFromTree, type OutlineSymbol } from '../lang/outline';
+import type { SyntaxNode, Tree } from '../lang/parser';
 import { shape, type FileFacts } from './facts';
 import { isNode } from './treeNodes';
 

@@ -3,7 +3,7 @@
  * their members (methods, `self.x =`, class-level fields, class-body imports) and bases, and
  * annotated or constructed bindings with their scopes.
  */
-import type { SyntaxNode } from '../syntax/parser';
+import type { SyntaxNode } from '../lang/parser';
 import { shape, type FileFacts, type MutableShape } from './facts';
 import { classBodyImports } from './pyClassBody';
 import { isNode, scopeOf, stripQuotes, typeText } from './treeNodes';

@@ -3,7 +3,7 @@
  * imports (ES and `require`), classes, interfaces, aliases and enums with their members and member
  * types, typed bindings with their scopes, containers and parse errors.
  */
-import type { SyntaxNode } from '../syntax/parser';
+import type { SyntaxNode } from '../lang/parser';
 import { CONTAINER_KINDS } from './containers';
 import { shape, type FileFacts, type MutableShape } from './facts';
 import { isNode, newType, scopeOf, stringValue, stripQuotes, typeText } from './treeNodes';

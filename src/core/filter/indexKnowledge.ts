@@ -1,6 +1,6 @@
 /**
  * The consistency filter's WorkspaceKnowledge over the shared workspace symbol index
- * (context/symbolIndex.ts): the workspace's files are parsed once, by the index, and kept current
+ * (workspace/symbolIndex.ts): the workspace's files are parsed once, by the index, and kept current
  * in one place (in VS Code, vscode/workspaceIndex.ts: editors' unsaved text, the file watcher,
  * renames). What the index does not know — package manifests and dependencies' declarations —
  * comes from DependencyKnowledge (workspaceKnowledge.ts).
@@ -17,9 +17,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { indexWorkspace } from '../context/indexer';
-import { SymbolIndex } from '../context/symbolIndex';
-import type { Outline } from '../syntax/outline';
+import { indexWorkspace } from '../workspace/indexer';
+import { SymbolIndex } from '../workspace/symbolIndex';
+import type { Outline } from '../lang/outline';
 import { builtins, familyOf } from './builtins';
 import { extractFacts, extractFactsFromTree, tokensOf, type FileFacts } from './extract';
 import type { TypeShape, WorkspaceKnowledge } from './knowledge';

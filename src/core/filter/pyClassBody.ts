@@ -2,7 +2,7 @@
  * Names a statement in a Python class body binds as class attributes beyond `def` and assignments:
  * an import there (`from email.iterators import walk` in `class Message:`) makes `self.walk` a method.
  */
-import type { SyntaxNode } from '../syntax/parser';
+import type { SyntaxNode } from '../lang/parser';
 
 export function classBodyImports(s: SyntaxNode): string[] {
   if (s.type !== 'import_statement' && s.type !== 'import_from_statement') return [];

@@ -4,7 +4,7 @@
  * by each language's declaration shapes — parameters, fields, locals, loop and pattern variables,
  * lambda and closure parameters — so a line that declares and uses a name is not taken to invent it.
  */
-import { keywordsFor, stripStringsAndComments } from '../eval/identifiers';
+import { keywordsFor, stripStringsAndComments } from '../lang/identifiers';
 import type { SuggestionFacts } from './suggestion';
 
 const SCAN_IDENT = /(\.\s*|::)?(?<![\w$\u00C0-\uFFFF])([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)/g;

@@ -4,9 +4,9 @@
  * introduces itself (parameters, locals, loop variables, destructuring, object keys, labels).
  * Without a grammar (Go, Rust, Java), reads it by tokens and declaration shapes (scan.ts).
  */
-import { stripStringsAndComments } from '../eval/identifiers';
+import { stripStringsAndComments } from '../lang/identifiers';
 import type { TreeCursor } from 'web-tree-sitter';
-import { parserIfReady, type SyntaxNode } from '../syntax/parser';
+import { parserIfReady, type SyntaxNode } from '../lang/parser';
 import { familyOf } from './builtins';
 import { closersFor, isNode } from './extract';
 import { calleeOrigin, callbackParams } from './extractTs';

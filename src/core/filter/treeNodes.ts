@@ -2,7 +2,7 @@
  * Small readers of tree-sitter nodes shared by the per-language fact extractors: type text,
  * scopes, string values, `new T()` initialisers.
  */
-import type { SyntaxNode } from '../syntax/parser';
+import type { SyntaxNode } from '../lang/parser';
 
 /** Text of a type without generics, arrays kept as `X[]`, nullables dropped. */
 export function typeText(n: SyntaxNode | null | undefined): string | undefined {

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listWorkspaceFiles, readTextFile } from '../context/workspaceFiles';
+import { listWorkspaceFiles, readTextFile } from '../workspace/workspaceFiles';
 import { extractFacts, tokensOf } from './extract';
 import type { TypeShape } from './knowledge';
 

@@ -7,9 +7,9 @@
  *   2·LCS / (|a| + |b|) (Levenshtein ratio with substitution cost 2), 0 when either is empty;
  * - identifier exact match: the identifier lists (order and repeats included) are equal;
  * - identifier F1: over identifier *sets*, 2·tp / (2·tp + fp + fn), 0 when both are empty.
- * Identifiers come from src/core/eval/identifiers.ts (strings and comments removed, keywords dropped).
+ * Identifiers come from src/core/lang/identifiers.ts (strings and comments removed, keywords dropped).
  */
-import { IDENT, identifiersOf, stripStringsAndComments } from '../eval/identifiers';
+import { IDENT, identifiersOf, stripStringsAndComments } from '../lang/identifiers';
 
 /** Length of the longest common subsequence of two strings (UTF-16 units), O(|a|·|b|) time, O(|b|) space. */
 export function lcsLength(a: string, b: string): number {

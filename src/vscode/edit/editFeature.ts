@@ -15,7 +15,7 @@ import { requestEdit } from '../../core/edit/request';
 import { selectionTarget, targetAt } from '../../core/edit/target';
 import type { ConsistencyFilter } from '../../core/filter/consistency';
 import type { ContextEngine } from '../../core/context/engine';
-import { renderSymbols } from '../../core/syntax/outline';
+import { renderSymbols } from '../../core/lang/outline';
 import type { Snippet } from '../../core/types';
 import { ModelClient } from '../../core/model/client';
 import type { EditEvent, QualityLog } from '../../core/stats/events';

@@ -6,10 +6,10 @@
  *    by Jaccard similarity to the 60 lines above the cursor, from the files the current file imports
  *    and the files in its folder.
  */
-import type { Snippet } from '../types';
-import { topWindows } from './similar';
-import type { SymbolIndex } from './symbolIndex';
-import type { FimTemplate, RenderedPrompt } from './templates';
+import type { Snippet } from '../core/types';
+import { topWindows } from '../core/context/similar';
+import type { SymbolIndex } from '../core/workspace/symbolIndex';
+import type { FimTemplate, RenderedPrompt } from '../core/context/templates';
 
 export interface BaselineInput {
   text: string;

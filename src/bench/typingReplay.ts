@@ -6,17 +6,17 @@
  * the previous invocation; typing a character that matches the ghost text keeps showing the rest.
  * The person accepts a suggestion with Tab when it is exactly what they were about to type.
  */
-import { CompletionCache, type CacheMode } from '../cache/completionCache';
-import type { Settings } from '../config';
-import { ContextEngine } from '../context/engine';
-import { seededRandom } from '../eval/holes';
-import { ConsistencyFilter } from '../filter/consistency';
-import { ModelClient } from '../model/client';
-import { EndpointHealth } from '../model/health';
-import { CompletionPipeline } from '../pipeline';
-import { RequestScheduler, type SchedulePolicy } from '../schedule/scheduler';
-import type { SymbolIndex } from '../context/symbolIndex';
-import type { CompletionRequest, Timings } from '../types';
+import { CompletionCache, type CacheMode } from '../core/cache/completionCache';
+import type { Settings } from '../core/config';
+import { ContextEngine } from '../core/context/engine';
+import { seededRandom } from '../core/eval/holes';
+import { ConsistencyFilter } from '../core/filter/consistency';
+import { ModelClient } from '../core/model/client';
+import { EndpointHealth } from '../core/model/health';
+import { CompletionPipeline } from '../core/pipeline';
+import { RequestScheduler, type SchedulePolicy } from '../core/schedule/scheduler';
+import type { SymbolIndex } from '../core/workspace/symbolIndex';
+import type { CompletionRequest, Timings } from '../core/types';
 import { SESSION_HEADER } from './oracle';
 import type { OracleHandle } from './oracleProcess';
 

@@ -1,6 +1,6 @@
 /**
  * The workspace symbol index: what the workspace declares, by name, built from tree-sitter
- * outlines (syntax/outline.ts) of every indexed file.
+ * outlines (lang/outline) of every indexed file.
  *
  * Who uses it
  *  - the context engine: definitions of names near the cursor, members of types, related files
@@ -30,7 +30,7 @@
  * Lookups are synchronous, O(1) per name, and never parse. `onDidChange` fires after changes.
  */
 import * as path from 'node:path';
-import { emptyOutline, OutlineCache, OUTLINE_LANGUAGES, type Outline, type OutlineSymbol, type SymbolKind } from '../syntax/outline';
+import { emptyOutline, OutlineCache, OUTLINE_LANGUAGES, type Outline, type OutlineSymbol, type SymbolKind } from '../lang/outline';
 import { ModuleResolver, pythonModuleNames, readWorkspaceConfig, type PathSet, type WorkspaceConfig } from './moduleResolver';
 
 export interface Declaration {

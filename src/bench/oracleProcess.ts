@@ -6,8 +6,8 @@
  * server saw. Times cross the process boundary as durations (performance.now() is per process).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { seededRandom } from '../eval/holes';
-import { TestOpenAIServer } from './openaiServer';
+import { seededRandom } from '../core/eval/holes';
+import { TestOpenAIServer } from '../../test/server/openaiServer';
 import { SESSION_HEADER, TypingOracle, type OracleFile } from './oracle';
 
 export const CHILD_ENV = 'IC_BENCH_ORACLE_CHILD';
@@ -196,5 +196,5 @@ export function runOracleChild(): void {
   });
 }
 
-// Run from tsc output (`fork(out/src/core/bench/oracleProcess.js)`); the CLI bundle starts it from main.ts.
+// Run from tsc output (`fork(out/src/bench/oracleProcess.js)`); the CLI bundle starts it from main.ts.
 if (process.env[CHILD_ENV] === '1' && require.main === module) runOracleChild();

@@ -4,8 +4,8 @@
  * them in small batches, yielding to the event loop between batches so typing never stalls.
  */
 import { listWorkspaceFiles, readTextFile, type WorkspaceFile } from './workspaceFiles';
-import { getParser, languageForPath } from '../syntax/parser';
-import { OUTLINE_LANGUAGES } from '../syntax/outline';
+import { getParser, languageForPath } from '../lang/parser';
+import { OUTLINE_LANGUAGES } from '../lang/outline';
 import type { SymbolIndex } from './symbolIndex';
 
 /** File extensions whose outlines we understand. */

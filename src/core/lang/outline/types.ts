@@ -1,7 +1,7 @@
 /**
  * Outlines: a file's declarations as signatures without bodies, plus its imports and exports.
  *
- * The Outline types are a public interface: the workspace symbol index (context/symbolIndex.ts)
+ * The Outline types are a public interface: the workspace symbol index (workspace/symbolIndex.ts)
  * is built from them and the consistency filter reads them through that index. Keep them stable.
  *
  * Extraction walks only declaration levels of a real tree-sitter tree (top level, class/interface/

@@ -4,8 +4,8 @@
  * latency with jitter, streamed. It finds the cursor by locating the prompt's prefix in the
  * original file of the session named by the `x-bench-session` header. Qwen FIM prompts.
  */
-import { BREAK } from '../model/families';
-import type { RecordedRequest, Reply } from './openaiServer';
+import { BREAK } from '../core/model/families';
+import type { RecordedRequest, Reply } from '../../test/server/openaiServer';
 
 export const SESSION_HEADER = 'x-bench-session';
 
