@@ -5,7 +5,15 @@ import prettier from 'eslint-config-prettier';
 
 const layer = (files, forbidden, message) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message }].filter(() => forbidden.includes('vscode')), patterns: forbidden.filter((f) => f !== 'vscode').map((group) => ({ group: [group], message })) }] },
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [{ name: 'vscode', message }].filter(() => forbidden.includes('vscode')),
+        patterns: forbidden.filter((f) => f !== 'vscode').map((group) => ({ group: [group], message })),
+      },
+    ],
+  },
 });
 
 export default tseslint.config(
@@ -17,8 +25,16 @@ export default tseslint.config(
     },
   },
   { files: ['bin/**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
-  layer(['src/core/**/*.ts'], ['vscode', '**/vscode/**', '**/cli/**', '**/engine/**', '**/bench/**', '**/test/**'], 'src/core is pure: no VS Code, CLI, engine, benchmark or test code.'),
-  layer(['src/engine/**/*.ts'], ['vscode', '**/vscode/**', '**/cli/**', '**/bench/**', '**/test/**'], 'the engine runs outside VS Code and serves the CLI and the extension alike.'),
+  layer(
+    ['src/core/**/*.ts'],
+    ['vscode', '**/vscode/**', '**/cli/**', '**/engine/**', '**/bench/**', '**/test/**'],
+    'src/core is pure: no VS Code, CLI, engine, benchmark or test code.',
+  ),
+  layer(
+    ['src/engine/**/*.ts'],
+    ['vscode', '**/vscode/**', '**/cli/**', '**/bench/**', '**/test/**'],
+    'the engine runs outside VS Code and serves the CLI and the extension alike.',
+  ),
   layer(['src/vscode/**/*.ts', 'src/extension.ts'], ['**/cli/**', '**/bench/**', '**/test/**'], 'the extension loads no CLI, benchmark or test code.'),
   prettier,
 );

@@ -140,7 +140,8 @@ function visit(stmts, prefix, onValue) {
         if (inner.body && ts.isModuleBlock(inner.body)) {
           visit(inner.body.statements, full + '.', (n) => n && ns.members.add(n));
           for (const st of inner.body.statements) {
-            if ((ts.isInterfaceDeclaration(st) || ts.isModuleDeclaration(st) || ts.isClassDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name && ts.isIdentifier(st.name)) ns.members.add(st.name.text);
+            if ((ts.isInterfaceDeclaration(st) || ts.isModuleDeclaration(st) || ts.isClassDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name && ts.isIdentifier(st.name))
+              ns.members.add(st.name.text);
           }
         }
       }
@@ -162,7 +163,8 @@ for (const file of [...libFiles, ...nodeFiles]) {
   else for (const s of sf.statements) if (ts.isModuleDeclaration(s)) visit([s], '', addGlobal);
   if (file.includes('lib.dom') || file.includes('lib.es5')) {
     for (const c of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
-      for (const w of c[0].replace(/\{@link[^}]*\}|https?:\S+|`[^`]*`/g, ' ').matchAll(/(?<![\w.@-])[a-z]{2,16}(?![\w(@-])/g)) commentWords.set(w[0], (commentWords.get(w[0]) ?? 0) + 1);
+      for (const w of c[0].replace(/\{@link[^}]*\}|https?:\S+|`[^`]*`/g, ' ').matchAll(/(?<![\w.@-])[a-z]{2,16}(?![\w(@-])/g))
+        commentWords.set(w[0], (commentWords.get(w[0]) ?? 0) + 1);
     }
   }
 }
@@ -180,7 +182,14 @@ let pyBuiltins = previous.pyBuiltins ?? '';
 let pyModules = previous.pyModules ?? '';
 let pyMembers = previous.pyMembers ?? '';
 try {
-  const out = execFileSync('python3', ['-c', 'import sys, builtins; print(" ".join(sorted(dir(builtins)))); print(" ".join(sorted(sys.stdlib_module_names))); print(" ".join(sorted(set(n for t in (str, bytes, int, float, complex, bool, list, dict, set, frozenset, tuple, object, BaseException, type) for n in dir(t)))))'], { encoding: 'utf8', timeout: 20000 });
+  const out = execFileSync(
+    'python3',
+    [
+      '-c',
+      'import sys, builtins; print(" ".join(sorted(dir(builtins)))); print(" ".join(sorted(sys.stdlib_module_names))); print(" ".join(sorted(set(n for t in (str, bytes, int, float, complex, bool, list, dict, set, frozenset, tuple, object, BaseException, type) for n in dir(t)))))',
+    ],
+    { encoding: 'utf8', timeout: 20000 },
+  );
   const [b, m, mm] = out.trim().split('\n');
   if (b && m && mm) {
     pyBuiltins = b;
@@ -199,10 +208,20 @@ const typeLines = [...types.entries()]
 const data = {
   source: `typescript ${ts.version} lib (${libFiles.length} files), @types/node ${JSON.parse(fs.readFileSync(path.join(nodeDir, 'package.json'), 'utf8')).version}`,
   tsGlobals: [...globals].sort(sortStr).join(' '),
-  tsGlobalTypes: [...globalTypes.entries()].sort(([a], [b]) => sortStr(a, b)).map(([n, t]) => `${n}=${t}`).join('\n'),
+  tsGlobalTypes: [...globalTypes.entries()]
+    .sort(([a], [b]) => sortStr(a, b))
+    .map(([n, t]) => `${n}=${t}`)
+    .join('\n'),
   tsTypes: typeLines.join('\n'),
-  nodeModules: [...modules.entries()].sort(([a], [b]) => sortStr(a, b)).map(([m, names]) => `${m}:${[...names].sort(sortStr).join(' ')}`).join('\n'),
-  words: [...commentWords.entries()].filter(([, c]) => c >= 2).map(([w]) => w).sort(sortStr).join(' '),
+  nodeModules: [...modules.entries()]
+    .sort(([a], [b]) => sortStr(a, b))
+    .map(([m, names]) => `${m}:${[...names].sort(sortStr).join(' ')}`)
+    .join('\n'),
+  words: [...commentWords.entries()]
+    .filter(([, c]) => c >= 2)
+    .map(([w]) => w)
+    .sort(sortStr)
+    .join(' '),
   pyBuiltins,
   pyModules,
   pyMembers,
@@ -211,5 +230,7 @@ const json = JSON.stringify(data, null, 0) + '\n';
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
 if (!fs.existsSync(OUT) || fs.readFileSync(OUT, 'utf8') !== json) fs.writeFileSync(OUT, json);
 if (process.argv.includes('--verbose') || import.meta.url === `file://${process.argv[1]}`) {
-  process.stdout.write(`gen-builtins: ${globals.size} globals, ${typeLines.length} types, ${modules.size} node modules, ${data.words.split(' ').length} words, ${Math.round(json.length / 1024)} KB\n`);
+  process.stdout.write(
+    `gen-builtins: ${globals.size} globals, ${typeLines.length} types, ${modules.size} node modules, ${data.words.split(' ').length} words, ${Math.round(json.length / 1024)} KB\n`,
+  );
 }

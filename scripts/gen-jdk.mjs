@@ -11,9 +11,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const PACKAGES = [
-  'java.lang', 'java.util', 'java.util.function', 'java.util.stream', 'java.util.concurrent', 'java.util.concurrent.atomic',
-  'java.util.concurrent.locks', 'java.util.regex', 'java.io', 'java.nio', 'java.nio.file', 'java.nio.charset', 'java.time',
-  'java.time.format', 'java.net', 'java.math', 'java.text', 'java.lang.reflect',
+  'java.lang',
+  'java.util',
+  'java.util.function',
+  'java.util.stream',
+  'java.util.concurrent',
+  'java.util.concurrent.atomic',
+  'java.util.concurrent.locks',
+  'java.util.regex',
+  'java.io',
+  'java.nio',
+  'java.nio.file',
+  'java.nio.charset',
+  'java.time',
+  'java.time.format',
+  'java.net',
+  'java.math',
+  'java.text',
+  'java.lang.reflect',
 ];
 
 const home = process.argv[2] ?? path.resolve(path.dirname(fs.realpathSync(execFileSync('which', ['javap']).toString().trim())), '..');
@@ -36,7 +51,10 @@ const simpleNames = (list) => {
     else if (ch === '>') depth--;
     else if (depth === 0) flat += ch;
   }
-  return flat.split(',').map((t) => t.trim().split('.').pop()).filter(Boolean);
+  return flat
+    .split(',')
+    .map((t) => t.trim().split('.').pop())
+    .filter(Boolean);
 };
 
 const packages = {};

@@ -39,7 +39,10 @@ export function jaccardNeighborsPrompt(i: BaselineInput, index: SymbolIndex): Re
   const query = lines.slice(Math.max(0, i.cursorLine - 60), i.cursorLine).join('\n');
   const candidates = new Set([...index.importsOf(i.path), ...index.siblingsOf(i.path)]);
   candidates.delete(i.path);
-  const files = [...candidates].sort().map((p) => ({ path: p, text: index.file(p)?.text ?? '' })).filter((f) => f.text);
+  const files = [...candidates]
+    .sort()
+    .map((p) => ({ path: p, text: index.file(p)?.text ?? '' }))
+    .filter((f) => f.text);
   const windows = topWindows(query, files, { windowLines: 60, stride: 10, k: 4 });
   const snippets: Snippet[] = [];
   let room = Math.floor(B * 0.35);

@@ -63,8 +63,7 @@ const isCompletion = (path: string) => path.endsWith('/completions');
 /** The server's view, shared by both modes. */
 function views(server: TestOpenAIServer, oracle: TypingOracle) {
   return {
-    inFlight: (session: string) =>
-      server.requests.filter((r) => sessionOf(r.headers) === session && isCompletion(r.path) && !r.finished && !r.aborted).length,
+    inFlight: (session: string) => server.requests.filter((r) => sessionOf(r.headers) === session && isCompletion(r.path) && !r.finished && !r.aborted).length,
     dump: (): OracleDump => ({
       hits: oracle.hits.map((h) => ({
         session: h.session,
@@ -91,12 +90,7 @@ export async function startInProcessOracle(o: OracleOptions): Promise<OracleHand
   };
 }
 
-type Op =
-  | { op: 'start'; options: OracleOptions }
-  | { op: 'register'; session: string; file: OracleFile }
-  | { op: 'inFlight'; session: string }
-  | { op: 'dump' }
-  | { op: 'stop' };
+type Op = { op: 'start'; options: OracleOptions } | { op: 'register'; session: string; file: OracleFile } | { op: 'inFlight'; session: string } | { op: 'dump' } | { op: 'stop' };
 type ToChild = Op & { id: number };
 type FromChild = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string };
 

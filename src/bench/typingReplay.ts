@@ -246,8 +246,22 @@ export async function replayFile(plan: TypingPlan, rt: StrategyRuntime, deps: Re
   const before = plan.text.slice(0, plan.start);
   const after = plan.text.slice(plan.end);
   const res: SessionResult = {
-    session, plannedKeystrokes: countUnits(target), strategy: rt.strategy.name, file: plan.file, keystrokes: 0, tabs: 0, typedChars: 0, acceptedChars: 0,
-    fromCache: 0, fromInflight: 0, pauses: 0, pauseToGhost: [], requests, keystrokePathMs: [], pauseStages: [], leftInFlight: 0,
+    session,
+    plannedKeystrokes: countUnits(target),
+    strategy: rt.strategy.name,
+    file: plan.file,
+    keystrokes: 0,
+    tabs: 0,
+    typedChars: 0,
+    acceptedChars: 0,
+    fromCache: 0,
+    fromInflight: 0,
+    pauses: 0,
+    pauseToGhost: [],
+    requests,
+    keystrokePathMs: [],
+    pauseStages: [],
+    leftInFlight: 0,
   };
   let pos = 0;
   let version = 0;

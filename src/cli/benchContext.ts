@@ -196,7 +196,11 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
   const template = templateFor(settings.model, settings.fimTemplate, resolveApi(settings));
   const budgetChars = o.budget * CHARS_PER_TOKEN;
   const engine = new ContextEngine({
-    relativePath: (req) => path.relative(root, req.doc.fsPath ?? req.doc.uri).split(path.sep).join('/'),
+    relativePath: (req) =>
+      path
+        .relative(root, req.doc.fsPath ?? req.doc.uri)
+        .split(path.sep)
+        .join('/'),
     repoName: path.basename(root),
     index,
     split: o.split,
@@ -246,14 +250,21 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
       const cursorLine = h.line;
       if (kind === 'ours') {
         return engine.build(
-          { doc: { uri: f.absPath, fsPath: f.absPath, languageId: f.languageId, text, version: 1 }, cursor: { line: cursorLine, character: offset - lineStart, offset }, explicit: false },
+          {
+            doc: { uri: f.absPath, fsPath: f.absPath, languageId: f.languageId, text, version: 1 },
+            cursor: { line: cursorLine, character: offset - lineStart, offset },
+            explicit: false,
+          },
           settings,
         );
       }
       const input = { text, offset, cursorLine, path: h.file, repoName: path.basename(root), languageId: f.languageId, template, budgetChars };
       if (kind === 'prefixOnly') return prefixOnlyPrompt(input);
       // The baseline reads its neighbours from the index, where the current file is the hole document.
-      engine.currentOutline({ doc: { uri: f.absPath, fsPath: f.absPath, languageId: f.languageId, text, version: 1 }, cursor: { line: cursorLine, character: 0, offset }, explicit: false }, h.file);
+      engine.currentOutline(
+        { doc: { uri: f.absPath, fsPath: f.absPath, languageId: f.languageId, text, version: 1 }, cursor: { line: cursorLine, character: 0, offset }, explicit: false },
+        h.file,
+      );
       return jaccardNeighborsPrompt(input, index);
     };
 
@@ -262,10 +273,17 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
       if (process.env.IC_BENCH_KINDS && !process.env.IC_BENCH_KINDS.split(',').includes(kind)) continue;
       engine.forget(f.absPath);
       if (kind === 'ours' && o.approachLines && h.line - o.approachLines >= 0) {
-        const from = hole.text.split('\n').slice(0, h.line - o.approachLines + 1).join('\n').length;
+        const from = hole.text
+          .split('\n')
+          .slice(0, h.line - o.approachLines + 1)
+          .join('\n').length;
         const fromLineStart = hole.text.lastIndexOf('\n', from - 1) + 1;
         engine.build(
-          { doc: { uri: f.absPath, fsPath: f.absPath, languageId: f.languageId, text: hole.text, version: 1 }, cursor: { line: h.line - o.approachLines, character: from - fromLineStart, offset: from }, explicit: false },
+          {
+            doc: { uri: f.absPath, fsPath: f.absPath, languageId: f.languageId, text: hole.text, version: 1 },
+            cursor: { line: h.line - o.approachLines, character: from - fromLineStart, offset: from },
+            explicit: false,
+          },
           settings,
         );
       }
@@ -291,7 +309,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
           if (kind !== 'ours' || !cross.includes(m)) return '';
           const decls = index.declarations(m).filter((d) => d.path !== h.file);
           if (!decls.length) return '';
-          const items = ((engine as unknown as { lastSelection?: { items: { key: string; text: string }[] } }).lastSelection?.items ?? []);
+          const items = (engine as unknown as { lastSelection?: { items: { key: string; text: string }[] } }).lastSelection?.items ?? [];
           const r = items.findIndex((it) => tokens(it.text).has(m));
           if (r >= 0) {
             const shown = (engine as unknown as { shown: Map<string, { pieces: { key: string }[] }> }).shown.get(f.absPath)?.pieces ?? [];
@@ -301,7 +319,10 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
           const cut = items.some((it) => decls.some((d) => it.key.startsWith(`${d.path}#${d.container ?? m}#`)));
           return cut ? '~' : '-';
         };
-        if (miss.length) process.stderr.write(`${kind} ${h.file}:${h.line} miss ${miss.map((m) => (cross.includes(m) ? `*${m}` : m) + (index.hasName(m) ? '@' + why(m) : '')).join(' ')} | ${hole.groundTruth.trim().slice(0, 80)}\n`);
+        if (miss.length)
+          process.stderr.write(
+            `${kind} ${h.file}:${h.line} miss ${miss.map((m) => (cross.includes(m) ? `*${m}` : m) + (index.hasName(m) ? '@' + why(m) : '')).join(' ')} | ${hole.groundTruth.trim().slice(0, 80)}\n`,
+          );
       }
       // Warm: the next keystroke.
       if (hole.groundTruth.length > 0) {
@@ -424,7 +445,16 @@ export async function runBenchContext(argv: string[], io: CliIo = stdio): Promis
   const head = ['prompt', 'idRecall', 'crossFile', 'crossDeclared', 'tokens', 'cold p50/p95 ms', 'warm p50/p95 ms', 'typing prefix'];
   const rows = KINDS.map((k) => {
     const x = r.results[k];
-    return [k, x.idRecall.toFixed(3), x.crossFileIdRecall.toFixed(3), x.crossFileDeclaredRecall.toFixed(3), String(x.meanPromptTokens), `${x.buildMs.cold.p50} / ${x.buildMs.cold.p95}`, `${x.buildMs.warm.p50} / ${x.buildMs.warm.p95}`, x.typingPrefixShare.toFixed(3)];
+    return [
+      k,
+      x.idRecall.toFixed(3),
+      x.crossFileIdRecall.toFixed(3),
+      x.crossFileDeclaredRecall.toFixed(3),
+      String(x.meanPromptTokens),
+      `${x.buildMs.cold.p50} / ${x.buildMs.cold.p95}`,
+      `${x.buildMs.warm.p50} / ${x.buildMs.warm.p95}`,
+      x.typingPrefixShare.toFixed(3),
+    ];
   });
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   for (const row of [head, ...rows]) io.out(row.map((c, i) => c.padEnd(w[i])).join('  ') + '\n');

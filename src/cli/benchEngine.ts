@@ -109,13 +109,26 @@ export async function runEngineBench(o: EngineBenchOptions, progress?: (m: strin
   const ours = results.ours!;
   const noReuse = results.noReuse!;
   return {
-    repo: o.repo, model, threads: o.threads, contextSize, files: plans.map((p) => p.file), seed: o.seed,
+    repo: o.repo,
+    model,
+    threads: o.threads,
+    contextSize,
+    files: plans.map((p) => p.file),
+    seed: o.seed,
     results: { ours, noReuse },
     targets: { kvReuseAtLeast085: ours.kvReuse >= 0.85, firstTokenP50AtMostHalfOfNoReuse: ours.firstTokenMs.p50 <= noReuse.firstTokenMs.p50 / 2 },
   };
 }
 
-async function replayMode(mode: string, plans: TypingPlan[], ep: EngineEndpoint, timeoutMs: number, index: SymbolIndex, repoName: string, progress?: (m: string) => void): Promise<RequestFigures[]> {
+async function replayMode(
+  mode: string,
+  plans: TypingPlan[],
+  ep: EngineEndpoint,
+  timeoutMs: number,
+  index: SymbolIndex,
+  repoName: string,
+  progress?: (m: string) => void,
+): Promise<RequestFigures[]> {
   const settings: Settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: ep.url, model: ep.ready.model, timeoutMs };
   const rt = new EngineRuntime(ep.token);
   // The engine is the model: nothing to register, and it answers or drops every request it gets.
@@ -193,13 +206,20 @@ export async function runBenchEngine(argv: string[]): Promise<number> {
   const modelFile = flag('model-file');
   const repo = flag('repo');
   if (!modelFile || !repo) {
-    process.stderr.write('usage: intent-complete bench engine --model-file FILE --repo DIR [--files 6] [--lines 2] [--seed 7] [--threads 1] [--context N] [--timeout-ms 10000] [--json]\n');
+    process.stderr.write(
+      'usage: intent-complete bench engine --model-file FILE --repo DIR [--files 6] [--lines 2] [--seed 7] [--threads 1] [--context N] [--timeout-ms 10000] [--json]\n',
+    );
     return 2;
   }
   if (!fs.existsSync(modelFile)) throw new Error(`no model file at ${modelFile}`);
   const json = argv.includes('--json');
   const o: EngineBenchOptions = {
-    modelFile: path.resolve(modelFile), repo: path.resolve(repo), files: int('files', 6), lines: int('lines', 2), seed: int('seed', 7, 0), threads: int('threads', 1),
+    modelFile: path.resolve(modelFile),
+    repo: path.resolve(repo),
+    files: int('files', 6),
+    lines: int('lines', 2),
+    seed: int('seed', 7, 0),
+    threads: int('threads', 1),
     contextSize: flag('context') === undefined ? undefined : int('context', 0, 16),
     timeoutMs: int('timeout-ms', DEFAULT_BENCH_TIMEOUT_MS, 100),
   };
@@ -223,6 +243,11 @@ export function formatEngineReport(r: EngineBenchReport): string {
   let out = `bench engine: ${r.model}, ${r.threads} thread(s), context ${r.contextSize}, ${r.files.length} files of ${r.repo}, seed ${r.seed}\n`;
   out += `${''.padEnd(w)}  ${'ours'.padStart(14)}  ${'noReuse'.padStart(14)}\n`;
   for (const [label, f] of rows) out += `${label.padEnd(w)}  ${f(r.results.ours).padStart(14)}  ${f(r.results.noReuse).padStart(14)}\n`;
-  out += 'targets: ' + Object.entries(r.targets).map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`).join(', ') + '\n';
+  out +=
+    'targets: ' +
+    Object.entries(r.targets)
+      .map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`)
+      .join(', ') +
+    '\n';
   return out;
 }

@@ -49,19 +49,78 @@ export interface FilterBenchReport {
 }
 
 const SYNONYMS: [string, string][] = [
-  ['get', 'fetch'], ['fetch', 'retrieve'], ['load', 'read'], ['read', 'load'], ['create', 'make'], ['make', 'build'], ['build', 'construct'],
-  ['remove', 'delete'], ['delete', 'remove'], ['update', 'modify'], ['set', 'assign'], ['add', 'append'], ['find', 'search'], ['send', 'post'],
-  ['start', 'begin'], ['stop', 'halt'], ['init', 'setup'], ['parse', 'decode'], ['is', 'check'], ['has', 'contains'], ['to', 'as'],
-  ['value', 'val'], ['error', 'err'], ['message', 'msg'], ['count', 'total'], ['list', 'array'], ['item', 'element'], ['user', 'account'],
-  ['name', 'label'], ['path', 'route'], ['options', 'settings'], ['config', 'settings'], ['result', 'outcome'], ['data', 'payload'],
+  ['get', 'fetch'],
+  ['fetch', 'retrieve'],
+  ['load', 'read'],
+  ['read', 'load'],
+  ['create', 'make'],
+  ['make', 'build'],
+  ['build', 'construct'],
+  ['remove', 'delete'],
+  ['delete', 'remove'],
+  ['update', 'modify'],
+  ['set', 'assign'],
+  ['add', 'append'],
+  ['find', 'search'],
+  ['send', 'post'],
+  ['start', 'begin'],
+  ['stop', 'halt'],
+  ['init', 'setup'],
+  ['parse', 'decode'],
+  ['is', 'check'],
+  ['has', 'contains'],
+  ['to', 'as'],
+  ['value', 'val'],
+  ['error', 'err'],
+  ['message', 'msg'],
+  ['count', 'total'],
+  ['list', 'array'],
+  ['item', 'element'],
+  ['user', 'account'],
+  ['name', 'label'],
+  ['path', 'route'],
+  ['options', 'settings'],
+  ['config', 'settings'],
+  ['result', 'outcome'],
+  ['data', 'payload'],
 ];
 
 const ABBREVIATIONS: [string, string][] = [
-  ['Message', 'Msg'], ['message', 'msg'], ['Button', 'Btn'], ['Number', 'Num'], ['number', 'num'], ['Request', 'Req'], ['request', 'req'],
-  ['Response', 'Res'], ['response', 'res'], ['Error', 'Err'], ['error', 'err'], ['Value', 'Val'], ['value', 'val'], ['Index', 'Idx'],
-  ['index', 'idx'], ['Config', 'Cfg'], ['config', 'cfg'], ['Context', 'Ctx'], ['context', 'ctx'], ['Options', 'Opts'], ['options', 'opts'],
-  ['Parameter', 'Param'], ['Element', 'Elem'], ['Source', 'Src'], ['Destination', 'Dst'], ['Count', 'Cnt'], ['Length', 'Len'], ['String', 'Str'],
-  ['Object', 'Obj'], ['Function', 'Fn'], ['Callback', 'Cb'], ['Property', 'Prop'], ['Attribute', 'Attr'], ['Directory', 'Dir'], ['Document', 'Doc'],
+  ['Message', 'Msg'],
+  ['message', 'msg'],
+  ['Button', 'Btn'],
+  ['Number', 'Num'],
+  ['number', 'num'],
+  ['Request', 'Req'],
+  ['request', 'req'],
+  ['Response', 'Res'],
+  ['response', 'res'],
+  ['Error', 'Err'],
+  ['error', 'err'],
+  ['Value', 'Val'],
+  ['value', 'val'],
+  ['Index', 'Idx'],
+  ['index', 'idx'],
+  ['Config', 'Cfg'],
+  ['config', 'cfg'],
+  ['Context', 'Ctx'],
+  ['context', 'ctx'],
+  ['Options', 'Opts'],
+  ['options', 'opts'],
+  ['Parameter', 'Param'],
+  ['Element', 'Elem'],
+  ['Source', 'Src'],
+  ['Destination', 'Dst'],
+  ['Count', 'Cnt'],
+  ['Length', 'Len'],
+  ['String', 'Str'],
+  ['Object', 'Obj'],
+  ['Function', 'Fn'],
+  ['Callback', 'Cb'],
+  ['Property', 'Prop'],
+  ['Attribute', 'Attr'],
+  ['Directory', 'Dir'],
+  ['Document', 'Doc'],
 ];
 
 /** Candidate invented variants of a name, by kind. */
@@ -201,7 +260,12 @@ export async function benchFilter(opts: { repo: string; holes: number; seed: num
     for (const kind of kindOrder) {
       for (const name of [...targets].sort(() => rand() - 0.5)) {
         const variant = inventedVariants(name, kind).find(
-          (v) => !docTokens.has(v) && !knowledge.hasName(v) && !builtins.isGlobal(v, family) && !(family === 'ts' && (builtins.isAnyTsMember(v) || builtins.tsType(v))) && !(family === 'python' && builtins.isPythonBuiltinMember(v)),
+          (v) =>
+            !docTokens.has(v) &&
+            !knowledge.hasName(v) &&
+            !builtins.isGlobal(v, family) &&
+            !(family === 'ts' && (builtins.isAnyTsMember(v) || builtins.tsType(v))) &&
+            !(family === 'python' && builtins.isPythonBuiltinMember(v)),
         );
         if (!variant) continue;
         // Replace one use of the name (where it is used, not where it is a key or a declaration).
@@ -229,7 +293,9 @@ export async function benchFilter(opts: { repo: string; holes: number; seed: num
     for (const ref of members.sort(() => rand() - 0.5)) {
       const ms = resolver.receiver(ref.receiver, hole.offset);
       if (!ms || ms.open || !ms.members.has(ref.name)) continue;
-      const pool = knowledge.typeMembers(abs).filter((m) => m.type !== ms.typeName && !ms.members.has(m.member) && !builtins.universalMember(m.member, family) && /^[A-Za-z_]/.test(m.member));
+      const pool = knowledge
+        .typeMembers(abs)
+        .filter((m) => m.type !== ms.typeName && !ms.members.has(m.member) && !builtins.universalMember(m.member, family) && /^[A-Za-z_]/.test(m.member));
       if (pool.length === 0) continue;
       const pick = pool[Math.floor(rand() * pool.length)].member;
       const at = ref.at! - lineBefore.length;
@@ -279,7 +345,10 @@ export function formatFilterReport(r: FilterBenchReport): string {
   ];
   if (r.falseDrops.length) {
     lines.push('  false drops (ground truth not shown unchanged):');
-    for (const d of r.falseDrops.slice(0, 8)) lines.push(`    ${d.file}:${d.line + 1} ${d.verdict} unknown=[${d.unknown.join(', ')}] cleanups=[${d.cleanups.join(', ')}]  ${JSON.stringify(d.groundTruth.trim().slice(0, 80))}`);
+    for (const d of r.falseDrops.slice(0, 8))
+      lines.push(
+        `    ${d.file}:${d.line + 1} ${d.verdict} unknown=[${d.unknown.join(', ')}] cleanups=[${d.cleanups.join(', ')}]  ${JSON.stringify(d.groundTruth.trim().slice(0, 80))}`,
+      );
   }
   lines.push(`  slowest: ${r.slowest.map((x) => `${x.ms} ms ${x.file}:${x.line + 1}`).join(', ')}`);
   if (r.missed.length) {

@@ -27,7 +27,18 @@ import OpenAI from 'openai';
 import { SESSION_HEADER } from '../bench/oracle';
 import { SymbolIndex } from '../core/workspace/symbolIndex';
 import { indexWorkspace } from '../core/workspace/indexer';
-import { OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planGaps, replayFile, warmContext, warmProcess, type SessionResult, type TypingPlan } from '../bench/typingReplay';
+import {
+  OURS_NO_HOT_STREAK,
+  OURS_NO_PREPARE,
+  STRATEGIES,
+  StrategyRuntime,
+  planGaps,
+  replayFile,
+  warmContext,
+  warmProcess,
+  type SessionResult,
+  type TypingPlan,
+} from '../bench/typingReplay';
 
 /**
  * The oracle's time between streamed tokens: 4 ms (250 tokens/s, the fast end of a local server
@@ -36,8 +47,16 @@ import { OURS_NO_HOT_STREAK, OURS_NO_PREPARE, STRATEGIES, StrategyRuntime, planG
 export const DEFAULT_TOKEN_MS = 4;
 
 const LANGUAGES: Record<string, string> = {
-  '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact',
-  '.py': 'python', '.go': 'go', '.rs': 'rust', '.java': 'java',
+  '.ts': 'typescript',
+  '.tsx': 'typescriptreact',
+  '.js': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.jsx': 'javascriptreact',
+  '.py': 'python',
+  '.go': 'go',
+  '.rs': 'rust',
+  '.java': 'java',
 };
 
 export interface TypingBenchOptions {
@@ -141,7 +160,10 @@ export function planReplay(o: TypingBenchOptions): TypingPlan[] {
   const exts = new Set(Object.keys(LANGUAGES));
   const candidates = listWorkspaceFiles(o.repo, { extensions: exts }).filter((f) => isSampleableSource(f.path) && f.size > 200);
   // Seeded shuffle, then the first files that have a region to type.
-  const order = candidates.map((f) => ({ f, r: rand() })).sort((a, b) => a.r - b.r).map((x) => x.f);
+  const order = candidates
+    .map((f) => ({ f, r: rand() }))
+    .sort((a, b) => a.r - b.r)
+    .map((x) => x.f);
   const plans: TypingPlan[] = [];
   for (const f of order) {
     if (plans.length >= o.files) break;
@@ -175,7 +197,9 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
     // read-only during the replay, so every strategy sees the same one).
     const index = o.noIndex ? undefined : new SymbolIndex({ root: o.repo });
     const indexedFiles = index ? (await indexWorkspace(index, o.repo)).files : 0;
-    const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK, OURS_NO_PREPARE].filter((a) => !o.ablations || o.ablations.includes(a.name)))].map((s) => new StrategyRuntime(s));
+    const runtimes = [...STRATEGIES, ...(o.noAblation ? [] : [OURS_NO_HOT_STREAK, OURS_NO_PREPARE].filter((a) => !o.ablations || o.ablations.includes(a.name)))].map(
+      (s) => new StrategyRuntime(s),
+    );
     const sessionOf = (rt: StrategyRuntime, i: number) => `${rt.strategy.name}#${i}`;
     const serverInFlight = (session: string) => oracle.inFlight(session);
     const replayDeps = { settings, oracle, serverInFlight, index, repoName: path.basename(o.repo) };
@@ -207,7 +231,11 @@ export async function runTypingBench(o: TypingBenchOptions, progress?: (msg: str
     const seen = await oracle.dump();
     const floor = await libraryFloor(oracle, plans, seen.sent, settings.model);
     const reports = runtimes.map((rt) => ({
-      ...summarize(rt.strategy.name, results.filter((r) => r.strategy === rt.strategy.name), seen),
+      ...summarize(
+        rt.strategy.name,
+        results.filter((r) => r.strategy === rt.strategy.name),
+        seen,
+      ),
       clientCpuMs: Math.round(cpuMs.get(rt.strategy.name) ?? NaN),
     }));
     const [ours, fixed, naive] = ['ours', 'fixedDebounce', 'naive'].map((n) => reports.find((r) => r.strategy === n)!);
@@ -250,7 +278,13 @@ const FLOOR_GAP_MS = 250;
  * once the server's is taken off is the package's request building, HTTP on the loopback and the
  * parse of one SSE event — the part of the overhead no request path built on the package goes under.
  */
-async function libraryFloor(oracle: OracleHandle, plans: readonly TypingPlan[], sent: readonly { session: string; prompt: string }[], model: string, max = 40): Promise<LibraryFloor> {
+async function libraryFloor(
+  oracle: OracleHandle,
+  plans: readonly TypingPlan[],
+  sent: readonly { session: string; prompt: string }[],
+  model: string,
+  max = 40,
+): Promise<LibraryFloor> {
   const client = new OpenAI({ baseURL: normalizeBaseUrl(oracle.url), apiKey: 'no-key', maxRetries: 0, timeout: 10_000 });
   const picked = sent.filter((r) => r.session.startsWith('ours#'));
   const step = Math.max(1, Math.floor(picked.length / max));
@@ -263,7 +297,10 @@ async function libraryFloor(oracle: OracleHandle, plans: readonly TypingPlan[], 
     await new Promise((r) => setTimeout(r, FLOOR_GAP_MS));
     const t0 = performance.now();
     try {
-      const stream = await client.completions.create({ model, prompt: picked[i].prompt, max_tokens: 64, temperature: 0.1, stream: true }, { headers: { [SESSION_HEADER]: session } });
+      const stream = await client.completions.create(
+        { model, prompt: picked[i].prompt, max_tokens: 64, temperature: 0.1, stream: true },
+        { headers: { [SESSION_HEADER]: session } },
+      );
       for await (const _chunk of stream) {
         times.push({ session, ms: performance.now() - t0 });
         stream.controller.abort();
@@ -369,8 +406,20 @@ function summarize(strategy: string, sessions: SessionResult[], seen: OracleDump
     keystrokePathMs: { p50: round(percentile(keystrokePath, 0.5), 2), p95: round(percentile(keystrokePath, 0.95), 2) },
     pauseRequests: {
       count: pauseStages.length,
-      debounceP50: round(percentile(pauseStages.map((p) => p.debounceMs), 0.5), 1),
-      pipelineP50: round(percentile(pauseStages.map((p) => p.modelMs), 0.5), 1),
+      debounceP50: round(
+        percentile(
+          pauseStages.map((p) => p.debounceMs),
+          0.5,
+        ),
+        1,
+      ),
+      pipelineP50: round(
+        percentile(
+          pauseStages.map((p) => p.modelMs),
+          0.5,
+        ),
+        1,
+      ),
     },
     acceptedCharShare: round(sum((s) => s.acceptedChars) / Math.max(1, targetChars)),
     promptPrefixReuse: reuseTotal > 0 ? round(reuseCommon / reuseTotal) : NaN,
@@ -421,8 +470,10 @@ export async function benchTyping(argv: string[]): Promise<number> {
   };
   const repo = flag('repo');
   if (!repo) {
-    process.stderr.write('usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--token-ms 4] [--seed 7] [--json]\n' +
-      '  [--parallel 1] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare] [--reverse] [--in-process]\n');
+    process.stderr.write(
+      'usage: intent-complete bench typing --repo DIR [--files 20] [--latency 150] [--jitter 50] [--token-ms 4] [--seed 7] [--json]\n' +
+        '  [--parallel 1] [--lines 3] [--together] [--no-index] [--no-ablation | --ablations oursNoHotStreak,oursNoPrepare] [--reverse] [--in-process]\n',
+    );
     return 2;
   }
   const json = argv.includes('--json');
@@ -453,7 +504,7 @@ export async function benchTyping(argv: string[]): Promise<number> {
 
 export function formatReport(r: TypingBenchReport): string {
   const rows: [string, (s: StrategyReport) => string][] = [
-    ['keystrokes (of the replay\'s N unaided)', (s) => `${s.keystrokes}/${s.plannedKeystrokes}`],
+    ["keystrokes (of the replay's N unaided)", (s) => `${s.keystrokes}/${s.plannedKeystrokes}`],
     ['model requests', (s) => String(s.requests)],
     ['requests / 100 replay keystrokes', (s) => s.requestsPer100Keystrokes.toFixed(1)],
     ['keystrokes served from cache', (s) => pct(s.cacheShare)],
@@ -461,7 +512,10 @@ export function formatReport(r: TypingBenchReport): string {
     ['wasted requests (aborted or never shown)', (s) => `${s.wastedRequests} (${pct(s.wastedShare)})`],
     ['pauses with ghost text', (s) => `${s.pausesWithGhost}/${s.pauses}`],
     ['pause → ghost text p50 / p95 ms', (s) => `${fmt(s.pauseToGhostMs.p50)} / ${fmt(s.pauseToGhostMs.p95)}`],
-    ['  of which: pauses needing a request, debounce / pipeline p50 ms', (s) => `${s.pauseRequests.count}: ${fmt(s.pauseRequests.debounceP50)} / ${fmt(s.pauseRequests.pipelineP50)}`],
+    [
+      '  of which: pauses needing a request, debounce / pipeline p50 ms',
+      (s) => `${s.pauseRequests.count}: ${fmt(s.pauseRequests.debounceP50)} / ${fmt(s.pauseRequests.pipelineP50)}`,
+    ],
     ['client overhead / request p50 / p95 ms', (s) => `${fmt(s.clientOverheadMs.p50, 2)} / ${fmt(s.clientOverheadMs.p95, 2)}`],
     ['  context stage p50 / p95 ms', (s) => `${fmt(s.stagesMs.context.p50, 2)} / ${fmt(s.stagesMs.context.p95, 2)}`],
     ['  filter stage p50 / p95 ms', (s) => `${fmt(s.stagesMs.filter.p50, 2)} / ${fmt(s.stagesMs.filter.p95, 2)}`],
@@ -477,13 +531,25 @@ export function formatReport(r: TypingBenchReport): string {
   const w0 = Math.max(...rows.map(([l]) => l.length));
   const cells = rows.map(([l, f]) => [l, ...r.strategies.map(f)]);
   const widths = names.map((n, i) => Math.max(n.length, ...cells.map((c) => c[i + 1].length)));
-  const line = (c: string[]) => c[0].padEnd(w0) + '  ' + c.slice(1).map((x, i) => x.padStart(widths[i])).join('  ') + '\n';
+  const line = (c: string[]) =>
+    c[0].padEnd(w0) +
+    '  ' +
+    c
+      .slice(1)
+      .map((x, i) => x.padStart(widths[i]))
+      .join('  ') +
+    '\n';
   let out = `typing replay: ${r.files.length} files, ${r.targetChars} characters, latency ${r.latencyMs}±${r.jitterMs} ms, a token every ${r.tokenMs} ms, seed ${r.seed}, strategies ${r.together ? 'together' : 'one after the other'}, ${r.indexedFiles ? `symbol index of ${r.indexedFiles} files` : 'no symbol index'}, oracle server ${r.server}\n`;
   out += line(['', ...names]);
   for (const c of cells) out += line(c);
   const f = r.libraryFloorMs;
   out += `floor: the openai package alone, same server and prompts, to its first token (${f.requests} requests): overhead p50 / p95 ${fmt(f.overheadMs.p50, 2)} / ${fmt(f.overheadMs.p95, 2)} ms\n`;
-  out += 'targets: ' + Object.entries(r.targets).map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`).join(', ') + '\n';
+  out +=
+    'targets: ' +
+    Object.entries(r.targets)
+      .map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`)
+      .join(', ') +
+    '\n';
   return out;
 }
 

@@ -89,7 +89,9 @@ export function falseDropsText(run: EvalRun): string {
 function table(run: EvalRun): string {
   const rows = EVAL_COLUMNS.map(([k, t]) => [t, evalCell(run.summary, k)]);
   const w = Math.max(...rows.map((r) => r[0].length));
-  const errors = Object.entries(run.counts.errors).map(([k, n]) => `${k} ${n}`).join(', ');
+  const errors = Object.entries(run.counts.errors)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   return [
     `model ${run.summary.model} · ${run.summary.holes} holes from ${run.repo} · seed ${run.seed}${run.cancelled ? ' · cancelled' : ''}`,
     run.endpointInfo ? `  endpoint: ${run.endpointInfo}` : '',

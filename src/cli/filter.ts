@@ -71,7 +71,10 @@ export async function runFilter(argv: string[], io: FilterCliIo = stdio): Promis
       const languageId = vscodeLanguageId(c.file);
       const offset = offsetOf(fileText, c.line, c.character);
       const r = values['as-is']
-        ? timed(() => ({ languageId, ...judgeAsIs(filter, { docText: fileText, offset, languageId, completion: c.completion, finish: c.finish, docPath: abs, multilineMode: mode, maxLines }) }))
+        ? timed(() => ({
+            languageId,
+            ...judgeAsIs(filter, { docText: fileText, offset, languageId, completion: c.completion, finish: c.finish, docPath: abs, multilineMode: mode, maxLines }),
+          }))
         : checkHole(filter, knowledge, root, abs, fileText, c, maxLines);
       io.out(JSON.stringify({ ...c, ...r.result, ms: Math.round(r.ms * 1000) / 1000 }) + '\n');
     } catch (e) {

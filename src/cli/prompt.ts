@@ -43,12 +43,19 @@ export async function runPrompt(argv: string[], io: CliIo = stdio): Promise<numb
   await indexWorkspace(index, root);
   const ignore = new WorkspaceIgnore(root);
   const engine = new ContextEngine({
-    relativePath: (req) => path.relative(root, req.doc.fsPath ?? req.doc.uri).split(path.sep).join('/'),
+    relativePath: (req) =>
+      path
+        .relative(root, req.doc.fsPath ?? req.doc.uri)
+        .split(path.sep)
+        .join('/'),
     repoName: path.basename(root),
     index,
     isExcluded: (p) => ignore.ignores(p) || isSecretPath(p),
   });
-  const lines = fs.readFileSync(values.cases, 'utf8').split('\n').filter((l) => l.trim());
+  const lines = fs
+    .readFileSync(values.cases, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   for (const line of lines) {
     const c = JSON.parse(line) as { file: string; line: number; character: number };
     const abs = path.join(root, c.file);

@@ -39,7 +39,12 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs | string {
   const threads = int('threads', 1);
   const contextSize = int('context', 16);
   for (const x of [port, threads, contextSize]) if (typeof x === 'string') return x;
-  return { modelFile: path.resolve(modelFile), port: (port as number | undefined) ?? 0, threads: (threads as number | undefined) ?? defaultThreads(), contextSize: contextSize as number | undefined };
+  return {
+    modelFile: path.resolve(modelFile),
+    port: (port as number | undefined) ?? 0,
+    threads: (threads as number | undefined) ?? defaultThreads(),
+    contextSize: contextSize as number | undefined,
+  };
 }
 
 export async function runServe(argv: string[]): Promise<number> {

@@ -76,8 +76,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     parameters: '1.5B',
     quantisation: 'Q8_0',
     approxBytes: 1_650_000_000,
-    sha256Source:
-      'not confirmed: no stored copy of the file page showing its sha256 could be found; the download checks the length the server declares and the GGUF header only',
+    sha256Source: 'not confirmed: no stored copy of the file page showing its sha256 could be found; the download checks the length the server declares and the GGUF header only',
     licence: APACHE_2,
     minRamGb: 4,
     hardware: 'a laptop or desktop with 4 GB of free memory; a CPU with 4+ cores, or any GPU',

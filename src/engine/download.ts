@@ -67,8 +67,7 @@ export interface DownloadError {
 }
 
 export type DownloadResult =
-  | { ok: true; file: string; bytes: number; sha256: string; verifiedChecksum: boolean; resumed: boolean; alreadyPresent: boolean }
-  | { ok: false; error: DownloadError };
+  { ok: true; file: string; bytes: number; sha256: string; verifiedChecksum: boolean; resumed: boolean; alreadyPresent: boolean } | { ok: false; error: DownloadError };
 
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_RETRY_DELAY_MS = 1000;
@@ -235,7 +234,12 @@ class Download {
   private mismatch(start: number, meta: PartMeta | undefined, o: Opened): Failed | undefined {
     const { sizeBytes } = this.target;
     if (sizeBytes !== undefined && o.total !== undefined && o.total !== sizeBytes) {
-      return { error: { kind: 'size', message: `The file at ${this.target.url} has ${o.total} bytes where ${sizeBytes} were expected: it is not the model chosen. Nothing was downloaded.` } };
+      return {
+        error: {
+          kind: 'size',
+          message: `The file at ${this.target.url} has ${o.total} bytes where ${sizeBytes} were expected: it is not the model chosen. Nothing was downloaded.`,
+        },
+      };
     }
     if (start === 0 || !meta) return undefined;
     if ((meta.identity && o.identity && meta.identity !== o.identity) || (meta.total !== undefined && o.total !== undefined && meta.total !== o.total)) {
@@ -356,7 +360,10 @@ class Download {
     const sha = await sha256File(part);
     if (this.target.sha256 && sha !== this.target.sha256.toLowerCase()) {
       await this.dropPart();
-      return fail('checksum', `The downloaded file's sha256 is ${sha}, not the published ${this.target.sha256}: it was removed. Try again; if it happens again the file on the server has changed.`);
+      return fail(
+        'checksum',
+        `The downloaded file's sha256 is ${sha}, not the published ${this.target.sha256}: it was removed. Try again; if it happens again the file on the server has changed.`,
+      );
     }
     try {
       await fs.rename(part, final);
@@ -399,7 +406,10 @@ class Download {
   }
 
   private aborted(): { ok: false; error: DownloadError } {
-    return { ok: false, error: { kind: 'aborted', message: 'The download was cancelled; the part already downloaded is kept and a new download resumes from it.', partFile: this.paths.part } };
+    return {
+      ok: false,
+      error: { kind: 'aborted', message: 'The download was cancelled; the part already downloaded is kept and a new download resumes from it.', partFile: this.paths.part },
+    };
   }
 
   private async dropPart(): Promise<void> {

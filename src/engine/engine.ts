@@ -158,7 +158,11 @@ export class Engine {
     const m = await loadLlamaModule();
     const wrapper = m.resolveChatWrapper(this.model);
     const history = messages.map((x) =>
-      x.role === 'system' ? { type: 'system' as const, text: x.content } : x.role === 'assistant' ? { type: 'model' as const, response: [x.content] } : { type: 'user' as const, text: x.content },
+      x.role === 'system'
+        ? { type: 'system' as const, text: x.content }
+        : x.role === 'assistant'
+          ? { type: 'model' as const, response: [x.content] }
+          : { type: 'user' as const, text: x.content },
     );
     history.push({ type: 'model', response: [] });
     const state = wrapper.generateContextState({ chatHistory: history });
@@ -184,8 +188,17 @@ export class Engine {
       const tokens = fitted.tokens as Token[];
       const maxTokens = Math.max(0, Math.min(Math.floor(r.maxTokens), this.info.contextSize - tokens.length));
       const figures: RequestFigures = {
-        document, promptTokens: tokens.length, evaluatedTokens: 0, reusedTokens: 0, started: false, droppedTokens: fitted.dropped, generatedTokens: 0,
-        queueMs, promptEvalMs: 0, generationMs: 0, finishReason: 'stop',
+        document,
+        promptTokens: tokens.length,
+        evaluatedTokens: 0,
+        reusedTokens: 0,
+        started: false,
+        droppedTokens: fitted.dropped,
+        generatedTokens: 0,
+        queueMs,
+        promptEvalMs: 0,
+        generationMs: 0,
+        finishReason: 'stop',
       };
       if (tokens.length === 0 || maxTokens === 0 || signal?.aborted) {
         figures.finishReason = signal?.aborted ? 'aborted' : maxTokens === 0 ? 'length' : 'stop';

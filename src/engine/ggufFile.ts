@@ -68,9 +68,7 @@ export async function readGgufHeader(file: string): Promise<GgufHeaderCheck> {
   }
 }
 
-export type LocalModelCheck =
-  | { ok: true; file: string; bytes: number; header: GgufHeader }
-  | { ok: false; file: string; reason: string };
+export type LocalModelCheck = { ok: true; file: string; bytes: number; header: GgufHeader } | { ok: false; file: string; reason: string };
 
 /**
  * "Use a GGUF file on disk…": the chosen path exists, is a readable file and starts with a GGUF

@@ -84,7 +84,15 @@ function modelList(engine: Engine) {
   const i = engine.info;
   return {
     object: 'list',
-    data: [{ id: i.id, object: 'model', created: 0, owned_by: 'intent-complete', meta: { context_size: i.contextSize, train_context_size: i.trainContextSize, fim: i.fim, chat: i.chat } }],
+    data: [
+      {
+        id: i.id,
+        object: 'model',
+        created: 0,
+        owned_by: 'intent-complete',
+        meta: { context_size: i.contextSize, train_context_size: i.trainContextSize, fim: i.fim, chat: i.chat },
+      },
+    ],
   };
 }
 
@@ -101,7 +109,8 @@ async function generate(engine: Engine, chat: boolean, body: Json, req: http.Inc
   const id = `cmpl-${randomBytes(9).toString('base64url')}`;
   const created = Math.floor(Date.now() / 1000);
   const model = engine.info.id;
-  const choice = (text: string, finish: string | null) => (chat ? { index: 0, delta: text ? { content: text } : {}, finish_reason: finish } : { index: 0, text, logprobs: null, finish_reason: finish });
+  const choice = (text: string, finish: string | null) =>
+    chat ? { index: 0, delta: text ? { content: text } : {}, finish_reason: finish } : { index: 0, text, logprobs: null, finish_reason: finish };
   const object = chat ? 'chat.completion.chunk' : 'text_completion';
   const stream = body.stream === true;
   if (stream) {
@@ -109,9 +118,13 @@ async function generate(engine: Engine, chat: boolean, body: Json, req: http.Inc
     res.flushHeaders();
   }
   const event = (x: unknown) => res.write(`data: ${JSON.stringify(x)}\n\n`);
-  const result = await engine.complete(input, (delta) => {
-    if (stream && !res.destroyed) event({ id, object, created, model, choices: [choice(delta, null)] });
-  }, abort.signal);
+  const result = await engine.complete(
+    input,
+    (delta) => {
+      if (stream && !res.destroyed) event({ id, object, created, model, choices: [choice(delta, null)] });
+    },
+    abort.signal,
+  );
   if (res.destroyed) return;
   const f = result.figures;
   const finish = f.finishReason === 'aborted' ? 'stop' : f.finishReason;
@@ -122,7 +135,9 @@ async function generate(engine: Engine, chat: boolean, body: Json, req: http.Inc
     res.end('data: [DONE]\n\n');
     return;
   }
-  const choices = chat ? [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: finish }] : [{ index: 0, text: result.text, logprobs: null, finish_reason: finish }];
+  const choices = chat
+    ? [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: finish }]
+    : [{ index: 0, text: result.text, logprobs: null, finish_reason: finish }];
   sendJson(res, 200, { id, object: chat ? 'chat.completion' : 'text_completion', created, model, choices, usage, intent });
 }
 

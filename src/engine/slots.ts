@@ -35,7 +35,10 @@ export class SequencePool {
 
   /** The documents that have a sequence, most recently used first. */
   documents(): string[] {
-    return this.slots.filter((s) => s.document !== undefined).sort((a, b) => b.lastUsed - a.lastUsed).map((s) => s.document!);
+    return this.slots
+      .filter((s) => s.document !== undefined)
+      .sort((a, b) => b.lastUsed - a.lastUsed)
+      .map((s) => s.document!);
   }
 
   /** Requests of this document holding or waiting for its sequence. */

@@ -137,7 +137,10 @@ export class EngineSupervisor extends EventEmitter {
     return new Promise<EngineEndpoint>((resolve, reject) => {
       let buffered = '';
       let settled = false;
-      const timer = setTimeout(() => fail(new Error(`the engine was not ready within ${this.o.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS} ms`)), this.o.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(new Error(`the engine was not ready within ${this.o.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS} ms`)),
+        this.o.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      );
       const fail = (e: Error) => {
         if (settled) return;
         settled = true;
@@ -165,7 +168,9 @@ export class EngineSupervisor extends EventEmitter {
           const ready = msg as ReadyLine;
           this.endpoint = { url: ready.url, token: ready.token, ready };
           this.port = Number(new URL(ready.url).port);
-          this.log(`engine ready: ${ready.model}, ${ready.threads} threads, context ${ready.contextSize}, model ${mb(ready.memory.model)} MB + context ${mb(ready.memory.context)} MB, pid ${ready.pid}`);
+          this.log(
+            `engine ready: ${ready.model}, ${ready.threads} threads, context ${ready.contextSize}, model ${mb(ready.memory.model)} MB + context ${mb(ready.memory.context)} MB, pid ${ready.pid}`,
+          );
           this.setState('ready');
           resolve(this.endpoint);
         }

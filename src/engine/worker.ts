@@ -33,7 +33,12 @@ export interface ReadyLine {
 /** The worker's arguments as a command line (the supervisor's side). */
 export function workerArgv(a: WorkerArgs): string[] {
   return [
-    '--model-file', a.modelFile, '--threads', String(a.threads), '--port', String(a.port),
+    '--model-file',
+    a.modelFile,
+    '--threads',
+    String(a.threads),
+    '--port',
+    String(a.port),
     ...(a.contextSize ? ['--context', String(a.contextSize)] : []),
     ...(a.sequences ? ['--sequences', String(a.sequences)] : []),
     ...(a.reuse === false ? ['--no-reuse'] : []),
@@ -81,7 +86,18 @@ export async function runWorker(argv: readonly string[] = process.argv.slice(2))
     process.once('SIGINT', () => void stop());
     process.once('disconnect', () => void stop());
     const i = engine.info;
-    const ready: ReadyLine = { ready: true, url: server.url, token, model: i.id, contextSize: i.contextSize, threads: i.threads, fim: i.fim, chat: i.chat, memory: engine.memory(), pid: process.pid };
+    const ready: ReadyLine = {
+      ready: true,
+      url: server.url,
+      token,
+      model: i.id,
+      contextSize: i.contextSize,
+      threads: i.threads,
+      fim: i.fim,
+      chat: i.chat,
+      memory: engine.memory(),
+      pid: process.pid,
+    };
     say(ready);
   } catch (e) {
     say({ ready: false, error: e instanceof Error ? e.message : String(e) });

@@ -116,15 +116,17 @@ async function setLanguage(d: CommandDeps, id: unknown, on: boolean): Promise<vo
 }
 
 async function configureEndpoint(d: CommandDeps): Promise<void> {
-  const found = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'Intent Complete: looking for local model servers' },
-    () => detectLocalServers(),
+  const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Intent Complete: looking for local model servers' }, () =>
+    detectLocalServers(),
   );
   const items: (vscode.QuickPickItem & { endpoint?: string; models?: string[] })[] = [
     ...found.map((f) => ({ label: `$(server) ${f.name}`, description: f.endpoint, detail: `${f.models.length} model(s)`, endpoint: f.endpoint, models: f.models })),
     { label: '$(edit) Enter a URL…', description: 'any OpenAI-compatible API (vLLM, LM Studio, a hosted service)' },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'Intent Complete: endpoint', placeHolder: found.length ? 'Local servers found' : 'No local server found on the default ports' });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Intent Complete: endpoint',
+    placeHolder: found.length ? 'Local servers found' : 'No local server found on the default ports',
+  });
   if (!pick) return;
   let endpoint = pick.endpoint;
   if (!endpoint) {

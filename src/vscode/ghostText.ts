@@ -77,8 +77,7 @@ export class GhostText implements vscode.Disposable {
     const workspace = (this.workspaceIndex = new WorkspaceIndex(log));
     this.disposables.push(workspace);
     const context = (this.context = new ContextEngine({
-      relativePath: (req: CompletionRequest) =>
-        (req.doc.fsPath && workspace.relativePath(req.doc.fsPath)) || path.basename(req.doc.fsPath ?? req.doc.uri),
+      relativePath: (req: CompletionRequest) => (req.doc.fsPath && workspace.relativePath(req.doc.fsPath)) || path.basename(req.doc.fsPath ?? req.doc.uri),
       repoName: folder()?.name ?? 'workspace',
       index: workspace.index,
       trees: workspace.trees,
@@ -338,13 +337,11 @@ export class GhostText implements vscode.Disposable {
         : e.kind === 'unreachable'
           ? `Start your model server or change intentComplete.endpoint (now ${s.endpoint}).`
           : 'Check intentComplete.endpoint and intentComplete.model.';
-    void vscode.window
-      .showWarningMessage(`Intent Complete: ${e.message}. ${fix}`, ...outageActions(e.kind))
-      .then((choice) => {
-        if (choice === 'Configure Endpoint') void vscode.commands.executeCommand('intentComplete.configureEndpoint');
-        else if (choice === 'Set API Key') void vscode.commands.executeCommand('intentComplete.setApiKey');
-        else if (choice === 'Show Log') void vscode.commands.executeCommand('intentComplete.showLog');
-      });
+    void vscode.window.showWarningMessage(`Intent Complete: ${e.message}. ${fix}`, ...outageActions(e.kind)).then((choice) => {
+      if (choice === 'Configure Endpoint') void vscode.commands.executeCommand('intentComplete.configureEndpoint');
+      else if (choice === 'Set API Key') void vscode.commands.executeCommand('intentComplete.setApiKey');
+      else if (choice === 'Show Log') void vscode.commands.executeCommand('intentComplete.showLog');
+    });
   }
 
   /** Settings as seen by this service (tests). */

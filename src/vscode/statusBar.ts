@@ -107,7 +107,11 @@ export class StatusBar implements vscode.Disposable {
 
 /** The tooltip of the filtered sign: what was held back and why, never a popup. */
 export function filteredTooltip(unknown: readonly string[]): string {
-  const names = unknown.slice(0, 8).map((n) => `\`${n}\``).join(', ') + (unknown.length > 8 ? ` and ${unknown.length - 8} more` : '');
+  const names =
+    unknown
+      .slice(0, 8)
+      .map((n) => `\`${n}\``)
+      .join(', ') + (unknown.length > 8 ? ` and ${unknown.length - 8} more` : '');
   return `Intent Complete: a suggestion was held back by the consistency filter — it names ${unknown.length ? names : 'something'} that nothing in this file or workspace declares. The model answered; nothing is wrong with the endpoint.`;
 }
 

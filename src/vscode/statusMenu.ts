@@ -66,7 +66,11 @@ function pauseItems(s: MenuState, formatTime: (ms: number) => string): MenuItem[
   items.push(s.enabled ? { label: '$(circle-slash) Disable ghost text', command: COMMANDS.disable } : { label: '$(check) Enable ghost text', command: COMMANDS.enable });
   if (s.enabled && s.language) {
     const { id, enabled } = s.language;
-    items.push(enabled ? { label: `$(circle-slash) Disable for ${id}`, command: COMMANDS.disableLanguage, args: [id] } : { label: `$(check) Enable for ${id}`, command: COMMANDS.enableLanguage, args: [id] });
+    items.push(
+      enabled
+        ? { label: `$(circle-slash) Disable for ${id}`, command: COMMANDS.disableLanguage, args: [id] }
+        : { label: `$(check) Enable for ${id}`, command: COMMANDS.enableLanguage, args: [id] },
+    );
   }
   return items;
 }

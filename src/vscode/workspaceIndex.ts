@@ -115,27 +115,24 @@ export class WorkspaceIndex implements vscode.Disposable {
       if (rel) open.set(rel, d);
     }
     try {
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Intent Complete: indexing' },
-        async (progress) => {
-          let last = 0;
-          const r = await indexWorkspace(this.index, root, {
-            cancelled: () => this.disposed,
-            overlay: (rel) => {
-              const d = open.get(rel);
-              return d && !d.isClosed ? { text: d.getText(), languageId: d.languageId } : undefined;
-            },
-            onProgress: ({ done, total }) => {
-              const pct = total ? Math.floor((done / total) * 100) : 100;
-              if (pct > last) {
-                progress.report({ message: `${done}/${total} files`, increment: pct - last });
-                last = pct;
-              }
-            },
-          });
-          this.log.info(`workspace index: ${r.files} files in ${Math.round(r.ms)} ms`);
-        },
-      );
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Intent Complete: indexing' }, async (progress) => {
+        let last = 0;
+        const r = await indexWorkspace(this.index, root, {
+          cancelled: () => this.disposed,
+          overlay: (rel) => {
+            const d = open.get(rel);
+            return d && !d.isClosed ? { text: d.getText(), languageId: d.languageId } : undefined;
+          },
+          onProgress: ({ done, total }) => {
+            const pct = total ? Math.floor((done / total) * 100) : 100;
+            if (pct > last) {
+              progress.report({ message: `${done}/${total} files`, increment: pct - last });
+              last = pct;
+            }
+          },
+        });
+        this.log.info(`workspace index: ${r.files} files in ${Math.round(r.ms)} ms`);
+      });
     } catch (e) {
       this.log.warn(`workspace index failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -108,9 +108,7 @@ export const editTracesScenario: Scenario = {
   async settings({ onCleanup }) {
     const server = await TestOpenAIServer.start({ models: ['edit-e2e'] });
     server.respond((req) =>
-      req.path === '/v1/chat/completions' && req.prompt.includes('Instruction: normalize')
-        ? { text: '```typescript\n  return normalizeSum(a + b);\n```' }
-        : { text: '' },
+      req.path === '/v1/chat/completions' && req.prompt.includes('Instruction: normalize') ? { text: '```typescript\n  return normalizeSum(a + b);\n```' } : { text: '' },
     );
     onCleanup(() => server.stop());
     return editSettings(server.url);
@@ -124,10 +122,17 @@ export const editTracesScenario: Scenario = {
       await lens.first().waitFor({ state: 'visible', timeout: 30_000 });
       // The unknown name is said over the region and in the status bar, not in a toast that outlives it.
       await eventually('the warning in the status bar', async () => (await proposalTraces(page)).some((t) => t.startsWith('status:') && t.includes('normalizeSum')));
-      assert.deepEqual((await proposalTraces(page)).filter((t) => t.startsWith('toast:')), []);
+      assert.deepEqual(
+        (await proposalTraces(page)).filter((t) => t.startsWith('toast:')),
+        [],
+      );
     };
 
-    for (const [how, key] of [['Esc', 'Escape'], ['Undo', 'Control+z'], ['Accept', 'Tab']] as const) {
+    for (const [how, key] of [
+      ['Esc', 'Escape'],
+      ['Undo', 'Control+z'],
+      ['Accept', 'Tab'],
+    ] as const) {
       await propose();
       log(`under review (${how}); ${await screenshot(`review-${how}`)}`);
       await page.keyboard.press(key);
@@ -190,20 +195,32 @@ export const editLongProposalScenario: Scenario = {
     const proposed = ['  const rows: string[] = [];', ...LONG_BODY, '  return rows;'];
     await eventually('the proposal in the editor', async () => (await renderedLines(page)).some((l) => l.text === '  return rows;'));
     const lines = await renderedLines(page);
-    const lineHeight = await activeEditor(page).locator('.view-lines .view-line').first().evaluate((el) => el.getBoundingClientRect().height);
+    const lineHeight = await activeEditor(page)
+      .locator('.view-lines .view-line')
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().height);
     log(`lines: ${lines.length}, line height ${lineHeight}px; ${await screenshot('long-proposal')}`);
     const at = lines.findIndex((l) => l.text === proposed[0]);
     assert.ok(at > 0, `the proposal's first line not rendered: ${JSON.stringify(lines.map((l) => l.text))}`);
     // Every proposed line whole, in order, then the line that followed the selection, below them all.
-    assert.deepEqual(lines.slice(at, at + proposed.length).map((l) => l.text), proposed);
+    assert.deepEqual(
+      lines.slice(at, at + proposed.length).map((l) => l.text),
+      proposed,
+    );
     const after = lines[at + proposed.length];
     assert.equal(after?.text, '}', 'the line after the selection follows the proposal');
     // Each a line below the last: no two at one height, nothing drawn over the code below.
     const tops = lines.slice(at, at + proposed.length + 1).map((l) => l.top);
     tops.slice(1).forEach((top, k) => assert.equal(Math.round(top - tops[k]), Math.round(lineHeight), `line ${k} of the proposal overlaps the next`));
-    assert.ok(lines.some((l) => l.text === 'export const after = 1;' && l.top > after.top), 'the rest of the file is still shown below');
+    assert.ok(
+      lines.some((l) => l.text === 'export const after = 1;' && l.top > after.top),
+      'the rest of the file is still shown below',
+    );
     assert.deepEqual(await overlaidTexts(page), [], 'text laid over the editor lines');
-    assert.ok((await decorationTexts(page)).some((t) => t.includes('return [];')), 'the replaced line said as removed');
+    assert.ok(
+      (await decorationTexts(page)).some((t) => t.includes('return [];')),
+      'the replaced line said as removed',
+    );
     await page.keyboard.press('Escape');
     await eventually('the original back on Esc', async () => (await visibleLines(page)).includes('  return [];'));
     const back = (await renderedLines(page)).map((l) => l.text);

@@ -107,7 +107,11 @@ export const reportScenario: Scenario = {
     });
     assert.deepEqual(cut, []);
     // The evaluation's message would cover the table in the screenshot (cosmetic: ignored if absent).
-    await page.locator('.notifications-toasts .codicon-notifications-clear').first().click({ timeout: 2000 }).catch(() => undefined);
+    await page
+      .locator('.notifications-toasts .codicon-notifications-clear')
+      .first()
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
     await view.locator('table.drops').scrollIntoViewIfNeeded();
     log(`report: false drops ${cells.join(' | ')}; ${await screenshot('report-false-drops')}`);
     assert.deepEqual(extensionErrors(), []);

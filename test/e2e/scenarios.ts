@@ -11,4 +11,14 @@ import { workbenchScenario } from './workbench.e2e';
 import { reportScenario } from './report.e2e';
 import { editLongProposalScenario, editSelectionScenario, editTracesScenario } from './editSelection.e2e';
 
-export const SCENARIOS: readonly Scenario[] = [workbenchScenario, ghostTextAcceptScenario, endpointDownScenario, partialAcceptScenario, snoozeReloadScenario, editSelectionScenario, editTracesScenario, editLongProposalScenario, reportScenario];
+export const SCENARIOS: readonly Scenario[] = [
+  workbenchScenario,
+  ghostTextAcceptScenario,
+  endpointDownScenario,
+  partialAcceptScenario,
+  snoozeReloadScenario,
+  editSelectionScenario,
+  editTracesScenario,
+  editLongProposalScenario,
+  reportScenario,
+];

@@ -63,8 +63,7 @@ function main(): number {
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const size = fs.statSync(vsix).size;
   const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  const readText = (entry: string): string =>
-    execFileSync('unzip', ['-p', vsix, entry], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const readText = (entry: string): string => execFileSync('unzip', ['-p', vsix, entry], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const problems = vsixProblems(listing, readText);
   let failed = 0;
   const check = (ok: boolean, what: string): void => {

@@ -32,8 +32,7 @@ export const CODE_SERVER_DIR = path.join(VSCODE_TEST_DIR, 'code-server');
 const CODE_SERVER_BIN = path.join(CODE_SERVER_DIR, 'node_modules', '.bin', 'code-server');
 const INSTALLED_MARKER = path.join(CODE_SERVER_DIR, `.installed-${CODE_SERVER_VERSION}`);
 
-export const CHROMIUM_PATH =
-  process.env.INTENT_TEST_CHROMIUM ?? CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p)) ?? CHROMIUM_CANDIDATES[0];
+export const CHROMIUM_PATH = process.env.INTENT_TEST_CHROMIUM ?? CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p)) ?? CHROMIUM_CANDIDATES[0];
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -249,7 +248,7 @@ export async function ensureCodeServer(): Promise<string> {
       if (attempt < 3) {
         log(`code-server install attempt ${attempt} failed (exit ${code}); retrying`);
         await new Promise((r) => setTimeout(r, attempt * 10_000));
-    }
+      }
     }
     if (code !== 0 || !fs.existsSync(CODE_SERVER_BIN)) {
       const tail = fs.readFileSync(installLog, 'utf8').split('\n').slice(-40).join('\n');
@@ -342,14 +341,18 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const out = fs.openSync(processLogFile, 'a');
 
   const args = [
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     workspaceDir,
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, [USER_DATA_DIR_ENV]: userDataDir };

@@ -114,18 +114,13 @@ export async function visibleLines(page: Page): Promise<string[]> {
 
 /** Ghost text currently shown in the active editor ('' when none). */
 export async function ghostText(page: Page): Promise<string> {
-  const parts = await activeEditor(page)
-    .locator('.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text')
-    .allTextContents();
+  const parts = await activeEditor(page).locator('.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text').allTextContents();
   return parts.join('').replace(/\u00a0/g, ' ');
 }
 
 /** Waits until ghost text is shown and returns it. */
 export async function waitForGhostText(page: Page, timeoutMs = 15_000): Promise<string> {
-  await activeEditor(page)
-    .locator('.ghost-text-decoration, .ghost-text')
-    .first()
-    .waitFor({ state: 'visible', timeout: timeoutMs });
+  await activeEditor(page).locator('.ghost-text-decoration, .ghost-text').first().waitFor({ state: 'visible', timeout: timeoutMs });
   return ghostText(page);
 }
 

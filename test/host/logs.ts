@@ -61,11 +61,7 @@ export function readExtensionHostLog(userDataDir: string): string {
  * the extension id (activation failures, uncaught errors), and every error line of our own output
  * channel (a file named after the channel, e.g. `…/1-Intent Complete.log`).
  */
-export function extensionErrors(
-  userDataDir: string,
-  extensionId = 'intent-complete.intent-complete',
-  channelName = 'Intent Complete',
-): string[] {
+export function extensionErrors(userDataDir: string, extensionId = 'intent-complete.intent-complete', channelName = 'Intent Complete'): string[] {
   const id = extensionId.toLowerCase();
   const out: string[] = [];
   for (const f of extensionHostLogFiles(userDataDir)) {

@@ -32,7 +32,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { pkg: 'libsecret-1-dev', need: 'code-server', why: 'headers for the keytar module' },
   { pkg: 'libxkbfile-dev', need: 'code-server', why: 'headers for native-keymap' },
   { pkg: 'libx11-dev', need: 'code-server', why: 'headers for native-keymap' },
-  { pkg: 'ripgrep', need: 'code-server', why: "seeds @vscode/ripgrep, whose own download needs GitHub" },
+  { pkg: 'ripgrep', need: 'code-server', why: 'seeds @vscode/ripgrep, whose own download needs GitHub' },
   { pkg: 'ca-certificates', need: 'code-server', why: 'TLS for the downloads of the install' },
   { pkg: 'chromium', need: 'browser', why: 'the headless window that drives VS Code' },
   { pkg: 'unzip', need: 'package', why: 'lists the files of the packaged .vsix' },
@@ -64,9 +64,7 @@ export interface Edges {
   log(msg: string): void;
 }
 
-export type Outcome =
-  | { readonly ok: true; readonly installed: readonly string[]; readonly note?: string }
-  | { readonly ok: false; readonly message: string };
+export type Outcome = { readonly ok: true; readonly installed: readonly string[]; readonly note?: string } | { readonly ok: false; readonly message: string };
 
 export class PreflightError extends Error {}
 
@@ -75,9 +73,7 @@ const UBUNTU_NAMES: Readonly<Record<string, string>> = { chromium: 'chromium-bro
 
 /** The packages the given needs call for, by the names of this distribution. */
 export function requiredPackages(needs: readonly Need[], osId = 'debian'): Requirement[] {
-  return REQUIREMENTS.filter((r) => needs.includes(r.need)).map((r) =>
-    osId === 'ubuntu' && UBUNTU_NAMES[r.pkg] ? { ...r, pkg: UBUNTU_NAMES[r.pkg] } : r,
-  );
+  return REQUIREMENTS.filter((r) => needs.includes(r.need)).map((r) => (osId === 'ubuntu' && UBUNTU_NAMES[r.pkg] ? { ...r, pkg: UBUNTU_NAMES[r.pkg] } : r));
 }
 
 /** Names dpkg reports as fully installed ("install ok installed"; not removed-with-config-left). */
@@ -97,11 +93,7 @@ function browserPresent(edges: Edges, env: NodeJS.ProcessEnv): boolean {
   return CHROMIUM_CANDIDATES.some((p) => edges.exists(p));
 }
 
-export function missingRequirements(
-  needs: readonly Need[],
-  edges: Edges,
-  env: NodeJS.ProcessEnv = process.env,
-): Requirement[] | undefined {
+export function missingRequirements(needs: readonly Need[], edges: Edges, env: NodeJS.ProcessEnv = process.env): Requirement[] | undefined {
   const wanted = requiredPackages(needs, edges.osId).filter((r) => !(r.need === 'browser' && browserPresent(edges, env)));
   if (wanted.length === 0) return [];
   const out = edges.dpkgQuery(wanted.map((r) => r.pkg));
@@ -123,7 +115,10 @@ export function missingMessage(missing: readonly Requirement[], uid: number, why
     ...missing.map((r) => `  ${r.pkg.padEnd(width)}  ${r.why}`),
     `${why} Install ${missing.length === 1 ? 'it' : 'them'} with:`,
     '',
-    `  ${installCommand(missing.map((r) => r.pkg), uid)}`,
+    `  ${installCommand(
+      missing.map((r) => r.pkg),
+      uid,
+    )}`,
     '',
     'then run the tests again.',
   ].join('\n');
@@ -144,13 +139,16 @@ function aptInstall(pkgs: readonly string[], sudo: readonly string[], edges: Edg
 export function preflight(needs: readonly Need[], edges: Edges, env: NodeJS.ProcessEnv = process.env): Outcome {
   const missing = missingRequirements(needs, edges, env);
   if (missing === undefined) {
-    const pkgs = requiredPackages(needs, edges.osId).map((r) => r.pkg).join(' ');
+    const pkgs = requiredPackages(needs, edges.osId)
+      .map((r) => r.pkg)
+      .join(' ');
     return { ok: true, installed: [], note: `no dpkg here: cannot check for the packages the tests need (Debian names: ${pkgs})` };
   }
   if (missing.length === 0) return { ok: true, installed: [] };
   const pkgs = missing.map((r) => r.pkg);
   const sudo = edges.uid === 0 ? [] : edges.canSudo() ? ['sudo', '-n'] : undefined;
-  if (!sudo) return { ok: false, message: missingMessage(missing, edges.uid, 'Not running as root, and sudo is missing or asks for a password, so they were not installed for you.') };
+  if (!sudo)
+    return { ok: false, message: missingMessage(missing, edges.uid, 'Not running as root, and sudo is missing or asks for a password, so they were not installed for you.') };
   edges.log(`installing ${pkgs.join(' ')} (${sudo.length ? 'sudo ' : ''}apt-get)`);
   if (!aptInstall(pkgs, sudo, edges)) {
     return { ok: false, message: missingMessage(missing, edges.uid, 'Installing them failed (see apt-get above).') };

@@ -14,17 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import {
-  REPO_ROOT,
-  extensionErrors,
-  extensionId,
-  launchBrowser,
-  linkExtension,
-  makeTempDir,
-  startCodeServer,
-  type CodeServer,
-  type UserSettings,
-} from './codeServer';
+import { REPO_ROOT, extensionErrors, extensionId, launchBrowser, linkExtension, makeTempDir, startCodeServer, type CodeServer, type UserSettings } from './codeServer';
 import { waitForWorkbench, type Cleanup, type PrepareContext, type Scenario, type ScenarioContext } from './e2e';
 import { SCENARIOS } from '../e2e/scenarios';
 import { testHostReady } from './preflight';
@@ -124,8 +114,7 @@ async function runScenario(browser: Browser, extensionsDir: string, id: string, 
   let error: string | undefined;
 
   const body = async (): Promise<void> => {
-    const settings: UserSettings =
-      typeof scenario.settings === 'function' ? await scenario.settings(prep) : { ...scenario.settings };
+    const settings: UserSettings = typeof scenario.settings === 'function' ? await scenario.settings(prep) : { ...scenario.settings };
     server = await startCodeServer({
       label: 'e2e',
       workspaceDir,
@@ -201,9 +190,7 @@ async function runScenario(browser: Browser, extensionsDir: string, id: string, 
 }
 
 function selected(all: readonly Scenario[]): Scenario[] {
-  const filters = [...process.argv.slice(2), ...(process.env.INTENT_E2E_FILTER ?? '').split(',')]
-    .map((f) => f.trim().toLowerCase())
-    .filter(Boolean);
+  const filters = [...process.argv.slice(2), ...(process.env.INTENT_E2E_FILTER ?? '').split(',')].map((f) => f.trim().toLowerCase()).filter(Boolean);
   const names = new Set<string>();
   for (const s of all) {
     if (names.has(s.name)) throw new Error(`two scenarios are named "${s.name}"`);
@@ -241,7 +228,12 @@ async function main(): Promise<number> {
         fs.rmSync(kept, { recursive: true, force: true });
         fs.renameSync(path.join(ARTIFACTS, slug(s.name)), kept);
         say(`  ✗ attempt ${attempt} failed (${(o.ms / 1000).toFixed(1)} s; artifacts in ${path.relative(REPO_ROOT, kept)}):`);
-        say((o.error ?? '').split('\n').map((l) => `      ${l}`).join('\n'));
+        say(
+          (o.error ?? '')
+            .split('\n')
+            .map((l) => `      ${l}`)
+            .join('\n'),
+        );
         say(`    retrying`);
         const first = o.error;
         o = await runScenario(browser, extensionsDir, id, s);
@@ -249,7 +241,13 @@ async function main(): Promise<number> {
       }
       outcomes.push(o);
       say(`  ${o.ok ? '✓' : '✗'} ${s.name} (${(o.ms / 1000).toFixed(1)} s)${o.flaky ? ' — FLAKY: passed on retry' : ''}`);
-      if (o.error) say(o.error.split('\n').map((l) => `      ${l}`).join('\n'));
+      if (o.error)
+        say(
+          o.error
+            .split('\n')
+            .map((l) => `      ${l}`)
+            .join('\n'),
+        );
     }
   } finally {
     await browser?.close().catch(() => undefined);

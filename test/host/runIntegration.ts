@@ -34,10 +34,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 function checkBuilt(): void {
-  const missing = [
-    path.join(REPO_ROOT, 'dist', 'extension.js'),
-    `${TESTS_ENTRY}.js`,
-  ].filter((f) => !fs.existsSync(f));
+  const missing = [path.join(REPO_ROOT, 'dist', 'extension.js'), `${TESTS_ENTRY}.js`].filter((f) => !fs.existsSync(f));
   if (missing.length > 0) {
     throw new Error(`not built: ${missing.join(', ')} (run: npm run build && npm run compile-tests)`);
   }
@@ -157,13 +154,7 @@ async function runInElectron(resultsFile: string): Promise<IntegrationResults | 
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: TESTS_ENTRY,
       extensionTestsEnv: { [RESULTS_ENV]: resultsFile },
-      launchArgs: [
-        makeWorkspace('integration'),
-        '--disable-extensions',
-        '--disable-workspace-trust',
-        '--user-data-dir',
-        userDataDir,
-      ],
+      launchArgs: [makeWorkspace('integration'), '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', userDataDir],
     });
   } catch (err) {
     // runTests rejects when tests fail; the results file says which.

@@ -101,7 +101,11 @@ describe('edit selection (Ctrl+I) in a real VS Code', function () {
     // The review offers Accept / Reject / Refine in place.
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', e.document.uri)) ?? [];
     const titles = lenses.map((l) => l.command?.title ?? '');
-    for (const t of ['Accept', 'Reject', 'Refine']) assert.ok(titles.some((x) => x.includes(t)), `no ${t} lens in ${titles.join(' | ')}`);
+    for (const t of ['Accept', 'Reject', 'Refine'])
+      assert.ok(
+        titles.some((x) => x.includes(t)),
+        `no ${t} lens in ${titles.join(' | ')}`,
+      );
     const a = await run('intentComplete.edit.accept');
     assert.equal(a.status, 'accepted');
     assert.equal(e.document.getText(), SOURCE.replace('a + b', 'a - b'));
@@ -222,7 +226,10 @@ describe('edit selection (Ctrl+I) in a real VS Code', function () {
     assert.match(r.warning ?? '', /normalizeSum/);
     assert.equal(r.proposal, '  return normalizeSum(a + b);');
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', e.document.uri)) ?? [];
-    assert.ok(lenses.some((l) => /warning.*normalizeSum/.test(l.command?.title ?? '')), 'the warning is shown over the region');
+    assert.ok(
+      lenses.some((l) => /warning.*normalizeSum/.test(l.command?.title ?? '')),
+      'the warning is shown over the region',
+    );
     assert.equal((await run('intentComplete.edit.accept')).status, 'accepted');
     assert.equal(e.document.getText(), SOURCE.replace('a + b;', 'normalizeSum(a + b);'), 'accepted as proposed, not silently changed');
     const ev = lastEdit();
@@ -239,7 +246,8 @@ describe('edit selection (Ctrl+I) in a real VS Code', function () {
       assert.equal(r.status, 'pending', JSON.stringify(r));
       const uri = api.edit.pending?.proposalUri;
       assert.ok(uri, 'no proposal document');
-      const diffTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri.toString());
+      const diffTab = () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri.toString());
       await until('the diff tab', () => diffTab() !== undefined);
       const right = await vscode.workspace.openTextDocument(uri);
       assert.equal(right.getText(), SOURCE.replace('  return a + b;', '  const total = a + b;\n  return clampValue(total);'));
@@ -279,7 +287,10 @@ describe('edit selection (Ctrl+I) in a real VS Code', function () {
     const r = await run('intentComplete.edit.refine', { instruction: 'add a comment' });
     assert.equal(r.status, 'pending', JSON.stringify(r));
     const msgs = server.completionRequests[1].body.messages as { role: string; content: string }[];
-    assert.deepEqual(msgs.map((m) => m.role), ['system', 'user', 'assistant', 'user']);
+    assert.deepEqual(
+      msgs.map((m) => m.role),
+      ['system', 'user', 'assistant', 'user'],
+    );
     assert.match(msgs[2].content, /return a - b;/);
     assert.match(msgs[3].content, /add a comment/);
     assert.ok(api.quality.all().some((ev) => ev.type === 'edit' && ev.outcome === 'refined'));

@@ -83,12 +83,16 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     const editor = await openDoc(`${head}unitP`, 'typescript');
     // The list opens on the word typed so far, with unitPrice selected (the language service may take a while).
     await vscode.commands.executeCommand('editor.action.triggerSuggest');
-    await waitFor(async () => {
-      await sleep(300);
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      await sleep(400);
-      return server.completionRequests.some((r) => r.prompt.includes('const total = unitPrice<|fim_suffix|>'));
-    }, 20000, `a request with the selected item inserted (${JSON.stringify(server.completionRequests.map((r) => r.prompt.slice(-60)))})`);
+    await waitFor(
+      async () => {
+        await sleep(300);
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await sleep(400);
+        return server.completionRequests.some((r) => r.prompt.includes('const total = unitPrice<|fim_suffix|>'));
+      },
+      20000,
+      `a request with the selected item inserted (${JSON.stringify(server.completionRequests.map((r) => r.prompt.slice(-60)))})`,
+    );
     await sleep(300);
     await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
     const after = await waitFor(() => editor.document.getText() !== `${head}unitP` && editor.document.getText(), 5000, 'the ghost text accepted');
@@ -105,11 +109,15 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     const editor = await openDoc(`${head}subt`, 'typescript');
     const a = await api();
     await vscode.commands.executeCommand('editor.action.triggerSuggest');
-    await waitFor(async () => {
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      await sleep(400);
-      return server.completionRequests.some((r) => r.prompt.includes('const sum = subtotalAmount<|fim_suffix|>'));
-    }, 20000, 'a request with the selected item inserted');
+    await waitFor(
+      async () => {
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await sleep(400);
+        return server.completionRequests.some((r) => r.prompt.includes('const sum = subtotalAmount<|fim_suffix|>'));
+      },
+      20000,
+      'a request with the selected item inserted',
+    );
     await sleep(300);
     const before = server.completionRequests.length;
     // The person takes the list's item (Enter/Tab on the list): the document now has it.
@@ -164,7 +172,9 @@ describe('ghost text (real VS Code, test endpoint)', function () {
       fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
       fs.writeFileSync(settingsFile, JSON.stringify({ 'intentComplete.endpoint': hostile.url, 'intentComplete.model': 'evil', 'intentComplete.apiStyle': 'chat' }));
       // Give VS Code time to read the workspace settings file.
-      await waitFor(() => vscode.workspace.getConfiguration('intentComplete').inspect('endpoint')?.workspaceValue === hostile.url, 5000, 'workspace settings to load').catch(() => undefined);
+      await waitFor(() => vscode.workspace.getConfiguration('intentComplete').inspect('endpoint')?.workspaceValue === hostile.url, 5000, 'workspace settings to load').catch(
+        () => undefined,
+      );
       await sleep(300);
       const a = await api();
       assert.equal(a.ghost.settings.endpoint, server.url);
@@ -186,7 +196,11 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     await vscode.commands.executeCommand('intentComplete.setApiKey', secret);
     try {
       const editor = await openDoc('function key() {}\n', 'typescript');
-      assert.equal(await triggerAndAccept(editor), 'function key() {}\nkey();', `requests: ${JSON.stringify(server.requests.map((r) => [r.path, r.aborted, r.finished]))}; status ${JSON.stringify((await api()).status.current)}`);
+      assert.equal(
+        await triggerAndAccept(editor),
+        'function key() {}\nkey();',
+        `requests: ${JSON.stringify(server.requests.map((r) => [r.path, r.aborted, r.finished]))}; status ${JSON.stringify((await api()).status.current)}`,
+      );
       assert.equal(server.completionRequests.at(-1)?.headers.authorization, `Bearer ${secret}`);
       const all = JSON.stringify(vscode.workspace.getConfiguration('intentComplete'));
       assert.ok(!all.includes(secret), 'the key leaked into settings');
@@ -255,7 +269,7 @@ describe('ghost text (real VS Code, test endpoint)', function () {
   it('disable for this language writes intentComplete.languages, and enable undoes it', async () => {
     await vscode.commands.executeCommand('intentComplete.disableLanguage', 'markdown');
     try {
-      await waitFor(() => (api().then((a) => a.ghost.settings.languages.markdown === false)), 5000, 'markdown off');
+      await waitFor(() => api().then((a) => a.ghost.settings.languages.markdown === false), 5000, 'markdown off');
       assert.equal((await api()).ghost.enabledFor('markdown'), false);
       assert.equal((await api()).ghost.enabledFor('typescript'), true);
     } finally {
@@ -281,6 +295,9 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     await waitFor(() => a.status.current.kind === 'ready', 8000, `ready status (now ${JSON.stringify(a.status.current)})`);
     assert.ok(Date.now() - upAt < 8000);
     assert.equal(a.ghost.recovery.running, false, 'the background probe goes on after the endpoint is back');
-    assert.ok(server.requests.some((r) => r.path === '/v1/models'), 'no probe reached the endpoint');
+    assert.ok(
+      server.requests.some((r) => r.path === '/v1/models'),
+      'no probe reached the endpoint',
+    );
   });
 });

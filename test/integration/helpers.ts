@@ -18,11 +18,16 @@ export async function setSettings(values: Record<string, unknown>): Promise<void
   const cfg = vscode.workspace.getConfiguration('intentComplete');
   for (const [k, v] of Object.entries(values)) await cfg.update(k, v, vscode.ConfigurationTarget.Global);
   const a = await api();
-  await waitFor(() => Object.entries(values).every(([k, v]) => JSON.stringify((a.ghost.settings as unknown as Record<string, unknown>)[k]) === JSON.stringify(v ?? defaultOf(k))), 5000, 'settings to apply');
+  await waitFor(
+    () => Object.entries(values).every(([k, v]) => JSON.stringify((a.ghost.settings as unknown as Record<string, unknown>)[k]) === JSON.stringify(v ?? defaultOf(k))),
+    5000,
+    'settings to apply',
+  );
 }
 
 function defaultOf(key: string): unknown {
-  const props = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } }).contributes.configuration.properties;
+  const props = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } }).contributes
+    .configuration.properties;
   return props[`intentComplete.${key}`]?.default;
 }
 

@@ -94,9 +94,7 @@ export async function run(): Promise<void> {
     failures = await new Promise<number>((resolve) => {
       const runner = mocha.run((n) => resolve(n));
       const rel = (file: string | undefined): string | undefined => (file ? path.relative(REPO_ROOT, file) : undefined);
-      runner.on('pass', (t) =>
-        tests.push({ title: t.title, fullTitle: t.fullTitle(), file: rel(t.file), state: 'passed', durationMs: t.duration }),
-      );
+      runner.on('pass', (t) => tests.push({ title: t.title, fullTitle: t.fullTitle(), file: rel(t.file), state: 'passed', durationMs: t.duration }));
       runner.on('pending', (t) => tests.push({ title: t.title, fullTitle: t.fullTitle(), file: rel(t.file), state: 'pending' }));
       // Also hooks ("before all" hook: …) fail through here.
       runner.on('fail', (t, err) =>

@@ -39,7 +39,11 @@ describe('ghost text from real servers (emulated)', function () {
   async function completeWith(server: EmulatorHandle, model: string, describes: RegExp): Promise<void> {
     await setSettings({ endpoint: server.url, model });
     const a = await api();
-    await waitFor(() => a.status.current.kind === 'ready' && a.status.current.detail && describes.test(a.status.current.detail), 10000, `the status to describe ${describes}: ${JSON.stringify(a.status.current)}`);
+    await waitFor(
+      () => a.status.current.kind === 'ready' && a.status.current.detail && describes.test(a.status.current.detail),
+      10000,
+      `the status to describe ${describes}: ${JSON.stringify(a.status.current)}`,
+    );
     const doc = SOURCE.slice(0, CUT) + SOURCE.slice(SOURCE.indexOf('\n', CUT));
     const editor = await openDoc(doc, 'typescript', undefined);
     const pos = editor.document.positionAt(CUT);
@@ -89,7 +93,11 @@ describe('ghost text from real servers (emulated)', function () {
       await completeWith(server, 'qwen2.5-coder-1.5b-base', /^llama\.cpp .* · FIM through \/infill/);
       // Warm-ups (n_predict 0) may go out while the settings change one by one; completions all use /infill.
       const gens = server.requests.filter((r) => r.method === 'POST' && r.path !== '/infill' && (r.body as { n_predict?: unknown }).n_predict !== 0);
-      assert.deepEqual(gens.map((r) => `${r.path} ${JSON.stringify(r.body).slice(0, 200)}`), [], 'everything went through /infill');
+      assert.deepEqual(
+        gens.map((r) => `${r.path} ${JSON.stringify(r.body).slice(0, 200)}`),
+        [],
+        'everything went through /infill',
+      );
     } finally {
       await server.stop();
     }

@@ -87,10 +87,14 @@ describe('quality report (real VS Code, test endpoint)', function () {
     const doc = editor.document;
     const end = doc.positionAt(doc.getText().length);
     assert.ok(await editor.edit((e) => e.delete(new vscode.Range(end.translate(0, -2), end))));
-    const retained = await waitFor(() => {
-      const r = since(a.quality.all(), n0).filter((e) => e.type === 'retained' && e.id === accepted.id);
-      return r.length >= 2 && r;
-    }, 20000, 'two retention checkpoints');
+    const retained = await waitFor(
+      () => {
+        const r = since(a.quality.all(), n0).filter((e) => e.type === 'retained' && e.id === accepted.id);
+        return r.length >= 2 && r;
+      },
+      20000,
+      'two retention checkpoints',
+    );
     assert.deepEqual(
       retained.map((e) => e.type === 'retained' && [e.afterMs, e.chars, e.acceptedChars]),
       [
@@ -103,11 +107,15 @@ describe('quality report (real VS Code, test endpoint)', function () {
     server.respond({ text: 'a * b;' });
     const editor2 = await openDoc('function mul(a: number, b: number) {\n  return ', 'typescript');
     const n1 = a.quality.all().length;
-    const shown2 = await waitFor(async () => {
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      await sleep(200);
-      return since(a.quality.all(), n1).find((e) => e.type === 'suggestion' && e.shownChars > 0);
-    }, 20000, 'a second shown suggestion');
+    const shown2 = await waitFor(
+      async () => {
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await sleep(200);
+        return since(a.quality.all(), n1).find((e) => e.type === 'suggestion' && e.shownChars > 0);
+      },
+      20000,
+      'a second shown suggestion',
+    );
     const pos = editor2.selection.active;
     assert.ok(await editor2.edit((e) => e.insert(pos, '0;')));
     // Re-triggering may have shown the same text again under a newer id: any of them is the one on screen.
@@ -157,7 +165,12 @@ describe('quality report (real VS Code, test endpoint)', function () {
     try {
       await setSettings({ endpoint: server.url, model: MODEL, timeoutMs: 20000 });
       server.respond((req) => ({ text: truthOf(req) }));
-      const truthRun = await vscode.commands.executeCommand<{ summary: Record<string, unknown> } | undefined>('intentComplete.evaluateWorkspace', { holes: 50, seed: 3, under: EVAL_DIR, quiet: true });
+      const truthRun = await vscode.commands.executeCommand<{ summary: Record<string, unknown> } | undefined>('intentComplete.evaluateWorkspace', {
+        holes: 50,
+        seed: 3,
+        under: EVAL_DIR,
+        quiet: true,
+      });
       assert.ok(truthRun, 'the evaluation did not run');
       assert.equal(truthRun.summary.holes, 7);
       assert.equal(truthRun.summary.exactMatch, 1);
@@ -169,7 +182,12 @@ describe('quality report (real VS Code, test endpoint)', function () {
       // Same holes, another "model": renames addNumbers → 2 of 7 proposals name an unknown function.
       server.respond((req) => ({ text: truthOf(req).replace(/addNumbers/g, 'addNumberz') }));
       await setSettings({ model: 'renamer-qwen2.5-coder' });
-      const renameRun = await vscode.commands.executeCommand<{ summary: Record<string, unknown> } | undefined>('intentComplete.evaluateWorkspace', { holes: 50, seed: 3, under: EVAL_DIR, quiet: true });
+      const renameRun = await vscode.commands.executeCommand<{ summary: Record<string, unknown> } | undefined>('intentComplete.evaluateWorkspace', {
+        holes: 50,
+        seed: 3,
+        under: EVAL_DIR,
+        quiet: true,
+      });
       assert.ok(renameRun);
       assert.equal(renameRun.summary.unknownNameRateBefore, Math.round((2 / 7) * 1e4) / 1e4);
       assert.equal(renameRun.summary.unknownNameRateAfter, 0);

@@ -37,7 +37,12 @@ describe('request path in the VS Code host', function () {
       const items = await api.ghost.provider.provideInlineCompletionItems(
         doc,
         CURSOR,
-        { triggerKind: vscode.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined, requestUuid: 'test', requestIssuedDateTime: Date.now() } as unknown as vscode.InlineCompletionContext,
+        {
+          triggerKind: vscode.InlineCompletionTriggerKind.Invoke,
+          selectedCompletionInfo: undefined,
+          requestUuid: 'test',
+          requestIssuedDateTime: Date.now(),
+        } as unknown as vscode.InlineCompletionContext,
         cts.token,
       );
       const first = Array.isArray(items) ? items[0] : undefined;
@@ -150,7 +155,12 @@ describe('request path in the VS Code host', function () {
       const items = await api.ghost.provider.provideInlineCompletionItems(
         doc,
         end,
-        { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined, requestUuid: 'test', requestIssuedDateTime: Date.now() } as unknown as vscode.InlineCompletionContext,
+        {
+          triggerKind: vscode.InlineCompletionTriggerKind.Automatic,
+          selectedCompletionInfo: undefined,
+          requestUuid: 'test',
+          requestIssuedDateTime: Date.now(),
+        } as unknown as vscode.InlineCompletionContext,
         cts.token,
       );
       cts.dispose();

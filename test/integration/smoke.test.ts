@@ -56,10 +56,7 @@ describe('smoke: extension in a real VS Code', () => {
       const inspected = config.inspect(section);
       assert.ok(inspected, `setting ${key} is unknown to VS Code`);
       assert.deepEqual(inspected.defaultValue, properties[key].default, `default of ${key}`);
-      const overridden =
-        inspected.globalValue !== undefined ||
-        inspected.workspaceValue !== undefined ||
-        inspected.workspaceFolderValue !== undefined;
+      const overridden = inspected.globalValue !== undefined || inspected.workspaceValue !== undefined || inspected.workspaceFolderValue !== undefined;
       if (!overridden) assert.deepEqual(config.get(section), properties[key].default, `value of ${key}`);
     }
   });

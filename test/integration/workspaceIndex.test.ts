@@ -103,7 +103,11 @@ describe('workspace index (real VS Code, test endpoint)', function () {
 
     // Changed on disk (no editor): the next prompt has the new signature, not the old one.
     write('geometry.ts', 'export function computeWidgetArea(depthOfWidget: number): number {\n  return depthOfWidget;\n}\n');
-    await waitFor(() => (async () => (await api()).ghost.workspaceIndex.index.file(rel('geometry.ts'))?.text.includes('depthOfWidget'))(), 10000, 'the disk change to reach the index');
+    await waitFor(
+      () => (async () => (await api()).ghost.workspaceIndex.index.file(rel('geometry.ts'))?.text.includes('depthOfWidget'))(),
+      10000,
+      'the disk change to reach the index',
+    );
     prompt = await promptIn('main.ts', `${use}const a = computeWidgetArea(3);\n`);
     assert.match(prompt, /computeWidgetArea\(depthOfWidget: number\)/, prompt);
     assert.doesNotMatch(prompt, /widthOfWidget/, prompt);
@@ -135,7 +139,9 @@ describe('workspace index (real VS Code, test endpoint)', function () {
     await indexed('units.ts', 'convertUnitsNow');
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, 'units.ts')));
     const other = await vscode.window.showTextDocument(doc);
-    await other.edit((e) => e.replace(new vscode.Range(0, 0, doc.lineCount, 0), 'export function convertUnitsNow(unsavedParamInEditor: number): number {\n  return unsavedParamInEditor;\n}\n'));
+    await other.edit((e) =>
+      e.replace(new vscode.Range(0, 0, doc.lineCount, 0), 'export function convertUnitsNow(unsavedParamInEditor: number): number {\n  return unsavedParamInEditor;\n}\n'),
+    );
     assert.ok(doc.isDirty);
     const ix = (await api()).ghost.workspaceIndex.index;
     await waitFor(() => ix.file(rel('units.ts'))?.text.includes('unsavedParamInEditor'), 10000, 'the unsaved text to reach the index');

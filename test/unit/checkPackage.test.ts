@@ -25,9 +25,7 @@ describe('package check (what the .vsix may hold)', () => {
   });
 
   it('fails on the CLI bundle, a source map and test code, naming each', () => {
-    const problems = vsixProblems(
-      ...vsix({ ...GOOD, 'extension/dist/cli.js': '', 'extension/dist/extension.js.map': '', 'extension/out/test/unit/a.test.js': '' }),
-    );
+    const problems = vsixProblems(...vsix({ ...GOOD, 'extension/dist/cli.js': '', 'extension/dist/extension.js.map': '', 'extension/out/test/unit/a.test.js': '' }));
     assert.deepEqual(problems, [
       'extension/dist/cli.js: the CLI bundle',
       'extension/dist/extension.js.map: a source map',

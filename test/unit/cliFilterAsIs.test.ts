@@ -126,8 +126,8 @@ describe('cli: filter --as-is', function () {
       'a.php': 'php',
       'a.md': 'markdown',
       'a.sql': 'sql',
-      'Dockerfile': 'dockerfile',
-      'Makefile': 'makefile',
+      Dockerfile: 'dockerfile',
+      Makefile: 'makefile',
       'a.unknownext': 'plaintext',
     };
     for (const [file, id] of Object.entries(ids)) assert.equal(vscodeLanguageId(path.join('dir', file)), id, file);
@@ -136,7 +136,15 @@ describe('cli: filter --as-is', function () {
   it('reports a bad case line and still judges the others (exit code 1)', async () => {
     const cases = path.join(repo, 'bad.jsonl');
     const good = JSON.stringify({ file: 'src/log.ts', line: 3, character: 14, completion: 'total);' });
-    fs.writeFileSync(cases, ['not json', JSON.stringify({ file: 'src/missing.ts', line: 0, character: 0, completion: 'x' }), JSON.stringify({ file: 'src/log.ts', line: 99, character: 0, completion: 'x' }), good].join('\n') + '\n');
+    fs.writeFileSync(
+      cases,
+      [
+        'not json',
+        JSON.stringify({ file: 'src/missing.ts', line: 0, character: 0, completion: 'x' }),
+        JSON.stringify({ file: 'src/log.ts', line: 99, character: 0, completion: 'x' }),
+        good,
+      ].join('\n') + '\n',
+    );
     let out = '';
     let err = '';
     const code = await runFilter(['--repo', repo, '--cases', cases, '--as-is'], { out: (s) => (out += s), err: (s) => (err += s) });

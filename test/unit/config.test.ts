@@ -8,7 +8,9 @@ const props: Record<string, { default: unknown; scope?: string }> = pkg.contribu
 
 describe('config', () => {
   it('package.json contributes exactly the settings the code defines, with the same defaults', () => {
-    const declared = Object.keys(props).map((k) => k.replace(/^intentComplete\./, '')).sort();
+    const declared = Object.keys(props)
+      .map((k) => k.replace(/^intentComplete\./, ''))
+      .sort();
     assert.deepEqual(declared, Object.keys(DEFAULTS).sort());
     for (const [k, v] of Object.entries(DEFAULTS)) assert.deepEqual(props[`intentComplete.${k}`].default, v, k);
   });
@@ -22,7 +24,14 @@ describe('config', () => {
   });
 
   it('falls back to defaults for malformed values and says why', () => {
-    const { settings, problems } = normalizeSettings({ timeoutMs: 'soon', maxTokens: -5, endpoint: 'ftp://x', apiStyle: 'grpc', enable: 'yes', languages: { python: 'no', go: false } });
+    const { settings, problems } = normalizeSettings({
+      timeoutMs: 'soon',
+      maxTokens: -5,
+      endpoint: 'ftp://x',
+      apiStyle: 'grpc',
+      enable: 'yes',
+      languages: { python: 'no', go: false },
+    });
     assert.equal(settings.timeoutMs, DEFAULTS.timeoutMs);
     assert.equal(settings.maxTokens, DEFAULTS.maxTokens);
     assert.equal(settings.endpoint, '');

@@ -34,7 +34,17 @@ function request(root: string, rel: string, text: string, offset: number): Compl
   const before = text.slice(0, offset);
   const line = before.split('\n').length - 1;
   const abs = path.join(root, rel);
-  return { doc: { uri: abs, fsPath: abs, languageId: rel.endsWith('.tsx') ? 'typescriptreact' : rel.endsWith('.py') ? 'python' : rel.endsWith('.go') ? 'go' : 'typescript', text, version: 1 }, cursor: { line, character: offset - before.lastIndexOf('\n') - 1, offset }, explicit: false };
+  return {
+    doc: {
+      uri: abs,
+      fsPath: abs,
+      languageId: rel.endsWith('.tsx') ? 'typescriptreact' : rel.endsWith('.py') ? 'python' : rel.endsWith('.go') ? 'go' : 'typescript',
+      text,
+      version: 1,
+    },
+    cursor: { line, character: offset - before.lastIndexOf('\n') - 1, offset },
+    explicit: false,
+  };
 }
 
 function engineFor(root: string, index: SymbolIndex): ContextEngine {
@@ -63,7 +73,10 @@ describe('workspace/symbolIndex (real parses of fixture workspaces)', () => {
     const t = shop.typeInfo('Notifier')!;
     assert.equal(t.kind, 'class');
     assert.deepEqual(t.members, ['sendReceipt', 'formatGreeting']);
-    assert.deepEqual(shop.typeInfo('Inventory')!.declarations.map((d) => d.path), ['src/models/product.ts']);
+    assert.deepEqual(
+      shop.typeInfo('Inventory')!.declarations.map((d) => d.path),
+      ['src/models/product.ts'],
+    );
     assert.equal(shop.declarations('reserve')[0].container, 'Inventory');
   });
 
@@ -97,7 +110,10 @@ describe('workspace/symbolIndex (real parses of fixture workspaces)', () => {
     assert.equal(ix.hasName('gone'), false);
     assert.deepEqual(ix.typeInfo('New')!.members, ['kept']);
     ix.rename('a.ts', 'b.ts');
-    assert.deepEqual(ix.declarations('New').map((d) => d.path), ['b.ts']);
+    assert.deepEqual(
+      ix.declarations('New').map((d) => d.path),
+      ['b.ts'],
+    );
     ix.remove('b.ts');
     assert.equal(ix.hasName('New'), false);
     assert.equal(ix.size, 0);
@@ -217,9 +233,16 @@ describe('context/engine: prompt assembly', () => {
     assert.equal(index.file(cartPath)!.text, hole.text);
     assert.ok(!index.file(cartPath)!.text.includes(removed));
     // A name that only the removed text declared is gone from the index.
-    const hole2 = makeHoleDocument(text, text.split('\n').findIndex((l) => l.includes('totalCents(): number {')), 2);
+    const hole2 = makeHoleDocument(
+      text,
+      text.split('\n').findIndex((l) => l.includes('totalCents(): number {')),
+      2,
+    );
     engine.build(request(SHOP, cartPath, hole2.text, hole2.offset), settings());
-    assert.equal(index.declarations('totalCents').some((d) => d.path === cartPath), false);
+    assert.equal(
+      index.declarations('totalCents').some((d) => d.path === cartPath),
+      false,
+    );
   });
 
   it('never puts ignored or secret files into the prompt', () => {
@@ -321,7 +344,14 @@ describe('context/engine: prompt assembly', () => {
 });
 
 describe('context/engine: stickyPack (what changes the related part between requests)', () => {
-  const piece = (name: string, path: string, len = 20): Piece => ({ key: `${path}#${name}`, path, line: name.charCodeAt(0), text: name.padEnd(len, '.'), reason: 'definition', kind: 'decl' });
+  const piece = (name: string, path: string, len = 20): Piece => ({
+    key: `${path}#${name}`,
+    path,
+    line: name.charCodeAt(0),
+    text: name.padEnd(len, '.'),
+    reason: 'definition',
+    kind: 'decl',
+  });
   const group = (ranked: Piece[], max: number): PieceGroup => ({ kind: 'decl', ranked, max, cost: (p) => p.text.length });
   const keys = (ps: readonly Piece[]) => ps.map((p) => p.key);
 
@@ -483,7 +513,14 @@ describe('context/engine: the related part within one function (prompt-cache reu
 });
 
 describe('context/templates', () => {
-  const input = { prefix: 'const a = ', suffix: ';\n', snippets: [{ path: 'b.ts', text: 'export const bee = 1;', reason: 'test' }], path: 'a.ts', repoName: 'r', languageId: 'typescript' };
+  const input = {
+    prefix: 'const a = ',
+    suffix: ';\n',
+    snippets: [{ path: 'b.ts', text: 'export const bee = 1;', reason: 'test' }],
+    path: 'a.ts',
+    repoName: 'r',
+    languageId: 'typescript',
+  };
 
   it('chooses the template from the model name', () => {
     const pick = (m: string) => templateFor(m, 'auto', 'completions').name;
@@ -523,9 +560,14 @@ describe('context/templates', () => {
     for (const [name, prompt] of Object.entries(expect)) {
       const r = TEMPLATES[name as keyof typeof TEMPLATES].render(input);
       assert.equal(r.prompt, prompt, name);
-      for (const sentinel of prompt.match(/<[|｜][^>]*[|｜]>|<[a-z_]+>|<(PRE|SUF|MID)>|\[(SUFFIX|PREFIX)\]|<\[[a-z-]+\]>/g) ?? []) assert.ok(r.stop.includes(sentinel), `${name}: ${sentinel} is not a stop word`);
+      for (const sentinel of prompt.match(/<[|｜][^>]*[|｜]>|<[a-z_]+>|<(PRE|SUF|MID)>|\[(SUFFIX|PREFIX)\]|<\[[a-z-]+\]>/g) ?? [])
+        assert.ok(r.stop.includes(sentinel), `${name}: ${sentinel} is not a stop word`);
     }
-    assert.deepEqual(TEMPLATES.qwen3.render(input).messages?.map((m) => m.role), ['system', 'user'], 'Qwen3-Coder: the FIM string inside a chat message');
+    assert.deepEqual(
+      TEMPLATES.qwen3.render(input).messages?.map((m) => m.role),
+      ['system', 'user'],
+      'Qwen3-Coder: the FIM string inside a chat message',
+    );
     assert.equal(TEMPLATES.qwen3.render(input).messages?.[1].content, expect.qwen3);
     const s = TEMPLATES.suffix.render(input);
     assert.equal(s.suffix, ';\n');
@@ -552,11 +594,17 @@ describe('CLI: prompt and bench context on fixtures', () => {
   it('prompt prints one JSON line per case with the exact prompt and its build time', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-cases-'));
     const cases = path.join(tmp, 'cases.jsonl');
-    fs.writeFileSync(cases, JSON.stringify({ file: 'src/services/cart.ts', line: 40, character: 4 }) + '\n' + JSON.stringify({ file: 'src/services/restock.ts', line: 12, character: 6 }) + '\n');
+    fs.writeFileSync(
+      cases,
+      JSON.stringify({ file: 'src/services/cart.ts', line: 40, character: 4 }) + '\n' + JSON.stringify({ file: 'src/services/restock.ts', line: 12, character: 6 }) + '\n',
+    );
     let out = '';
     const code = await runPrompt(['--repo', SHOP, '--cases', cases, '--model', 'qwen2.5-coder', '--budget', '512'], { out: (s) => (out += s), err: () => undefined });
     assert.equal(code, 0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; line: number; character: number; prompt: string; ms: number });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; line: number; character: number; prompt: string; ms: number });
     assert.equal(lines.length, 2);
     for (const l of lines) {
       assert.ok(l.prompt.length <= 512 * 4 && l.prompt.includes('<|fim_prefix|>') && typeof l.ms === 'number');
@@ -570,7 +618,10 @@ describe('CLI: prompt and bench context on fixtures', () => {
   it('plainParse (the --parse-floor floor) parses every source file of each language', async function () {
     this.timeout(60000);
     const dir = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'outline');
-    const sources = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(ts|js|py|go|rs|java)$/.test(f));
+    const sources = fs
+      .readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => /\.(ts|js|py|go|rs|java)$/.test(f));
     const r = await plainParse(dir);
     assert.equal(r.files, sources.length);
     assert.ok(r.files >= 9, String(r.files));

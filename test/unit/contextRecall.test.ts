@@ -22,7 +22,32 @@ import { makeHoleDocument } from '../../src/core/eval/holes';
 import { outlineFromTree, renderSymbol } from '../../src/core/lang/outline';
 import { preloadAll, TreeCache } from '../../src/core/lang/parser';
 
-const FORMATS = ['email', 'url', 'emoji', 'uuid', 'guid', 'nanoid', 'cuid', 'cuid2', 'ulid', 'xid', 'ksuid', 'datetime', 'date', 'time', 'duration', 'ipv4', 'ipv6', 'cidrv4', 'cidrv6', 'base64', 'base64url', 'json_string', 'e164', 'jwt'];
+const FORMATS = [
+  'email',
+  'url',
+  'emoji',
+  'uuid',
+  'guid',
+  'nanoid',
+  'cuid',
+  'cuid2',
+  'ulid',
+  'xid',
+  'ksuid',
+  'datetime',
+  'date',
+  'time',
+  'duration',
+  'ipv4',
+  'ipv6',
+  'cidrv4',
+  'cidrv6',
+  'base64',
+  'base64url',
+  'json_string',
+  'e164',
+  'jwt',
+];
 
 const FILES: Record<string, string> = {
   'core/checks.ts': `export type StringFormats =\n${FORMATS.map((f) => `  | "${f}"`).join('\n')};\n`,

@@ -8,7 +8,15 @@ function decidedAt(stop: (t: string) => boolean, text: string): string {
   return text;
 }
 
-const BODY = ['const total = items.length;', '    let sum = 0;', '    for (const item of items) sum += item.price;', '    return sum / total;', '}', '', 'export function next() {'].join('\n');
+const BODY = [
+  'const total = items.length;',
+  '    let sum = 0;',
+  '    for (const item of items) sum += item.price;',
+  '    return sum / total;',
+  '}',
+  '',
+  'export function next() {',
+].join('\n');
 
 describe('model: early stop in a block the person opened', () => {
   it('after `{` + Enter on an auto-indented empty line, reads the whole block, up to the line that closes it', () => {

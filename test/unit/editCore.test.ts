@@ -34,7 +34,10 @@ describe('edit/diff', () => {
       const b = Array.from({ length: 1 + ((k * 7) % 11) }, rnd);
       const ops = diffLines(a, b);
       assert.deepEqual(applyOps(ops), b);
-      assert.deepEqual(ops.filter((o) => o.kind !== 'insert').flatMap((o) => o.lines), a);
+      assert.deepEqual(
+        ops.filter((o) => o.kind !== 'insert').flatMap((o) => o.lines),
+        a,
+      );
     }
   });
 });
@@ -44,10 +47,7 @@ describe('edit/rebase', () => {
   it('shifts the range for a change before it and ignores one after it', () => {
     assert.deepEqual(rebaseRange(r, [{ offset: 2, length: 3, text: 'abcdef' }]), { ok: true, range: { start: 13, end: 23 } });
     assert.deepEqual(rebaseRange(r, [{ offset: 25, length: 0, text: 'zz' }]), { ok: true, range: r });
-    assert.deepEqual(
-      rebaseOver(r, [[{ offset: 0, length: 0, text: 'x' }], [{ offset: 0, length: 2, text: '' }]]),
-      { ok: true, range: { start: 9, end: 19 } },
-    );
+    assert.deepEqual(rebaseOver(r, [[{ offset: 0, length: 0, text: 'x' }], [{ offset: 0, length: 2, text: '' }]]), { ok: true, range: { start: 9, end: 19 } });
   });
   it('refuses a change inside or touching the range', () => {
     assert.equal(rebaseRange(r, [{ offset: 12, length: 1, text: 'q' }]).ok, false);
@@ -150,8 +150,13 @@ describe('edit/budget and prompt', () => {
   it('puts earlier rounds in the conversation for Refine', () => {
     const text = 'x = 1\n';
     const p = buildEditPrompt({
-      languageId: 'python', path: 'a.py', text, range: { start: 0, end: 5 }, instruction: 'and add a comment',
-      history: [{ instruction: 'make it 2', proposal: 'x = 2' }], budget: editBudget(2048, 5),
+      languageId: 'python',
+      path: 'a.py',
+      text,
+      range: { start: 0, end: 5 },
+      instruction: 'and add a comment',
+      history: [{ instruction: 'make it 2', proposal: 'x = 2' }],
+      budget: editBudget(2048, 5),
     });
     const roles = p.messages!.map((m) => m.role);
     assert.deepEqual(roles, ['system', 'user', 'assistant', 'user']);

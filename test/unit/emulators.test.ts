@@ -3,15 +3,7 @@
  * HTTP server; these tests speak to it with fetch exactly as a client would, without the product code.
  */
 import * as assert from 'node:assert/strict';
-import {
-  fileOracle,
-  startDeepSeekEmulator,
-  startLlamaCppEmulator,
-  startMistralEmulator,
-  startOllamaEmulator,
-  startVllmEmulator,
-  type EmulatorHandle,
-} from '../server/emulators';
+import { fileOracle, startDeepSeekEmulator, startLlamaCppEmulator, startMistralEmulator, startOllamaEmulator, startVllmEmulator, type EmulatorHandle } from '../server/emulators';
 
 /** A small Python file; the hole is the rest of the `result +=` line. */
 const FILE = [
@@ -64,7 +56,10 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<{
 
 /** The SSE `data:` payloads of a body, and whether it ended with [DONE]. */
 function sse(text: string): { events: Record<string, unknown>[]; done: boolean } {
-  const lines = text.split('\n\n').map((l) => l.trim()).filter((l) => l.startsWith('data: '));
+  const lines = text
+    .split('\n\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('data: '));
   const done = lines.length > 0 && lines[lines.length - 1] === 'data: [DONE]';
   return { events: lines.filter((l) => l !== 'data: [DONE]').map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>), done };
 }
@@ -108,7 +103,10 @@ describe('server emulators', function () {
     it('lists the model owned by vllm and answers /version and /health', async () => {
       const models = await get(`${vllm.url}/models`);
       const data = models.json.data as { id: string; owned_by: string }[];
-      assert.deepEqual(data.map((d) => [d.id, d.owned_by]), [['Qwen/Qwen2.5-Coder-7B', 'vllm']]);
+      assert.deepEqual(
+        data.map((d) => [d.id, d.owned_by]),
+        [['Qwen/Qwen2.5-Coder-7B', 'vllm']],
+      );
       const root = vllm.url.replace(/\/v1$/, '');
       assert.equal((await get(`${root}/version`)).status, 200);
       assert.equal((await fetch(`${root}/health`)).status, 200);
@@ -123,9 +121,22 @@ describe('server emulators', function () {
     });
 
     it('fills a raw Qwen FIM prompt, ignores unknown fields, honours stop words, n and the 16-token default', async () => {
-      const ok = await post(`${vllm.url}/completions`, { model: 'Qwen/Qwen2.5-Coder-7B', prompt: qwenFim(CLEAN_PREFIX, CLEAN_SUFFIX), max_tokens: 64, stop: ['\n'], n: 2, some_unknown_field: true });
+      const ok = await post(`${vllm.url}/completions`, {
+        model: 'Qwen/Qwen2.5-Coder-7B',
+        prompt: qwenFim(CLEAN_PREFIX, CLEAN_SUFFIX),
+        max_tokens: 64,
+        stop: ['\n'],
+        n: 2,
+        some_unknown_field: true,
+      });
       assert.equal(ok.status, 200);
-      assert.deepEqual(choices(ok.json).map((c) => [c.text, c.finish_reason]), [[FILL, 'stop'], [FILL, 'stop']]);
+      assert.deepEqual(
+        choices(ok.json).map((c) => [c.text, c.finish_reason]),
+        [
+          [FILL, 'stop'],
+          [FILL, 'stop'],
+        ],
+      );
       // Not stopped, the base model writes on past the hole line before its end-of-text (never printed).
       const runOn = await post(`${vllm.url}/completions`, { model: 'Qwen/Qwen2.5-Coder-7B', prompt: qwenFim(CLEAN_PREFIX, CLEAN_SUFFIX), max_tokens: 64 });
       assert.equal(choices(runOn.json)[0].text, `${FILL}\n    return result`);
@@ -174,7 +185,7 @@ describe('server emulators', function () {
       assert.deepEqual(embed.json.capabilities, ['embedding']);
     });
 
-    it('/v1/completions wraps an instruct tag\'s FIM prompt in its chat template, so the model answers prose', async () => {
+    it("/v1/completions wraps an instruct tag's FIM prompt in its chat template, so the model answers prose", async () => {
       const r = await post(`${ollama.url}/v1/completions`, { model: 'qwen2.5-coder:7b', prompt: qwenFim(CLEAN_PREFIX, CLEAN_SUFFIX), max_tokens: 200 });
       assert.equal(r.status, 200);
       const text = choices(r.json)[0].text ?? '';
@@ -182,15 +193,27 @@ describe('server emulators', function () {
       assert.ok(ollama.prompts[ollama.prompts.length - 1].includes('<|im_start|>user\n<|fim_prefix|>'));
     });
 
-    it('/v1/completions with `suffix` goes through the template\'s Suffix branch and fills', async () => {
+    it("/v1/completions with `suffix` goes through the template's Suffix branch and fills", async () => {
       const r = await post(`${ollama.url}/v1/completions`, { model: 'qwen2.5-coder:7b', prompt: CLEAN_PREFIX, suffix: CLEAN_SUFFIX, max_tokens: 64 });
       assert.equal(choices(r.json)[0].text, FILL);
     });
 
     it('/api/generate raw with the right Qwen FIM string gives the true fill (NDJSON stream)', async () => {
-      const res = await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'qwen2.5-coder:1.5b-base', prompt: qwenFim(CLEAN_PREFIX, CLEAN_SUFFIX), raw: true, options: { num_predict: 64, temperature: 0, stop: ['\n'] }, keep_alive: '5m' }) });
+      const res = await fetch(`${ollama.url}/api/generate`, {
+        method: 'POST',
+        body: JSON.stringify({
+          model: 'qwen2.5-coder:1.5b-base',
+          prompt: qwenFim(CLEAN_PREFIX, CLEAN_SUFFIX),
+          raw: true,
+          options: { num_predict: 64, temperature: 0, stop: ['\n'] },
+          keep_alive: '5m',
+        }),
+      });
       assert.equal(res.headers.get('content-type'), 'application/x-ndjson');
-      const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { response: string; done: boolean; done_reason?: string; context?: unknown });
+      const lines = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { response: string; done: boolean; done_reason?: string; context?: unknown });
       assert.equal(lines.map((l) => l.response).join(''), FILL);
       const last = lines[lines.length - 1];
       assert.equal(last.done, true);
@@ -243,7 +266,14 @@ describe('server emulators', function () {
 
     it('/infill fills, and sentinel text inside input_prefix stays text (no corruption)', async () => {
       const before = llama.corrupted;
-      const r = await post(`${llama.url}/infill`, { input_prefix: PREFIX, input_suffix: SUFFIX, input_extra: [{ filename: 'util.py', text: 'def helper():\n    pass\n' }], n_predict: 32, stop: ['\n'], cache_prompt: true });
+      const r = await post(`${llama.url}/infill`, {
+        input_prefix: PREFIX,
+        input_suffix: SUFFIX,
+        input_extra: [{ filename: 'util.py', text: 'def helper():\n    pass\n' }],
+        n_predict: 32,
+        stop: ['\n'],
+        cache_prompt: true,
+      });
       assert.equal(r.status, 200);
       assert.equal(r.json.content, FILL);
       assert.deepEqual([r.json.stop_type, r.json.stopping_word], ['word', '\n']);

@@ -38,7 +38,11 @@ function request(url: string, o: { method?: string; body?: unknown; token?: stri
 const complete = async (server: EngineServer, body: Record<string, unknown>) => {
   const a = await request(`${server.url}/completions`, { body: { max_tokens: 12, temperature: 0, ...body } });
   assert.equal(a.status, 200, a.body);
-  return JSON.parse(a.body) as { choices: { text: string; finish_reason: string }[]; usage: { prompt_tokens: number }; intent: { evaluated_tokens: number; dropped_tokens: number; prompt_tokens: number; firstTokenMs: number } };
+  return JSON.parse(a.body) as {
+    choices: { text: string; finish_reason: string }[];
+    usage: { prompt_tokens: number };
+    intent: { evaluated_tokens: number; dropped_tokens: number; prompt_tokens: number; firstTokenMs: number };
+  };
 };
 
 const STORY = 'Once upon a time, there was a little girl named Lily. She loved to play outside in the park with her friends.';
@@ -77,7 +81,9 @@ describe('engine: a real GGUF model behind the OpenAI-compatible API', function 
 
   it('listens on 127.0.0.1 only', async () => {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-    const other = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const other = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (!other) return; // no other interface on this machine: nothing else could reach it
     await assert.rejects(request(`http://${other.address}:${server.port}/v1/models`), /ECONNREFUSED/);
   });

@@ -222,7 +222,10 @@ describe('engine download: HTTP to a local model host', function () {
     host.version = 2;
     const r = await downloadModel(target('/model.gguf'), dir, fast);
     assert.ok(r.ok, JSON.stringify(r));
-    assert.deepEqual(host.seen.map((s) => s.range), [undefined, `bytes=${kept}-`, undefined]);
+    assert.deepEqual(
+      host.seen.map((s) => s.range),
+      [undefined, `bytes=${kept}-`, undefined],
+    );
     assert.ok(fs.readFileSync(landed()).equals(replaced));
   });
 
@@ -233,7 +236,10 @@ describe('engine download: HTTP to a local model host', function () {
     const kept = fs.statSync(part()).size;
     const r = await downloadModel(target('/hf', { sha256: MODEL_SHA256 }), dir, fast);
     assert.ok(r.ok && r.resumed, JSON.stringify(r));
-    assert.deepEqual(host.seen.filter((s) => s.path === '/model.gguf').map((s) => s.range), [undefined, `bytes=${kept}-`]);
+    assert.deepEqual(
+      host.seen.filter((s) => s.path === '/model.gguf').map((s) => s.range),
+      [undefined, `bytes=${kept}-`],
+    );
     assert.ok(fs.readFileSync(landed()).equals(model));
   });
 
@@ -289,14 +295,20 @@ describe('engine download: HTTP to a local model host', function () {
     fs.writeFileSync(part(), Buffer.concat([model, Buffer.alloc(1000)]));
     const r = await downloadModel(target('/model.gguf', { sha256: MODEL_SHA256 }), dir, fast);
     assert.ok(r.ok, JSON.stringify(r));
-    assert.deepEqual(host.seen.map((s) => s.range), [`bytes=${model.length + 1000}-`, undefined]);
+    assert.deepEqual(
+      host.seen.map((s) => s.range),
+      [`bytes=${model.length + 1000}-`, undefined],
+    );
     assert.ok(fs.readFileSync(landed()).equals(model));
   });
 
   it('follows redirects (relative and absolute) to the file', async () => {
     const r = await downloadModel(target('/hop1', { sha256: MODEL_SHA256 }), dir, fast);
     assert.ok(r.ok, JSON.stringify(r));
-    assert.deepEqual(host.seen.map((s) => s.path), ['/hop1', '/hop2', '/model.gguf']);
+    assert.deepEqual(
+      host.seen.map((s) => s.path),
+      ['/hop1', '/hop2', '/model.gguf'],
+    );
     assert.ok(fs.readFileSync(landed()).equals(model));
   });
 

@@ -30,7 +30,11 @@ async function waitFor(what: string, cond: () => boolean, ms = 30_000): Promise<
 }
 
 async function completeOnce(url: string, token: string): Promise<string> {
-  const res = await fetch(`${url}/completions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'Once upon a time', max_tokens: 8, temperature: 0 }) });
+  const res = await fetch(`${url}/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt: 'Once upon a time', max_tokens: 8, temperature: 0 }),
+  });
   assert.equal(res.status, 200);
   return ((await res.json()) as { choices: { text: string }[] }).choices[0].text;
 }

@@ -74,10 +74,40 @@ describe('eval/declared (real parses)', () => {
     assert.deepEqual(await declared('python', 'def f(a):\n    self.z = a\n', 'self'), []);
     assert.deepEqual(await declared('python', 'import os.path as osp\nfrom a import b as c, d\n', 'import'), ['osp']);
     assert.deepEqual(await declared('python', 'import os.path as osp\nfrom a import b as c, d\n', 'from'), ['c']);
-    assert.deepEqual(await declared('go', 'package p\nfunc (r *R) M(a, b int) (e error) { x, y := 1, 2; for k, v := range s {} }\n', 'func'), ['M', 'a', 'b', 'e', 'k', 'r', 'v', 'x', 'y']);
+    assert.deepEqual(await declared('go', 'package p\nfunc (r *R) M(a, b int) (e error) { x, y := 1, 2; for k, v := range s {} }\n', 'func'), [
+      'M',
+      'a',
+      'b',
+      'e',
+      'k',
+      'r',
+      'v',
+      'x',
+      'y',
+    ]);
     assert.deepEqual(await declared('go', 'package p\ntype S struct { F int; G, H string }\n', 'type'), ['F', 'G', 'H', 'S']);
-    assert.deepEqual(await declared('rust', 'fn f<T>(a: i32, (b, c): (i32, i32)) -> i32 { let mut x = 1; let g = |z| z + x; a }\n', 'fn'), ['T', 'a', 'b', 'c', 'f', 'g', 'x', 'z']);
-    assert.deepEqual(await declared('java', 'class C<T> { int f; void m(int a, String... b) { int x = 1; try {} catch (E e) {} Runnable r = (q) -> q; } }\n', 'class'), ['C', 'T', 'a', 'b', 'e', 'f', 'm', 'q', 'r', 'x']);
+    assert.deepEqual(await declared('rust', 'fn f<T>(a: i32, (b, c): (i32, i32)) -> i32 { let mut x = 1; let g = |z| z + x; a }\n', 'fn'), [
+      'T',
+      'a',
+      'b',
+      'c',
+      'f',
+      'g',
+      'x',
+      'z',
+    ]);
+    assert.deepEqual(await declared('java', 'class C<T> { int f; void m(int a, String... b) { int x = 1; try {} catch (E e) {} Runnable r = (q) -> q; } }\n', 'class'), [
+      'C',
+      'T',
+      'a',
+      'b',
+      'e',
+      'f',
+      'm',
+      'q',
+      'r',
+      'x',
+    ]);
   });
 });
 
@@ -106,11 +136,11 @@ describe('lang/identifiers codeMask', () => {
     assert.deepEqual(ids('const r = total / count / scale\n', 'const'), ['total', 'count', 'scale']);
     assert.deepEqual(ids('const ok = [/[/]x/g, y]\n', 'const'), ['y']);
     // A quote inside a regular expression does not open a string.
-    assert.deepEqual(ids("if (/['\"]/.test(s)) run(s, `x`)\n", 'if'), ['test', 's', 'run']);
+    assert.deepEqual(ids('if (/[\'"]/.test(s)) run(s, `x`)\n', 'if'), ['test', 's', 'run']);
     // JSX closing tags are not regular expressions.
     assert.deepEqual(ids('<b>{name}</b>\n', '<b>', 'typescriptreact'), ['b', 'name']);
   });
-  it('leaves other languages\' slashes alone', () => {
+  it("leaves other languages' slashes alone", () => {
     assert.deepEqual(ids('ratio = (a / b) / c  # note\n', 'ratio', 'python'), ['a', 'b', 'c']);
   });
 });
@@ -156,7 +186,9 @@ describe('workspace/workspaceFiles', () => {
     put('.env');
     put('keys/server.pem');
     put('node_modules/m/index.js');
-    const got = listWorkspaceFiles(root).map((f) => f.path).sort();
+    const got = listWorkspaceFiles(root)
+      .map((f) => f.path)
+      .sort();
     assert.deepEqual(got, ['.aiignore', '.gitignore', 'src/a.ts']);
   });
 });

@@ -76,11 +76,13 @@ describe('consistency filter (real parses)', () => {
   it('a parameter of a bodiless overload signature types nothing outside it; an untyped local shadows an outer typed name', () => {
     const opts = { docPath: docPath() };
     // zod compile.ts: `function check(def: Options): void;` (an overload) must not type every other `def` in the file.
-    const overload = "import { Options } from './store';\nfunction check(def: Options): void;\nfunction check(def: Options): void { def.verbose; }\nfunction other(schema: { x: number }) {\n  const def = schema as unknown as { keyType: string };\n  |\n}\n";
+    const overload =
+      "import { Options } from './store';\nfunction check(def: Options): void;\nfunction check(def: Options): void { def.verbose; }\nfunction other(schema: { x: number }) {\n  const def = schema as unknown as { keyType: string };\n  |\n}\n";
     assert.equal(f().check(input(overload, 'if (def.keyType) {}', 'typescript', opts)).verdict, 'keep');
     const inImpl = "import { Options } from './store';\nfunction check(def: Options): void;\nfunction check(def: Options): void {\n  |\n}\n";
     assert.equal(f().check(input(inImpl, 'if (def.port) {}', 'typescript', opts)).verdict, 'drop', 'the implementation still types its own def');
-    const shadow = "import { Options } from './store';\nfunction run(def: Options) {\n  if (def.verbose) {\n    const def = other() as unknown as { keyType: string };\n    |\n  }\n}\n";
+    const shadow =
+      "import { Options } from './store';\nfunction run(def: Options) {\n  if (def.verbose) {\n    const def = other() as unknown as { keyType: string };\n    |\n  }\n}\n";
     assert.equal(f().check(input(shadow, 'if (def.keyType) {}', 'typescript', opts)).verdict, 'keep');
   });
 
@@ -298,7 +300,7 @@ describe('consistency filter: text typed onto an analysed version (typed-ahead c
     assert.equal(t.shown, 'const n = total.length;');
   });
 
-  it('a name the person typed themselves counts as the document\'s', () => {
+  it("a name the person typed themselves counts as the document's", () => {
     assert.equal(typedThrough(chat, 'notify(recipientList, ', 'recipientList.length);').verdict, 'keep');
   });
 

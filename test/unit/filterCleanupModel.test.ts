@@ -72,7 +72,9 @@ describe('filter clean-up: chat around the code', () => {
   const doc = 'def get_filename(self, failobj=None):\n    missing = object()\n    |\n';
 
   it('a preamble and a fence are removed and the fenced code kept', () => {
-    const r = run(doc, 'Here is the completed code:\n```python\nfilename = self.get_param(\'filename\', missing, \'content-disposition\')\n```\nThis looks the parameter up.', { multiline: true });
+    const r = run(doc, "Here is the completed code:\n```python\nfilename = self.get_param('filename', missing, 'content-disposition')\n```\nThis looks the parameter up.", {
+      multiline: true,
+    });
     assert.equal(r.text, "filename = self.get_param('filename', missing, 'content-disposition')");
     assert.ok(r.applied.includes('fence'));
     const blank = run(doc, "Sure! Here's the missing line.\n\n```\nfilename = self.get_param('filename', missing)\n```", { multiline: true });
@@ -104,7 +106,8 @@ describe('filter clean-up: a docstring the person started is completed as a bloc
   });
 
   it('the block is the docstring through its closing quotes, not the code the model wrote after it', () => {
-    const text = 'Return the output character set.\n\n        This is the input charset when no output charset is set.\n        """\n        return self.output_charset or self.input_charset';
+    const text =
+      'Return the output character set.\n\n        This is the input charset when no output charset is set.\n        """\n        return self.output_charset or self.input_charset';
     const r = run(doc, text, { multiline: true, languageId: 'python' });
     assert.equal(r.text, 'Return the output character set.\n\n        This is the input charset when no output charset is set.\n        """');
     assert.ok(r.applied.includes('literal-end'));

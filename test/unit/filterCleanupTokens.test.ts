@@ -53,7 +53,10 @@ describe('filter clean-up: control tokens and reasoning', () => {
     const r = run(body, '<think>\nSum them.\n</think>\n\n  return xs.reduce((a, b) => a + b, 0);', { multiline: true });
     assert.equal(r.text, '  return xs.reduce((a, b) => a + b, 0);');
     const go = 'func (s *Store) Len() int {\n|\n}\n';
-    assert.equal(run(go, '<think>\nread lock\n</think>\n\ts.mu.RLock()\n\tdefer s.mu.RUnlock()\n\treturn len(s.items)', { multiline: true }).text, '\ts.mu.RLock()\n\tdefer s.mu.RUnlock()\n\treturn len(s.items)');
+    assert.equal(
+      run(go, '<think>\nread lock\n</think>\n\ts.mu.RLock()\n\tdefer s.mu.RUnlock()\n\treturn len(s.items)', { multiline: true }).text,
+      '\ts.mu.RLock()\n\tdefer s.mu.RUnlock()\n\treturn len(s.items)',
+    );
   });
 
   it('reasoning whose <think> the chat template wrote (only `</think>` in the answer) is dropped', () => {

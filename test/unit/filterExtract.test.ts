@@ -57,7 +57,10 @@ describe('filter document facts (real parses)', () => {
     assert.deepEqual(full.refs, []);
     assert.ok(full.parseErrors > 0, 'the extra bracket is a parse error');
     // A name after the boundary is always read.
-    assert.deepEqual(analyzeSuggestion('  foo(a', ', b)', 'typescript', 'code', false).refs.map((r) => r.name), ['b']);
+    assert.deepEqual(
+      analyzeSuggestion('  foo(a', ', b)', 'typescript', 'code', false).refs.map((r) => r.name),
+      ['b'],
+    );
   });
 
   it('a language with no grammar is scanned by tokens, and number literals name nothing', () => {

@@ -67,7 +67,10 @@ describe('filter grounding: open worlds and closed types', () => {
 
     it('keeps members of namespace, destructured and require() imports, and of values derived from them', () => {
       both("import * as fse from 'fs-extra';\n|\n", "fse.copySync('a', 'b');");
-      both("import { createClient } from 'redis';\nconst client = createClient();\nasync function main() {\n  const conn = await client.duplicate();\n  |\n}\n", "await conn.hSet('k', 'f', 'v');");
+      both(
+        "import { createClient } from 'redis';\nconst client = createClient();\nasync function main() {\n  const conn = await client.duplicate();\n  |\n}\n",
+        "await conn.hSet('k', 'f', 'v');",
+      );
       both("const { Pool } = require('pg');\nconst pool = new Pool();\n|\n", 'pool.totalCount;', 'javascript');
       both("function make() {\n  const express = require('express');\n  const app = express();\n  |\n}\n", 'app.listen(8080);', 'javascript');
     });
@@ -85,8 +88,9 @@ describe('filter grounding: open worlds and closed types', () => {
       assert.deepEqual(r, { verdict: 'drop', unknown: ['sendMsg'] });
     });
 
-    it('checks members of an array method\'s callback parameter against the array\'s element type', () => {
-      const doc = 'interface Item { sku: string; price: number }\nclass Cart {\n  items: Item[] = [];\n  remove(sku: string) {\n    const list: Array<Item> = this.items;\n    |\n  }\n}\n';
+    it("checks members of an array method's callback parameter against the array's element type", () => {
+      const doc =
+        'interface Item { sku: string; price: number }\nclass Cart {\n  items: Item[] = [];\n  remove(sku: string) {\n    const list: Array<Item> = this.items;\n    |\n  }\n}\n';
       assert.deepEqual(verdictOf(doc, 'return this.items.findIndex((i) => i.sku === sku && i.active);', 'typescript'), { verdict: 'drop', unknown: ['active'] });
       assert.deepEqual(verdictOf(doc, 'return list.reduce((sum, it) => sum + it.cost, 0);', 'typescript'), { verdict: 'drop', unknown: ['cost'] });
       assert.deepEqual(verdictOf(doc, 'return this.items.filter((i) => i.sku !== sku).map((i) => i.price.toFixed(2));', 'typescript'), KEPT);
@@ -118,7 +122,7 @@ describe('filter grounding: open worlds and closed types', () => {
       assert.deepEqual(verdictOf(doc, "app.sendMsg('x');", 'typescript'), { verdict: 'drop', unknown: ['sendMsg'] });
     });
   });
-  describe('Java: inherited members from JDK bases, members of the file\'s own classes', () => {
+  describe("Java: inherited members from JDK bases, members of the file's own classes", () => {
     const inClass = (head: string, body = '') => `import java.util.HashMap;\n\n${head} {\n${body}    public void work(String name) {\n        |\n    }\n}\n`;
 
     it('keeps methods inherited from a JDK base, unqualified or on this / super', () => {
@@ -129,8 +133,16 @@ describe('filter grounding: open worlds and closed types', () => {
     });
 
     it('keeps methods on JDK values and classes a wildcard import brings in', () => {
-      const doc = 'import java.util.*;\nimport java.util.stream.*;\n\npublic class Names {\n    List<String> trimmed(List<String> list, StringBuilder sb, Map<String, List<Integer>> map) {\n        |\n    }\n}\n';
-      assert.deepEqual(verdictOf(doc, 'map.computeIfAbsent("k", k -> new ArrayList<>()).add(1);\nsb.append("x").reverse();\nreturn list.stream().map(String::trim).collect(Collectors.toList());', 'java'), KEPT);
+      const doc =
+        'import java.util.*;\nimport java.util.stream.*;\n\npublic class Names {\n    List<String> trimmed(List<String> list, StringBuilder sb, Map<String, List<Integer>> map) {\n        |\n    }\n}\n';
+      assert.deepEqual(
+        verdictOf(
+          doc,
+          'map.computeIfAbsent("k", k -> new ArrayList<>()).add(1);\nsb.append("x").reverse();\nreturn list.stream().map(String::trim).collect(Collectors.toList());',
+          'java',
+        ),
+        KEPT,
+      );
       const statics = 'import static org.junit.Assert.*;\n\npublic class NamesTest {\n    void trims() {\n        |\n    }\n}\n';
       assert.deepEqual(verdictOf(statics, 'assertEquals(1, 1);', 'java'), KEPT);
     });
@@ -144,7 +156,8 @@ describe('filter grounding: open worlds and closed types', () => {
     });
 
     it('drops an invented method of a class the file declares in full (unqualified, on this, on a typed local)', () => {
-      const doc = 'public class Basket {\n    private int total;\n    public void addItem(int price) { total += price; }\n    void run() {\n        Basket other = new Basket();\n        |\n    }\n}\n';
+      const doc =
+        'public class Basket {\n    private int total;\n    public void addItem(int price) { total += price; }\n    void run() {\n        Basket other = new Basket();\n        |\n    }\n}\n';
       assert.deepEqual(verdictOf(doc, 'this.addItem(2);\nother.addItem(3);', 'java'), KEPT);
       for (const text of ['addProduct(3);', 'this.addProduct(3);', 'other.addProduct(3);', 'return this.itemCount;']) {
         assert.equal(verdictOf(doc, text, 'java').verdict, 'drop', text);
@@ -192,7 +205,8 @@ impl<'a> Inventory<'a> {
         'match self.items.first() {\n    Some(_) => {}\n    _ => {}\n}',
         "fn longest<'z>(a: &'z str, b: &'z str) -> &'z str { if a.len() > b.len() { a } else { b } }",
         "'outer: for i in 0..3 { if i == 1 { break 'outer; } }",
-      ]) assert.deepEqual(verdictOf(doc, text, 'rust'), KEPT, text);
+      ])
+        assert.deepEqual(verdictOf(doc, text, 'rust'), KEPT, text);
     });
 
     it('drops an invented method or field of a struct with inherent impls only', () => {
@@ -206,13 +220,14 @@ impl<'a> Inventory<'a> {
     it('leaves a struct with a derive or a trait impl, or a blanket impl, open', () => {
       const derived = '#[derive(Serialize)]\npub struct P { x: i32 }\n\nfn run(p: &P) {\n    |\n}\n';
       assert.deepEqual(verdictOf(derived, 'let s = p.serialize_field();', 'rust'), KEPT);
-      const blanket = 'pub struct P { x: i32 }\ntrait Describe { fn describe(&self) -> String; }\nimpl<T: std::fmt::Debug> Describe for T { fn describe(&self) -> String { format!("{:?}", self) } }\n\nfn run(p: &P) {\n    |\n}\n';
+      const blanket =
+        'pub struct P { x: i32 }\ntrait Describe { fn describe(&self) -> String; }\nimpl<T: std::fmt::Debug> Describe for T { fn describe(&self) -> String { format!("{:?}", self) } }\n\nfn run(p: &P) {\n    |\n}\n';
       assert.deepEqual(verdictOf(blanket, 'let d = p.describe_all();', 'rust'), KEPT);
     });
   });
   describe('Python: values from packages that are not installed', () => {
     it('keeps members of a value derived from an uninstalled package, drops an invented method of a local class', () => {
-      assert.deepEqual(verdictOf("import requests\n\ndef fetch(url):\n    r = requests.get(url)\n    |\n", "return r.json()['items']", 'python'), KEPT);
+      assert.deepEqual(verdictOf('import requests\n\ndef fetch(url):\n    r = requests.get(url)\n    |\n', "return r.json()['items']", 'python'), KEPT);
       assert.deepEqual(verdictOf('import numpy as np\n\ndef grid():\n    m = np.zeros((3, 3))\n    |\n', 'return m.transpose().cumsum()', 'python'), KEPT);
       const own = 'class Chat:\n    def send_message(self, m):\n        return m\n    def run(self):\n        |\n';
       assert.deepEqual(verdictOf(own, "self.send_msg('hi')", 'python'), { verdict: 'drop', unknown: ['send_msg'] });
@@ -220,7 +235,7 @@ impl<'a> Inventory<'a> {
   });
 
   describe('Python: a suggestion that ends inside a string the line closes', () => {
-    it('checks the members in an f-string substitution the suffix\'s quote closes', () => {
+    it("checks the members in an f-string substitution the suffix's quote closes", () => {
       const doc = 'from dataclasses import dataclass\n\n@dataclass\nclass User:\n    name: str\n    email: str\n\ndef greet(user: User) -> str:\n    return f"Hello, |"\n';
       assert.deepEqual(verdictOf(doc, '{user.full_name}"', 'python'), { verdict: 'drop', unknown: ['full_name'] });
       assert.deepEqual(verdictOf(doc, '{user.name} <{user.email}>"', 'python'), KEPT);

@@ -23,7 +23,7 @@ const CHARSET_PY = [
   '    def get_body_encoding(self):',
   '        """Return the content-transfer-encoding used for body encoding.',
   '',
-  '        This is either the string `quoted-printable\' or `base64\' depending on',
+  "        This is either the string `quoted-printable' or `base64' depending on",
   '        the encoding used, or it is a function in which case you should call',
   '        the function with a single argument, the Message object being',
   '        encoded.  The function should then set the Content-Transfer-Encoding',
@@ -133,9 +133,9 @@ describe('filter: strings, docstrings and comments are prose', () => {
   });
 
   it('a line inside a TS block comment is prose, and a regex with quotes opens no string', () => {
-    const doc = "const QUOTE = /['\"]/g;\n/**\n * Splits a header |\n */\nexport function split(h: string) {}\n";
+    const doc = 'const QUOTE = /[\'"]/g;\n/**\n * Splits a header |\n */\nexport function split(h: string) {}\n';
     assert.equal(new ConsistencyFilter().check(input(doc, 'value at commas outside quotes.', 'typescript')).verdict, 'keep');
-    const state = literalState("const QUOTE = /['\"]/g;\nconst x = ", 'typescript');
+    const state = literalState('const QUOTE = /[\'"]/g;\nconst x = ', 'typescript');
     assert.equal(state.cursor, undefined, 'the quotes in the regex open nothing');
   });
 

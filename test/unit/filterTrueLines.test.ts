@@ -44,7 +44,8 @@ describe('consistency filter keeps true lines', () => {
   });
 
   describe('JSX', () => {
-    const cart = 'type Cart = { summary(): string; items: string[] };\nexport function CartView({ cart }: { cart: Cart }) {\n  return (\n    <section>\n      |\n    </section>\n  );\n}\n';
+    const cart =
+      'type Cart = { summary(): string; items: string[] };\nexport function CartView({ cart }: { cart: Cart }) {\n  return (\n    <section>\n      |\n    </section>\n  );\n}\n';
 
     it('lower-case tags are intrinsic elements, attribute names are not bindings', () => {
       assertKept(cart, '<pre>{cart.summary()}</pre>', 'typescriptreact');
@@ -54,7 +55,7 @@ describe('consistency filter keeps true lines', () => {
       assertKept(cart, '<ul>', 'typescriptreact');
     });
 
-    it('a line of an element\'s text or of a multi-line tag\'s attributes is JSX, not code', () => {
+    it("a line of an element's text or of a multi-line tag's attributes is JSX, not code", () => {
       const text = 'function Greeting({ user }) {\n  return (\n    <p className="greeting">\n      |\n    </p>\n  );\n}\n';
       assertKept(text, 'Welcome back, {user.name}! You have new messages.', 'javascriptreact');
       assertCaught(text, 'Welcome back, {usr.name}!', 'javascriptreact', ['usr']);
@@ -117,8 +118,14 @@ describe('consistency filter keeps true lines', () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-filter-go-'));
       fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/shop\n\ngo 1.22\n');
       fs.writeFileSync(path.join(dir, 'basket.go'), 'package main\n\ntype Basket struct {\n\titems []string\n\tOwner string\n}\n');
-      fs.writeFileSync(path.join(dir, 'count.go'), 'package main\n\nimport "strings"\n\nfunc (b *Basket) Count(name string) int {\n\tn := 0\n\tfor _, it := range b.items {\n\t\tif strings.EqualFold(it, name) {\n\t\t\tn++\n\t\t}\n\t}\n\treturn n\n}\n');
-      fs.writeFileSync(path.join(dir, 'Ledger.java'), 'public class Ledger {\n  private int total;\n  public void post(int amount) { total += amount; }\n  public int balance() { return total; }\n}\n');
+      fs.writeFileSync(
+        path.join(dir, 'count.go'),
+        'package main\n\nimport "strings"\n\nfunc (b *Basket) Count(name string) int {\n\tn := 0\n\tfor _, it := range b.items {\n\t\tif strings.EqualFold(it, name) {\n\t\t\tn++\n\t\t}\n\t}\n\treturn n\n}\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'Ledger.java'),
+        'public class Ledger {\n  private int total;\n  public void post(int amount) { total += amount; }\n  public int balance() { return total; }\n}\n',
+      );
       ws = await IndexKnowledge.build(dir, { dependencies: false });
     });
 

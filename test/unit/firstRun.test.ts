@@ -21,7 +21,10 @@ describe('first run: local server detection', () => {
         { name: 'Up', endpoint: up.url },
         { name: 'Down', endpoint: downUrl },
       ]);
-      assert.deepEqual(found.map((f) => f.name), ['Up']);
+      assert.deepEqual(
+        found.map((f) => f.name),
+        ['Up'],
+      );
       assert.deepEqual(found[0].models, ['llama3-chat', 'qwen2.5-coder:1.5b-base']);
       assert.equal(up.requests[0].path, '/v1/models');
     } finally {
@@ -34,7 +37,10 @@ describe('first run: local server detection', () => {
     try {
       const looking = detectLocalServers(FIRST_RUN_TIMEOUT_MS, [{ name: 'Ollama', endpoint: up.url }]);
       busy(600);
-      assert.deepEqual((await looking).map((f) => f.name), ['Ollama']);
+      assert.deepEqual(
+        (await looking).map((f) => f.name),
+        ['Ollama'],
+      );
     } finally {
       await up.stop();
     }

@@ -31,7 +31,10 @@ describe('filter knowledge over the shared symbol index', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-idxk-'));
     fs.mkdirSync(path.join(dir, 'src'));
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'demo', dependencies: { 'left-pad': '1.0.0' } }));
-    fs.writeFileSync(path.join(dir, 'src', 'store.ts'), 'export class BaseStore {\n  clear(): void {}\n}\nexport class MemoryStore extends BaseStore {\n  put(key: string) {}\n}\n');
+    fs.writeFileSync(
+      path.join(dir, 'src', 'store.ts'),
+      'export class BaseStore {\n  clear(): void {}\n}\nexport class MemoryStore extends BaseStore {\n  put(key: string) {}\n}\n',
+    );
     fs.writeFileSync(path.join(dir, 'src', 'app.ts'), 'export function onDiskOnlyName() {}\n');
     Parser.prototype.parse = function (this: Parser, ...a: Parameters<Parser['parse']>) {
       parses++;
@@ -55,14 +58,20 @@ describe('filter knowledge over the shared symbol index', () => {
     assert.deepEqual(shapes[0].bases, ['BaseStore']);
     assert.equal(parses, parsesAtBuild, 'no parse of its own for a question');
     assert.equal(k.ownParses, 0);
-    assert.deepEqual(k.exportersOf('MemoryStore').map((p) => path.basename(p)), ['store.ts']);
+    assert.deepEqual(
+      k.exportersOf('MemoryStore').map((p) => path.basename(p)),
+      ['store.ts'],
+    );
   });
 
   it('knows what the index is given (unsaved editor text), not the disk', async () => {
     assert.equal(k.hasDeclaration('addedInEditor'), false);
     await k.index.update('src/store.ts', fs.readFileSync(path.join(dir, 'src', 'store.ts'), 'utf8') + 'export function addedInEditor() {}\n', 'typescript');
     assert.equal(k.hasDeclaration('addedInEditor'), true);
-    assert.deepEqual(k.exportersOf('addedInEditor').map((p) => path.basename(p)), ['store.ts']);
+    assert.deepEqual(
+      k.exportersOf('addedInEditor').map((p) => path.basename(p)),
+      ['store.ts'],
+    );
     await k.index.update('src/store.ts', 'export class MemoryStore {\n  put(key: string) {}\n}\n', 'typescript');
     assert.equal(k.hasDeclaration('addedInEditor'), false, 'nothing of the older version survives');
     assert.equal(k.hasName('BaseStore'), false);

@@ -115,8 +115,7 @@ describe('llama.cpp /infill over real HTTP', function () {
     await until(() => server.completionRequests[0].aborted);
   });
 
-  it('a hung server ends at the deadline with a timeout', () =>
-    checkHangEndsAtDeadline(server, (timeoutMs) => client.generate(prompt, { ...opts, timeoutMs })));
+  it('a hung server ends at the deadline with a timeout', () => checkHangEndsAtDeadline(server, (timeoutMs) => client.generate(prompt, { ...opts, timeoutMs })));
 
   it('HTTP 500 is an http error with the status; 429 is rate-limited with the retry time', async () => {
     server.fault({ kind: 'status', status: 500 });
@@ -234,7 +233,10 @@ describe('llama.cpp /infill over real HTTP', function () {
       const o = await p.complete(requestAt(TEXT, at), s);
       assert.equal(o.error, undefined, JSON.stringify(o.error));
       assert.equal(o.text, 'area(10);');
-      assert.deepEqual(server.completionRequests.map((r) => r.path), ['/infill']);
+      assert.deepEqual(
+        server.completionRequests.map((r) => r.path),
+        ['/infill'],
+      );
       assert.ok((server.completionRequests[0].body.input_prefix as string).endsWith('export const big = '));
 
       // The server now has a model without FIM tokens loaded.
@@ -245,7 +247,10 @@ describe('llama.cpp /infill over real HTTP', function () {
       assert.equal(c.route(s).api, 'completions');
       const o3 = await p.complete(requestAt(TEXT.replace('big', 'bog'), at), s);
       assert.equal(o3.error, undefined, JSON.stringify(o3.error));
-      assert.deepEqual(server.completionRequests.map((r) => r.path), ['/infill', '/infill', '/v1/completions', '/v1/completions']);
+      assert.deepEqual(
+        server.completionRequests.map((r) => r.path),
+        ['/infill', '/infill', '/v1/completions', '/v1/completions'],
+      );
       assert.match(server.completionRequests[2].prompt, /^<\|fim_prefix\|>/, 'the Qwen FIM string in the prompt');
       assert.equal(server.completionRequests[2].body.suffix, undefined, 'never the suffix field');
     });
@@ -254,7 +259,10 @@ describe('llama.cpp /infill over real HTTP', function () {
       server.respond({ text: 'area(10);' });
       const o = await pipelineWith(new ModelClient({ endpoint: server.url })).complete(requestAt(TEXT, at), settingsFor(server, { consistencyFilter: false }));
       assert.equal(o.error, undefined);
-      assert.deepEqual(server.completionRequests.map((r) => r.path), ['/v1/completions']);
+      assert.deepEqual(
+        server.completionRequests.map((r) => r.path),
+        ['/v1/completions'],
+      );
     });
 
     it('warm-up on /infill: n_predict 0, cache_prompt true, not streamed, same prefix as a completion', async () => {

@@ -70,7 +70,10 @@ export class Streamer {
     // Go's context.go (test/fixtures/outline/real): WithDeadlineCause declares `c` before its `propagateCancel`.
     const go = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'outline', 'real', 'context.go'), 'utf8');
     const goLocals = await localsAt(go, 'go', 'dur := time.Until(d)');
-    assert.ok(goLocals.some((l) => l.startsWith('c := &timerCtx{')), goLocals.join('\n'));
+    assert.ok(
+      goLocals.some((l) => l.startsWith('c := &timerCtx{')),
+      goLocals.join('\n'),
+    );
 
     const rs = `fn main() {\n    let config = load();\n    let items: Vec<u32> = Vec::new();\n    items.iter().for_each(|x| {\n        let doubled = x * 2;\n        mark(doubled);\n    });\n}\n`;
     assert.deepEqual(await localsAt(rs, 'rust', 'mark('), ['let config = load();', 'let items: Vec<u32> = Vec::new();', 'items.iter().for_each(|x| {', 'let doubled = x * 2;']);

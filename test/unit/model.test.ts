@@ -6,7 +6,15 @@ import type { BuiltPrompt } from '../../src/core/types';
 import { TestOpenAIServer } from '../server/openaiServer';
 import { checkCancelAbortsRequest, checkHangEndsAtDeadline, until } from './support';
 
-const prompt: BuiltPrompt = { prompt: '<|fim_prefix|>const x = <|fim_suffix|>\n<|fim_middle|>', stop: ['<|endoftext|>'], prefix: 'const x = ', suffixText: '\n', snippets: [], template: 'qwen', multiline: false };
+const prompt: BuiltPrompt = {
+  prompt: '<|fim_prefix|>const x = <|fim_suffix|>\n<|fim_middle|>',
+  stop: ['<|endoftext|>'],
+  prefix: 'const x = ',
+  suffixText: '\n',
+  snippets: [],
+  template: 'qwen',
+  multiline: false,
+};
 const opts = { model: 'test-model', api: 'completions' as const, maxTokens: 32, timeoutMs: 1000 };
 
 describe('model client over real HTTP', () => {
@@ -78,7 +86,10 @@ describe('model client over real HTTP', () => {
     assert.ok((await a.generate(prompt, opts)).ok);
     assert.ok((await b.generate(prompt, opts)).ok);
     assert.ok((await shared.generate(prompt, opts)).ok);
-    assert.deepEqual(server.completionRequests.map((r) => r.headers['x-bench-session']), ['a', 'b', undefined]);
+    assert.deepEqual(
+      server.completionRequests.map((r) => r.headers['x-bench-session']),
+      ['a', 'b', undefined],
+    );
   });
 
   it('warm-up style request sends cache_prompt and n_predict 0 as extra body', async () => {
@@ -117,7 +128,10 @@ describe('deadline held up by our own work', () => {
       assert.equal(r.candidates[0].text, 'done();');
       // A server that is really slow still meets the deadline.
       server.respond({ text: 'late();', delayMs: 2000 });
-      const slow = await client.generate({ prompt: 'y', stop: [], prefix: 'y', suffixText: '', snippets: [], template: 'plain', multiline: false }, { model: 'm', api: 'completions', maxTokens: 8, timeoutMs: 300 });
+      const slow = await client.generate(
+        { prompt: 'y', stop: [], prefix: 'y', suffixText: '', snippets: [], template: 'plain', multiline: false },
+        { model: 'm', api: 'completions', maxTokens: 8, timeoutMs: 300 },
+      );
       assert.ok(!slow.ok && slow.error.kind === 'timeout', JSON.stringify(slow));
       assert.ok(slow.ms < 1000, `${slow.ms} ms`);
     } finally {

@@ -62,7 +62,11 @@ describe('typing replay oracle in a child process', () => {
     await until(async () => (await oracle!.inFlight('s#1')) === 1);
     assert.equal(await oracle.inFlight('other#1'), 0);
     const sse = await a.done;
-    const text = sse.split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)).choices[0].text).join('');
+    const text = sse
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)).choices[0].text)
+      .join('');
     assert.ok(TEXT.slice(START + 9).startsWith(text) && text.length > 0, `continuation ${JSON.stringify(text)}`);
     await until(async () => (await oracle!.inFlight('s#1')) === 0);
     const seen = await oracle.dump();
@@ -84,7 +88,7 @@ describe('typing replay oracle in a child process', () => {
     assert.equal(after.hits[1].serverMs, undefined, 'aborted before its first byte');
   });
 
-  it("puts the first token on the wire at once, not after formatting the rest of the answer", async function () {
+  it('puts the first token on the wire at once, not after formatting the rest of the answer', async function () {
     this.timeout(20000);
     // Node's http corks a response's socket until the next tick: a server that writes its whole
     // answer in one go would send the first byte only after formatting every chunk, and the replay
@@ -126,7 +130,10 @@ describe('typing replay oracle in a child process', () => {
     const [hit] = (await oracle.dump()).hits;
     const writes = hit.writes ?? [];
     // 4 characters a token: "  return a + b;\n}\n" is 18 characters, 5 tokens.
-    assert.deepEqual(writes.map(([, chars]) => chars), [4, 8, 12, 16, 18]);
+    assert.deepEqual(
+      writes.map(([, chars]) => chars),
+      [4, 8, 12, 16, 18],
+    );
     for (let i = 1; i < writes.length; i++) assert.ok(writes[i][0] - writes[i - 1][0] >= 18, `token ${i} ${(writes[i][0] - writes[i - 1][0]).toFixed(1)} ms after the one before`);
     assert.ok(hit.serverMs !== undefined && Math.abs(writes[0][0] - hit.serverMs) < 5);
     // The model's time for a suggestion decided on the first line ("  return a + b;\n", 16

@@ -52,7 +52,10 @@ describe('lang/outline (real grammars, fixtures of each language)', () => {
   });
 
   it('TypeScript: a field or variable initialised with `new Foo(…)` or `… as Foo` has type Foo', async () => {
-    const o = await cache.outline('class Shell {\n  readonly health = new EndpointHealth();\n  private cfg = load() as Config;\n  count = 0;\n}\nconst cache = new lru.LRUCache<string, number>({ max: 1 });\nconst n = raw as number;\n', 'typescript');
+    const o = await cache.outline(
+      'class Shell {\n  readonly health = new EndpointHealth();\n  private cfg = load() as Config;\n  count = 0;\n}\nconst cache = new lru.LRUCache<string, number>({ max: 1 });\nconst n = raw as number;\n',
+      'typescript',
+    );
     const shell = find(o.symbols, 'Shell');
     assert.equal(find(shell.members, 'health').typeName, 'EndpointHealth');
     assert.equal(find(shell.members, 'cfg').typeName, 'Config');
@@ -84,7 +87,10 @@ describe('lang/outline (real grammars, fixtures of each language)', () => {
     const cart = find(o.symbols, 'Cart');
     assert.deepEqual(cart.heritage, ['EventEmitter']);
     assert.deepEqual(names(cart), ['#lines', 'fromJSON', 'constructor', 'add', 'size']);
-    assert.deepEqual(o.imports.map((i) => i.module), ['events', './money', './inventory.js']);
+    assert.deepEqual(
+      o.imports.map((i) => i.module),
+      ['events', './money', './inventory.js'],
+    );
     assert.deepEqual(names(find(o.symbols, 'helpers')), ['clamp', 'isEmpty']);
     assert.deepEqual(o.exports.sort(), ['Cart', 'formatTotal', 'helpers']);
   });
@@ -109,7 +115,14 @@ describe('lang/outline (real grammars, fixtures of each language)', () => {
     assert.deepEqual(inv.heritage, ['Auditor']);
     assert.deepEqual(names(inv), ['levels', 'threshold', 'QuantityOf', 'Reserve', 'String']);
     assert.deepEqual(find(o.symbols, 'Reserver').heritage, ['Stringer']);
-    assert.deepEqual(o.imports.map((i) => [i.module, i.bindings[0].local]), [['errors', 'errors'], ['fmt', 'fmt'], ['strings', 'sq']]);
+    assert.deepEqual(
+      o.imports.map((i) => [i.module, i.bindings[0].local]),
+      [
+        ['errors', 'errors'],
+        ['fmt', 'fmt'],
+        ['strings', 'sq'],
+      ],
+    );
     assert.ok(!o.exports.includes('Auditor') || find(o.symbols, 'Auditor').exported);
   });
 
@@ -131,7 +144,10 @@ describe('lang/outline (real grammars, fixtures of each language)', () => {
     assert.deepEqual(inv.heritage, ['AbstractStore', 'Reserver', 'Comparable']);
     for (const m of ['DEFAULT_THRESHOLD', 'levels', 'threshold', 'quantityOf', 'reserve', 'audit', 'compareTo', 'Status', 'Item']) assert.ok(names(inv).includes(m), m);
     assert.equal(find(inv.members, 'audit').exported, false);
-    assert.deepEqual(names(find(inv.members, 'Item')).filter((n, i, a) => a.indexOf(n) === i), ['sku', 'title', 'priceCents']);
+    assert.deepEqual(
+      names(find(inv.members, 'Item')).filter((n, i, a) => a.indexOf(n) === i),
+      ['sku', 'title', 'priceCents'],
+    );
     assert.ok(o.symbols.some((s) => s.name === 'Reserver' && s.kind === 'interface'));
   });
 
@@ -148,7 +164,16 @@ describe('lang/outline (real grammars, fixtures of each language)', () => {
     const o = await outline(f, 'go');
     assert.equal(o.hasErrors, false);
     assert.equal(o.packageName, 'context');
-    assert.deepEqual(o.imports.map((i) => [i.module, i.bindings[0].local]), [['errors', 'errors'], ['internal/reflectlite', 'reflectlite'], ['sync', 'sync'], ['sync/atomic', 'atomic'], ['time', 'time']]);
+    assert.deepEqual(
+      o.imports.map((i) => [i.module, i.bindings[0].local]),
+      [
+        ['errors', 'errors'],
+        ['internal/reflectlite', 'reflectlite'],
+        ['sync', 'sync'],
+        ['sync/atomic', 'atomic'],
+        ['time', 'time'],
+      ],
+    );
     const ctx = find(o.symbols, 'Context');
     assert.equal(ctx.kind, 'interface');
     assert.deepEqual(names(ctx), ['Deadline', 'Done', 'Err', 'Value']);
@@ -173,7 +198,8 @@ describe('lang/outline (real grammars, fixtures of each language)', () => {
     assert.equal(wt.line, lineOf(f, 'func WithTimeout('));
     assert.equal(find(o.symbols, 'Background').returnType, 'Context');
     assert.equal(find(o.symbols, 'DeadlineExceeded').typeName, 'error');
-    for (const n of ['Context', 'Canceled', 'DeadlineExceeded', 'CancelFunc', 'WithCancel', 'WithDeadline', 'WithTimeout', 'WithValue', 'Background', 'TODO']) assert.ok(o.exports.includes(n), n);
+    for (const n of ['Context', 'Canceled', 'DeadlineExceeded', 'CancelFunc', 'WithCancel', 'WithDeadline', 'WithTimeout', 'WithValue', 'Background', 'TODO'])
+      assert.ok(o.exports.includes(n), n);
     for (const n of ['cancelCtx', 'emptyCtx', 'propagateCancel', 'closedchan']) assert.ok(!o.exports.includes(n), n);
   });
 
@@ -189,7 +215,8 @@ describe('lang/outline (real grammars, fixtures of each language)', () => {
     assert.equal(cell.kind, 'struct');
     assert.equal(cell.signature, 'pub struct OnceCell<T>');
     for (const h of ['Default', 'Debug', 'Clone', 'PartialEq', 'Eq', 'From']) assert.ok(cell.heritage.includes(h), h);
-    for (const m of ['inner', 'new', 'with_value', 'get', 'get_mut', 'set', 'try_insert', 'get_or_init', 'get_or_try_init', 'take', 'into_inner']) assert.ok(names(cell).includes(m), m);
+    for (const m of ['inner', 'new', 'with_value', 'get', 'get_mut', 'set', 'try_insert', 'get_or_init', 'get_or_try_init', 'take', 'into_inner'])
+      assert.ok(names(cell).includes(m), m);
     const init = find(cell.members, 'get_or_init');
     assert.equal(init.kind, 'method');
     assert.equal(init.signature, 'pub fn get_or_init<F>(&self, f: F) -> &T where F: FnOnce() -> T,');

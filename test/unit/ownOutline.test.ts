@@ -21,7 +21,10 @@ describe('context/ownImports', () => {
     assert.deepEqual(importStatementAt(lines, 5, 10, 'typescript'), { text: 'import { a } from "./a";', end: 5 });
     // `import {` alone is not a whole statement (it was rendered as a bare `import {` before).
     assert.equal(importStatementAt(['import {', '  x,', '} from "y";'], 0, 0, 'typescript').text, 'import {');
-    assert.equal(importStatementAt(['from .events import (', '    AbstractEventLoop,  # base', '    Handle,', ')'], 0, 9, 'python').text, 'from .events import ( AbstractEventLoop, Handle )');
+    assert.equal(
+      importStatementAt(['from .events import (', '    AbstractEventLoop,  # base', '    Handle,', ')'], 0, 9, 'python').text,
+      'from .events import ( AbstractEventLoop, Handle )',
+    );
     assert.equal(importStatementAt(['import (', '\t"fmt"', '\tio "io/fs"', ')'], 0, 9, 'go').text, 'import ( "fmt"; io "io/fs" )');
     assert.equal(importStatementAt(['use std::{', '    io,', '    sync::Arc,', '};'], 0, 9, 'rust').text, 'use std::{ io, sync::Arc };');
   });
@@ -152,7 +155,9 @@ export function tailHelper(value: number, label: string): string {
   it('a prompt whose prefix reaches the top of the file shows the code below the suffix in the room the related part leaves', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-own-'));
     try {
-      const short = 'export function first(a: number): number {\n  \n}\n' + Array.from({ length: 40 }, (_, i) => `export function below${i}(x: number): number {\n  return peculiarName${i}(x);\n}\n`).join('');
+      const short =
+        'export function first(a: number): number {\n  \n}\n' +
+        Array.from({ length: 40 }, (_, i) => `export function below${i}(x: number): number {\n  return peculiarName${i}(x);\n}\n`).join('');
       fs.writeFileSync(path.join(root, 'main.ts'), short);
       const index = new SymbolIndex({ root });
       const abs = path.join(root, 'main.ts');

@@ -9,23 +9,37 @@ const settings: Settings = { ...DEFAULTS, model: 'qwen2.5-coder-1.5b' };
 function request(text: string, offset: number, languageId = 'typescript'): CompletionRequest {
   const before = text.slice(0, offset);
   const line = before.split('\n').length - 1;
-  return { doc: { uri: '/w/big.ts', fsPath: '/w/big.ts', languageId, text, version: 1 }, cursor: { line, character: offset - before.lastIndexOf('\n') - 1, offset }, explicit: false };
+  return {
+    doc: { uri: '/w/big.ts', fsPath: '/w/big.ts', languageId, text, version: 1 },
+    cursor: { line, character: offset - before.lastIndexOf('\n') - 1, offset },
+    explicit: false,
+  };
 }
 
 /** A heavily documented file: `n` functions, each under a five-line JSDoc block. */
 function documented(n: number): string {
   let s = '';
-  for (let i = 0; i < n; i++) s += `/**\n * Doc line one for f${i}.\n * Doc line two.\n * Doc line three.\n */\nexport function f${i}(a: number): number {\n  return a + ${i};\n}\n\n`;
+  for (let i = 0; i < n; i++)
+    s += `/**\n * Doc line one for f${i}.\n * Doc line two.\n * Doc line three.\n */\nexport function f${i}(a: number): number {\n  return a + ${i};\n}\n\n`;
   return s;
 }
 
 describe('context/prefixView: comment-only lines far above the cursor', () => {
   it('classifies lines as code, blank or comment, a block comment begun above the range included', () => {
     const ts = lineClassifier('typescript');
-    assert.deepEqual(
-      ['/**', ' * doc', ' */', 'const a = 1 // trailing', '', '/* one */', '/* x */ b()', '// line', '/*', 'inside', '*/ c()'].map(ts),
-      ['comment', 'comment', 'comment', 'code', 'blank', 'comment', 'code', 'comment', 'comment', 'comment', 'code'],
-    );
+    assert.deepEqual(['/**', ' * doc', ' */', 'const a = 1 // trailing', '', '/* one */', '/* x */ b()', '// line', '/*', 'inside', '*/ c()'].map(ts), [
+      'comment',
+      'comment',
+      'comment',
+      'code',
+      'blank',
+      'comment',
+      'code',
+      'comment',
+      'comment',
+      'comment',
+      'code',
+    ]);
     // Classified from the middle of a JSDoc block; a generator method is code.
     const mid = lineClassifier('typescript');
     assert.deepEqual(['   * @param x the thing', '   */', '  *gen() {', '  x * y'].map(mid), ['comment', 'comment', 'code', 'code']);
@@ -89,7 +103,15 @@ describe('context/prefixView: comment-only lines far above the cursor', () => {
     assert.equal(text.slice(cut.end).startsWith('/**') || text.slice(cut.end).startsWith('function g'), true);
     // The first SUFFIX_VERBATIM_LINES lines after the cursor's line stay as they are.
     const near = 'x\n// one\n// two\n// three\ny\n';
-    assert.equal(suffixView(near, 1, 1000, 'typescript').text, '\n' + near.split('\n').slice(1, 1 + SUFFIX_VERBATIM_LINES).join('\n') + '\ny\n');
+    assert.equal(
+      suffixView(near, 1, 1000, 'typescript').text,
+      '\n' +
+        near
+          .split('\n')
+          .slice(1, 1 + SUFFIX_VERBATIM_LINES)
+          .join('\n') +
+        '\ny\n',
+    );
     // A language without known comment syntax: verbatim.
     assert.equal(suffixView('a\n// b\nc\n', 1, 1000, 'markdown').text, '\n// b\nc\n');
   });

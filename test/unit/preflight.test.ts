@@ -1,16 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  ALL_NEEDS,
-  PreflightError,
-  REQUIREMENTS,
-  ensureTestHost,
-  nodeVersionProblem,
-  parseInstalled,
-  preflight,
-  realEdges,
-  type Edges,
-} from '../host/preflight';
+import { ALL_NEEDS, PreflightError, REQUIREMENTS, ensureTestHost, nodeVersionProblem, parseInstalled, preflight, realEdges, type Edges } from '../host/preflight';
 
 /** dpkg-query's output for `pkgs` on a machine where `installed` are installed (the format asked for). */
 function dpkgOutput(pkgs: readonly string[], installed: ReadonlySet<string>, removed: ReadonlySet<string> = new Set()): string {
@@ -70,7 +60,10 @@ describe('test host preflight', () => {
 
   it('ensureTestHost throws that message as a PreflightError', () => {
     const m = fakeMachine({ uid: 1000, installed: except('unzip') });
-    assert.throws(() => ensureTestHost(['package'], m), (e: unknown) => e instanceof PreflightError && /apt-get install -y unzip$/m.test(e.message));
+    assert.throws(
+      () => ensureTestHost(['package'], m),
+      (e: unknown) => e instanceof PreflightError && /apt-get install -y unzip$/m.test(e.message),
+    );
   });
 
   it('a package removed with its config left behind counts as missing', () => {
@@ -101,7 +94,15 @@ describe('test host preflight', () => {
     const r = preflight(ALL_NEEDS, m, {});
     assert.equal(r.ok, false);
     assert.match(r.ok ? '' : r.message, /^ {2}apt-get update && apt-get install -y libx11-dev$/m);
-    assert.deepEqual(m.commands, [['apt-get', 'update', '-qq'], ['pause', '10000'], ['apt-get', 'update', '-qq']], 'tried twice, then gave up');
+    assert.deepEqual(
+      m.commands,
+      [
+        ['apt-get', 'update', '-qq'],
+        ['pause', '10000'],
+        ['apt-get', 'update', '-qq'],
+      ],
+      'tried twice, then gave up',
+    );
   });
 
   it('everything installed: runs nothing', () => {

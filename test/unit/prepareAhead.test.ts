@@ -119,11 +119,15 @@ describe('prepare ahead (context work during the debounce wait)', function () {
     other.prepare(r, settings);
     other.build(at(8, 'x'), settings);
     const p = other.build(r, settings);
-    assert.deepEqual(p, (() => {
-      const plain = engine(index);
-      plain.build(at(8, 'x'), settings);
-      return plain.build(r, settings);
-    })(), 'a prompt prepared before another request went out is not taken after it');
+    assert.deepEqual(
+      p,
+      (() => {
+        const plain = engine(index);
+        plain.build(at(8, 'x'), settings);
+        return plain.build(r, settings);
+      })(),
+      'a prompt prepared before another request went out is not taken after it',
+    );
   });
 
   describe('scheduler, over real HTTP', () => {

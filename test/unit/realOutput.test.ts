@@ -89,7 +89,9 @@ describe('real model output corpus (filter --as-is)', function () {
   });
 
   after(() => {
-    const rows = [...tally].sort(([a], [b]) => a.localeCompare(b)).map(([lang, t]) => `    ${lang.padEnd(16)} ${t.pass}/${t.pass + t.fail}${t.pending ? ` (+${t.pending} pending)` : ''}`);
+    const rows = [...tally]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([lang, t]) => `    ${lang.padEnd(16)} ${t.pass}/${t.pass + t.fail}${t.pending ? ` (+${t.pending} pending)` : ''}`);
     console.log(`\n  real output corpus, passed per language:\n${rows.join('\n')}`);
   });
 
@@ -127,7 +129,10 @@ describe('real model output corpus: the pipeline shows what --as-is judges', fun
     filter = new ConsistencyFilter(await IndexKnowledge.build(CORPUS));
     let out = '';
     await runFilter(['--repo', CORPUS, '--cases', CASES_FILE, '--as-is'], { out: (s) => (out += s), err: () => undefined });
-    judged = out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Judged);
+    judged = out
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Judged);
   });
   after(() => server.stop());
 
@@ -140,13 +145,23 @@ describe('real model output corpus: the pipeline shows what --as-is judges', fun
       // A model no family claims: no stop words go to the server, the answer arrives as the model sent it.
       const settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'corpus-model', timeoutMs: 5000 };
       const client = new ModelClient({ endpoint: server.url });
-      const pipeline = new CompletionPipeline({ context: new ContextEngine({ relativePath: () => c.file, repoName: 'corpus' }), cache: new CompletionCache(), filter, health: new EndpointHealth(), client: () => client, log: nullLogger });
+      const pipeline = new CompletionPipeline({
+        context: new ContextEngine({ relativePath: () => c.file, repoName: 'corpus' }),
+        cache: new CompletionCache(),
+        filter,
+        health: new EndpointHealth(),
+        client: () => client,
+        log: nullLogger,
+      });
       server.respond({ text: c.completion, finishReason: c.finish ?? 'stop' });
       const o = await pipeline.complete(requestAt(text, offset, { uri: `file://${abs}`, fsPath: abs, languageId: vscodeLanguageId(c.file) }), settings);
       assert.equal(o.error, undefined, JSON.stringify(o.error));
       const place = o.text ? replaceAt(text, offset, o.text) : { text: '', range: '' };
       const r = judged[i];
-      if (o.text !== r.shown || place.text !== r.insert || place.range !== r.range) differ.push(`${c.file}:${c.line + 1} ${JSON.stringify(c.completion)}: pipeline ${JSON.stringify(o.text)} over ${JSON.stringify(place.range)}, --as-is ${JSON.stringify(r.shown)} over ${JSON.stringify(r.range)}`);
+      if (o.text !== r.shown || place.text !== r.insert || place.range !== r.range)
+        differ.push(
+          `${c.file}:${c.line + 1} ${JSON.stringify(c.completion)}: pipeline ${JSON.stringify(o.text)} over ${JSON.stringify(place.range)}, --as-is ${JSON.stringify(r.shown)} over ${JSON.stringify(r.range)}`,
+        );
     }
     assert.deepEqual(differ, []);
   });

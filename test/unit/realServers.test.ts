@@ -85,7 +85,10 @@ describe('real servers (emulated): eval configured with endpoint and model only'
         assert.match(run.endpointInfo ?? '', /^vLLM 0\.\d+\.\d+ · .* · FIM prompt through \/v1\/completions/);
         const posts = generation(server);
         assert.ok(posts.length >= run.summary.holes);
-        assert.ok(posts.every((r) => r.path === '/v1/completions' && !(r.body && typeof r.body === 'object' && 'suffix' in r.body)), 'a request carried suffix');
+        assert.ok(
+          posts.every((r) => r.path === '/v1/completions' && !(r.body && typeof r.body === 'object' && 'suffix' in r.body)),
+          'a request carried suffix',
+        );
       } finally {
         await server.stop();
       }
@@ -112,7 +115,10 @@ describe('real servers (emulated): eval configured with endpoint and model only'
         assert.match(run.endpointInfo ?? '', /^Ollama \S+ · .* · FIM through \/api\/generate raw/, model);
         const gens = server.requests.slice(before).filter((r) => r.path === '/api/generate' && (r.body as { prompt?: string }).prompt);
         assert.ok(gens.length >= run.summary.holes, model);
-        assert.ok(gens.every((r) => (r.body as { raw?: boolean }).raw === true), `${model}: not raw`);
+        assert.ok(
+          gens.every((r) => (r.body as { raw?: boolean }).raw === true),
+          `${model}: not raw`,
+        );
         assert.ok(!server.requests.slice(before).some((r) => r.path === '/v1/completions'), `${model}: went through /v1/completions`);
       }
     } finally {

@@ -42,7 +42,10 @@ describe('endpoint health: background probe while unreachable', () => {
       h.probes.at(-1)!.answer(false);
       await h.settle();
     }
-    assert.deepEqual(h.timers.map((t) => t.ms), [1000, 2000, 4000, 5000, 5000]);
+    assert.deepEqual(
+      h.timers.map((t) => t.ms),
+      [1000, 2000, 4000, 5000, 5000],
+    );
     h.fire();
     h.probes.at(-1)!.answer(true);
     await h.settle();

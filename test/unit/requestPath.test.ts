@@ -209,7 +209,14 @@ describe('a stream cut by the token cap', () => {
         client: () => new ModelClient({ endpoint: server.url }),
         log: nullLogger,
       });
-      const o = await p.complete(requestAt(text, at), { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-test', timeoutMs: 3000, multiline: 'always' });
+      const o = await p.complete(requestAt(text, at), {
+        ...DEFAULTS,
+        languages: { ...DEFAULTS.languages },
+        endpoint: server.url,
+        model: 'qwen2.5-coder-test',
+        timeoutMs: 3000,
+        multiline: 'always',
+      });
       assert.equal(o.error, undefined, JSON.stringify(o.error));
       assert.equal(o.filter?.verdict, 'keep', JSON.stringify(o.filter));
       assert.ok(o.text.endsWith('total += x;'), JSON.stringify(o.text));
@@ -233,7 +240,14 @@ describe('the filter analyses a huge document after the answer, not while it str
     try {
       const filter = new CountingFilter();
       server.respond(() => ({ text: 'done();', delayMs: 150 }));
-      const p = new CompletionPipeline({ context: new ContextEngine({ relativePath: () => 'big.ts', repoName: 'w' }), cache: new CompletionCache(), filter, health: new EndpointHealth(), client: () => new ModelClient({ endpoint: server.url }), log: nullLogger });
+      const p = new CompletionPipeline({
+        context: new ContextEngine({ relativePath: () => 'big.ts', repoName: 'w' }),
+        cache: new CompletionCache(),
+        filter,
+        health: new EndpointHealth(),
+        client: () => new ModelClient({ endpoint: server.url }),
+        log: nullLogger,
+      });
       const settings = { ...DEFAULTS, languages: { ...DEFAULTS.languages }, endpoint: server.url, model: 'qwen2.5-coder-test', timeoutMs: 3000 };
       const ask = async (text: string) => {
         filter.during = 0;

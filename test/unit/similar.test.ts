@@ -75,7 +75,11 @@ describe('context/similar topWindows (sliding window)', () => {
       const others = files.filter((o) => o !== f);
       const got = topWindows(query, others, { windowLines: 20, stride: 5, k: 12, idf: true });
       const want = naiveTopWindows(query, others, 20, 5, 12, true);
-      assert.deepEqual(got.map((x) => `${x.path}:${x.startLine}`), want.map((x) => `${x.path}:${x.startLine}`), f.path);
+      assert.deepEqual(
+        got.map((x) => `${x.path}:${x.startLine}`),
+        want.map((x) => `${x.path}:${x.startLine}`),
+        f.path,
+      );
       got.forEach((x, i) => assert.ok(Math.abs(x.score - want[i].score) < 1e-9));
       compared++;
     }
@@ -96,17 +100,20 @@ describe('context/similar topWindows (sliding window)', () => {
     assert.equal(idf[0].path, 'b.ts');
   });
 
-  it('never returns a window overlapping a file\'s excluded lines (the current file\'s shown part)', () => {
+  it("never returns a window overlapping a file's excluded lines (the current file's shown part)", () => {
     const f = [...files].sort((a, b) => b.text.length - a.text.length)[0];
     const lines = f.text.split('\n');
     assert.ok(lines.length > 300);
     const query = lines.slice(0, 60).join('\n');
     const all = topWindows(query, [f], { windowLines: 20, stride: 5, k: 1000 });
     const best = all[0];
-    assert.ok(best && best.startLine < 60, 'the query\'s own lines score best');
+    assert.ok(best && best.startLine < 60, "the query's own lines score best");
     const ruled = topWindows(query, [{ ...f, exclude: [0, 80] }], { windowLines: 20, stride: 5, k: 1000 });
     assert.ok(ruled.length > 0);
-    assert.ok(ruled.every((w) => w.startLine >= 80), JSON.stringify(ruled.map((w) => w.startLine)));
+    assert.ok(
+      ruled.every((w) => w.startLine >= 80),
+      JSON.stringify(ruled.map((w) => w.startLine)),
+    );
     // The best window outside the range is still found.
     const outside = all.filter((w) => w.startLine >= 80);
     assert.ok(outside.length > 0 && ruled[0].score >= Math.max(...outside.map((w) => w.score)));
@@ -129,11 +136,28 @@ describe('context/similar topWindows (sliding window)', () => {
       const out: Window[] = [];
       for (const w of sorted) {
         if (out.length >= k) break;
-        if (!out.some((c) => c.path === w.path && w.startLine < c.endLine && c.startLine < w.endLine)) out.push({ ...w, text: files.find((f) => f.path === w.path)!.text.split('\n').slice(w.startLine, w.endLine).join('\n') });
+        if (!out.some((c) => c.path === w.path && w.startLine < c.endLine && c.startLine < w.endLine))
+          out.push({
+            ...w,
+            text: files
+              .find((f) => f.path === w.path)!
+              .text.split('\n')
+              .slice(w.startLine, w.endLine)
+              .join('\n'),
+          });
       }
       return out;
     };
-    for (const k of [1, 4, 24, 200]) assert.deepEqual(chooseWindows(all.map((w) => ({ ...w })), k, files), reference(k), `k=${k}`);
+    for (const k of [1, 4, 24, 200])
+      assert.deepEqual(
+        chooseWindows(
+          all.map((w) => ({ ...w })),
+          k,
+          files,
+        ),
+        reference(k),
+        `k=${k}`,
+      );
   });
 
   it('scores nothing for an empty query or empty files', () => {

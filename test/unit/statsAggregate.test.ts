@@ -28,7 +28,14 @@ const EVENTS: QualityEvent[] = [
   s('s1', D1, { shownChars: 10, latency: { debounce: 50, context: 5, model: 90, filter: 1, total: 100 } }),
   s('s2', D1 + 1000, { source: 'cache', shownChars: 5, latency: { debounce: 0, context: 0, model: 0, filter: 1, total: 2 } }),
   s('s3', D1_LATE, { language: 'python', verdict: 'drop', unknown: ['sendMsg'], latency: { debounce: 100, context: 10, model: 280, filter: 2, total: 300 } }),
-  s('s4', D2, { language: 'python', model: 'N', verdict: 'truncate', unknown: ['sendMsg', 'foo'], shownChars: 7, latency: { debounce: 0, context: 5, model: 390, filter: 3, total: 400 } }),
+  s('s4', D2, {
+    language: 'python',
+    model: 'N',
+    verdict: 'truncate',
+    unknown: ['sendMsg', 'foo'],
+    shownChars: 7,
+    latency: { debounce: 0, context: 5, model: 390, filter: 3, total: 400 },
+  }),
   s('s5', D2 + 1000, { source: 'none', verdict: 'none', error: 'timeout', latency: { debounce: 50, context: 0, model: 1500, filter: 0, total: 1500 } }),
   s('s6', D2 + 2000, { source: 'none', verdict: 'none', error: 'cancelled', latency: { debounce: 0, context: 0, model: 30, filter: 0, total: 30 } }),
   // Outcomes, one of them recorded before its suggestion (files read out of order).

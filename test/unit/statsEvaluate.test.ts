@@ -15,7 +15,6 @@ import { EvaluationStore, EventStore, latestPerModel } from '../../src/core/stat
 import { TestOpenAIServer, type RecordedRequest } from '../server/openaiServer';
 import { MATH_TS } from '../shared/mathSource';
 
-
 function makeRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-eval-'));
   fs.mkdirSync(path.join(dir, 'src'));
@@ -99,7 +98,10 @@ describe('stats/evaluate (real pipeline, real HTTP test server)', function () {
     assert.equal(s.unknownNameRateBefore, Math.round((2 / 7) * 1e4) / 1e4);
     assert.equal(s.unknownNameRateAfter, 0);
     assert.deepEqual(run.counts, { proposed: 7, shown: 5, unknownBefore: 2, unknownAfter: 0, correctBefore: 4, correctKept: 4, errors: {} });
-    const dropped = run.holes.filter((h) => h.verdict === 'drop').map((h) => h.line).sort();
+    const dropped = run.holes
+      .filter((h) => h.verdict === 'drop')
+      .map((h) => h.line)
+      .sort();
     assert.deepEqual(dropped, [5, 8]);
     assert.equal(s.exactMatch, Math.round((4 / 7) * 1e4) / 1e4);
     assert.equal(s.idExactMatch, Math.round((4 / 7) * 1e4) / 1e4);
@@ -142,10 +144,29 @@ describe('stats/evaluate (real pipeline, real HTTP test server)', function () {
     const chunks: string[] = [];
     const sink = new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) }) as unknown as NodeJS.WriteStream;
     const html = path.join(repo, '..', `${path.basename(repo)}.html`);
-    const code = await runEval(['--repo', repo, '--endpoint', server.url, '--model', 'qwen2.5-coder-test', '--api', 'completions', '--holes', '4', '--seed', '9', '--json', '--html', html], sink, sink);
+    const code = await runEval(
+      ['--repo', repo, '--endpoint', server.url, '--model', 'qwen2.5-coder-test', '--api', 'completions', '--holes', '4', '--seed', '9', '--json', '--html', html],
+      sink,
+      sink,
+    );
     assert.equal(code, 0);
     const out = JSON.parse(chunks.join('').trim()) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(out).sort(), ['correctKeptRate', 'editSimilarity', 'exactMatch', 'falseDrops', 'holes', 'idExactMatch', 'idF1', 'latencyMs', 'model', 'unknownNameRateAfter', 'unknownNameRateBefore'].sort());
+    assert.deepEqual(
+      Object.keys(out).sort(),
+      [
+        'correctKeptRate',
+        'editSimilarity',
+        'exactMatch',
+        'falseDrops',
+        'holes',
+        'idExactMatch',
+        'idF1',
+        'latencyMs',
+        'model',
+        'unknownNameRateAfter',
+        'unknownNameRateBefore',
+      ].sort(),
+    );
     assert.equal(out.holes, 4);
     assert.equal(out.exactMatch, 1);
     assert.deepEqual(out.falseDrops, []);
@@ -189,10 +210,13 @@ describe('stats/store', () => {
     assert.equal(lines.length, 2);
     assert.ok(!lines[0].includes('secret'));
     const back = await store.readAll();
-    assert.deepEqual(back.map((e) => e.type === 'suggestion' && [e.id, e.text]), [
-      ['s1', undefined],
-      ['s2', 'kept()'],
-    ]);
+    assert.deepEqual(
+      back.map((e) => e.type === 'suggestion' && [e.id, e.text]),
+      [
+        ['s1', undefined],
+        ['s2', 'kept()'],
+      ],
+    );
     fs.appendFileSync(path.join(dir, 'events.jsonl'), 'not json\n{"type":"suggestion"}\n');
     assert.equal((await store.readAll()).length, 2);
   });
@@ -210,7 +234,10 @@ describe('stats/store', () => {
     // The newest events survive, in order, ending with the last one written.
     assert.ok(back.length > 0 && back.length < 40);
     const ids = back.map((e) => Number((e as { id: string }).id.slice(1)));
-    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+    );
     assert.equal(ids.at(-1), 39);
     assert.equal(ids.length, 40 - ids[0]);
     await store.clear();
@@ -226,7 +253,18 @@ describe('stats/store', () => {
       seed: 1,
       requested: 1,
       cancelled: false,
-      summary: { exactMatch: em, editSimilarity: 0, idExactMatch: 0, idF1: 0, unknownNameRateBefore: null, unknownNameRateAfter: null, correctKeptRate: null, latencyMs: { p50: null, p95: null }, holes: 1, model },
+      summary: {
+        exactMatch: em,
+        editSimilarity: 0,
+        idExactMatch: 0,
+        idF1: 0,
+        unknownNameRateBefore: null,
+        unknownNameRateAfter: null,
+        correctKeptRate: null,
+        latencyMs: { p50: null, p95: null },
+        holes: 1,
+        model,
+      },
       counts: { proposed: 0, shown: 0, unknownBefore: 0, unknownAfter: 0, correctBefore: 0, correctKept: 0, errors: {} },
       holes: [],
     });
@@ -236,9 +274,12 @@ describe('stats/store', () => {
     await store.add(run('b', 4, 0.4));
     const all = await store.all();
     assert.equal(all.length, 3);
-    assert.deepEqual(latestPerModel(all).map((r) => [r.summary.model, r.summary.exactMatch]), [
-      ['a', 0.3],
-      ['b', 0.4],
-    ]);
+    assert.deepEqual(
+      latestPerModel(all).map((r) => [r.summary.model, r.summary.exactMatch]),
+      [
+        ['a', 0.3],
+        ['b', 0.4],
+      ],
+    );
   });
 });

@@ -155,7 +155,13 @@ describe('stats/falseDrops (real pipeline, real HTTP test server)', function () 
         assert.equal(d.shown, undefined);
         assert.equal(d.reason, `unknown: ${GLOBAL}`);
       }
-      assert.ok(!fs.readFileSync(path.join(dir, 'evaluations.json'), 'utf8').split(`"at":${run.at + 1}`)[0].includes(`${GLOBAL}(scaled`), 'code text stored with recordCode off');
+      assert.ok(
+        !fs
+          .readFileSync(path.join(dir, 'evaluations.json'), 'utf8')
+          .split(`"at":${run.at + 1}`)[0]
+          .includes(`${GLOBAL}(scaled`),
+        'code text stored with recordCode off',
+      );
       assert.deepEqual(full.falseDrops, run.falseDrops);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,17 +1,6 @@
 /** Evaluation metrics against hand-computed cases (CrossCodeEval definitions). */
 import * as assert from 'node:assert/strict';
-import {
-  editSimilarity,
-  exactMatch,
-  histogram,
-  idExactMatch,
-  idF1,
-  idMatch,
-  lcsLength,
-  percentile,
-  ratio,
-  unknownNames,
-} from '../../src/core/stats/metrics';
+import { editSimilarity, exactMatch, histogram, idExactMatch, idF1, idMatch, lcsLength, percentile, ratio, unknownNames } from '../../src/core/stats/metrics';
 
 describe('stats/metrics', () => {
   it('LCS length', () => {
@@ -43,7 +32,7 @@ describe('stats/metrics', () => {
   });
 
   it('identifier exact match compares ordered lists, keywords and strings removed', () => {
-    assert.equal(idExactMatch('const x = f(y, "z")', 'let x = f(y, \'q\')', 'typescript'), true);
+    assert.equal(idExactMatch('const x = f(y, "z")', "let x = f(y, 'q')", 'typescript'), true);
     assert.equal(idExactMatch('f(y, x)', 'f(x, y)', 'typescript'), false);
     assert.equal(idExactMatch('f(x, x)', 'f(x)', 'typescript'), false);
   });
@@ -73,7 +62,13 @@ describe('stats/metrics', () => {
     assert.equal(percentile(v, 50), 35); // ceil(2.5) = 3rd
     assert.equal(percentile(v, 95), 50); // ceil(4.75) = 5th
     assert.equal(percentile(v, 30), 20); // ceil(1.5) = 2nd
-    assert.equal(percentile([...Array(100).keys()].map((i) => i + 1), 99), 99);
+    assert.equal(
+      percentile(
+        [...Array(100).keys()].map((i) => i + 1),
+        99,
+      ),
+      99,
+    );
     assert.equal(percentile([7], 1), 7);
     assert.equal(percentile([], 50), undefined);
   });

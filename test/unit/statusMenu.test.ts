@@ -29,7 +29,11 @@ describe('status menu', () => {
     const snoozes = items.filter((i) => i.command === COMMANDS.snooze).map((i) => i.args);
     assert.deepEqual(snoozes, [[15], [60]]);
     assert.deepEqual(items.find((i) => i.command === COMMANDS.disableLanguage)?.args, ['typescript']);
-    for (const c of [COMMANDS.report, COMMANDS.log, COMMANDS.configure, COMMANDS.setKey, COMMANDS.disable]) assert.ok(items.some((i) => i.command === c), c);
+    for (const c of [COMMANDS.report, COMMANDS.log, COMMANDS.configure, COMMANDS.setKey, COMMANDS.disable])
+      assert.ok(
+        items.some((i) => i.command === c),
+        c,
+      );
     assert.equal(items[0].command, COMMANDS.snooze);
   });
 

@@ -3,7 +3,11 @@ import * as assert from 'node:assert/strict';
 import type { CompletionRequest } from '../../src/core/types';
 
 /** A completion request for `text` with the cursor at `offset` (line/character computed). */
-export function requestAt(text: string, offset: number, opts: { uri?: string; languageId?: string; version?: number; explicit?: boolean; fsPath?: string } = {}): CompletionRequest {
+export function requestAt(
+  text: string,
+  offset: number,
+  opts: { uri?: string; languageId?: string; version?: number; explicit?: boolean; fsPath?: string } = {},
+): CompletionRequest {
   const before = text.slice(0, offset);
   return {
     doc: { uri: opts.uri ?? 'file:///w/file.ts', fsPath: opts.fsPath, languageId: opts.languageId ?? 'typescript', text, version: opts.version ?? 1 },

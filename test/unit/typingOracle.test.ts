@@ -9,15 +9,15 @@ import { locateCursor, type OracleFile } from '../../src/bench/oracle';
 import type { CompletionRequest } from '../../src/core/types';
 
 const FILE = [
-  "export const QWEN = {",
-  "  build: (p: string, s: string) => `<|fim_prefix|>${p}<|fim_suffix|>${s}<|fim_middle|>`,",
+  'export const QWEN = {',
+  '  build: (p: string, s: string) => `<|fim_prefix|>${p}<|fim_suffix|>${s}<|fim_middle|>`,',
   "  stop: ['<|endoftext|>', '<|fim_prefix|>', '<|fim_suffix|>'],",
-  "};",
-  "export function render(prefix: string, suffix: string): string {",
-  "  return QWEN.build(prefix, suffix);",
-  "}",
+  '};',
+  'export function render(prefix: string, suffix: string): string {',
+  '  return QWEN.build(prefix, suffix);',
+  '}',
   "export const after = '<|fim_suffix|> in the suffix too';",
-  "",
+  '',
 ].join('\n');
 
 function promptAt(file: OracleFile, typed: number): string {

@@ -86,7 +86,14 @@ describe('warm-up over real HTTP', function () {
       const client = new ModelClient({ endpoint: plain.url });
       assert.equal((await client.probe(settings.model)).kind, 'openai-compatible');
       plain.reset();
-      const p = new CompletionPipeline({ context: new ContextEngine({ relativePath: () => 'area.ts', repoName: 'w' }), cache: new CompletionCache(), filter: new ConsistencyFilter(), health: new EndpointHealth(), client: () => client, log: nullLogger });
+      const p = new CompletionPipeline({
+        context: new ContextEngine({ relativePath: () => 'area.ts', repoName: 'w' }),
+        cache: new CompletionCache(),
+        filter: new ConsistencyFilter(),
+        health: new EndpointHealth(),
+        client: () => client,
+        log: nullLogger,
+      });
       assert.equal(await p.warmup(openAt(10), { ...settings, endpoint: plain.url }), false);
       assert.equal(plain.requests.length, 0);
     } finally {

@@ -86,7 +86,11 @@ export function parameterTypes(decls: readonly Declaration[], argIndex: number, 
 export function cursorTargets(linePrefix: string): { receiver?: string; receiverChain: string[]; callee?: string } {
   const recv = /((?:[A-Za-z_$][\w$]*\s*(?:\(\s*\))?\s*(?:\.|::|->)\s*)+)[A-Za-z_$\w]*$/.exec(linePrefix);
   let receiverChain: string[] = [];
-  if (recv) receiverChain = recv[1].split(/\.|::|->/).map((s) => s.replace(/\(\s*\)/, '').trim()).filter(Boolean);
+  if (recv)
+    receiverChain = recv[1]
+      .split(/\.|::|->/)
+      .map((s) => s.replace(/\(\s*\)/, '').trim())
+      .filter(Boolean);
   // The innermost unclosed call: `foo(a, bar(` → bar.
   let depth = 0;
   let callee: string | undefined;

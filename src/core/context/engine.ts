@@ -40,7 +40,6 @@ export interface SnippetSource {
   snippets(req: CompletionRequest, maxChars: number): Snippet[];
 }
 
-
 export interface ContextOptions {
   /** Path of the document relative to the workspace root, for the prompt and the index. */
   relativePath: (req: CompletionRequest) => string;
@@ -160,8 +159,7 @@ export class ContextEngine {
     const relPath = this.opts.relativePath(req);
     const { text, languageId } = req.doc;
     const offset = req.cursor.offset;
-    const render = (prefix: string, suffix: string, snippets: Snippet[]) =>
-      template.render({ prefix, suffix, snippets, path: relPath, repoName: this.opts.repoName, languageId });
+    const render = (prefix: string, suffix: string, snippets: Snippet[]) => template.render({ prefix, suffix, snippets, path: relPath, repoName: this.opts.repoName, languageId });
     const size = (r: { prompt: string; suffix?: string }) => r.prompt.length + (r.suffix?.length ?? 0);
     const overhead = size(render('', '', []));
     // Suffix: whole lines after the cursor, up to its share.
@@ -280,9 +278,20 @@ export class ContextEngine {
         const c = this.lastOwn;
         // The locals shown (those above the window) change with the block the cursor is in, not only with the text above the window.
         const windowLine = locals.length ? countLines(text.slice(0, plannedReal)) - 1 : 0;
-        const localsKey = locals.filter((l) => l.line < windowLine).map((l) => l.line).join(',');
+        const localsKey = locals
+          .filter((l) => l.line < windowLine)
+          .map((l) => l.line)
+          .join(',');
         const own =
-          c && c.uri === req.doc.uri && c.start === plannedReal && c.max === ownMax && c.code === belowRoom && c.locals === localsKey && text.length - c.below.length === belowStart && text.startsWith(c.above) && text.endsWith(c.below)
+          c &&
+          c.uri === req.doc.uri &&
+          c.start === plannedReal &&
+          c.max === ownMax &&
+          c.code === belowRoom &&
+          c.locals === localsKey &&
+          text.length - c.below.length === belowStart &&
+          text.startsWith(c.above) &&
+          text.endsWith(c.below)
             ? c.text
             : ownOutline(outline, text, plannedReal, belowStart, vText.slice(planned, vOffset) + suffixText, languageId, ownMax, belowRoom, locals);
         this.lastOwn = { uri: req.doc.uri, start: plannedReal, max: ownMax, code: belowRoom, locals: localsKey, above: text.slice(0, plannedReal), below, text: own };
@@ -412,7 +421,14 @@ export class ContextEngine {
   }
 
   /** Usage windows like the code above the cursor (similar.ts), cached while the query line, the index and the chosen files stay. */
-  private similarWindows(req: CompletionRequest, relPath: string, chosen: readonly Piece[], max: number, template: FimTemplate, near: NearCursor): { all: Piece[]; ideal: Piece[] } {
+  private similarWindows(
+    req: CompletionRequest,
+    relPath: string,
+    chosen: readonly Piece[],
+    max: number,
+    template: FimTemplate,
+    near: NearCursor,
+  ): { all: Piece[]; ideal: Piece[] } {
     const index = this.opts.index!;
     const queryEnd = req.cursor.line - (req.cursor.line % WINDOW_QUERY_STEP);
     const key = `${req.doc.uri}|${queryEnd}|${index.version - this.ownChanges}|${[...new Set(chosen.map((s) => s.path))].sort().join(',')}|${max}`;

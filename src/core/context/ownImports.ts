@@ -88,7 +88,7 @@ function boundName(item: string): string | undefined {
  */
 export function importWithout(stmt: string, visible: ReadonlySet<string>, max: number, languageId: string, first?: (name: string) => boolean): string | undefined {
   const masked = maskStrings(stmt);
-  const open = languageId === 'python' ? masked.search(/\bimport\s*\(/) >= 0 ? masked.indexOf('(', masked.search(/\bimport\s*\(/)) : -1 : masked.indexOf('{');
+  const open = languageId === 'python' ? (masked.search(/\bimport\s*\(/) >= 0 ? masked.indexOf('(', masked.search(/\bimport\s*\(/)) : -1) : masked.indexOf('{');
   let close = -1;
   if (open >= 0) {
     let depth = 0;
@@ -131,7 +131,11 @@ export function importWithout(stmt: string, visible: ReadonlySet<string>, max: n
     return first !== undefined && name !== undefined && first(name);
   };
   const byKeep = kept.map((it, i) => ({ it, i, f: keptFirst(it) ? 0 : 1 })).sort((a, b) => a.f - b.f || a.i - b.i);
-  const firstN = (n: number) => byKeep.slice(0, n).sort((a, b) => a.i - b.i).map((x) => x.it);
+  const firstN = (n: number) =>
+    byKeep
+      .slice(0, n)
+      .sort((a, b) => a.i - b.i)
+      .map((x) => x.it);
   let n = kept.length;
   let out = render(kept, kept.length < items.length);
   while (out.length > max && n > 1) {

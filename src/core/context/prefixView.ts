@@ -11,7 +11,23 @@
 export type LineKind = 'code' | 'blank' | 'comment';
 
 /** Languages with `//` and `/* … *\/` comments, and with `#` comments. */
-const SLASH_COMMENTS = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'go', 'rust', 'java', 'c', 'cpp', 'csharp', 'kotlin', 'scala', 'swift', 'dart', 'php']);
+const SLASH_COMMENTS = new Set([
+  'typescript',
+  'typescriptreact',
+  'javascript',
+  'javascriptreact',
+  'go',
+  'rust',
+  'java',
+  'c',
+  'cpp',
+  'csharp',
+  'kotlin',
+  'scala',
+  'swift',
+  'dart',
+  'php',
+]);
 const HASH_COMMENTS = new Set(['python', 'ruby', 'shellscript', 'perl', 'r', 'yaml', 'toml']);
 
 export function commentSyntax(languageId: string): 'slash' | 'hash' | undefined {

@@ -8,7 +8,6 @@ export interface EditorState {
   recentEdits: readonly { path: string; line: number }[];
 }
 
-
 /** Up to the last four edit places in other files, eleven lines around each, as related items. */
 export function recentEditItems(index: SymbolIndex, state: EditorState, current: string, excluded?: (p: string) => boolean): RelatedItem[] {
   const out: RelatedItem[] = [];
@@ -21,7 +20,11 @@ export function recentEditItems(index: SymbolIndex, state: EditorState, current:
     const key = `${e.path}#edit#${Math.floor(from / 10)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const text = f.text.split('\n').slice(from, e.line + 6).join('\n') + '\n';
+    const text =
+      f.text
+        .split('\n')
+        .slice(from, e.line + 6)
+        .join('\n') + '\n';
     out.push({ path: e.path, line: from, text, score: 0.8, reason: 'recent edit', key });
   }
   return out;

@@ -202,7 +202,14 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
     const call = enclosingCall(input.text, input.cursorLine, input.linePrefix);
     if (call) {
       scores.set(call.callee, (scores.get(call.callee) ?? 0) + ENCLOSING_CALL_WEIGHT);
-      for (const ty of parameterTypes(index.declarations(call.callee).filter((d) => d.path !== currentPath).slice(0, 4), call.argIndex, kw))
+      for (const ty of parameterTypes(
+        index
+          .declarations(call.callee)
+          .filter((d) => d.path !== currentPath)
+          .slice(0, 4),
+        call.argIndex,
+        kw,
+      ))
         scores.set(ty, (scores.get(ty) ?? 0) + CALL_ARG_TYPE_WEIGHT);
     }
   }
@@ -229,7 +236,7 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
   const topLevel = (d: Declaration): { path: string; symbol: OutlineSymbol } | undefined => {
     if (!d.container) return d;
     const c = index.declarations(d.container).find((x) => x.path === d.path && !x.container);
-    return c ?? (index.declarations(d.container).find((x) => x.path === d.path));
+    return c ?? index.declarations(d.container).find((x) => x.path === d.path);
   };
   const addName = (name: string, score: number, reason: string) => {
     const decls = index.declarations(name);
@@ -259,12 +266,26 @@ export function relatedItems(input: RelatedInput): RelatedItem[] {
       } else it.score += s;
     }
   };
-  const ranked = [...scores.entries()].filter(([n]) => !kw.has(n)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, RANKED_NAMES);
+  const ranked = [...scores.entries()]
+    .filter(([n]) => !kw.has(n))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, RANKED_NAMES);
   for (const [n, s] of ranked) addName(n, s, 'definition');
   // Siblings by name: declarations of the files the current file imports (and of the files the
   // best items come from) whose names resemble names near the cursor, and that the document does
   // not mention yet (`_cidrv6` next to `_cidrv4`, `$ZodCIDRv6Internals` inside `class ZodCIDRv6`).
-  for (const c of similarNamed(input, index, ranked, imported, [...items.values()].sort((a, b) => b.score - a.score).slice(0, SIMILAR_FROM_BEST_FILES).map((i) => i.path), excluded, kw)) {
+  for (const c of similarNamed(
+    input,
+    index,
+    ranked,
+    imported,
+    [...items.values()]
+      .sort((a, b) => b.score - a.score)
+      .slice(0, SIMILAR_FROM_BEST_FILES)
+      .map((i) => i.path),
+    excluded,
+    kw,
+  )) {
     const key = `${c.path}#${c.symbol.name}#${c.symbol.line}`;
     const it = items.get(key);
     if (it) it.score += c.score;
@@ -448,11 +469,7 @@ function namesNearCursor(
  * fields/variables of the outline (`localTypes`), else a declaration found in the SCOPE_LINES above
  * (`x: Foo`, `x = new Foo(`, … see typeOfVariable).
  */
-export function scopeTypes(
-  input: Pick<RelatedInput, 'text' | 'cursorLine' | 'languageId'>,
-  localTypes: ReadonlyMap<string, string>,
-  kw: ReadonlySet<string>,
-): Map<string, number> {
+export function scopeTypes(input: Pick<RelatedInput, 'text' | 'cursorLine' | 'languageId'>, localTypes: ReadonlyMap<string, string>, kw: ReadonlySet<string>): Map<string, number> {
   const lines = input.text.split('\n');
   const near = namesNearCursor(lines, input, { above: SCOPE_NEAR_ABOVE, below: SCOPE_NEAR_BELOW, falloff: SCOPE_FALLOFF_LINES, minLength: 0 }, kw);
   const scope = lines.slice(Math.max(0, input.cursorLine - SCOPE_LINES), input.cursorLine + 1).join('\n');

@@ -295,7 +295,7 @@ export function requestWindows(
   // so the range ruled out is moved up by as much.
   const fromLine = Math.min(queryEnd, countLines(req.doc.text.slice(0, near.aboveFrom)) - 1);
   let toLine = queryEnd + WINDOW_QUERY_STEP;
-  for (let chars = 0; toLine < lines.length && chars < near.below; ) chars += lines[toLine++].length + 1;
+  for (let chars = 0; toLine < lines.length && chars < near.below;) chars += lines[toLine++].length + 1;
   const own = { path: relPath, text: req.doc.text, exclude: [fromLine - WINDOW_CONTINUATION, toLine - WINDOW_CONTINUATION] as const };
   const lineCost = template.repoLevel || template.name === 'chat' ? 1 : 4;
   const ideal: Piece[] = [];
@@ -313,7 +313,15 @@ export function requestWindows(
     const shown = continuationOf(fileLines, w.startLine, w.endLine, WINDOW_CONTINUATION);
     // A current-file window moved (clamped at the file's end) mostly into what the prompt shows anyway.
     if (w.path === relPath && Math.min(shown.endLine, toLine) - Math.max(shown.startLine, fromLine) > (shown.endLine - shown.startLine) / 2) continue;
-    const piece = (t: string): Piece => ({ key: `${w.path}#window#${shown.startLine}`, path: w.path, line: shown.startLine, endLine: shown.endLine, text: t, reason: 'similar code', kind: 'window' });
+    const piece = (t: string): Piece => ({
+      key: `${w.path}#window#${shown.startLine}`,
+      path: w.path,
+      line: shown.startLine,
+      endLine: shown.endLine,
+      text: t,
+      reason: 'similar code',
+      kind: 'window',
+    });
     // Without blank and comment-only lines (more code in the same room).
     let t = windowText(fileLines, shown.startLine, shown.endLine, req.doc.languageId);
     if (!t.trim()) continue;
@@ -323,7 +331,7 @@ export function requestWindows(
     const full = countLines(t);
     while (cost(t) > room && t.includes('\n')) t = t.slice(0, t.lastIndexOf('\n'));
     // A window clipped to a couple of lines (a lone `}`) is not code a model can use.
-    if (cost(t) > room || !t.trim() || (countLines(t) < Math.min(full, MIN_WINDOW_LINES))) continue;
+    if (cost(t) > room || !t.trim() || countLines(t) < Math.min(full, MIN_WINDOW_LINES)) continue;
     room -= cost(t);
     ideal.push(piece(t));
   }

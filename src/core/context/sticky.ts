@@ -70,13 +70,7 @@ export interface PieceGroup {
  * the end.
  * With no previous layout the result is the ideal pieces, by path, then line.
  */
-export function stickyPack(
-  groups: readonly PieceGroup[],
-  prev: readonly Piece[] | undefined,
-  freshShare = FRESH_SHARE,
-  keep?: (p: Piece) => boolean,
-  frozen = false,
-): Piece[] {
+export function stickyPack(groups: readonly PieceGroup[], prev: readonly Piece[] | undefined, freshShare = FRESH_SHARE, keep?: (p: Piece) => boolean, frozen = false): Piece[] {
   const total = (g: PieceGroup, xs: readonly Piece[]) => xs.reduce((n, p, i) => n + g.cost(p, xs.findIndex((q) => q.path === p.path) === i), 0);
   const greedy = (g: PieceGroup, cands: readonly Piece[], start: readonly Piece[] = []): Piece[] => {
     const paths = new Set(start.map((p) => p.path));

@@ -38,7 +38,13 @@ export function snippetsAsComments(snippets: Snippet[], languageId: string): str
   if (snippets.length === 0) return '';
   const c = lineComment(languageId);
   return snippets
-    .map((s) => `${c} Path: ${s.path}\n${s.text.split('\n').map((l) => `${c} ${l}`).join('\n')}\n`)
+    .map(
+      (s) =>
+        `${c} Path: ${s.path}\n${s.text
+          .split('\n')
+          .map((l) => `${c} ${l}`)
+          .join('\n')}\n`,
+    )
     .join('');
 }
 
@@ -175,7 +181,7 @@ export const TEMPLATES: Record<TemplateName, FimTemplate> = {
  */
 export function templateFor(model: string, override: FimTemplateName, api: ResolvedApi): FimTemplate {
   const family = familyFor(model);
-  if (api === 'chat') return override === 'auto' ? (family?.chatSystem ? TEMPLATES[family.id] : chat) : TEMPLATES[override] ?? chat;
+  if (api === 'chat') return override === 'auto' ? (family?.chatSystem ? TEMPLATES[family.id] : chat) : (TEMPLATES[override] ?? chat);
   if (override !== 'auto') return TEMPLATES[override];
   if (api === 'mistral-fim') return suffixStyle;
   if (family) return TEMPLATES[family.id];
@@ -221,10 +227,7 @@ export interface InfillBody {
  * repo-level file separators server-side). `cache_prompt` lets it reuse the KV cache across
  * keystrokes: the related files come first and change rarely.
  */
-export function infillBody(
-  p: { prefix: string; suffixText: string; snippets: readonly Snippet[] },
-  opts: { cachePrompt?: boolean; nPredict?: number } = {},
-): InfillBody {
+export function infillBody(p: { prefix: string; suffixText: string; snippets: readonly Snippet[] }, opts: { cachePrompt?: boolean; nPredict?: number } = {}): InfillBody {
   return {
     input_prefix: p.prefix,
     input_suffix: p.suffixText,

@@ -94,9 +94,15 @@ export function buildEditPrompt(input: EditPromptInput): BuiltPrompt {
   const parts = [`File: ${input.path} (${lang})`];
   if (related.length) parts.push(`Related code from other files:\n${related.join('\n')}`);
   if (outline) parts.push(`Outline of the file:\n${outline}`);
-  parts.push(before.trim() ? `Code before the region${before.length < beforeAll.length ? ' (nearest part)' : ''}:\n${fence(lang, before.replace(/\n$/, ''))}` : 'The region starts the file.');
+  parts.push(
+    before.trim()
+      ? `Code before the region${before.length < beforeAll.length ? ' (nearest part)' : ''}:\n${fence(lang, before.replace(/\n$/, ''))}`
+      : 'The region starts the file.',
+  );
   parts.push(`Region to rewrite:\n${fence(lang, region)}`);
-  parts.push(after.trim() ? `Code after the region${after.length < afterAll.length ? ' (nearest part)' : ''}:\n${fence(lang, after.replace(/^\n/, ''))}` : 'The region ends the file.');
+  parts.push(
+    after.trim() ? `Code after the region${after.length < afterAll.length ? ' (nearest part)' : ''}:\n${fence(lang, after.replace(/^\n/, ''))}` : 'The region ends the file.',
+  );
   const first = history.length > 0 ? history[0].instruction : input.instruction;
   parts.push(`Instruction: ${first}`);
   // The file's text never spells a control token the server would read (model/families.ts);

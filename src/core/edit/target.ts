@@ -41,11 +41,7 @@ export async function targetAt(text: string, offset: number, languageId: string)
   return paragraphAt(text, offset);
 }
 
-async function enclosingStatement(
-  text: string,
-  offset: number,
-  languageId: string,
-): Promise<{ start: number; end: number; kind: TargetKind } | undefined> {
+async function enclosingStatement(text: string, offset: number, languageId: string): Promise<{ start: number; end: number; kind: TargetKind } | undefined> {
   let tree;
   try {
     tree = await parse(text, languageId);

@@ -79,7 +79,15 @@ const BINDING_FIELDS: Record<string, readonly string[]> = {
 };
 
 /** Nodes whose every named child that is a name is bound: parameter lists without fields on their items, Rust `<T>`. */
-const BINDING_LISTS = new Set(['lambda_parameters', 'closure_parameters', 'inferred_parameters', 'list_splat_pattern', 'dictionary_splat_pattern', 'as_pattern_target', 'enum_body']);
+const BINDING_LISTS = new Set([
+  'lambda_parameters',
+  'closure_parameters',
+  'inferred_parameters',
+  'list_splat_pattern',
+  'dictionary_splat_pattern',
+  'as_pattern_target',
+  'enum_body',
+]);
 
 /** Fields inside a pattern that are not bindings: a default value, a type, the key of `{ key: name }`. */
 const NOT_BOUND = new Set(['type', 'right', 'default', 'key', 'return_type', 'value_type']);
@@ -132,7 +140,8 @@ function declaredBy(node: SyntaxNode, out: SyntaxNode[]): void {
       break;
     case 'for_statement': // Python `for a, b in …`.
     case 'range_clause': // Go `for k, v := range …`.
-    case 'assignment': { // Python `a = …`, `a, b = …` (not `obj.a = …`).
+    case 'assignment': {
+      // Python `a = …`, `a, b = …` (not `obj.a = …`).
       const left = node.childForFieldName('left');
       if (left && (isName(left) || /^(pattern_list|tuple_pattern|expression_list)$/.test(left.type))) bindingNames(left, out);
       break;

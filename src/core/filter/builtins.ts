@@ -45,11 +45,20 @@ const JAVA_LANG =
 
 /** Extra keywords/contextual names the CrossCodeEval lists leave out. */
 const EXTRA: Record<Family, string[]> = {
-  ts: words('this super new null true false undefined void typeof instanceof in of as is keyof infer never unknown any object string number boolean bigint symbol let const var get set async await yield static readonly declare abstract override satisfies asserts enum from default'),
+  ts: words(
+    'this super new null true false undefined void typeof instanceof in of as is keyof infer never unknown any object string number boolean bigint symbol let const var get set async await yield static readonly declare abstract override satisfies asserts enum from default',
+  ),
   python: words('self cls None True False print super __name__ __file__ __doc__ __init__ __class__ __dict__ NotImplemented Ellipsis'),
-  go: words('append cap clear close complex copy delete imag len make max min new panic print println real recover bool byte complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr any comparable true false nil iota'),
-  rust: words('Self self super crate Some None Ok Err Box Vec String Option Result HashMap HashSet BTreeMap BTreeSet Rc Arc RefCell Cell Mutex RwLock println print eprintln eprint format panic assert assert_eq assert_ne vec write writeln todo unimplemented unreachable dbg matches i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64 bool char str Default Clone Copy Debug Display PartialEq Eq PartialOrd Ord Hash Iterator IntoIterator From Into AsRef Send Sync Sized Drop Fn FnMut FnOnce std core alloc'),
-  java: words('String Object Integer Long Double Float Boolean Character Byte Short Math System List ArrayList Map HashMap Set HashSet Optional Arrays Collections Exception RuntimeException IllegalArgumentException IllegalStateException Override Deprecated FunctionalInterface Thread Runnable StringBuilder Iterable Iterator Comparable Comparator Objects java javax out println print length size get put add this super null true false void int long double float boolean char byte short ' + JAVA_LANG),
+  go: words(
+    'append cap clear close complex copy delete imag len make max min new panic print println real recover bool byte complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr any comparable true false nil iota',
+  ),
+  rust: words(
+    'Self self super crate Some None Ok Err Box Vec String Option Result HashMap HashSet BTreeMap BTreeSet Rc Arc RefCell Cell Mutex RwLock println print eprintln eprint format panic assert assert_eq assert_ne vec write writeln todo unimplemented unreachable dbg matches i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64 bool char str Default Clone Copy Debug Display PartialEq Eq PartialOrd Ord Hash Iterator IntoIterator From Into AsRef Send Sync Sized Drop Fn FnMut FnOnce std core alloc',
+  ),
+  java: words(
+    'String Object Integer Long Double Float Boolean Character Byte Short Math System List ArrayList Map HashMap Set HashSet Optional Arrays Collections Exception RuntimeException IllegalArgumentException IllegalStateException Override Deprecated FunctionalInterface Thread Runnable StringBuilder Iterable Iterator Comparable Comparator Objects java javax out println print length size get put add this super null true false void int long double float boolean char byte short ' +
+      JAVA_LANG,
+  ),
   other: [],
 };
 

@@ -78,7 +78,7 @@ export function cleanup(input: CleanupInput): CleanupResult {
   note('indentation', fixIndentation(t, lineBefore, input.prefix));
 
   // Single line in the middle of a line; multi-line only where a block starts, up to the cap.
-  if (!input.multiline || restOfLine.trim() !== '' && !/^[)\]};,]+$/.test(restOfLine.trim())) {
+  if (!input.multiline || (restOfLine.trim() !== '' && !/^[)\]};,]+$/.test(restOfLine.trim()))) {
     const nl = t.search(/\n/);
     const first = nl >= 0 ? t.slice(0, nl) : t;
     // After a finished statement (`return a + b` ▮), a completion that starts on the next line
@@ -125,7 +125,7 @@ export function cleanup(input: CleanupInput): CleanupResult {
   if (above.trim().length > 3 && firstWhole === above.trim()) note('previous-line-duplicate', '');
 
   note('trailing-space', t.replace(/[ \t]+$/gm, '').replace(/\n+$/, ''));
-  if (t.trim() === '' || /^[\s)\]};,]*$/.test(t) && !/^[)\]};,]+$/.test(t.trim())) t = '';
+  if (t.trim() === '' || (/^[\s)\]};,]*$/.test(t) && !/^[)\]};,]+$/.test(t.trim()))) t = '';
   return { text: t, applied };
 }
 
@@ -272,7 +272,8 @@ function indentOf(l: string): number {
 /** Lines of chat before the code that are looked at (`Here is the completed code:`, a blank line, the fence). */
 const PREAMBLE_LINES = 3;
 /** How chat models introduce code. */
-const CHAT_OPENING = /^\s*(?:sure|certainly|of course|okay|ok|great|here(?:'s|\s+is|\s+are)|below\s+is|the\s+(?:completed?|missing|following|rest)|this\s+(?:completes|is)|i(?:'ve|\s+have|'ll|\s+will))\b/i;
+const CHAT_OPENING =
+  /^\s*(?:sure|certainly|of course|okay|ok|great|here(?:'s|\s+is|\s+are)|below\s+is|the\s+(?:completed?|missing|following|rest)|this\s+(?:completes|is)|i(?:'ve|\s+have|'ll|\s+will))\b/i;
 /** A sentence introducing what follows: words, ending with `:` or `.`, no code punctuation. */
 const PROSE_INTRO = /^\s*[A-Za-z][\w'’ ,-]*(?:\s+[\w'’,-]+){2,}\s*[:.!]\s*$/;
 const FENCE = /^[ \t]*```[\w+#.-]*[ \t]*$/;
@@ -386,10 +387,19 @@ function stopRepetition(t: string): string {
   const lines = t.split('\n');
   for (let period = 1; period <= 4; period++) {
     for (let i = 0; i + 2 * period <= lines.length; i++) {
-      const block = lines.slice(i, i + period).map((l) => l.trim()).join('\n');
+      const block = lines
+        .slice(i, i + period)
+        .map((l) => l.trim())
+        .join('\n');
       if (block.trim().length < 4 || /^[\s)\]};,]*$/.test(block)) continue;
       let reps = 1;
-      while (lines.slice(i + reps * period, i + (reps + 1) * period).map((l) => l.trim()).join('\n') === block) reps++;
+      while (
+        lines
+          .slice(i + reps * period, i + (reps + 1) * period)
+          .map((l) => l.trim())
+          .join('\n') === block
+      )
+        reps++;
       if (reps >= (period === 1 ? 2 : 2) && lines.slice(i, i + period).every((l) => l.trim() !== '')) {
         return lines.slice(0, i + period).join('\n');
       }
@@ -419,7 +429,12 @@ function repeatedChunk(t: string): { index: number; unit: string } | undefined {
 /** `foo(a, b)` when the suffix already has `)`: keep `foo(a, b`. Balanced brackets stay. */
 function dropClosersTheSuffixHas(t: string, lineBefore: string, rest: string): string {
   const trimmed = t.replace(/\s+$/, '');
-  const excess = (s: string) => [['(', ')'], ['[', ']'], ['{', '}']].some(([o, c]) => count(s, c) > count(s, o));
+  const excess = (s: string) =>
+    [
+      ['(', ')'],
+      ['[', ']'],
+      ['{', '}'],
+    ].some(([o, c]) => count(s, c) > count(s, o));
   for (let k = Math.min(trimmed.length, rest.length); k >= 1; k--) {
     const tail = rest.slice(0, k);
     if (!trimmed.endsWith(tail)) continue;

@@ -141,7 +141,15 @@ export class ConsistencyFilter {
 
   /** `wantParseErrors`: count the suggestion's parse errors (only ranking needs them). */
   checkOne(input: FilterInput, wantParseErrors = true): CheckedCandidate {
-    const cleaned = cleanup({ text: input.text, prefix: input.docPrefix, suffix: input.docSuffix, stop: input.stop, multiline: input.multiline, maxLines: input.maxLines, languageId: input.languageId });
+    const cleaned = cleanup({
+      text: input.text,
+      prefix: input.docPrefix,
+      suffix: input.docSuffix,
+      stop: input.stop,
+      multiline: input.multiline,
+      maxLines: input.maxLines,
+      languageId: input.languageId,
+    });
     const base = { cleanups: cleaned.applied, parseErrors: 0 };
     if (cleaned.text === '') return { verdict: 'drop', shown: '', unknown: [], ...base };
     const text = cleaned.text;
@@ -154,7 +162,12 @@ export class ConsistencyFilter {
     if (PROSE_LANGUAGES.has(input.languageId) || (atCursor && PROSE_KINDS.has(atCursor.kind))) {
       const end = atCursor ? literalEnd(text, atCursor, input.languageId) : -1;
       const doc = this.docs.find(input.docPrefix, input.docSuffix, input.languageId).d;
-      const p = checkProse(lineBefore, end < 0 ? text : text.slice(0, end), doc.text, (w) => doc.facts.tokens.has(w) || (family !== 'other' && (builtins.isGlobal(w, family) || this.knowledge.hasName(w, input.docPath))));
+      const p = checkProse(
+        lineBefore,
+        end < 0 ? text : text.slice(0, end),
+        doc.text,
+        (w) => doc.facts.tokens.has(w) || (family !== 'other' && (builtins.isGlobal(w, family) || this.knowledge.hasName(w, input.docPath))),
+      );
       const shown = text.slice(0, p.cutAt).replace(/\s+$/, '');
       if (p.unknown.length > 0) return useful(shown) ? { verdict: 'truncate', shown, unknown: p.unknown, ...base } : { verdict: 'drop', shown: '', unknown: p.unknown, ...base };
       if (end < 0 || text.slice(end).trim() === '') return { verdict: 'keep', shown: text, unknown: [], ...base };
@@ -209,4 +222,3 @@ function rank(r: FilterResult): number {
 function useful(shown: string): boolean {
   return /[\w\u00C0-\uFFFF]/.test(shown) && shown.trim().length >= 2;
 }
-

@@ -30,7 +30,12 @@ function containerIndex(containers: Container[]): ContainerIndex {
   // Found in a walk that visits parents before children, they are normally in order already.
   let inOrder = true;
   for (let i = 1; i < containers.length && inOrder; i++) inOrder = containers[i - 1].start <= containers[i].start;
-  const sorted = inOrder ? containers : containers.map((c, i) => ({ c, i })).sort((a, b) => a.c.start - b.c.start || a.i - b.i).map((x) => x.c);
+  const sorted = inOrder
+    ? containers
+    : containers
+        .map((c, i) => ({ c, i }))
+        .sort((a, b) => a.c.start - b.c.start || a.i - b.i)
+        .map((x) => x.c);
   const parent = new Int32Array(sorted.length);
   const stack: number[] = [];
   for (let i = 0; i < sorted.length; i++) {

@@ -83,7 +83,8 @@ export class DocumentAnalyses {
       const [p, sfx] = [d.lastPrefix, d.lastSuffix];
       if (onto || !family || p === undefined || sfx === undefined) continue;
       const k = prefix.length - p.length;
-      if (k > 0 && k <= TYPED_ONTO_MAX && suffix.length === sfx.length && suffix === sfx && prefix.startsWith(p) && (family === 'ts' || !prefix.includes('\n', p.length))) onto = { i, prefix: p, suffix: sfx };
+      if (k > 0 && k <= TYPED_ONTO_MAX && suffix.length === sfx.length && suffix === sfx && prefix.startsWith(p) && (family === 'ts' || !prefix.includes('\n', p.length)))
+        onto = { i, prefix: p, suffix: sfx };
     }
     if (onto) return { d: this.touch(onto.i), prefix: onto.prefix, suffix: onto.suffix, typed: prefix.slice(onto.prefix.length) };
     const d = this.add(prefix + suffix, languageId);

@@ -46,7 +46,8 @@ export function fillFromOutline(facts: FileFacts, tree: Tree, text: string): voi
   };
   for (const s of outline.symbols) visit(s, false);
   // Java wildcard imports (`import java.util.*;`, `import static a.B.*;`): what they may bring in is checked in grounding.ts.
-  if (facts.languageId === 'java') for (const i of outline.imports) if (i.bindings.some((b) => b.local === '*')) facts.imports.push({ local: '*', module: i.module, imported: '*' });
+  if (facts.languageId === 'java')
+    for (const i of outline.imports) if (i.bindings.some((b) => b.local === '*')) facts.imports.push({ local: '*', module: i.module, imported: '*' });
   if (facts.languageId === 'rust') rustImpls(facts, tree.rootNode);
 }
 
@@ -58,7 +59,13 @@ function rustDerives(root: SyntaxNode): Map<string, string[]> {
     for (const c of n.namedChildren.filter(isNode)) {
       if (c.type === 'attribute_item') {
         const m = /^#\[\s*derive\s*\(([^)]*)\)/.exec(c.text);
-        if (m) pending.push(...m[1].split(',').map((x) => x.trim().split('::').pop()!).filter(Boolean));
+        if (m)
+          pending.push(
+            ...m[1]
+              .split(',')
+              .map((x) => x.trim().split('::').pop()!)
+              .filter(Boolean),
+          );
         continue;
       }
       if ((c.type === 'struct_item' || c.type === 'enum_item' || c.type === 'union_item') && pending.length) {

@@ -41,8 +41,11 @@ export class PyExtractor {
         break;
       case 'if_statement':
       case 'try_statement':
-        for (const c of s.namedChildren.filter(isNode)) if (c.type === 'block' || c.type.endsWith('clause')) for (const x of c.namedChildren.filter(isNode)) if (x.type === 'block') x.namedChildren.filter(isNode).forEach((y) => this.topLevel(y));
-        else this.topLevel(x);
+        for (const c of s.namedChildren.filter(isNode))
+          if (c.type === 'block' || c.type.endsWith('clause'))
+            for (const x of c.namedChildren.filter(isNode))
+              if (x.type === 'block') x.namedChildren.filter(isNode).forEach((y) => this.topLevel(y));
+              else this.topLevel(x);
         break;
     }
   }

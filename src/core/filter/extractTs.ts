@@ -140,7 +140,9 @@ export class TsExtractor {
       case 'rest_pattern':
       case 'assignment_pattern':
       case 'object_assignment_pattern':
-        return n.namedChildren.filter(isNode).flatMap((c) => (c.type === 'pair_pattern' ? this.patternNames(c.childForFieldName('value')) : c === n.childForFieldName('right') ? [] : this.patternNames(c)));
+        return n.namedChildren
+          .filter(isNode)
+          .flatMap((c) => (c.type === 'pair_pattern' ? this.patternNames(c.childForFieldName('value')) : c === n.childForFieldName('right') ? [] : this.patternNames(c)));
       case 'pair_pattern':
         return this.patternNames(n.childForFieldName('value'));
       default:

@@ -26,7 +26,26 @@ import type { TypeShape, WorkspaceKnowledge } from './knowledge';
 import { CLOSED_TYPE_FAMILIES } from './scan';
 import { DependencyKnowledge, normalizePy, packageName, pythonModuleNames, topModule } from './workspaceKnowledge';
 
-const RESOLVE_SUFFIXES = ['', '.ts', '.tsx', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts', '.json', '/index.ts', '/index.tsx', '/index.js', '/index.mjs', '/index.d.ts', '.py', '/__init__.py'];
+const RESOLVE_SUFFIXES = [
+  '',
+  '.ts',
+  '.tsx',
+  '.d.ts',
+  '.js',
+  '.jsx',
+  '.mjs',
+  '.cjs',
+  '.mts',
+  '.cts',
+  '.json',
+  '/index.ts',
+  '/index.tsx',
+  '/index.js',
+  '/index.mjs',
+  '/index.d.ts',
+  '.py',
+  '/__init__.py',
+];
 const TYPE_KINDS = new Set(['class', 'interface', 'type', 'enum', 'struct', 'trait']);
 /** Type facts kept (by text) at most for this many file versions. */
 const MAX_FACTS = 8000;

@@ -31,7 +31,27 @@ const SELF_NAMES: Partial<Record<Family, string[]>> = { ts: ['this'], python: ['
 const ARRAY_ELEMENT = /^(?:readonly\s+)?([\w$.]+)\[\]$|^(?:Readonly)?Array<\s*([\w$.]+)\s*>$/;
 /** How many `const b = a.f()` steps are followed back to where a value comes from. */
 const MAX_ORIGIN_DEPTH = 8;
-const UNRESOLVABLE = new Set(['any', 'unknown', 'object', 'never', 'void', 'Object', 'Function', 'Record', 'Partial', 'Pick', 'Omit', 'Required', 'Readonly', 'ReturnType', 'InstanceType', 'Awaited', 'T', 'K', 'V']);
+const UNRESOLVABLE = new Set([
+  'any',
+  'unknown',
+  'object',
+  'never',
+  'void',
+  'Object',
+  'Function',
+  'Record',
+  'Partial',
+  'Pick',
+  'Omit',
+  'Required',
+  'Readonly',
+  'ReturnType',
+  'InstanceType',
+  'Awaited',
+  'T',
+  'K',
+  'V',
+]);
 /** Python bases whose members we know enough about. */
 const PY_BASES: Record<string, string[]> = {
   object: [],
@@ -180,10 +200,11 @@ export class TypeResolver {
       seen.add(s);
       const t = s.memberTypes.get(member);
       if (t) return t;
-      for (const b of s.bases) for (const bs of this.lookup(stripGenerics(b))) {
-        const r = visit(bs);
-        if (r) return r;
-      }
+      for (const b of s.bases)
+        for (const bs of this.lookup(stripGenerics(b))) {
+          const r = visit(bs);
+          if (r) return r;
+        }
       return undefined;
     };
     for (const s of shapes) {
@@ -195,14 +216,19 @@ export class TypeResolver {
 
   /** A type as written → its shapes. */
   typeFromText(text: string): { shapes: TypeShape[]; name: string } | undefined {
-    let t = text.replace(/^new:/, '').replace(/^readonly\s+/, '').trim();
+    let t = text
+      .replace(/^new:/, '')
+      .replace(/^readonly\s+/, '')
+      .trim();
     if (this.family === 'python') {
       const opt = /^(?:Optional|typing\.Optional)\[(.*)\]$/.exec(t);
       if (opt) t = opt[1];
       t = t.replace(/\s*\|\s*None$/, '');
       if (/[[\]|]/.test(t)) return undefined;
     } else {
-      const parts = splitTop(t, '|').map((p) => p.trim()).filter((p) => p !== 'undefined' && p !== 'null');
+      const parts = splitTop(t, '|')
+        .map((p) => p.trim())
+        .filter((p) => p !== 'undefined' && p !== 'null');
       if (parts.length !== 1) return undefined;
       t = parts[0];
       if (/^\(.*\)$/.test(t)) t = t.slice(1, -1);
@@ -283,7 +309,13 @@ export class TypeResolver {
    */
   private declaredNowhere(base: string): boolean {
     const last = base.slice(base.lastIndexOf('.') + 1);
-    if (UNRESOLVABLE.has(last) || PY_BASES[last] || (this.family === 'ts' && builtins.tsType(last) !== undefined) || (this.family === 'java' && builtins.javaType(last) !== undefined)) return false;
+    if (
+      UNRESOLVABLE.has(last) ||
+      PY_BASES[last] ||
+      (this.family === 'ts' && builtins.tsType(last) !== undefined) ||
+      (this.family === 'java' && builtins.javaType(last) !== undefined)
+    )
+      return false;
     return !this.ws.hasName(last, this.docPath);
   }
 }

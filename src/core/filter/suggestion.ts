@@ -76,7 +76,11 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
   if (family === 'python') {
     const indent = /^[ \t]*/.exec(lineBefore)![0];
     before = lineBefore.slice(indent.length);
-    if (indent) body = text.split('\n').map((l, i) => (i > 0 && l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n');
+    if (indent)
+      body = text
+        .split('\n')
+        .map((l, i) => (i > 0 && l.startsWith(indent) ? l.slice(indent.length) : l))
+        .join('\n');
   }
   // Parse the snippet where it sits: in a class body, an interface, an object literal, or code.
   // `opener`: what the snippet continues (a template literal's openings, `` `${ ``), on its line.
@@ -110,7 +114,16 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
         if (leaves.has(type)) {
           const parent = frames.length ? frames[frames.length - 1] : undefined;
           const start = cursor.startIndex;
-          const leaf: Leaf = { type, text: snippet.slice(start, cursor.endIndex), start, line: cursor.startPosition.row - openRows, field: cursor.currentFieldName, parent, cursor, snippet };
+          const leaf: Leaf = {
+            type,
+            text: snippet.slice(start, cursor.endIndex),
+            start,
+            line: cursor.startPosition.row - openRows,
+            field: cursor.currentFieldName,
+            parent,
+            cursor,
+            snippet,
+          };
           if (ts) tsLeaf(leaf, out);
           else pyLeaf(leaf, out);
         } else if (roles.has(type)) (ts ? tsRole : pyRole)(cursor.currentNode, out, lineOf, boundary);
@@ -169,16 +182,45 @@ interface Leaf {
 
 /** Node kinds whose role needs their children (a node object is made for them). */
 const TS_NODE_ROLES = new Set([
-  'variable_declarator', 'assignment_expression', 'required_parameter', 'optional_parameter', 'formal_parameters', 'arrow_function', 'catch_clause',
-  'for_in_statement', 'function_declaration', 'generator_function_declaration', 'class_declaration', 'interface_declaration', 'type_alias_declaration',
-  'enum_declaration', 'function_expression', 'class', 'method_definition', 'public_field_definition', 'type_parameter', 'import_statement', 'call_expression',
+  'variable_declarator',
+  'assignment_expression',
+  'required_parameter',
+  'optional_parameter',
+  'formal_parameters',
+  'arrow_function',
+  'catch_clause',
+  'for_in_statement',
+  'function_declaration',
+  'generator_function_declaration',
+  'class_declaration',
+  'interface_declaration',
+  'type_alias_declaration',
+  'enum_declaration',
+  'function_expression',
+  'class',
+  'method_definition',
+  'public_field_definition',
+  'type_parameter',
+  'import_statement',
+  'call_expression',
   'infer_type',
 ]);
 /** Name kinds, read from the cursor alone. */
 const TS_LEAF_ROLES = new Set(['identifier', 'shorthand_property_identifier', 'type_identifier', 'property_identifier', 'private_property_identifier', 'statement_identifier']);
 const PY_NODE_ROLES = new Set([
-  'assignment', 'for_statement', 'for_in_clause', 'as_pattern_target', 'pattern_list', 'function_definition', 'class_definition', 'parameters', 'lambda_parameters',
-  'global_statement', 'nonlocal_statement', 'import_statement', 'import_from_statement',
+  'assignment',
+  'for_statement',
+  'for_in_clause',
+  'as_pattern_target',
+  'pattern_list',
+  'function_definition',
+  'class_definition',
+  'parameters',
+  'lambda_parameters',
+  'global_statement',
+  'nonlocal_statement',
+  'import_statement',
+  'import_from_statement',
 ]);
 const PY_LEAF_ROLES = new Set(['identifier']);
 
@@ -313,8 +355,7 @@ function tsRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: n
         // this.x = … declares x; so does Name.x = … (a static on a class or function), recorded with its receiver.
         if (obj?.type === 'this') out.assignedMembers.add(left.childForFieldName('property')?.text ?? '');
         else if (obj?.type === 'identifier') out.assignedMembers.add(`${obj.text}.${left.childForFieldName('property')?.text ?? ''}`);
-      }
-      else for (const name of tsPatternNames(left)) out.introduced.add(name);
+      } else for (const name of tsPatternNames(left)) out.introduced.add(name);
       return;
     }
     case 'required_parameter':
@@ -375,12 +416,12 @@ function tsRole(n: SyntaxNode, out: SuggestionFacts, lineOf: LineOf, boundary: n
     case 'call_expression': {
       const fn = n.childForFieldName('function');
       const arg = n.childForFieldName('arguments')?.namedChildren[0];
-      if ((fn?.text === 'require' || fn?.type === 'import') && arg?.type === 'string' && arg.endIndex > boundary) out.refs.push({ name: arg.text.slice(1, -1), kind: 'module', line: lineOf(arg) });
+      if ((fn?.text === 'require' || fn?.type === 'import') && arg?.type === 'string' && arg.endIndex > boundary)
+        out.refs.push({ name: arg.text.slice(1, -1), kind: 'module', line: lineOf(arg) });
       return;
     }
   }
 }
-
 
 function pyTargets(n: SyntaxNode | null, into: Set<string>): void {
   if (!n) return;

@@ -12,7 +12,22 @@ export function typeText(n: SyntaxNode | null | undefined): string | undefined {
 }
 
 /** Node kinds that bound a binding's visibility. */
-const SCOPES = new Set(['statement_block', 'function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'class_body', 'program', 'for_statement', 'for_in_statement', 'generator_function_declaration', 'block', 'function_definition', 'module', 'catch_clause']);
+const SCOPES = new Set([
+  'statement_block',
+  'function_declaration',
+  'function_expression',
+  'arrow_function',
+  'method_definition',
+  'class_body',
+  'program',
+  'for_statement',
+  'for_in_statement',
+  'generator_function_declaration',
+  'block',
+  'function_definition',
+  'module',
+  'catch_clause',
+]);
 
 export function scopeOf(n: SyntaxNode): SyntaxNode {
   let p = n.parent;

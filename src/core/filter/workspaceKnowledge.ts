@@ -65,7 +65,8 @@ export class DependencyKnowledge {
     const manifests: string[] = [];
     for (const f of listWorkspaceFiles(this.root, { maxFiles: 5000, extensions: new Set(['.json', '.txt', '.toml', '.cfg']) })) {
       const b = path.basename(f.path);
-      if (b === 'package.json' || b === 'tsconfig.json' || b === 'jsconfig.json' || /^requirements.*\.txt$/.test(b) || b === 'pyproject.toml' || b === 'setup.cfg') manifests.push(f.absPath);
+      if (b === 'package.json' || b === 'tsconfig.json' || b === 'jsconfig.json' || /^requirements.*\.txt$/.test(b) || b === 'pyproject.toml' || b === 'setup.cfg')
+        manifests.push(f.absPath);
     }
     for (const file of manifests) {
       const text = readTextFile(file) ?? '';
@@ -188,6 +189,9 @@ export function normalizePy(name: string): string {
 
 /** Importable top-level names a Python file provides: each folder on its path and its own stem. */
 export function pythonModuleNames(rel: string): string[] {
-  const parts = rel.replace(/\\/g, '/').replace(/\.pyi?$/, '').split('/');
+  const parts = rel
+    .replace(/\\/g, '/')
+    .replace(/\.pyi?$/, '')
+    .split('/');
   return parts.filter((p) => p && p !== '__init__');
 }

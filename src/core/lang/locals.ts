@@ -84,7 +84,8 @@ export function localsInScope(root: SyntaxNode, languageId: string, row: number,
         out.push({ line: a.startPosition.row, endLine: a.startPosition.row, text: oneLine(firstLine(topOf(a).text)), header: true });
       for (const c of a.namedChildren) {
         if (!c || c.endPosition.row >= row) break;
-        if (kinds.decl.has(c.type) && (!kinds.declares || kinds.declares(c))) out.push({ line: c.startPosition.row, endLine: c.endPosition.row, text: oneLine(c.text), header: false });
+        if (kinds.decl.has(c.type) && (!kinds.declares || kinds.declares(c)))
+          out.push({ line: c.startPosition.row, endLine: c.endPosition.row, text: oneLine(c.text), header: false });
       }
     }
     return out.sort((x, y) => x.line - y.line);

@@ -64,9 +64,7 @@ export interface GenerateOptions {
   extraBody?: Record<string, unknown>;
 }
 
-export type GenerateResult =
-  | { ok: true; candidates: Candidate[]; ms: number; firstTokenMs?: number }
-  | { ok: false; error: ModelErrorInfo; ms: number; partial?: string };
+export type GenerateResult = { ok: true; candidates: Candidate[]; ms: number; firstTokenMs?: number } | { ok: false; error: ModelErrorInfo; ms: number; partial?: string };
 
 const TRANSPORTS: Record<Route['api'], Transport> = {
   completions,
@@ -99,15 +97,17 @@ export class ModelClient {
     this.headers = opts.shareWith ? opts.headers : undefined;
     // Sessions sharing a client share what is known of the server too.
     this.owner = opts.shareWith?.owner ?? this;
-    this.client = opts.shareWith?.client ?? new OpenAI({
-      baseURL: this.baseURL,
-      // Local servers need no key; the package insists on a string.
-      apiKey: opts.apiKey && opts.apiKey.length > 0 ? opts.apiKey : 'no-key',
-      maxRetries: 0,
-      timeout: 60_000,
-      defaultHeaders: opts.headers,
-      fetch: normalizingFetch,
-    });
+    this.client =
+      opts.shareWith?.client ??
+      new OpenAI({
+        baseURL: this.baseURL,
+        // Local servers need no key; the package insists on a string.
+        apiKey: opts.apiKey && opts.apiKey.length > 0 ? opts.apiKey : 'no-key',
+        maxRetries: 0,
+        timeout: 60_000,
+        defaultHeaders: opts.headers,
+        fetch: normalizingFetch,
+      });
   }
 
   /** Lists model ids (GET /v1/models); used by the first-run check and `Test connection`. */
@@ -245,7 +245,8 @@ export function refusesStyle(e: ModelErrorInfo): boolean {
   // A 404 naming the model is a wrong model name, not a missing route.
   if (e.status === 404) return !/model/i.test(said);
   if (e.status === 405 || e.status === 501) return true;
-  if (e.status === 400 || e.status === 422) return /not (currently )?supported|unsupported|does not support|not allowed|unrecognized|unknown (field|parameter|argument)|extra (fields|inputs)|not permitted/i.test(said);
+  if (e.status === 400 || e.status === 422)
+    return /not (currently )?supported|unsupported|does not support|not allowed|unrecognized|unknown (field|parameter|argument)|extra (fields|inputs)|not permitted/i.test(said);
   // llama.cpp throws "Unsupported param: suffix" outside its handler's try: a 500.
   if (e.status === 500) return /unsupported param/i.test(said);
   return false;

@@ -7,18 +7,7 @@
  * the FIM token table of llama.cpp (src/llama-vocab.cpp).
  */
 
-export type FamilyId =
-  | 'qwen'
-  | 'qwen3'
-  | 'codeqwen'
-  | 'starcoder'
-  | 'granite'
-  | 'deepseek'
-  | 'codellama'
-  | 'codestral'
-  | 'codegemma'
-  | 'mellum'
-  | 'seedcoder';
+export type FamilyId = 'qwen' | 'qwen3' | 'codeqwen' | 'starcoder' | 'granite' | 'deepseek' | 'codellama' | 'codestral' | 'codegemma' | 'mellum' | 'seedcoder';
 
 export interface FimFamily {
   id: FamilyId;
@@ -51,7 +40,26 @@ export interface FimFamily {
 }
 
 const QWEN_SPECIALS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>'];
-const STARCODER_SPECIALS = ['<|endoftext|>', '<fim_pad>', '<filename>', '<gh_stars>', '<issue_start>', '<issue_comment>', '<issue_closed>', '<jupyter_start>', '<jupyter_text>', '<jupyter_code>', '<jupyter_output>', '<empty_output>', '<commit_before>', '<commit_msg>', '<commit_after>', '<reponame>', '<repo_name>', '<file_sep>'];
+const STARCODER_SPECIALS = [
+  '<|endoftext|>',
+  '<fim_pad>',
+  '<filename>',
+  '<gh_stars>',
+  '<issue_start>',
+  '<issue_comment>',
+  '<issue_closed>',
+  '<jupyter_start>',
+  '<jupyter_text>',
+  '<jupyter_code>',
+  '<jupyter_output>',
+  '<empty_output>',
+  '<commit_before>',
+  '<commit_msg>',
+  '<commit_after>',
+  '<reponame>',
+  '<repo_name>',
+  '<file_sep>',
+];
 
 /** Qwen2.5-Coder's and Qwen3-Coder's tokens and repository-level form (one tokenizer). */
 const QWEN_FIM = {
@@ -264,7 +272,13 @@ let brokenTokens: RegExp | undefined;
  */
 export function restoreControlTokens(text: string): string {
   if (!text.includes(BREAK)) return text;
-  brokenTokens ??= new RegExp([...ALL_CONTROL_TOKENS].sort((a, b) => b.length - a.length).map((t) => escapeRegExp(t[0] + BREAK + t.slice(1))).join('|'), 'g');
+  brokenTokens ??= new RegExp(
+    [...ALL_CONTROL_TOKENS]
+      .sort((a, b) => b.length - a.length)
+      .map((t) => escapeRegExp(t[0] + BREAK + t.slice(1)))
+      .join('|'),
+    'g',
+  );
   return text.replace(brokenTokens, (t) => t[0] + t.slice(2));
 }
 
@@ -282,7 +296,13 @@ export function neutralize(text: string, tokens: readonly string[]): string {
   if (tokens.length === 0 || !mayHoldToken(text)) return text;
   let re = patterns.get(tokens);
   if (!re) {
-    re = new RegExp([...tokens].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+    re = new RegExp(
+      [...tokens]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join('|'),
+      'g',
+    );
     patterns.set(tokens, re);
   }
   return text.replace(re, (t) => t[0] + BREAK + t.slice(1));

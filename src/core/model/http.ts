@@ -57,9 +57,7 @@ export function toModelError(e: unknown, signal: AbortSignal, elapsedMs: number,
     return { kind: 'timeout', message: `no answer within ${timeoutMs} ms` };
   }
   if (e instanceof OpenAI.APIUserAbortError) {
-    return signal.reason === DEADLINE
-      ? { kind: 'timeout', message: `no answer within ${timeoutMs} ms` }
-      : { kind: 'cancelled', message: 'cancelled' };
+    return signal.reason === DEADLINE ? { kind: 'timeout', message: `no answer within ${timeoutMs} ms` } : { kind: 'cancelled', message: 'cancelled' };
   }
   if (e instanceof OpenAI.APIConnectionError) {
     const cause = describeCause(e);

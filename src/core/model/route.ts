@@ -55,7 +55,8 @@ export function chooseRoute(settings: Settings, server: ServerInfo | undefined, 
   const pick = fresh[0] ?? wanted[0];
   const how = describeStyle(pick, family, server);
   const notes: string[] = [];
-  if (!family && (pick.template === 'plain' || (pick.api === 'ollama' && pick.template === 'suffix'))) notes.push(`no known FIM family for "${model}": ${pick.template === 'plain' ? 'sending the prefix only' : "using the model's own template"}`);
+  if (!family && (pick.template === 'plain' || (pick.api === 'ollama' && pick.template === 'suffix')))
+    notes.push(`no known FIM family for "${model}": ${pick.template === 'plain' ? 'sending the prefix only' : "using the model's own template"}`);
   if (server?.model.listed === false) notes.push(`${label} does not list a model named "${model}": check intentComplete.model`);
   if (fresh[0] !== wanted[0] && refused.size > 0) notes.push(`the server turned down ${[...refused].join(', ')}`);
   return {
@@ -164,7 +165,11 @@ function describeStyle(c: Candidate, family: FimFamily | undefined, server: Serv
     case 'ollama':
       if (c.template === 'chat') return 'fill-the-hole prompt through /api/chat';
       if (family?.chatSystem && c.template === family.id) return `FIM in a chat message through /api/chat${fam}`;
-      return c.template === 'suffix' ? "FIM through /api/generate suffix (the model's template)" : c.template === 'plain' ? 'prefix only through /api/generate raw' : `FIM through /api/generate raw${fam}`;
+      return c.template === 'suffix'
+        ? "FIM through /api/generate suffix (the model's template)"
+        : c.template === 'plain'
+          ? 'prefix only through /api/generate raw'
+          : `FIM through /api/generate raw${fam}`;
     case 'mistral-fim':
       return 'FIM through /v1/fim/completions';
     case 'chat':

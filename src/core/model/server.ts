@@ -90,7 +90,15 @@ export function serverRoot(baseURL: string): string {
 type Json = Record<string, unknown>;
 
 /** GET or POST returning the JSON body, or undefined on any failure (status, timeout, not JSON). */
-async function ask(http: OpenAI, method: 'get' | 'post', url: string, timeoutMs: number, headers: Record<string, string> | undefined, body?: unknown, signal?: AbortSignal): Promise<{ ok: true; json: unknown } | { ok: false; status?: number }> {
+async function ask(
+  http: OpenAI,
+  method: 'get' | 'post',
+  url: string,
+  timeoutMs: number,
+  headers: Record<string, string> | undefined,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<{ ok: true; json: unknown } | { ok: false; status?: number }> {
   const { controller, cleanup } = deadlineController(timeoutMs, signal);
   try {
     const opts = { signal: controller.signal, timeout: timeoutMs, maxRetries: 0, headers, ...(body !== undefined ? { body } : {}) };

@@ -193,7 +193,13 @@ export class RequestScheduler {
     for (const f of this.inflight) f.controller.abort();
   }
 
-  private fire(req: CompletionRequest, settings: Settings, here: { uri: string; prefix: string; suffix: string }, signal: AbortSignal, debounceMs: number): Promise<CompletionOutcome> {
+  private fire(
+    req: CompletionRequest,
+    settings: Settings,
+    here: { uri: string; prefix: string; suffix: string },
+    signal: AbortSignal,
+    debounceMs: number,
+  ): Promise<CompletionOutcome> {
     const controller = new AbortController();
     // Without in-flight reuse, the editor's cancellation is the keystroke that makes it useless.
     if (this.policy.cancel && !this.policy.reuseInflight) signal.addEventListener('abort', () => controller.abort(), { once: true });

@@ -6,7 +6,10 @@ export class TypingSpeed {
   private last: number | undefined;
   private avg: number | undefined;
 
-  constructor(private readonly pauseMs = 1500, private readonly weight = 0.25) {}
+  constructor(
+    private readonly pauseMs = 1500,
+    private readonly weight = 0.25,
+  ) {}
 
   /** Records a keystroke at time `now` (ms). */
   note(now: number): void {

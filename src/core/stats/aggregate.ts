@@ -250,8 +250,7 @@ export function aggregate(events: readonly QualityEvent[], opts: AggregateOption
     to = to === undefined ? e.at : Math.max(to, e.at);
     if (e.type === 'suggestion') {
       if (!lives.has(e.id)) lives.set(e.id, { s: e, retained: [] });
-    }
-    else if (e.type === 'edit') edits.push(e);
+    } else if (e.type === 'edit') edits.push(e);
   }
   // Outcomes after every suggestion is known (events may arrive out of order across files).
   for (const e of events) {

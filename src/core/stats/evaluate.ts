@@ -130,7 +130,11 @@ interface RepoFile {
 
 /** The repository's source files (ignore rules and secret files respected) with their text. */
 export function readRepository(root: string, maxFiles = 5000): RepoFile[] {
-  const exts = new Set(Object.entries(LANGUAGE_FOR_EXTENSION).filter(([, l]) => SAMPLED.has(l)).map(([e]) => e));
+  const exts = new Set(
+    Object.entries(LANGUAGE_FOR_EXTENSION)
+      .filter(([, l]) => SAMPLED.has(l))
+      .map(([e]) => e),
+  );
   const out: RepoFile[] = [];
   for (const f of listWorkspaceFiles(root, { maxFiles, extensions: exts })) {
     const languageId = LANGUAGE_FOR_EXTENSION[path.extname(f.path).toLowerCase()];
@@ -223,7 +227,11 @@ export async function evaluateRepository(opts: EvalOptions): Promise<EvalRun> {
   const knowledge = new IndexKnowledge(index, root, DependencyKnowledge.read(root));
   const ignore = new WorkspaceIgnore(root);
   const context = new ContextEngine({
-    relativePath: (req) => path.relative(root, req.doc.fsPath ?? req.doc.uri).split(path.sep).join('/'),
+    relativePath: (req) =>
+      path
+        .relative(root, req.doc.fsPath ?? req.doc.uri)
+        .split(path.sep)
+        .join('/'),
     repoName: path.basename(root),
     index,
     isExcluded: (p) => ignore.ignores(p) || isSecretPath(p),
@@ -283,7 +291,15 @@ export async function evaluateRepository(opts: EvalOptions): Promise<EvalRun> {
     const last = client.last as { prompt: BuiltPrompt; result: GenerateResult } | undefined;
     if (last?.result.ok) {
       const raw = last.result.candidates[0]?.text ?? '';
-      before = cleanup({ text: raw, prefix: docPrefix, suffix: docSuffix, stop: last.prompt.stop, multiline: last.prompt.multiline, maxLines: settings.maxLines, languageId: file.languageId }).text;
+      before = cleanup({
+        text: raw,
+        prefix: docPrefix,
+        suffix: docSuffix,
+        stop: last.prompt.stop,
+        multiline: last.prompt.multiline,
+        maxLines: settings.maxLines,
+        languageId: file.languageId,
+      }).text;
     }
     const shown = outcome.text;
     const pred = firstLine(shown);

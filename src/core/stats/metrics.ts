@@ -99,8 +99,9 @@ export function idMatch(prediction: string, groundTruth: string, languageId: str
   const g = new Set(identifiersOf(groundTruth, languageId));
   let tp = 0;
   let fp = 0;
-  for (const x of p) if (g.has(x)) tp++;
-  else fp++;
+  for (const x of p)
+    if (g.has(x)) tp++;
+    else fp++;
   let fn = 0;
   for (const x of g) if (!p.has(x)) fn++;
   return {

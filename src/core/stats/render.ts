@@ -32,7 +32,12 @@ function summaryRows(s: Summary): string[][] {
     ['Sent to the model (cancelled included)', String(s.networkRequests)],
     ['Sent per shown suggestion', num(s.requestsPerShown)],
     ['Timeouts', String(s.timeouts)],
-    ['Errors', Object.entries(s.errors).map(([k, v]) => `${k}: ${v}`).join(', ') || '0'],
+    [
+      'Errors',
+      Object.entries(s.errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ') || '0',
+    ],
     ['Filter: truncated / dropped (unknown names)', `${s.filter.truncate} / ${s.filter.drop}`],
     ['Shown as checked', String(s.filter.keep)],
     ['Empty answers', String(s.filter.empty)],
@@ -93,11 +98,23 @@ function falseDropsMarkdown(runs: readonly EvalRun[]): string[] {
 /** The whole report as Markdown. */
 export function reportMarkdown(report: QualityReport, evals: readonly EvalRun[] = []): string {
   const out: string[] = ['# Intent Complete: completion quality', ''];
-  const span = report.from !== undefined && report.to !== undefined ? `${new Date(report.from).toISOString().slice(0, 10)} to ${new Date(report.to).toISOString().slice(0, 10)}` : 'no events yet';
+  const span =
+    report.from !== undefined && report.to !== undefined
+      ? `${new Date(report.from).toISOString().slice(0, 10)} to ${new Date(report.to).toISOString().slice(0, 10)}`
+      : 'no events yet';
   out.push(`Generated ${new Date(report.generatedAt).toISOString()}; ${report.events} events, ${span}. Recorded on this machine only.`, '');
   out.push('## Live figures', '', mdTable(['Figure', 'Value'], summaryRows(report.overall)), '');
   const o = report.overall;
-  if (o.filter.topUnknown.length) out.push('### Most frequent unknown names', '', mdTable(['Name', 'Suggestions'], o.filter.topUnknown.map((n) => [n.name, String(n.count)])), '');
+  if (o.filter.topUnknown.length)
+    out.push(
+      '### Most frequent unknown names',
+      '',
+      mdTable(
+        ['Name', 'Suggestions'],
+        o.filter.topUnknown.map((n) => [n.name, String(n.count)]),
+      ),
+      '',
+    );
   const breakdown = (title: string, m: Record<string, Summary>) => {
     const keys = Object.keys(m).sort();
     if (!keys.length) return;
@@ -117,7 +134,15 @@ export function reportMarkdown(report: QualityReport, evals: readonly EvalRun[] 
   breakdown('Per language', report.byLanguage);
   breakdown('Per model', report.byModel);
   if (report.trend.length) {
-    out.push('### Trend by day', '', mdTable(['Day', 'Requests', 'Shown', 'Accepted', 'Acceptance', 'p50'], report.trend.map((d) => [d.day, String(d.requests), String(d.shown), String(d.accepted), pct(d.acceptanceRate), ms(d.p50)])), '');
+    out.push(
+      '### Trend by day',
+      '',
+      mdTable(
+        ['Day', 'Requests', 'Shown', 'Accepted', 'Acceptance', 'p50'],
+        report.trend.map((d) => [d.day, String(d.requests), String(d.shown), String(d.accepted), pct(d.acceptanceRate), ms(d.p50)]),
+      ),
+      '',
+    );
   }
   const e = report.edits;
   out.push('## Edit Selection (Ctrl+I)', '');
@@ -203,8 +228,14 @@ function falseDropsHtml(r: EvalRun): string {
   const drops = r.falseDrops ?? [];
   const head = `<h3>${escHtml(FALSE_DROPS_TITLE)}: ${escHtml(falseDropsCount(r))}</h3>`;
   if (!drops.length) return head;
-  const code = (s: string | undefined) => (s === undefined ? '<span class="muted">not recorded</span>' : s === '' ? '<span class="muted">nothing</span>' : `<code>${escHtml(s)}</code>`);
-  const rows = drops.map((d: FalseDrop) => `<tr><td>${escHtml(dropPlace(d))}</td><td>${escHtml(d.verdict)}</td><td>${escHtml(d.reason)}</td><td>${code(d.proposal)}</td><td>${code(d.shown)}</td></tr>`).join('');
+  const code = (s: string | undefined) =>
+    s === undefined ? '<span class="muted">not recorded</span>' : s === '' ? '<span class="muted">nothing</span>' : `<code>${escHtml(s)}</code>`;
+  const rows = drops
+    .map(
+      (d: FalseDrop) =>
+        `<tr><td>${escHtml(dropPlace(d))}</td><td>${escHtml(d.verdict)}</td><td>${escHtml(d.reason)}</td><td>${code(d.proposal)}</td><td>${code(d.shown)}</td></tr>`,
+    )
+    .join('');
   return `${head}<table class="drops"><thead><tr><th class="c-place">Place</th><th class="c-verdict">Verdict</th><th class="c-reason">Reason</th><th>Proposal</th><th>Shown</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 

@@ -9,9 +9,30 @@ import ignore, { type Ignore } from 'ignore';
 import { MAX_FILE_BYTES, isSecretPath, looksBinary } from './exclusion';
 
 export const SKIPPED_DIRS = new Set([
-  'node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'target', 'vendor', 'third_party',
-  '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.pytest_cache', '.next', '.nuxt', 'coverage',
-  '.vscode-test', '.idea', 'bower_components', '.gradle', '.cache',
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'out',
+  'target',
+  'vendor',
+  'third_party',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.next',
+  '.nuxt',
+  'coverage',
+  '.vscode-test',
+  '.idea',
+  'bower_components',
+  '.gradle',
+  '.cache',
 ]);
 
 /** The user's ignore files, gitignore syntax. */

@@ -43,15 +43,17 @@ export class DiffReview implements Review {
     const lines = p.proposal.split(/\r?\n/);
     this.diagnostics.set(
       uri,
-      p.unknown.map((u) => {
-        const d = new vscode.Diagnostic(
-          new vscode.Range(startLine + u.line, u.character, startLine + u.line, u.character + u.name.length),
-          `Unknown name "${u.name}": not found in this file or its context. Check it before accepting.`,
-          vscode.DiagnosticSeverity.Warning,
-        );
-        d.source = 'Intent Complete';
-        return d;
-      }).filter((d) => d.range.start.line - startLine < lines.length),
+      p.unknown
+        .map((u) => {
+          const d = new vscode.Diagnostic(
+            new vscode.Range(startLine + u.line, u.character, startLine + u.line, u.character + u.name.length),
+            `Unknown name "${u.name}": not found in this file or its context. Check it before accepting.`,
+            vscode.DiagnosticSeverity.Warning,
+          );
+          d.source = 'Intent Complete';
+          return d;
+        })
+        .filter((d) => d.range.start.line - startLine < lines.length),
     );
     await vscode.commands.executeCommand('vscode.diff', p.doc.uri, uri, `${name} ↔ proposed edit (Tab accept · Esc reject)`, {
       preview: true,

@@ -150,9 +150,7 @@ export class EditFeature implements vscode.Disposable {
     const version = doc.version;
     const text = doc.getText();
     const sel = editor.selection;
-    const target = sel.isEmpty
-      ? await targetAt(text, doc.offsetAt(sel.active), doc.languageId)
-      : selectionTarget(text, doc.offsetAt(sel.start), doc.offsetAt(sel.end));
+    const target = sel.isEmpty ? await targetAt(text, doc.offsetAt(sel.active), doc.languageId) : selectionTarget(text, doc.offsetAt(sel.start), doc.offsetAt(sel.end));
     if (doc.version !== version) return this.tell('info', 'the document changed; run Edit Selection again.', 'nothing');
     const original = text.slice(target.start, target.end);
     const budget = checkBudget(s.contextBudget, original.length);
@@ -208,14 +206,22 @@ export class EditFeature implements vscode.Disposable {
   async refine(instructionArg: string | undefined): Promise<EditResult> {
     const s = this.session;
     if (!s?.pending) return { status: 'nothing', message: 'no proposal to refine' };
-    const instruction = instructionArg ?? (await askInstruction({
-      title: 'Intent Complete: refine the proposal',
-      placeholder: 'What should change in the proposal? (Esc: keep it as it is)',
-      history: instructionHistory(this.d.state),
-    }));
+    const instruction =
+      instructionArg ??
+      (await askInstruction({
+        title: 'Intent Complete: refine the proposal',
+        placeholder: 'What should change in the proposal? (Esc: keep it as it is)',
+        history: instructionHistory(this.d.state),
+      }));
     if (!instruction || !instruction.trim() || this.session !== s || !s.pending) return { status: 'nothing', message: 'no instruction' };
     const previous = s.pending;
-    this.record('refined', s.latencyMs, previous.unknown.map((u) => u.name), s.model, s.doc.languageId);
+    this.record(
+      'refined',
+      s.latencyMs,
+      previous.unknown.map((u) => u.name),
+      s.model,
+      s.doc.languageId,
+    );
     await rememberInstruction(this.d.state, instruction.trim());
     s.rounds.push({ instruction: s.instruction, proposal: previous.proposal });
     s.instruction = instruction.trim();
@@ -234,7 +240,13 @@ export class EditFeature implements vscode.Disposable {
       if (!applied.intact) return this.discard(s, 'the code under review changed');
       await this.hide(s, true);
       this.endSession(s);
-      this.record('accepted', s.latencyMs, p.unknown.map((u) => u.name), s.model, s.doc.languageId);
+      this.record(
+        'accepted',
+        s.latencyMs,
+        p.unknown.map((u) => u.name),
+        s.model,
+        s.doc.languageId,
+      );
       return { status: 'accepted' };
     }
     const range = s.tracker.vscodeRange;
@@ -247,10 +259,22 @@ export class EditFeature implements vscode.Disposable {
     const ok = await vscode.workspace.applyEdit(edit);
     this.endSession(s);
     if (!ok) {
-      this.record('failed', s.latencyMs, p.unknown.map((u) => u.name), s.model, s.doc.languageId);
+      this.record(
+        'failed',
+        s.latencyMs,
+        p.unknown.map((u) => u.name),
+        s.model,
+        s.doc.languageId,
+      );
       return this.tell('error', `could not apply the edit to ${shortName(s.doc)} (is it read-only?).`, 'failed');
     }
-    this.record('accepted', s.latencyMs, p.unknown.map((u) => u.name), s.model, s.doc.languageId);
+    this.record(
+      'accepted',
+      s.latencyMs,
+      p.unknown.map((u) => u.name),
+      s.model,
+      s.doc.languageId,
+    );
     return { status: 'accepted' };
   }
 
@@ -306,24 +330,21 @@ export class EditFeature implements vscode.Disposable {
     this.requesting = ac;
     void vscode.commands.executeCommand('setContext', REQUESTING_KEY, true);
     const answer = await vscode.window
-      .withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Intent Complete: editing', cancellable: true },
-        (progress, token) => {
-          token.onCancellationRequested(() => ac.abort());
-          let lines = 0;
-          return requestEdit(client, prompt, s.original, {
-            model: s.model,
-            timeoutMs: settings.editTimeoutMs,
-            maxTokens: budget.budget.maxTokens,
-            signal: ac.signal,
-            onPartial: (t) => {
-              const n = t.split('\n').length;
-              if (n !== lines) progress.report({ message: `${n} line${n === 1 ? '' : 's'} received (Esc to cancel)` });
-              lines = n;
-            },
-          });
-        },
-      )
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: 'Intent Complete: editing', cancellable: true }, (progress, token) => {
+        token.onCancellationRequested(() => ac.abort());
+        let lines = 0;
+        return requestEdit(client, prompt, s.original, {
+          model: s.model,
+          timeoutMs: settings.editTimeoutMs,
+          maxTokens: budget.budget.maxTokens,
+          signal: ac.signal,
+          onPartial: (t) => {
+            const n = t.split('\n').length;
+            if (n !== lines) progress.report({ message: `${n} line${n === 1 ? '' : 's'} received (Esc to cancel)` });
+            lines = n;
+          },
+        });
+      })
       .then(
         (a) => a,
         (e: unknown) => ({ ok: false as const, error: { kind: 'bad-response' as const, message: String(e) }, message: `Intent Complete: the edit failed: ${String(e)}`, ms: 0 }),
@@ -418,7 +439,13 @@ export class EditFeature implements vscode.Disposable {
   private async endChanged(s: Session, undone: boolean): Promise<void> {
     const p = s.pending;
     if (!p) return;
-    this.record(undone ? 'rejected' : 'accepted', s.latencyMs, p.unknown.map((u) => u.name), s.model, s.doc.languageId);
+    this.record(
+      undone ? 'rejected' : 'accepted',
+      s.latencyMs,
+      p.unknown.map((u) => u.name),
+      s.model,
+      s.doc.languageId,
+    );
     this.endSession(s);
     await this.hide(s, true);
     if (!undone) vscode.window.setStatusBarMessage('Intent Complete: the proposal stays as you changed it (Ctrl+Z undoes)', 4000);
@@ -444,7 +471,14 @@ export class EditFeature implements vscode.Disposable {
   private async finish(outcome: 'rejected'): Promise<void> {
     const s = this.session;
     if (!s) return;
-    if (s.pending) this.record(outcome, s.latencyMs, s.pending.unknown.map((u) => u.name), s.model, s.doc.languageId);
+    if (s.pending)
+      this.record(
+        outcome,
+        s.latencyMs,
+        s.pending.unknown.map((u) => u.name),
+        s.model,
+        s.doc.languageId,
+      );
     const back = await this.hide(s);
     this.endSession(s);
     if (!back) void vscode.window.showWarningMessage(`Intent Complete: the proposal in ${shortName(s.doc)} was changed, so it was left as it is; Ctrl+Z undoes it.`);

@@ -54,10 +54,13 @@ export class InlineReview implements Review {
 
   constructor() {
     this.subs = [
-      vscode.languages.registerCodeLensProvider({ pattern: '**' }, {
-        onDidChangeCodeLenses: this.lensEmitter.event,
-        provideCodeLenses: (doc) => this.lenses(doc),
-      }),
+      vscode.languages.registerCodeLensProvider(
+        { pattern: '**' },
+        {
+          onDidChangeCodeLenses: this.lensEmitter.event,
+          provideCodeLenses: (doc) => this.lenses(doc),
+        },
+      ),
       vscode.window.onDidChangeVisibleTextEditors(() => this.paint()),
     ];
   }

@@ -66,10 +66,14 @@ export class ReportPanel implements vscode.Disposable {
       this.panel = panel;
       this.ready = false;
       panel.webview.html = this.html(panel.webview, media);
-      panel.onDidDispose(() => {
-        this.panel = undefined;
-        this.ready = false;
-      }, undefined, this.disposables);
+      panel.onDidDispose(
+        () => {
+          this.panel = undefined;
+          this.ready = false;
+        },
+        undefined,
+        this.disposables,
+      );
       panel.webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m), undefined, this.disposables);
     } else {
       this.panel.reveal();
@@ -116,7 +120,9 @@ export class ReportPanel implements vscode.Disposable {
     const nonce = crypto.randomBytes(16).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.css'));
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join(
+      '; ',
+    );
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

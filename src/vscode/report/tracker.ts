@@ -36,7 +36,9 @@ export class QualityTracker implements vscode.Disposable {
       onShown((s) => this.onShown(s)),
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.onClose(d)),
-      vscode.window.onDidChangeTextEditorSelection((e) => this.emit(this.lifecycle.cursor(e.textEditor.document.uri.toString(), e.textEditor.document.offsetAt(e.selections[0].active)))),
+      vscode.window.onDidChangeTextEditorSelection((e) =>
+        this.emit(this.lifecycle.cursor(e.textEditor.document.uri.toString(), e.textEditor.document.offsetAt(e.selections[0].active))),
+      ),
       vscode.window.onDidChangeActiveTextEditor((e) => this.emit(this.lifecycle.editorChanged(e?.document.uri.toString()))),
     );
     const off = quality.onRecord((e) => {

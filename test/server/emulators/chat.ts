@@ -33,7 +33,10 @@ export function renderChat(style: ChatStyle, messages: readonly ChatMessage[], o
     }
     case 'mistral-inst': {
       // Mistral v3 tokenizer layout: system text is folded into the last user turn.
-      const system = all.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+      const system = all
+        .filter((m) => m.role === 'system')
+        .map((m) => m.content)
+        .join('\n\n');
       const turns = all.filter((m) => m.role !== 'system');
       let out = opts.bos ?? '';
       turns.forEach((m, i) => {
@@ -46,7 +49,10 @@ export function renderChat(style: ChatStyle, messages: readonly ChatMessage[], o
     case 'deepseek-v2': {
       // ollama/ollama PR #5207 deepseek-coder-v2 template: "User: …\n\nAssistant:" in plain text.
       let out = opts.bos ?? '';
-      const system = all.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+      const system = all
+        .filter((m) => m.role === 'system')
+        .map((m) => m.content)
+        .join('\n\n');
       if (system) out += `${system}\n\n`;
       for (const m of all) {
         if (m.role === 'user') out += `User: ${m.content}\n\n`;
@@ -83,7 +89,15 @@ export function chatShape(style: ChatStyle, text: string): ChatShape | undefined
       const from = user + '<|im_start|>user\n'.length;
       const end = text.indexOf('<|im_end|>', from);
       if (end < 0 || end > header) return undefined;
-      return { userFrom: from, userTo: end, markers: [{ at: user, token: '<|im_start|>' }, { at: end, token: '<|im_end|>' }, { at: header, token: '<|im_start|>' }] };
+      return {
+        userFrom: from,
+        userTo: end,
+        markers: [
+          { at: user, token: '<|im_start|>' },
+          { at: end, token: '<|im_end|>' },
+          { at: header, token: '<|im_start|>' },
+        ],
+      };
     }
     case 'mistral-inst': {
       const trimmed = text.trimEnd();
@@ -92,7 +106,14 @@ export function chatShape(style: ChatStyle, text: string): ChatShape | undefined
       const open = text.lastIndexOf('[INST]', close);
       if (open < 0) return undefined;
       const from = open + '[INST]'.length + (text[open + '[INST]'.length] === ' ' ? 1 : 0);
-      return { userFrom: from, userTo: close, markers: [{ at: open, token: '[INST]' }, { at: close, token: '[/INST]' }] };
+      return {
+        userFrom: from,
+        userTo: close,
+        markers: [
+          { at: open, token: '[INST]' },
+          { at: close, token: '[/INST]' },
+        ],
+      };
     }
     case 'deepseek-v2': {
       if (!text.trimEnd().endsWith('Assistant:')) return undefined;
@@ -108,7 +129,14 @@ export function chatShape(style: ChatStyle, text: string): ChatShape | undefined
       const user = text.lastIndexOf(u);
       const end = text.indexOf('<|eot_id|>', user);
       if (user < 0 || end < 0) return undefined;
-      return { userFrom: user + u.length, userTo: end, markers: [{ at: user, token: '<|start_header_id|>' }, { at: end, token: '<|eot_id|>' }] };
+      return {
+        userFrom: user + u.length,
+        userTo: end,
+        markers: [
+          { at: user, token: '<|start_header_id|>' },
+          { at: end, token: '<|eot_id|>' },
+        ],
+      };
     }
   }
 }

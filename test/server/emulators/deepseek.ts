@@ -28,9 +28,16 @@ export async function startDeepSeekEmulator(opts: DeepSeekOptions): Promise<Emul
   const dsError = (reply: Reply, status: number, message: string, type = 'invalid_request_error'): void =>
     reply.json(status, { error: { message, type, param: null, code: 'invalid_request_error' } });
 
-  const usage = (g: Generated) => ({ prompt_tokens: g.promptTokens, completion_tokens: g.tokens, total_tokens: g.promptTokens + g.tokens, prompt_cache_hit_tokens: 0, prompt_cache_miss_tokens: g.promptTokens });
+  const usage = (g: Generated) => ({
+    prompt_tokens: g.promptTokens,
+    completion_tokens: g.tokens,
+    total_tokens: g.promptTokens + g.tokens,
+    prompt_cache_hit_tokens: 0,
+    prompt_cache_miss_tokens: g.promptTokens,
+  });
   const finish = (g: Generated): string => (g.finish === 'limit' ? 'length' : 'stop');
-  const id = (): string => `${Math.random().toString(16).slice(2, 10)}-${Math.random().toString(16).slice(2, 6)}-4${Math.random().toString(16).slice(2, 5)}-a${Math.random().toString(16).slice(2, 5)}-${Math.random().toString(16).slice(2, 14)}`;
+  const id = (): string =>
+    `${Math.random().toString(16).slice(2, 10)}-${Math.random().toString(16).slice(2, 6)}-4${Math.random().toString(16).slice(2, 5)}-a${Math.random().toString(16).slice(2, 5)}-${Math.random().toString(16).slice(2, 14)}`;
 
   /** POST /beta/completions: FIM with prompt + optional suffix; the server builds the FIM prompt itself. */
   function fim(req: Incoming, reply: Reply): void {
@@ -43,25 +50,49 @@ export async function startDeepSeekEmulator(opts: DeepSeekOptions): Promise<Emul
     if (prompt === undefined) return dsError(reply, 422, 'Failed to deserialize the JSON body into the target type: missing field `prompt`');
     const maxTokens = num(field(b, 'max_tokens'));
     // "The max tokens of FIM completion is 4K" — beyond it the request is refused (wording not confirmed).
-    if (maxTokens !== undefined && (maxTokens < 1 || maxTokens > FIM_MAX_TOKENS)) return dsError(reply, 400, `Invalid max_tokens value, the valid range of max_tokens is [1, ${FIM_MAX_TOKENS}]`);
+    if (maxTokens !== undefined && (maxTokens < 1 || maxTokens > FIM_MAX_TOKENS))
+      return dsError(reply, 400, `Invalid max_tokens value, the valid range of max_tokens is [1, ${FIM_MAX_TOKENS}]`);
     const stop = stopList(field(b, 'stop'));
     // "a string or a list of up to 16 strings" (wording of the refusal not confirmed).
     if (stop.length > MAX_STOP) return dsError(reply, 400, `Invalid stop value, the maximum number of stop sequences is ${MAX_STOP}`);
     const suffix = str(field(b, 'suffix'));
     // Docs: echo cannot be combined with suffix or logprobs.
     if (field(b, 'echo') === true && suffix !== undefined) return dsError(reply, 400, 'echo is not supported together with suffix');
-    const g = generate({ model: m, brain: opts.brain, segments: [], hostedFim: { prefix: prompt, suffix: suffix === '' ? undefined : suffix }, maxTokens: maxTokens ?? FIM_MAX_TOKENS, stop });
+    const g = generate({
+      model: m,
+      brain: opts.brain,
+      segments: [],
+      hostedFim: { prefix: prompt, suffix: suffix === '' ? undefined : suffix },
+      maxTokens: maxTokens ?? FIM_MAX_TOKENS,
+      stop,
+    });
     state.noteRun(req.path, `${prompt}<hole>${suffix ?? ''}`, g);
     const cid = id();
     const text = (field(b, 'echo') === true ? prompt : '') + g.text;
     if (field(b, 'stream') === true) {
       // SSE chunks of text_completion; the last chunk carries finish_reason and usage; then [DONE].
-      const chunk = (t: string, fin: string | null, extra: Record<string, unknown> = {}) => ({ id: cid, object: 'text_completion', created, model: m.name, system_fingerprint: 'fp_ds_fim', choices: [{ text: t, index: 0, logprobs: null, finish_reason: fin }], ...extra });
+      const chunk = (t: string, fin: string | null, extra: Record<string, unknown> = {}) => ({
+        id: cid,
+        object: 'text_completion',
+        created,
+        model: m.name,
+        system_fingerprint: 'fp_ds_fim',
+        choices: [{ text: t, index: 0, logprobs: null, finish_reason: fin }],
+        ...extra,
+      });
       const events: unknown[] = g.pieces.map((p) => chunk(p, null));
       events.push(chunk('', finish(g), { usage: usage(g) }));
       return reply.sse(events, 'data: [DONE]\n\n');
     }
-    reply.json(200, { id: cid, object: 'text_completion', created, model: m.name, system_fingerprint: 'fp_ds_fim', choices: [{ text, index: 0, logprobs: null, finish_reason: finish(g) }], usage: usage(g) });
+    reply.json(200, {
+      id: cid,
+      object: 'text_completion',
+      created,
+      model: m.name,
+      system_fingerprint: 'fp_ds_fim',
+      choices: [{ text, index: 0, logprobs: null, finish_reason: finish(g) }],
+      usage: usage(g),
+    });
   }
 
   function chat(req: Incoming, reply: Reply): void {
@@ -70,16 +101,41 @@ export async function startDeepSeekEmulator(opts: DeepSeekOptions): Promise<Emul
     const m = DEEPSEEK_MODELS.find((x) => x.name === name);
     if (!m) return dsError(reply, 400, 'Model Not Exist');
     const msgs = field(b, 'messages');
-    const user = Array.isArray(msgs) ? [...msgs].reverse().map((x) => ({ role: str(field(x, 'role')), content: str(field(x, 'content')) })).find((x) => x.role === 'user')?.content ?? '' : '';
+    const user = Array.isArray(msgs)
+      ? ([...msgs]
+          .reverse()
+          .map((x) => ({ role: str(field(x, 'role')), content: str(field(x, 'content')) }))
+          .find((x) => x.role === 'user')?.content ?? '')
+      : '';
     const g = generate({ model: m, brain: opts.brain, segments: [], hostedChat: { user }, maxTokens: num(field(b, 'max_tokens')), stop: stopList(field(b, 'stop')) });
     state.noteRun(req.path, user, g);
     const cid = id();
     if (field(b, 'stream') === true) {
-      const chunk = (delta: Record<string, unknown>, fin: string | null, extra: Record<string, unknown> = {}) => ({ id: cid, object: 'chat.completion.chunk', created, model: m.name, system_fingerprint: 'fp_ds_chat', choices: [{ index: 0, delta, logprobs: null, finish_reason: fin }], ...extra });
-      const events: unknown[] = [chunk({ role: 'assistant', content: '' }, null), ...g.pieces.map((p) => chunk({ content: p }, null)), chunk({ content: '' }, finish(g), { usage: usage(g) })];
+      const chunk = (delta: Record<string, unknown>, fin: string | null, extra: Record<string, unknown> = {}) => ({
+        id: cid,
+        object: 'chat.completion.chunk',
+        created,
+        model: m.name,
+        system_fingerprint: 'fp_ds_chat',
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: fin }],
+        ...extra,
+      });
+      const events: unknown[] = [
+        chunk({ role: 'assistant', content: '' }, null),
+        ...g.pieces.map((p) => chunk({ content: p }, null)),
+        chunk({ content: '' }, finish(g), { usage: usage(g) }),
+      ];
       return reply.sse(events, 'data: [DONE]\n\n');
     }
-    reply.json(200, { id: cid, object: 'chat.completion', created, model: m.name, system_fingerprint: 'fp_ds_chat', choices: [{ index: 0, message: { role: 'assistant', content: g.text }, logprobs: null, finish_reason: finish(g) }], usage: usage(g) });
+    reply.json(200, {
+      id: cid,
+      object: 'chat.completion',
+      created,
+      model: m.name,
+      system_fingerprint: 'fp_ds_chat',
+      choices: [{ index: 0, message: { role: 'assistant', content: g.text }, logprobs: null, finish_reason: finish(g) }],
+      usage: usage(g),
+    });
   }
 
   return startHttp(

@@ -85,7 +85,16 @@ export async function startLlamaCppEmulator(opts: LlamaCppOptions): Promise<Emul
   }
 
   const stopType = (g: Generated): string => (g.finish === 'eos' ? 'eos' : g.finish === 'word' ? 'word' : 'limit');
-  const timings = (g: Generated) => ({ prompt_n: g.promptTokens, prompt_ms: g.promptTokens * 0.5, prompt_per_token_ms: 0.5, prompt_per_second: 2000, predicted_n: g.tokens, predicted_ms: g.tokens * 20, predicted_per_token_ms: 20, predicted_per_second: 50 });
+  const timings = (g: Generated) => ({
+    prompt_n: g.promptTokens,
+    prompt_ms: g.promptTokens * 0.5,
+    prompt_per_token_ms: 0.5,
+    prompt_per_second: 2000,
+    predicted_n: g.tokens,
+    predicted_ms: g.tokens * 20,
+    predicted_per_token_ms: 20,
+    predicted_per_second: 50,
+  });
 
   /** ggml-org/llama.cpp tools/server/server.cpp handle_completions_impl: a prompt of n_ctx_slot tokens or more ⇒ 400 exceed_context_size_error; then generation (process_token: stop words, n_predict, n_indent, t_max_predict_ms, EOS). */
   function runTask(path: string, segs: Segment[], data: unknown): Generated | { exceed: number } {
@@ -93,8 +102,16 @@ export async function startLlamaCppEmulator(opts: LlamaCppOptions): Promise<Emul
     if (n >= nCtx) return { exceed: n };
     const p = params(data);
     const g = generate({
-      model, brain: opts.brain, segments: segs, maxTokens: p.nPredict < 0 ? undefined : p.nPredict, stop: p.stop,
-      nIndent: p.nIndent, tMaxPredictMs: p.tMax, tokensPerSecond: opts.tokensPerSecond, printEos: opts.special, fimRunOnLines: opts.fimRunOnLines,
+      model,
+      brain: opts.brain,
+      segments: segs,
+      maxTokens: p.nPredict < 0 ? undefined : p.nPredict,
+      stop: p.stop,
+      nIndent: p.nIndent,
+      tMaxPredictMs: p.tMax,
+      tokensPerSecond: opts.tokensPerSecond,
+      printEos: opts.special,
+      fimRunOnLines: opts.fimRunOnLines,
     });
     state.noteRun(path, render(segs), g);
     return g;
@@ -111,12 +128,33 @@ export async function startLlamaCppEmulator(opts: LlamaCppOptions): Promise<Emul
     const usage = { completion_tokens: g.tokens, prompt_tokens: g.promptTokens, total_tokens: g.tokens + g.promptTokens };
     const final = (content: string) =>
       oai
-        ? { choices: [{ text: content, index: 0, logprobs: null, finish_reason: finishReason }], created, model: p.model, system_fingerprint: BUILD_INFO, object: 'text_completion', usage, id, timings: timings(g) }
+        ? {
+            choices: [{ text: content, index: 0, logprobs: null, finish_reason: finishReason }],
+            created,
+            model: p.model,
+            system_fingerprint: BUILD_INFO,
+            object: 'text_completion',
+            usage,
+            id,
+            timings: timings(g),
+          }
         : {
-            index: 0, content, tokens: [], id_slot: 0, stop: true, model: p.model, tokens_predicted: g.tokens, tokens_evaluated: g.promptTokens,
+            index: 0,
+            content,
+            tokens: [],
+            id_slot: 0,
+            stop: true,
+            model: p.model,
+            tokens_predicted: g.tokens,
+            tokens_evaluated: g.promptTokens,
             generation_settings: { n_predict: p.nPredict, stop: p.stop, n_indent: p.nIndent, t_max_predict_ms: p.tMax, stream: p.stream },
-            prompt: render(segs), has_new_line: g.text.includes('\n'), truncated: false, stop_type: stopType(g), stopping_word: g.stoppingWord,
-            tokens_cached: g.promptTokens + g.tokens, timings: timings(g),
+            prompt: render(segs),
+            has_new_line: g.text.includes('\n'),
+            truncated: false,
+            stop_type: stopType(g),
+            stopping_word: g.stoppingWord,
+            tokens_cached: g.promptTokens + g.tokens,
+            timings: timings(g),
           };
     if (!p.stream) return reply.json(200, final(g.text));
     // ggml-org/llama.cpp tools/server/server.cpp handle_completions_impl chunked_content_provider: one SSE event per token, the final result with content "" (already sent);
@@ -145,7 +183,7 @@ export async function startLlamaCppEmulator(opts: LlamaCppOptions): Promise<Emul
       if (field(data, 'echo') === true) return lcError(reply, 'server', 'Only no echo is supported');
       for (const p of ['best_of', 'suffix']) if (field(data, p) !== undefined) return lcError(reply, 'server', `Unsupported param: ${p}`);
       const stopV = field(data, 'stop');
-      data = { ...(data as Record<string, unknown>), stop: typeof stopV === 'string' ? [stopV] : stopV ?? [] };
+      data = { ...(data as Record<string, unknown>), stop: typeof stopV === 'string' ? [stopV] : (stopV ?? []) };
     }
     const prompt = field(data, 'prompt');
     // ggml-org/llama.cpp tools/server/server.cpp handle_completions_impl: data.at("prompt") inside its try ⇒ 400 invalid_request_error with the json exception text.
@@ -171,7 +209,8 @@ export async function startLlamaCppEmulator(opts: LlamaCppOptions): Promise<Emul
     const chunks = Array.isArray(extraV) ? extraV : [];
     for (const c of chunks) {
       if (typeof field(c, 'text') !== 'string') return lcError(reply, 'invalid', 'extra_context chunk must contain a "text" field with a string value');
-      if (field(c, 'filename') !== undefined && typeof field(c, 'filename') !== 'string') return lcError(reply, 'invalid', 'extra_context chunk\'s "filename" field must be a string');
+      if (field(c, 'filename') !== undefined && typeof field(c, 'filename') !== 'string')
+        return lcError(reply, 'invalid', 'extra_context chunk\'s "filename" field must be a string');
     }
     // handle_infill: a non-string prompt only sets an error that the completion later overwrites; json_value falls back to "".
     const promptText = str(field(data, 'prompt')) ?? '';
@@ -198,7 +237,13 @@ export async function startLlamaCppEmulator(opts: LlamaCppOptions): Promise<Emul
     const suf: Segment[] = [special(fim.suffix), text(suffix)];
     const [first, second] = opts.spmInfill ? [suf, pre] : [pre, suf];
     const segs: Segment[] = [...extraKept, ...(family.bos ? [special(family.bos)] : []), ...first, ...second, special(fim.middle)];
-    answer(req, reply, segs.filter((s) => s.special || s.text.length > 0), data, false);
+    answer(
+      req,
+      reply,
+      segs.filter((s) => s.special || s.text.length > 0),
+      data,
+      false,
+    );
   }
 
   function chat(req: Incoming, reply: Reply): void {
@@ -210,7 +255,7 @@ export async function startLlamaCppEmulator(opts: LlamaCppOptions): Promise<Emul
     // ggml-org/llama.cpp common/chat.cpp common_chat_templates_init: a GGUF without a chat template falls back to ChatML.
     const prompt = renderChat(family.chat ?? 'chatml', messages);
     const stopV = field(req.body, 'stop');
-    const data = { ...(req.body as Record<string, unknown>), stop: typeof stopV === 'string' ? [stopV] : stopV ?? [] };
+    const data = { ...(req.body as Record<string, unknown>), stop: typeof stopV === 'string' ? [stopV] : (stopV ?? []) };
     const g = runTask(req.path, tokenize(prompt, family.specials, true), data);
     if ('exceed' in g) return lcError(reply, 'exceed', 'the request exceeds the available context size, try increasing it', { n_prompt_tokens: g.exceed, n_ctx: nCtx });
     const p = params(data);
@@ -219,9 +264,25 @@ export async function startLlamaCppEmulator(opts: LlamaCppOptions): Promise<Emul
     const finish = g.finish === 'limit' ? 'length' : 'stop';
     const usage = { completion_tokens: g.tokens, prompt_tokens: g.promptTokens, total_tokens: g.tokens + g.promptTokens };
     if (!p.stream) {
-      return reply.json(200, { choices: [{ finish_reason: finish, index: 0, message: { role: 'assistant', content: g.text } }], created, model: p.model, system_fingerprint: BUILD_INFO, object: 'chat.completion', usage, id, timings: timings(g) });
+      return reply.json(200, {
+        choices: [{ finish_reason: finish, index: 0, message: { role: 'assistant', content: g.text } }],
+        created,
+        model: p.model,
+        system_fingerprint: BUILD_INFO,
+        object: 'chat.completion',
+        usage,
+        id,
+        timings: timings(g),
+      });
     }
-    const chunk = (delta: Record<string, unknown>, fin: string | null) => ({ choices: [{ finish_reason: fin, index: 0, delta }], created, id, model: p.model, system_fingerprint: BUILD_INFO, object: 'chat.completion.chunk' });
+    const chunk = (delta: Record<string, unknown>, fin: string | null) => ({
+      choices: [{ finish_reason: fin, index: 0, delta }],
+      created,
+      id,
+      model: p.model,
+      system_fingerprint: BUILD_INFO,
+      object: 'chat.completion.chunk',
+    });
     reply.sse([chunk({ role: 'assistant', content: null }, null), ...g.pieces.map((piece) => chunk({ content: piece }, null)), chunk({}, finish)], 'data: [DONE]\n\n');
   }
 
@@ -244,18 +305,61 @@ export async function startLlamaCppEmulator(opts: LlamaCppOptions): Promise<Emul
         case 'GET /props':
           // ggml-org/llama.cpp tools/server/server.cpp handle_props (mid-2025 fields).
           return reply.json(200, {
-            default_generation_settings: { params: { n_predict: nPredictDefault, max_tokens: nPredictDefault, temperature: 0.8, top_k: 40, top_p: 0.95, min_p: 0.05, stream: true, samplers: ['penalties', 'dry', 'top_n_sigma', 'top_k', 'typ_p', 'top_p', 'min_p', 'xtc', 'temperature'] }, n_ctx: nCtx },
-            total_slots: 1, model_path: model.path, modalities: { vision: false, audio: false }, endpoint_slots: true, endpoint_props: false, endpoint_metrics: false, webui: true,
-            chat_template: model.chatTemplate, bos_token: family.bos ?? family.eosBase, eos_token: eosOf(model), build_info: BUILD_INFO,
+            default_generation_settings: {
+              params: {
+                n_predict: nPredictDefault,
+                max_tokens: nPredictDefault,
+                temperature: 0.8,
+                top_k: 40,
+                top_p: 0.95,
+                min_p: 0.05,
+                stream: true,
+                samplers: ['penalties', 'dry', 'top_n_sigma', 'top_k', 'typ_p', 'top_p', 'min_p', 'xtc', 'temperature'],
+              },
+              n_ctx: nCtx,
+            },
+            total_slots: 1,
+            model_path: model.path,
+            modalities: { vision: false, audio: false },
+            endpoint_slots: true,
+            endpoint_props: false,
+            endpoint_metrics: false,
+            webui: true,
+            chat_template: model.chatTemplate,
+            bos_token: family.bos ?? family.eosBase,
+            eos_token: eosOf(model),
+            build_info: BUILD_INFO,
           });
         case 'GET /models':
         case 'GET /v1/models':
         case 'GET /api/tags':
           // ggml-org/llama.cpp tools/server/server.cpp handle_models: Ollama-style `models` plus OpenAI-style `data` with owned_by "llamacpp"; id = alias or model path.
           return reply.json(200, {
-            models: [{ name: modelId, model: modelId, modified_at: '', size: '', digest: '', type: 'model', description: '', tags: [''], capabilities: ['completion'], parameters: '', details: { parent_model: '', format: 'gguf', family: '', families: [''], parameter_size: '', quantization_level: '' } }],
+            models: [
+              {
+                name: modelId,
+                model: modelId,
+                modified_at: '',
+                size: '',
+                digest: '',
+                type: 'model',
+                description: '',
+                tags: [''],
+                capabilities: ['completion'],
+                parameters: '',
+                details: { parent_model: '', format: 'gguf', family: '', families: [''], parameter_size: '', quantization_level: '' },
+              },
+            ],
             object: 'list',
-            data: [{ id: modelId, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'llamacpp', meta: { vocab_type: 2, n_vocab: 151936, n_ctx_train: model.nCtxTrain, n_embd: 1536, n_params: 1543714304, size: 1640000000 } }],
+            data: [
+              {
+                id: modelId,
+                object: 'model',
+                created: Math.floor(Date.now() / 1000),
+                owned_by: 'llamacpp',
+                meta: { vocab_type: 2, n_vocab: 151936, n_ctx_train: model.nCtxTrain, n_embd: 1536, n_params: 1543714304, size: 1640000000 },
+              },
+            ],
           });
         case 'POST /completion':
         case 'POST /completions':

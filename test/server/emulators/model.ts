@@ -208,7 +208,12 @@ function naturalOutput(p: GenerateParams, r: Reading | undefined, maxChars: numb
       const runOn = p.fimRunOnLines ?? (p.model.instruct ? 0 : 1);
       const tail = runOn > 0 ? p.brain.tail?.(input) : undefined;
       // An unstopped base model keeps writing the file past the hole line (usually the suffix again).
-      return tail?.startsWith(fill) ? tail.split('\n').slice(0, 1 + runOn).join('\n') : fill;
+      return tail?.startsWith(fill)
+        ? tail
+            .split('\n')
+            .slice(0, 1 + runOn)
+            .join('\n')
+        : fill;
     }
     case 'corrupted':
       // A confused model fills at the wrong place: where the first sentinel pair would put the cursor.

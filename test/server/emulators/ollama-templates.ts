@@ -81,7 +81,14 @@ function digestOf(name: string): string {
 
 /** api/types.go ModelDetails. */
 export function detailsOf(m: OllamaModel): Record<string, unknown> {
-  return { parent_model: '', format: 'gguf', family: m.details.family, families: [m.details.family], parameter_size: m.details.parameter_size, quantization_level: m.details.quantization_level };
+  return {
+    parent_model: '',
+    format: 'gguf',
+    family: m.details.family,
+    families: [m.details.family],
+    parameter_size: m.details.parameter_size,
+    quantization_level: m.details.quantization_level,
+  };
 }
 
 /** api/types.go ListModelResponse, as /api/tags lists it. */

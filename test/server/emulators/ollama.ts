@@ -38,7 +38,8 @@ interface NativeRequest {
   readonly options: Record<string, unknown>;
 }
 
-type Native = { ok: true; model: OllamaModel; g: Generated; thinking: string; content: string; prompt: string } | { ok: false; status: number; error: string; kind?: 'load' | 'unload' };
+type Native =
+  { ok: true; model: OllamaModel; g: Generated; thinking: string; content: string; prompt: string } | { ok: false; status: number; error: string; kind?: 'load' | 'unload' };
 
 /** api.ThinkValue.Bool(): booleans as given, level strings ("low"/"medium"/"high") mean on. */
 function thinkValue(v: unknown): boolean | undefined {
@@ -64,7 +65,8 @@ export async function startOllamaEmulator(opts: OllamaOptions): Promise<Emulator
     // GenerateHandler: empty prompt with keep_alive 0 ⇒ done_reason "unload" (expireRunner).
     if (isGenerate && !r.prompt && (r.keepAlive === 0 || r.keepAlive === '0' || r.keepAlive === '0s')) return { ok: false, status: 200, error: '', kind: 'unload' };
     // GenerateHandler: raw with template/system/context ⇒ 400.
-    if (isGenerate && r.raw && (r.template || r.system || r.context !== undefined)) return { ok: false, status: 400, error: 'raw mode does not support template, system, or context' };
+    if (isGenerate && r.raw && (r.template || r.system || r.context !== undefined))
+      return { ok: false, status: 400, error: 'raw mode does not support template, system, or context' };
     // GenerateHandler: a thinking-capable model thinks unless `think` is false (req.Think = true when nil);
     // `think: true` on a model without the capability ⇒ 400 "%q does not support thinking" (think:false is fine).
     let think = r.think;
@@ -100,7 +102,13 @@ export async function startOllamaEmulator(opts: OllamaOptions): Promise<Emulator
       // llm/llama_server.go completionPromptForRequest: without context shift (server/sched.go
       // supportsContextShift: not deepseek2) ⇒ 400; otherwise keep num_keep tokens and the end, up to
       // contextShiftPromptLimit(num_ctx, num_keep). A FIM prompt can lose its structure here.
-      if (m.details.family === 'deepseek2') return { ok: false, status: 400, error: 'the prompt is longer than the context length currently available to the model; shorten the prompt, adjust the context length in settings, or use a model with a longer context length' };
+      if (m.details.family === 'deepseek2')
+        return {
+          ok: false,
+          status: 400,
+          error:
+            'the prompt is longer than the context length currently available to the model; shorten the prompt, adjust the context length in settings, or use a model with a longer context length',
+        };
       const nKeep = num(r.options.num_keep) ?? 4;
       segs = truncateMiddle(segs, nKeep, numCtx - Math.max(Math.floor((numCtx - nKeep) / 2), 1));
     }
@@ -112,24 +120,47 @@ export async function startOllamaEmulator(opts: OllamaOptions): Promise<Emulator
     // The weights think when answering a chat turn with thinking on; temperature etc. are accepted and
     // recorded but the brain is deterministic.
     const thinks = templateThinks(m) && think === true && viaChat;
-    const g = generate({ model: m, brain: opts.brain, segments: segs, maxTokens: np !== undefined && np > 0 ? np : undefined, stop, think: thinks, thinkChars: opts.thinkChars, fimRunOnLines: opts.fimRunOnLines });
+    const g = generate({
+      model: m,
+      brain: opts.brain,
+      segments: segs,
+      maxTokens: np !== undefined && np > 0 ? np : undefined,
+      stop,
+      think: thinks,
+      thinkChars: opts.thinkChars,
+      fimRunOnLines: opts.fimRunOnLines,
+    });
     state.noteRun(path, render(segs), g);
     // GenerateHandler: with think on and think tags in the template (thinking.InferTags), thinking.Parser
     // moves <think>…</think> into `thinking` (raw mode included); the tokens it used count against num_predict.
-    const split = templateThinks(m) && think === true ? splitThinking(g.text, family.thinking?.open ?? '<think>', family.thinking?.close ?? '</think>') : { thinking: '', content: g.text };
+    const split =
+      templateThinks(m) && think === true ? splitThinking(g.text, family.thinking?.open ?? '<think>', family.thinking?.close ?? '</think>') : { thinking: '', content: g.text };
     return { ok: true, model: m, g, thinking: split.thinking, content: split.content, prompt: render(segs) };
   }
 
   const doneReason = (g: Generated): string => (g.finish === 'limit' ? 'length' : 'stop');
-  const metrics = (g: Generated) => ({ total_duration: 1_000_000 + g.tokens * 20_000_000, load_duration: 1_000_000, prompt_eval_count: g.promptTokens, prompt_eval_duration: 1_000_000, eval_count: g.tokens, eval_duration: g.tokens * 20_000_000 });
+  const metrics = (g: Generated) => ({
+    total_duration: 1_000_000 + g.tokens * 20_000_000,
+    load_duration: 1_000_000,
+    prompt_eval_count: g.promptTokens,
+    prompt_eval_duration: 1_000_000,
+    eval_count: g.tokens,
+    eval_duration: g.tokens * 20_000_000,
+  });
 
   function nativeGenerate(req: Incoming): NativeRequest {
     const b = req.body;
     const options = field(b, 'options');
     return {
-      model: str(field(b, 'model')) ?? '', prompt: str(field(b, 'prompt')), suffix: str(field(b, 'suffix')) || undefined,
-      system: str(field(b, 'system')) || undefined, template: str(field(b, 'template')) || undefined, context: field(b, 'context'),
-      raw: field(b, 'raw') === true, think: thinkValue(field(b, 'think')), keepAlive: field(b, 'keep_alive'),
+      model: str(field(b, 'model')) ?? '',
+      prompt: str(field(b, 'prompt')),
+      suffix: str(field(b, 'suffix')) || undefined,
+      system: str(field(b, 'system')) || undefined,
+      template: str(field(b, 'template')) || undefined,
+      context: field(b, 'context'),
+      raw: field(b, 'raw') === true,
+      think: thinkValue(field(b, 'think')),
+      keepAlive: field(b, 'keep_alive'),
       options: typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {},
     };
   }
@@ -156,7 +187,12 @@ export async function startOllamaEmulator(opts: OllamaOptions): Promise<Emulator
         ? { model: r.model, created_at: now(), message: { role: 'assistant', content: response, ...(thinking ? { thinking } : {}) }, done }
         : { model: r.model, created_at: now(), response, ...(thinking ? { thinking } : {}), done };
     // The final object (api/types.go GenerateResponse): done_reason (llm DoneReason: stop|length), metrics, and — generate without raw — `context`.
-    const final = (response: string, thinking: string) => ({ ...shape(response, thinking, true), done_reason: doneReason(g), ...(!chatRoute && !r.raw ? { context: Array.from({ length: g.promptTokens + g.tokens }, (_, i) => i + 1) } : {}), ...metrics(g) });
+    const final = (response: string, thinking: string) => ({
+      ...shape(response, thinking, true),
+      done_reason: doneReason(g),
+      ...(!chatRoute && !r.raw ? { context: Array.from({ length: g.promptTokens + g.tokens }, (_, i) => i + 1) } : {}),
+      ...metrics(g),
+    });
     if (!stream) return reply.json(200, final(out.content, out.thinking));
     const lines: unknown[] = [];
     // Streamed pieces: thinking pieces carry `thinking` with an empty response, then the answer.
@@ -178,28 +214,63 @@ export async function startOllamaEmulator(opts: OllamaOptions): Promise<Emulator
     const b = req.body;
     const promptV = field(b, 'prompt');
     // openai/openai.go CompletionRequest.Prompt is a Go string: an array prompt fails ShouldBindJSON ⇒ 400.
-    if (promptV !== undefined && typeof promptV !== 'string') return openAiError(reply, 400, `json: cannot unmarshal ${Array.isArray(promptV) ? 'array' : typeof promptV} into Go struct field CompletionRequest.prompt of type string`);
+    if (promptV !== undefined && typeof promptV !== 'string')
+      return openAiError(reply, 400, `json: cannot unmarshal ${Array.isArray(promptV) ? 'array' : typeof promptV} into Go struct field CompletionRequest.prompt of type string`);
     const stopV = field(b, 'stop');
     // openai/openai.go FromCompleteRequest: a non-string stop entry ⇒ 400 "invalid type for 'stop' field: %T"; max_tokens ⇒ num_predict; temperature defaults to 1.0.
     if (Array.isArray(stopV) && stopV.some((s) => typeof s !== 'string')) return openAiError(reply, 400, `invalid type for 'stop' field: float64`);
     const options: Record<string, unknown> = { stop: typeof stopV === 'string' ? [stopV] : stopV, temperature: num(field(b, 'temperature')) ?? 1.0 };
     if (num(field(b, 'max_tokens')) !== undefined) options.num_predict = num(field(b, 'max_tokens'));
-    const r: NativeRequest = { model: str(field(b, 'model')) ?? '', prompt: str(promptV), suffix: str(field(b, 'suffix')) || undefined, raw: false, think: undefined, keepAlive: undefined, options };
+    const r: NativeRequest = {
+      model: str(field(b, 'model')) ?? '',
+      prompt: str(promptV),
+      suffix: str(field(b, 'suffix')) || undefined,
+      raw: false,
+      think: undefined,
+      keepAlive: undefined,
+      options,
+    };
     const out = run(req.path, r, false);
-    if (!out.ok) return out.kind ? reply.json(200, { id: 'cmpl-0', object: 'text_completion', created: 0, model: r.model, system_fingerprint: 'fp_ollama', choices: [{ text: '', index: 0, finish_reason: out.kind }], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } }) : openAiError(reply, out.status, out.error);
+    if (!out.ok)
+      return out.kind
+        ? reply.json(200, {
+            id: 'cmpl-0',
+            object: 'text_completion',
+            created: 0,
+            model: r.model,
+            system_fingerprint: 'fp_ollama',
+            choices: [{ text: '', index: 0, finish_reason: out.kind }],
+            usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+          })
+        : openAiError(reply, out.status, out.error);
     const id = `cmpl-${Math.floor(Math.random() * 999)}`;
     const created = Math.floor(Date.now() / 1000);
     const usage = { prompt_tokens: out.g.promptTokens, completion_tokens: out.g.tokens, total_tokens: out.g.promptTokens + out.g.tokens };
     // openai/openai.go ToCompletion / ToCompleteChunk read only `response`: thinking text is dropped; stream ends with data: [DONE] (CompleteWriter.writeResponse).
     if (field(b, 'stream') === true) {
-      const chunk = (text: string, finish: string | null) => ({ id, object: 'text_completion', created, choices: [{ text, index: 0, finish_reason: finish }], model: r.model, system_fingerprint: 'fp_ollama' });
+      const chunk = (text: string, finish: string | null) => ({
+        id,
+        object: 'text_completion',
+        created,
+        choices: [{ text, index: 0, finish_reason: finish }],
+        model: r.model,
+        system_fingerprint: 'fp_ollama',
+      });
       const events: unknown[] = [];
       for (let i = 0; i < out.content.length; i += 4) events.push(chunk(out.content.slice(i, i + 4), null));
       events.push(chunk('', doneReason(out.g)));
       if (field(field(b, 'stream_options'), 'include_usage') === true) events.push({ ...chunk('', null), choices: [], usage });
       return reply.sse(events, 'data: [DONE]\n\n');
     }
-    reply.json(200, { id, object: 'text_completion', created, model: r.model, system_fingerprint: 'fp_ollama', choices: [{ text: out.content, index: 0, finish_reason: doneReason(out.g) }], usage });
+    reply.json(200, {
+      id,
+      object: 'text_completion',
+      created,
+      model: r.model,
+      system_fingerprint: 'fp_ollama',
+      choices: [{ text: out.content, index: 0, finish_reason: doneReason(out.g) }],
+      usage,
+    });
   }
 
   /** ollama/ollama middleware/openai.go ChatMiddleware → openai/openai.go FromChatRequest → ChatHandler → ChatWriter (reasoning_effort ⇒ think). */
@@ -212,7 +283,14 @@ export async function startOllamaEmulator(opts: OllamaOptions): Promise<Emulator
     const options: Record<string, unknown> = { stop: typeof stopV === 'string' ? [stopV] : Array.isArray(stopV) ? stopV.filter((s) => typeof s === 'string') : undefined };
     if (num(field(b, 'max_tokens')) !== undefined) options.num_predict = num(field(b, 'max_tokens'));
     const effort = str(field(b, 'reasoning_effort'));
-    const r: NativeRequest = { model: str(field(b, 'model')) ?? '', messages, raw: false, think: effort === undefined ? undefined : effort !== 'none', keepAlive: undefined, options };
+    const r: NativeRequest = {
+      model: str(field(b, 'model')) ?? '',
+      messages,
+      raw: false,
+      think: effort === undefined ? undefined : effort !== 'none',
+      keepAlive: undefined,
+      options,
+    };
     const out = run(req.path, r, true);
     if (!out.ok) return openAiError(reply, out.status, out.error);
     const id = `chatcmpl-${Math.floor(Math.random() * 999)}`;
@@ -220,13 +298,28 @@ export async function startOllamaEmulator(opts: OllamaOptions): Promise<Emulator
     const finish = doneReason(out.g);
     const usage = { prompt_tokens: out.g.promptTokens, completion_tokens: out.g.tokens, total_tokens: out.g.promptTokens + out.g.tokens };
     if (field(b, 'stream') === true) {
-      const chunk = (delta: Record<string, unknown>, fin: string | null) => ({ id, object: 'chat.completion.chunk', created, model: r.model, system_fingerprint: 'fp_ollama', choices: [{ index: 0, delta, finish_reason: fin }] });
+      const chunk = (delta: Record<string, unknown>, fin: string | null) => ({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: r.model,
+        system_fingerprint: 'fp_ollama',
+        choices: [{ index: 0, delta, finish_reason: fin }],
+      });
       const events: unknown[] = [chunk({ role: 'assistant', content: '', ...(out.thinking ? { reasoning: out.thinking } : {}) }, null)];
       for (let i = 0; i < out.content.length; i += 4) events.push(chunk({ content: out.content.slice(i, i + 4) }, null));
       events.push(chunk({ content: '' }, finish));
       return reply.sse(events, 'data: [DONE]\n\n');
     }
-    reply.json(200, { id, object: 'chat.completion', created, model: r.model, system_fingerprint: 'fp_ollama', choices: [{ index: 0, message: { role: 'assistant', content: out.content, ...(out.thinking ? { reasoning: out.thinking } : {}) }, finish_reason: finish }], usage });
+    reply.json(200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model: r.model,
+      system_fingerprint: 'fp_ollama',
+      choices: [{ index: 0, message: { role: 'assistant', content: out.content, ...(out.thinking ? { reasoning: out.thinking } : {}) }, finish_reason: finish }],
+      usage,
+    });
   }
 
   return startHttp(
@@ -256,7 +349,13 @@ export async function startOllamaEmulator(opts: OllamaOptions): Promise<Emulator
           if (!m) return reply.json(404, { error: `model '${str(field(req.body, 'model'))}' not found` });
           const input = field(req.body, 'input');
           const inputs = Array.isArray(input) ? input : [input];
-          return reply.json(200, { model: m.name, embeddings: inputs.map(() => Array.from({ length: 8 }, (_, i) => (i + 1) / 10)), total_duration: 1_000_000, load_duration: 1_000_000, prompt_eval_count: 4 });
+          return reply.json(200, {
+            model: m.name,
+            embeddings: inputs.map(() => Array.from({ length: 8 }, (_, i) => (i + 1) / 10)),
+            total_duration: 1_000_000,
+            load_duration: 1_000_000,
+            prompt_eval_count: 4,
+          });
         }
         case 'GET /v1/models':
           return reply.json(200, { object: 'list', data: pulled.map(openAiModelEntry) });

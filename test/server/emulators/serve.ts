@@ -63,10 +63,11 @@ async function main(): Promise<void> {
             ? await startMistralEmulator({ brain, apiKey: KEY })
             : await startDeepSeekEmulator({ brain, apiKey: KEY });
   process.stdout.write(`${server.url}\n${model}\n${kind === 'mistral' || kind === 'deepseek' ? KEY : ''}\n`);
-  const stop = () => void server.stop().then(() => {
-    process.stderr.write(`served ${server.requests.length} requests; corrupted prompts ${server.corrupted}\n`);
-    process.exit(0);
-  });
+  const stop = () =>
+    void server.stop().then(() => {
+      process.stderr.write(`served ${server.requests.length} requests; corrupted prompts ${server.corrupted}\n`);
+      process.exit(0);
+    });
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

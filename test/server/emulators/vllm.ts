@@ -100,13 +100,25 @@ export async function startVllmEmulator(opts: VllmOptions): Promise<EmulatorHand
       const events: unknown[] = [];
       for (const c of streamPieces) {
         const texts = c.echo ? [c.echo, ...c.pieces] : c.pieces;
-        for (const t of texts) events.push({ id, object: 'text_completion', created, model: served, choices: [{ index: c.index, text: t, logprobs: null, finish_reason: null, stop_reason: null }] });
+        for (const t of texts)
+          events.push({ id, object: 'text_completion', created, model: served, choices: [{ index: c.index, text: t, logprobs: null, finish_reason: null, stop_reason: null }] });
         events.push({ id, object: 'text_completion', created, model: served, choices: [{ index: c.index, text: '', logprobs: null, ...finishOf(c.g) }] });
       }
-      if (bool(field(field(body, 'stream_options'), 'include_usage'))) events.push({ id, object: 'text_completion', created, model: served, choices: [], usage: usage(promptTotal, completionTotal) });
+      if (bool(field(field(body, 'stream_options'), 'include_usage')))
+        events.push({ id, object: 'text_completion', created, model: served, choices: [], usage: usage(promptTotal, completionTotal) });
       return reply.sse(events, 'data: [DONE]\n\n');
     }
-    reply.json(200, { id, object: 'text_completion', created, model: served, choices, usage: usage(promptTotal, completionTotal), service_tier: null, system_fingerprint: null, kv_transfer_params: null });
+    reply.json(200, {
+      id,
+      object: 'text_completion',
+      created,
+      model: served,
+      choices,
+      usage: usage(promptTotal, completionTotal),
+      service_tier: null,
+      system_fingerprint: null,
+      kv_transfer_params: null,
+    });
   }
 
   async function chat(req: Incoming, reply: Reply): Promise<void> {
@@ -118,9 +130,15 @@ export async function startVllmEmulator(opts: VllmOptions): Promise<EmulatorHand
     const messages: ChatMessage[] = rawMessages.map((m) => ({ role: (str(field(m, 'role')) ?? 'user') as ChatMessage['role'], content: str(field(m, 'content')) ?? '' }));
     // vllm-project/vllm vllm/entrypoints/chat_utils.py apply_hf_chat_template: a tokenizer without chat_template cannot be chatted with (transformers ≥ 4.44 raises; served as 400).
     if (!model.chatTemplate || !family.chat) {
-      return vllmError(reply, 400, 'As of transformers v4.44, default chat template is no longer allowed, so you must provide a chat template if the tokenizer does not define one.');
+      return vllmError(
+        reply,
+        400,
+        'As of transformers v4.44, default chat template is no longer allowed, so you must provide a chat template if the tokenizer does not define one.',
+      );
     }
-    const prompt = renderChat(family.chat, messages, { defaultSystem: family.chat === 'chatml' && family.id === 'qwen2.5-coder' ? 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.' : undefined });
+    const prompt = renderChat(family.chat, messages, {
+      defaultSystem: family.chat === 'chatml' && family.id === 'qwen2.5-coder' ? 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.' : undefined,
+    });
     const s = segs(prompt);
     const pt = tokenCount(prompt);
     // vllm-project/vllm vllm/entrypoints/openai/protocol.py ChatCompletionRequest.max_tokens defaults to None ⇒ the rest of the context.
@@ -137,19 +155,36 @@ export async function startVllmEmulator(opts: VllmOptions): Promise<EmulatorHand
     if (bool(field(body, 'stream'))) {
       // vllm-project/vllm vllm/entrypoints/openai/serving_chat.py OpenAIServingChat.chat_completion_stream_generator: role chunk, content deltas, finish chunk, [DONE].
       const events: unknown[] = [];
-      const chunk = (index: number, delta: Record<string, unknown>, fin: Record<string, unknown>) => ({ id, object: 'chat.completion.chunk', created, model: served, choices: [{ index, delta, logprobs: null, finish_reason: null, ...fin }] });
+      const chunk = (index: number, delta: Record<string, unknown>, fin: Record<string, unknown>) => ({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: served,
+        choices: [{ index, delta, logprobs: null, finish_reason: null, ...fin }],
+      });
       gens.forEach((g, i) => {
         events.push(chunk(i, { role: 'assistant', content: '' }, {}));
         for (const p of g.pieces) events.push(chunk(i, { content: p }, {}));
         events.push(chunk(i, { content: '' }, finishOf(g)));
       });
-      if (bool(field(field(body, 'stream_options'), 'include_usage'))) events.push({ id, object: 'chat.completion.chunk', created, model: served, choices: [], usage: usage(pt, completionTokens) });
+      if (bool(field(field(body, 'stream_options'), 'include_usage')))
+        events.push({ id, object: 'chat.completion.chunk', created, model: served, choices: [], usage: usage(pt, completionTokens) });
       return reply.sse(events, 'data: [DONE]\n\n');
     }
     reply.json(200, {
-      id, object: 'chat.completion', created, model: served,
-      choices: gens.map((g, index) => ({ index, message: { role: 'assistant', content: g.text, refusal: null, reasoning_content: null, tool_calls: [] }, logprobs: null, ...finishOf(g) })),
-      usage: usage(pt, completionTokens), prompt_logprobs: null, kv_transfer_params: null,
+      id,
+      object: 'chat.completion',
+      created,
+      model: served,
+      choices: gens.map((g, index) => ({
+        index,
+        message: { role: 'assistant', content: g.text, refusal: null, reasoning_content: null, tool_calls: [] },
+        logprobs: null,
+        ...finishOf(g),
+      })),
+      usage: usage(pt, completionTokens),
+      prompt_logprobs: null,
+      kv_transfer_params: null,
     });
   }
 
@@ -165,7 +200,33 @@ export async function startVllmEmulator(opts: VllmOptions): Promise<EmulatorHand
         // vllm-project/vllm vllm/entrypoints/openai/serving_models.py OpenAIServingModels.show_available_models → protocol.py ModelCard: owned_by "vllm", root = the model path, max_model_len.
         return reply.json(200, {
           object: 'list',
-          data: [{ id: served, object: 'model', created, owned_by: 'vllm', root: model.name, parent: null, max_model_len: maxModelLen, permission: [{ id: randomId('modelperm-'), object: 'model_permission', created, allow_create_engine: false, allow_sampling: true, allow_logprobs: true, allow_search_indices: false, allow_view: true, allow_fine_tuning: false, organization: '*', group: null, is_blocking: false }] }],
+          data: [
+            {
+              id: served,
+              object: 'model',
+              created,
+              owned_by: 'vllm',
+              root: model.name,
+              parent: null,
+              max_model_len: maxModelLen,
+              permission: [
+                {
+                  id: randomId('modelperm-'),
+                  object: 'model_permission',
+                  created,
+                  allow_create_engine: false,
+                  allow_sampling: true,
+                  allow_logprobs: true,
+                  allow_search_indices: false,
+                  allow_view: true,
+                  allow_fine_tuning: false,
+                  organization: '*',
+                  group: null,
+                  is_blocking: false,
+                },
+              ],
+            },
+          ],
         });
       }
       if (req.method === 'POST' && (req.path === '/v1/completions' || req.path === '/v1/chat/completions')) {

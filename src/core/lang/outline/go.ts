@@ -30,7 +30,8 @@ export function outlineGo(root: SyntaxNode, text: string, acc: Acc): void {
         const name = field(c, 'name')?.text;
         const recv = field(c, 'receiver');
         const recvType = recv ? bareTypeName(field(recv.namedChildren[0], 'type')?.text) : undefined;
-        if (name && recvType) methods.push({ recv: recvType, s: sym(name, 'method', c, sigUpTo(c, field(c, 'body'), text), goExported(name), { returnType: bareTypeName(field(c, 'result')?.text) }) });
+        if (name && recvType)
+          methods.push({ recv: recvType, s: sym(name, 'method', c, sigUpTo(c, field(c, 'body'), text), goExported(name), { returnType: bareTypeName(field(c, 'result')?.text) }) });
         break;
       }
       case 'type_declaration':
@@ -67,7 +68,10 @@ export function outlineGo(root: SyntaxNode, text: string, acc: Acc): void {
               }
             }
           }
-          const sig = kind === 'struct' || kind === 'interface' ? `type ${sigUpTo(spec, ty, text)} ${ty.type === 'struct_type' ? 'struct' : 'interface'}` : `type ${collapse(spec.text).slice(0, 200)}`;
+          const sig =
+            kind === 'struct' || kind === 'interface'
+              ? `type ${sigUpTo(spec, ty, text)} ${ty.type === 'struct_type' ? 'struct' : 'interface'}`
+              : `type ${collapse(spec.text).slice(0, 200)}`;
           acc.symbols.push(sym(name, kind, spec, sig, goExported(name), { members, heritage }));
         }
         break;

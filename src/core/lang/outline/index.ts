@@ -149,10 +149,13 @@ export function renderSymbols(symbols: readonly OutlineSymbol[], languageId: str
   return out;
 }
 
-
 export function renderSymbol(s: OutlineSymbol, languageId: string, indent = '', parent?: OutlineSymbol): string {
   const py = languageId === 'python';
-  const lines = (sig: string) => sig.split('\n').map((l) => indent + l).join('\n');
+  const lines = (sig: string) =>
+    sig
+      .split('\n')
+      .map((l) => indent + l)
+      .join('\n');
   const ownBody = s.kind === 'type' ? /\{(…)?$/.test(s.signature) : s.kind !== 'variable' && s.kind !== 'function';
   if (s.members.length === 0 || !ownBody) {
     let sig = s.signature.replace(/\{…\}$/, '{ … }');
@@ -162,7 +165,7 @@ export function renderSymbol(s: OutlineSymbol, languageId: string, indent = '', 
     if (s.kind === 'enumMember') return `${lines(sig)}${/,$/.test(sig) ? '' : ','}\n`;
     if (languageId === 'rust' && s.kind === 'field') return `${lines(sig.replace(/,$/, ''))},\n`;
     const brace = /\{$/.test(sig) ? ' }' : '';
-    const semi = brace || /[;,}]$/.test(sig) || languageId === 'go' || languageId === 'rust' && s.kind === 'method' && false ? '' : ';';
+    const semi = brace || /[;,}]$/.test(sig) || languageId === 'go' || (languageId === 'rust' && s.kind === 'method' && false) ? '' : ';';
     return `${lines(sig)}${brace}${semi}\n`;
   }
   let body = '';

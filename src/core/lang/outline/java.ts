@@ -37,7 +37,17 @@ function javaType(node: SyntaxNode, text: string): OutlineSymbol | undefined {
         case 'compact_constructor_declaration':
         case 'annotation_type_element_declaration': {
           const mn = field(m, 'name')?.text;
-          if (mn) members.push(sym(mn, m.type === 'method_declaration' || m.type === 'annotation_type_element_declaration' ? 'method' : 'constructor', m, sigUpTo(m, field(m, 'body'), text).replace(/;$/, ''), !priv, { returnType: bareTypeName(field(m, 'type')?.text) }));
+          if (mn)
+            members.push(
+              sym(
+                mn,
+                m.type === 'method_declaration' || m.type === 'annotation_type_element_declaration' ? 'method' : 'constructor',
+                m,
+                sigUpTo(m, field(m, 'body'), text).replace(/;$/, ''),
+                !priv,
+                { returnType: bareTypeName(field(m, 'type')?.text) },
+              ),
+            );
           break;
         }
         case 'field_declaration':
@@ -47,7 +57,19 @@ function javaType(node: SyntaxNode, text: string): OutlineSymbol | undefined {
             if (d.type !== 'variable_declarator') continue;
             const dn = field(d, 'name')?.text;
             const v = field(d, 'value');
-            if (dn) members.push(sym(dn, 'field', m, collapse(text.slice(m.startIndex, v && v.text.length > 40 ? v.startIndex : d.endIndex)).replace(/=\s*$/, '').trim(), !priv, { typeName: bareTypeName(ty?.text) }));
+            if (dn)
+              members.push(
+                sym(
+                  dn,
+                  'field',
+                  m,
+                  collapse(text.slice(m.startIndex, v && v.text.length > 40 ? v.startIndex : d.endIndex))
+                    .replace(/=\s*$/, '')
+                    .trim(),
+                  !priv,
+                  { typeName: bareTypeName(ty?.text) },
+                ),
+              );
           }
           break;
         }
@@ -84,7 +106,11 @@ export function outlineJava(root: SyntaxNode, text: string, acc: Acc): void {
       if (!path) continue;
       const wildcard = c.namedChildren.some((x) => x?.type === 'asterisk');
       const last = path.split('.').pop()!;
-      acc.imports.push({ module: wildcard ? path : path.split('.').slice(0, -1).join('.'), bindings: [wildcard ? { local: '*', imported: '*' } : { local: last, imported: last }], line: c.startPosition.row });
+      acc.imports.push({
+        module: wildcard ? path : path.split('.').slice(0, -1).join('.'),
+        bindings: [wildcard ? { local: '*', imported: '*' } : { local: last, imported: last }],
+        line: c.startPosition.row,
+      });
     } else if (/^(class|interface|enum|record|annotation_type)_declaration$/.test(c.type)) {
       const t = javaType(c, text);
       if (t) {

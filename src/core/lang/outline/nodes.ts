@@ -57,14 +57,7 @@ export function bareNames(list: string): string[] {
   return out;
 }
 
-export function sym(
-  name: string,
-  kind: SymbolKind,
-  node: SyntaxNode,
-  signature: string,
-  exported: boolean,
-  extra: Partial<OutlineSymbol> = {},
-): OutlineSymbol {
+export function sym(name: string, kind: SymbolKind, node: SyntaxNode, signature: string, exported: boolean, extra: Partial<OutlineSymbol> = {}): OutlineSymbol {
   return {
     name,
     kind,

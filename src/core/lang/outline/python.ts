@@ -8,10 +8,17 @@ function pyFunction(node: SyntaxNode, text: string, decorated: SyntaxNode, kind:
   if (!name) return undefined;
   const body = field(node, 'body');
   let sig = sigUpTo(node, body, text).replace(/\s*:$/, '');
-  const decorators = decorated !== node ? kids(decorated).filter((d) => d.type === 'decorator').map((d) => collapse(d.text)) : [];
+  const decorators =
+    decorated !== node
+      ? kids(decorated)
+          .filter((d) => d.type === 'decorator')
+          .map((d) => collapse(d.text))
+      : [];
   if (decorators.length) sig = `${decorators.join('\n')}\n${sig}`;
   const rt = field(node, 'return_type');
-  return sym(name, name === '__init__' ? 'constructor' : kind, decorated, sig, !name.startsWith('_') || /^__\w+__$/.test(name), { returnType: bareTypeName(rt?.text.replace(/^["']|["']$/g, '')) });
+  return sym(name, name === '__init__' ? 'constructor' : kind, decorated, sig, !name.startsWith('_') || /^__\w+__$/.test(name), {
+    returnType: bareTypeName(rt?.text.replace(/^["']|["']$/g, '')),
+  });
 }
 
 function pyAssignment(stmt: SyntaxNode, text: string, kind: SymbolKind): OutlineSymbol[] {
@@ -19,7 +26,14 @@ function pyAssignment(stmt: SyntaxNode, text: string, kind: SymbolKind): Outline
   if (!a || a.type !== 'assignment') return [];
   const left = field(a, 'left');
   if (!left) return [];
-  const names = left.type === 'identifier' ? [left.text] : left.type === 'pattern_list' || left.type === 'tuple_pattern' ? kids(left).filter((x) => x.type === 'identifier').map((x) => x.text) : [];
+  const names =
+    left.type === 'identifier'
+      ? [left.text]
+      : left.type === 'pattern_list' || left.type === 'tuple_pattern'
+        ? kids(left)
+            .filter((x) => x.type === 'identifier')
+            .map((x) => x.text)
+        : [];
   const type = field(a, 'type');
   const right = field(a, 'right');
   const sig = right && right.text.length > 80 ? collapse(text.slice(a.startIndex, right.startIndex)) + ' …' : collapse(a.text);
@@ -31,7 +45,12 @@ function pyClass(node: SyntaxNode, text: string, decorated: SyntaxNode): Outline
   if (!name) return undefined;
   const body = field(node, 'body');
   const supers = field(node, 'superclasses');
-  const heritage = supers ? kids(supers).filter((x) => x.type !== 'keyword_argument').map((x) => bareTypeName(x.text)).filter((x): x is string => !!x) : [];
+  const heritage = supers
+    ? kids(supers)
+        .filter((x) => x.type !== 'keyword_argument')
+        .map((x) => bareTypeName(x.text))
+        .filter((x): x is string => !!x)
+    : [];
   const members: OutlineSymbol[] = [];
   const seen = new Set<string>();
   const push = (s: OutlineSymbol | undefined) => {
@@ -65,7 +84,12 @@ function pyClass(node: SyntaxNode, text: string, decorated: SyntaxNode): Outline
       else if (inner.type === 'expression_statement') for (const s of pyAssignment(inner, text, 'field')) push(s);
     }
   }
-  const decorators = decorated !== node ? kids(decorated).filter((d) => d.type === 'decorator').map((d) => collapse(d.text)) : [];
+  const decorators =
+    decorated !== node
+      ? kids(decorated)
+          .filter((d) => d.type === 'decorator')
+          .map((d) => collapse(d.text))
+      : [];
   const sig = (decorators.length ? decorators.join('\n') + '\n' : '') + sigUpTo(node, body, text).replace(/\s*:$/, '');
   return sym(name, 'class', decorated, sig, !name.startsWith('_'), { heritage, members });
 }

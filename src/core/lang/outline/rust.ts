@@ -87,7 +87,11 @@ function rustItems(items: SyntaxNode[], text: string, acc: Acc, out: OutlineSymb
       case 'enum_item': {
         if (!name) break;
         const body = field(c, 'body');
-        const members = body ? kids(body).filter((v) => v.type === 'enum_variant').map((v) => sym(field(v, 'name')?.text ?? v.text, 'enumMember', v, collapse(v.text).slice(0, 120), true)) : [];
+        const members = body
+          ? kids(body)
+              .filter((v) => v.type === 'enum_variant')
+              .map((v) => sym(field(v, 'name')?.text ?? v.text, 'enumMember', v, collapse(v.text).slice(0, 120), true))
+          : [];
         out.push(sym(name, 'enum', c, sigUpTo(c, body, text), pub, { members }));
         break;
       }
@@ -97,7 +101,12 @@ function rustItems(items: SyntaxNode[], text: string, acc: Acc, out: OutlineSymb
         const members: OutlineSymbol[] = [];
         if (body) rustItems(kids(body), text, acc, members, false);
         const bounds = field(c, 'bounds');
-        out.push(sym(name, 'trait', c, sigUpTo(c, body, text), pub, { members: members.map((m) => ({ ...m, kind: m.kind === 'function' ? 'method' : m.kind })), heritage: bounds ? bareNames(bounds.text.replace(/^:/, '')) : [] }));
+        out.push(
+          sym(name, 'trait', c, sigUpTo(c, body, text), pub, {
+            members: members.map((m) => ({ ...m, kind: m.kind === 'function' ? 'method' : m.kind })),
+            heritage: bounds ? bareNames(bounds.text.replace(/^:/, '')) : [],
+          }),
+        );
         break;
       }
       case 'impl_item': {
@@ -117,7 +126,11 @@ function rustItems(items: SyntaxNode[], text: string, acc: Acc, out: OutlineSymb
       case 'static_item': {
         if (!name) break;
         const v = field(c, 'value');
-        out.push(sym(name, 'variable', c, (v && v.text.length > 60 ? collapse(text.slice(c.startIndex, v.startIndex)) + '…' : collapse(c.text)).replace(/;$/, ''), pub, { typeName: bareTypeName(field(c, 'type')?.text) }));
+        out.push(
+          sym(name, 'variable', c, (v && v.text.length > 60 ? collapse(text.slice(c.startIndex, v.startIndex)) + '…' : collapse(c.text)).replace(/;$/, ''), pub, {
+            typeName: bareTypeName(field(c, 'type')?.text),
+          }),
+        );
         break;
       }
       case 'mod_item': {
@@ -142,7 +155,16 @@ function rustItems(items: SyntaxNode[], text: string, acc: Acc, out: OutlineSymb
       if (im.trait && !t.heritage.includes(im.trait)) t.heritage.push(im.trait);
     } else if (topLevel || im.members.length) {
       // impl for a type declared elsewhere: keep the methods under a synthetic entry of that type.
-      out.push({ name: im.type, kind: 'struct', signature: `impl ${im.trait ? `${im.trait} for ` : ''}${im.type}`, line: 0, endLine: 0, exported: true, heritage: im.trait ? [im.trait] : [], members: im.members });
+      out.push({
+        name: im.type,
+        kind: 'struct',
+        signature: `impl ${im.trait ? `${im.trait} for ` : ''}${im.type}`,
+        line: 0,
+        endLine: 0,
+        exported: true,
+        heritage: im.trait ? [im.trait] : [],
+        members: im.members,
+      });
     }
   }
 }

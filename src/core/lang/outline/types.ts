@@ -8,20 +8,7 @@
  * impl/namespace bodies), never whole function bodies, so it stays cheap. ERROR nodes are
  * tolerated: their named children are visited as if they were at the same level.
  */
-export type SymbolKind =
-  | 'class'
-  | 'interface'
-  | 'type'
-  | 'enum'
-  | 'enumMember'
-  | 'function'
-  | 'method'
-  | 'constructor'
-  | 'field'
-  | 'variable'
-  | 'namespace'
-  | 'struct'
-  | 'trait';
+export type SymbolKind = 'class' | 'interface' | 'type' | 'enum' | 'enumMember' | 'function' | 'method' | 'constructor' | 'field' | 'variable' | 'namespace' | 'struct' | 'trait';
 
 export interface OutlineSymbol {
   name: string;
@@ -71,13 +58,4 @@ export interface Outline {
   hasErrors: boolean;
 }
 
-export const OUTLINE_LANGUAGES: ReadonlySet<string> = new Set([
-  'typescript',
-  'typescriptreact',
-  'javascript',
-  'javascriptreact',
-  'python',
-  'go',
-  'rust',
-  'java',
-]);
+export const OUTLINE_LANGUAGES: ReadonlySet<string> = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go', 'rust', 'java']);

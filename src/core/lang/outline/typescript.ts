@@ -6,7 +6,6 @@ import { collapse, sigUpTo, initializerTypeName, bareTypeName, bareNames, sym, s
 /** Longest signature kept for a type alias that is a union without object parts (its values). */
 const UNION_SIGNATURE_MAX = 1200;
 
-
 function tsTypeAnn(node: SyntaxNode | null): string | undefined {
   return node ? collapse(node.text).replace(/^:\s*/, '') : undefined;
 }
@@ -29,7 +28,10 @@ function tsMembers(body: SyntaxNode | null, text: string): OutlineSymbol[] {
         if (isCtor) {
           // Parameter properties: constructor(private a: A) declares field a.
           for (const p of kids(field(m, 'parameters') ?? m)) {
-            if ((p.type === 'required_parameter' || p.type === 'optional_parameter') && p.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.text === 'readonly')) {
+            if (
+              (p.type === 'required_parameter' || p.type === 'optional_parameter') &&
+              p.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.text === 'readonly')
+            ) {
               const pn = field(p, 'pattern')?.text;
               if (pn) out.push(sym(pn, 'field', p, collapse(p.text), !/^private/.test(p.text), { typeName: bareTypeName(tsTypeAnn(field(p, 'type'))) }));
             }
@@ -114,7 +116,10 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
         }
       }
       const members = objects.flatMap((o) => tsMembers(o, text));
-      const sig = value && value.text.length > 160 && objects.length > 0 ? sigUpTo(node, value, text) + (value.type === 'object_type' ? ' {' : ' {…}') : collapse(node.text).replace(/;$/, '');
+      const sig =
+        value && value.text.length > 160 && objects.length > 0
+          ? sigUpTo(node, value, text) + (value.type === 'object_type' ? ' {' : ' {…}')
+          : collapse(node.text).replace(/;$/, '');
       // A union of literals/names is the type's list of values (`type Format = "email" | "url" | …`):
       // kept longer than other signatures, since code that uses the type writes those values.
       const sigMax = value?.type === 'union_type' && objects.length === 0 ? UNION_SIGNATURE_MAX : 240;
@@ -148,7 +153,12 @@ function tsDeclaration(node: SyntaxNode, text: string, exported: boolean, acc: A
         const value = field(d, 'value');
         if (value && value.type === 'call_expression' && field(value, 'function')?.text === 'require') {
           const mod = stringValue(field(value, 'arguments')?.namedChildren[0]);
-          if (mod) acc.imports.push({ module: mod, bindings: tsPatternNames(nameNode).map((n) => ({ local: n, imported: nameNode.type === 'identifier' ? 'default' : n })), line: node.startPosition.row });
+          if (mod)
+            acc.imports.push({
+              module: mod,
+              bindings: tsPatternNames(nameNode).map((n) => ({ local: n, imported: nameNode.type === 'identifier' ? 'default' : n })),
+              line: node.startPosition.row,
+            });
           continue;
         }
         const typeName = bareTypeName(tsTypeAnn(field(d, 'type'))) ?? (nameNode.type === 'identifier' ? initializerTypeName(value) : undefined);
@@ -301,10 +311,12 @@ function tsStatement(node: SyntaxNode, text: string, acc: Acc, out: OutlineSymbo
         if (value.type === 'identifier') return;
         if (value.type === 'class' || value.type === 'function_expression' || value.type === 'arrow_function' || value.type === 'function') {
           const body = field(value, 'body');
-          out.push(sym(field(value, 'name')?.text ?? 'default', value.type === 'class' ? 'class' : 'function', node, sigUpTo(node, body, text), true, {
-            heritage: value.type === 'class' ? tsHeritage(value) : [],
-            members: value.type === 'class' ? tsMembers(body, text) : [],
-          }));
+          out.push(
+            sym(field(value, 'name')?.text ?? 'default', value.type === 'class' ? 'class' : 'function', node, sigUpTo(node, body, text), true, {
+              heritage: value.type === 'class' ? tsHeritage(value) : [],
+              members: value.type === 'class' ? tsMembers(body, text) : [],
+            }),
+          );
         }
       }
       return;
