@@ -1,7 +1,7 @@
 /**
  * `intent-complete bench context --repo DIR [--holes 400] [--seed 7] [--budget 2048] [--model NAME] [--language ID] [--json]`
  *
- * Samples holes (docs/cli-and-benchmarks.md) and, for each, builds three prompts with the same
+ * Samples holes (docs/benchmarks.md, "Definitions") and, for each, builds three prompts with the same
  * template and budget: ours (ContextEngine), prefixOnly and jaccardNeighbors (baselines.ts).
  * Reports per prompt kind:
  *  - target identifiers: the ground truth's identifiers (lang/identifiers.ts) read in the whole

@@ -1,6 +1,6 @@
 /**
  * Holes: positions in a repository's files where a person is about to type the rest of a line
- * (definitions in docs/cli-and-benchmarks.md). Sampling is seeded and repeatable.
+ * (definitions in docs/benchmarks.md). Sampling is seeded and repeatable.
  */
 import { identifiersOf } from '../lang/identifiers';
 

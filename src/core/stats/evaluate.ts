@@ -1,5 +1,5 @@
 /**
- * Replay evaluation on a repository: sample holes (docs/cli-and-benchmarks.md), run each through
+ * Replay evaluation on a repository: sample holes (docs/benchmarks.md, "Definitions"), run each through
  * the full completion pipeline (the same CompletionPipeline as ghost text) against the configured
  * endpoint, and score what would be shown against what was removed. Shared by the VS Code command
  * and `intent-complete eval`.
