@@ -33,6 +33,26 @@ describe('filter grounding: open worlds and closed types', () => {
     await preloadAll();
   });
 
+  describe('TypeScript: a line that continues a statement', () => {
+    const doc = 'function drop(index: Map<string, number>, saved: boolean, key: string): void {\n  if (saved) index.set(key, 1);\n  |\n}\n';
+
+    it('`else` after a one-line if keeps its names whole (`index` is not read as `in` and `dex`)', () => {
+      assert.deepEqual(verdictOf(doc, 'else index.delete(key);', 'typescript'), KEPT);
+    });
+
+    it('an invented name after such an `else` is still caught', () => {
+      const r = verdictOf(doc, 'else index.delete(keyName);', 'typescript');
+      assert.notEqual(r.verdict, 'keep');
+      assert.deepEqual(r.unknown, ['keyName']);
+    });
+
+    it('`catch` and `finally` on a line of their own parse as the try they continue', () => {
+      const tryDoc = 'function load(index: Map<string, number>): void {\n  try {\n    index.clear();\n  }\n  |\n}\n';
+      assert.deepEqual(verdictOf(tryDoc, 'catch (err) { index.clear(); }', 'typescript'), KEPT);
+      assert.deepEqual(verdictOf(tryDoc, 'finally { index.clear(); }', 'typescript'), KEPT);
+    });
+  });
+
   describe('TypeScript/JavaScript values from packages that are not installed', () => {
     let dir: string;
     let ws: IndexKnowledge;

@@ -85,9 +85,11 @@ export function analyzeSuggestion(lineBefore: string, text: string, languageId: 
   // Parse the snippet where it sits: in a class body, an interface, an object literal, or code.
   // `opener`: what the snippet continues (a template literal's openings, `` `${ ``), on its line.
   const [open, close] = (family === 'ts' && WRAPPERS[container]) || [family === 'ts' ? opener : '', ''];
-  // A line that continues a statement (`} catch (e) {`, `} else {`) parses after its opening part.
-  const lead = family === 'ts' && !open ? /^\s*\}\s*(catch|finally|else)\b/.exec(before + body)?.[1] : undefined;
-  const cont = lead === 'else' ? 'if (1) {\n' : lead ? 'try {\n' : '';
+  // A line that continues a statement (`} catch (e) {`, `} else {`, or `else x();` after a one-line
+  // `if`) parses after its opening part; alone, the parser's recovery splits names (`index` read
+  // as `in` and `dex`).
+  const lead = family === 'ts' && !open ? /^\s*(\}\s*)?(catch|finally|else)\b/.exec(before + body) : null;
+  const cont = !lead ? '' : lead[2] === 'else' ? (lead[1] ? 'if (1) {\n' : 'if (1) 0;\n') : lead[1] ? 'try {\n' : 'try {}\n';
   // Brackets the snippet leaves open (`X.create = (p) => {`, `if (a) {`) are closed after it, so the
   // statement parses whole instead of as an ERROR node.
   const closers = family === 'ts' ? closersFor(cont + before + body, languageId) : '';
