@@ -82,6 +82,29 @@ describe('prepare ahead (context work during the debounce wait)', function () {
     }
   });
 
+  it("preview (Edit Selection's context) leaves ghost text's next prompt as it would have been", () => {
+    const plain = engine(index);
+    const previewed = engine(index);
+    const lines = text.split('\n').length;
+    const first = at(2, 'const total = ');
+    const elsewhere = at(lines - 3, 'this.');
+    const next = at(2, 'const total = this');
+    assert.deepEqual(previewed.build(first, settings), plain.build(first, settings));
+    // An edit asked far away in the same document, while ghost text's request was prepared.
+    previewed.prepare(next, settings);
+    assert.ok(previewed.preview(elsewhere, settings).snippets.length > 0, 'the preview has related context');
+    assert.deepEqual(previewed.build(next, settings), plain.build(next, settings));
+    // The preview is the prompt build makes there; a build there instead would have left its layout behind.
+    const built = engine(index);
+    built.build(first, settings);
+    const twin = engine(index);
+    twin.build(first, settings);
+    assert.deepEqual(built.build(elsewhere, settings), twin.preview(elsewhere, settings));
+    const control = engine(index);
+    control.build(first, settings);
+    assert.notDeepEqual(built.build(next, settings).prompt, control.build(next, settings).prompt, 'a build at the far position changes the next prompt');
+  });
+
   it('after prepare, build at the same position does not rank again (asks the index nothing but file texts)', () => {
     const r = at(4, 'const x = ');
     const cold = counted(index);

@@ -181,6 +181,15 @@ export class ContextEngine {
     return made.prompt;
   }
 
+  /**
+   * The prompt for this request, for a reader other than ghost text (Edit Selection): made as
+   * `build` would make it, but it leaves nothing behind for the next ghost-text prompt (no sticky
+   * layout, no window start) and keeps a prompt `prepare` made.
+   */
+  preview(req: CompletionRequest, settings: Settings): BuiltPrompt {
+    return this.compose(req, settings).prompt;
+  }
+
   private stillFits(a: Ahead, req: CompletionRequest, settings: Settings): boolean {
     const uri = req.doc.uri;
     return (

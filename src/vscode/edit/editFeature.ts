@@ -297,7 +297,7 @@ export class EditFeature implements vscode.Disposable {
       };
       const symbols = engine.currentOutline(req, relPath).symbols;
       const outline = symbols.length ? renderSymbols(symbols, doc.languageId).slice(0, 4000) : undefined;
-      return { outline, related: engine.build(req, this.d.config.settings).snippets };
+      return { outline, related: engine.preview(req, this.d.config.settings).snippets };
     } catch (e) {
       this.d.log.warn(`edit: context engine failed: ${e instanceof Error ? e.message : String(e)}`);
       return { related: [] };
