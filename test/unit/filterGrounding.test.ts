@@ -53,6 +53,22 @@ describe('filter grounding: open worlds and closed types', () => {
     });
   });
 
+  describe('TypeScript: class members declared by constructor parameter properties', () => {
+    const doc =
+      'class Pool {\n  readonly texts: string[] = [];\n  constructor(\n    readonly size: number,\n    private readonly hooks: { done: () => void },\n  ) {}\n  add(index: number): void {\n    |\n  }\n}\n';
+
+    it('a `readonly` parameter property is a member of the class', () => {
+      assert.deepEqual(verdictOf(doc, 'if (index >= this.size) return;', 'typescript'), KEPT);
+      assert.deepEqual(verdictOf(doc, 'this.hooks.done();', 'typescript'), KEPT);
+    });
+
+    it('an invented member of that class is still caught', () => {
+      const r = verdictOf(doc, 'if (index >= this.capacity) return;', 'typescript');
+      assert.notEqual(r.verdict, 'keep');
+      assert.deepEqual(r.unknown, ['capacity']);
+    });
+  });
+
   describe('TypeScript/JavaScript values from packages that are not installed', () => {
     let dir: string;
     let ws: IndexKnowledge;
@@ -66,6 +82,7 @@ describe('filter grounding: open worlds and closed types', () => {
       fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'api', dependencies: { express: '^4.19.0', pg: '^8.0.0', redis: '^4.0.0' } }));
       fs.writeFileSync(path.join(dir, 'src', 'chat.ts'), 'export class Chat {\n  sendMessage(text: string): string { return text; }\n}\n');
       fs.writeFileSync(path.join(dir, 'src', 'server.ts'), '\n');
+      fs.writeFileSync(path.join(dir, 'src', 'table.json'), JSON.stringify({ widgetNames: 'a b' }));
       ws = await IndexKnowledge.build(dir, { dependencies: true });
     });
 
@@ -76,6 +93,12 @@ describe('filter grounding: open worlds and closed types', () => {
       assert.deepEqual(verdictOf(doc, text, languageId), KEPT, `no workspace: ${text}`);
       assert.deepEqual(verdictOf(doc, text, languageId, new ConsistencyFilter(ws), { docPath: docPath() }), KEPT, `workspace: ${text}`);
     };
+
+    it('keeps members of a JSON module the workspace holds (its keys are not in the symbol index)', () => {
+      const doc = "import table from './table.json';\nexport function names(): string[] {\n  |\n}\n";
+      assert.deepEqual(verdictOf(doc, "return table.widgetNames.split(' ');", 'typescript', new ConsistencyFilter(ws), { docPath: docPath() }), KEPT);
+      assert.deepEqual(verdictOf(doc, "return table.widgetNames.split(' ');", 'typescript'), KEPT);
+    });
 
     it('keeps members of a default import and of what its call returns (app.listen, router.get)', () => {
       const doc = "import express from 'express';\nconst app = express();\nconst router = express.Router();\n|\n";

@@ -234,7 +234,8 @@ export class TsExtractor {
           if (name && name !== 'constructor') cls.members.add(stripQuotes(name));
           if (name === 'constructor') {
             for (const p of n.childForFieldName('parameters')?.namedChildren.filter(isNode) ?? []) {
-              if (!p.namedChildren.filter(isNode).some((c) => c.type === 'accessibility_modifier' || c.type === 'readonly' || c.text === 'readonly')) continue;
+              // `readonly` is an anonymous token, so all children are searched, not only the named ones.
+              if (!p.children.filter(isNode).some((c) => c.type === 'accessibility_modifier' || c.type === 'override_modifier' || c.type === 'readonly')) continue;
               const id = p.childForFieldName('pattern');
               if (id?.type === 'identifier') {
                 cls.members.add(id.text);

@@ -27,6 +27,9 @@ const PRIMITIVE: Record<string, string> = { string: 'String', number: 'Number', 
  * class itself, whose members include its bases'.
  */
 const SELF_NAMES: Partial<Record<Family, string[]>> = { ts: ['this'], python: ['self'], java: ['this', 'super'], rust: ['self', 'Self'] };
+/** A module of data rather than code, imported for its value (`import table from './table.json'`). */
+const DATA_MODULE = /\.json$/i;
+
 /** `X[]`, `readonly X[]`, `Array<X>`, `ReadonlyArray<X>` → X (a plain name or a dotted one). */
 const ARRAY_ELEMENT = /^(?:readonly\s+)?([\w$.]+)\[\]$|^(?:Readonly)?Array<\s*([\w$.]+)\s*>$/;
 /** How many `const b = a.f()` steps are followed back to where a value comes from. */
@@ -155,6 +158,9 @@ export class TypeResolver {
   }
 
   private unresolvedModule(module: string): boolean {
+    // A data module (`./table.json`) resolves to a file, but the index holds no names of its
+    // content: its keys are an open world as a package's members are.
+    if (this.family === 'ts' && DATA_MODULE.test(module)) return true;
     if (this.family === 'ts' && builtins.isNodeModule(module)) return false;
     if (this.family === 'python' && builtins.isPythonStdlib(module.split('.')[0])) return false;
     const ws = this.ws;
