@@ -100,6 +100,20 @@ describe('filter grounding: open worlds and closed types', () => {
       assert.deepEqual(verdictOf(doc, "return table.widgetNames.split(' ');", 'typescript'), KEPT);
     });
 
+    it('keeps members of a module namespace typed `typeof ns` and returned by a function of the document', () => {
+      const doc =
+        "import type * as Lib from 'llama-lib';\nexport type LibModule = typeof Lib;\nexport function load(): Promise<LibModule> {\n  return import('llama-lib');\n}\nexport async function start(): Promise<void> {\n  const m = await load();\n  |\n}\n";
+      both(doc, 'return m.getLlama({ gpu: false });');
+    });
+
+    it('an invented member of what a document function returns, typed by a local interface, is still caught', () => {
+      const doc =
+        'interface Runtime {\n  start(): void;\n}\nexport function load(): Runtime {\n  return { start() {} };\n}\nexport function go(): void {\n  const m = load();\n  |\n}\n';
+      const r = verdictOf(doc, 'm.startNow();', 'typescript');
+      assert.notEqual(r.verdict, 'keep');
+      assert.deepEqual(r.unknown, ['startNow']);
+    });
+
     it('keeps members of a default import and of what its call returns (app.listen, router.get)', () => {
       const doc = "import express from 'express';\nconst app = express();\nconst router = express.Router();\n|\n";
       both(doc, 'app.listen(3000);');

@@ -50,7 +50,13 @@ export class TsExtractor {
         this.requireImports(s);
         break;
       case 'function_declaration':
-      case 'generator_function_declaration':
+      case 'generator_function_declaration': {
+        const name = s.childForFieldName('name')?.text;
+        const ret = typeText(s.childForFieldName('return_type'));
+        if (name && ret) this.f.returnTypes.set(name, ret);
+        add(name);
+        break;
+      }
       case 'class_declaration':
       case 'abstract_class_declaration':
       case 'interface_declaration':
@@ -195,6 +201,8 @@ export class TsExtractor {
         const name = n.childForFieldName('name')?.text;
         const v = n.childForFieldName('value');
         if (name && v) this.aliasShape(v, shape(this.f, name, 'alias'));
+        const value = v?.type === 'type_query' ? v.namedChildren.filter(isNode)[0] : undefined;
+        if (name && value?.type === 'identifier') this.f.typeofAliases.set(name, value.text);
         return;
       }
       case 'enum_declaration': {

@@ -54,6 +54,10 @@ export interface FileFacts {
   parsed: boolean;
   /** `export * from 'm'` modules, whose exports are this file's too. */
   reexports: string[];
+  /** Return types of the file's top-level functions, as written (`load` → `Promise<LibModule>`). */
+  returnTypes: Map<string, string>;
+  /** Type aliases of a value's type (`type LibModule = typeof Lib`: LibModule → Lib). */
+  typeofAliases: Map<string, string>;
   /** Exports we cannot list (CommonJS `exports`, `export =`). */
   openExports: boolean;
   /** What encloses positions: class bodies, interface/object types, object literals, code blocks. */
@@ -96,6 +100,8 @@ export function emptyFacts(languageId: string, text: string): FileFacts {
     containers: [],
     errors: [],
     reexports: [],
+    returnTypes: new Map(),
+    typeofAliases: new Map(),
     openExports: false,
   };
 }

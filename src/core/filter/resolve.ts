@@ -30,6 +30,9 @@ const SELF_NAMES: Partial<Record<Family, string[]>> = { ts: ['this'], python: ['
 /** A module of data rather than code, imported for its value (`import table from './table.json'`). */
 const DATA_MODULE = /\.json$/i;
 
+/** `Promise<X>` → X: what an async function's caller holds after `await`. */
+const PROMISE = /^Promise<\s*(.*)\s*>$/;
+
 /** `X[]`, `readonly X[]`, `Array<X>`, `ReadonlyArray<X>` → X (a plain name or a dotted one). */
 const ARRAY_ELEMENT = /^(?:readonly\s+)?([\w$.]+)\[\]$|^(?:Readonly)?Array<\s*([\w$.]+)\s*>$/;
 /** How many `const b = a.f()` steps are followed back to where a value comes from. */
@@ -141,15 +144,24 @@ export class TypeResolver {
     // origin); in one scope a declared type, else the origin (an untyped local is bound `unknown` too).
     const size = (b: Binding) => b.scopeEnd - b.scopeStart;
     if (typed && (!origin || size(typed) < size(origin) || (size(typed) === size(origin) && typed.type !== 'unknown'))) {
-      const t = stripGenerics(typed.type.replace(/^new:/, ''));
-      const root = /^[\w$]+/.exec(t)?.[0];
-      return !!root && root !== name && this.importedFromUnresolved(root);
+      return this.typeFromUnresolved(typed.type.replace(/^new:/, ''), name);
     }
     if (origin) {
       if (origin.type.startsWith('module:')) return this.unresolvedModule(origin.type.slice('module:'.length));
       return origin.type !== name && this.nameFromUnresolvedModule(origin.type, origin.scopeStart, depth + 1);
     }
+    // What a function of the document returns (`const m = await load()`), by its written type.
+    const ret = this.doc.returnTypes.get(name);
+    if (ret) return this.typeFromUnresolved(ret.replace(PROMISE, '$1'), name);
     return this.importedFromUnresolved(name);
+  }
+
+  /** A type as written whose root is imported from an unresolved module, directly or as `typeof` of such an import. */
+  private typeFromUnresolved(type: string, name: string): boolean {
+    const root = /^[\w$]+/.exec(stripGenerics(type))?.[0];
+    if (!root || root === name) return false;
+    const value = this.doc.typeofAliases.get(root);
+    return this.importedFromUnresolved(value ?? root);
   }
 
   private importedFromUnresolved(name: string): boolean {
