@@ -1,17 +1,9 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { Engine } from '../../src/engine/engine';
 import { startServer, type EngineServer } from '../../src/engine/server';
-
-/** The real test model: INTENT_ENGINE_MODEL, else ../shared/models/stories260K.gguf beside the repository (never downloaded). */
-function testModelFile(): string {
-  const file = process.env.INTENT_ENGINE_MODEL || path.resolve(__dirname, '../../../../shared/models/stories260K.gguf');
-  if (!fs.existsSync(file)) throw new Error(`the engine tests need the model at ${file} (or a path in INTENT_ENGINE_MODEL)`);
-  return file;
-}
+import { testModelFile } from '../shared/testModel';
 
 const TOKEN = 'test-token-0123456789';
 const CONTEXT = 512;

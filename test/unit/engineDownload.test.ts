@@ -8,13 +8,8 @@ import { CATALOGUE, DEFAULT_MODEL_ID, catalogueEntry, defaultCatalogueEntry, for
 import { catalogueTarget, downloadModel, downloadState, type DownloadProgress, type DownloadTarget } from '../../src/engine/download';
 import { checkLocalModelFile, parseGgufHeader } from '../../src/engine/ggufFile';
 import { FAMILIES } from '../../src/core/model/families';
+import { testModelFile } from '../shared/testModel';
 
-/** The real test model: INTENT_ENGINE_MODEL, else ../shared/models/stories260K.gguf beside the repository (never downloaded). */
-function testModelFile(): string {
-  const file = process.env.INTENT_ENGINE_MODEL || path.resolve(__dirname, '../../../../shared/models/stories260K.gguf');
-  if (!fs.existsSync(file)) throw new Error(`the download tests need the model at ${file} (or a path in INTENT_ENGINE_MODEL)`);
-  return file;
-}
 const MODEL_SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';
 const CHUNK = 64 * 1024;
 

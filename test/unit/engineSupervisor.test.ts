@@ -3,13 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineSupervisor, type EngineState } from '../../src/engine/supervisor';
-
-/** The real test model: INTENT_ENGINE_MODEL, else ../shared/models/stories260K.gguf beside the repository (never downloaded). */
-function testModelFile(): string {
-  const file = process.env.INTENT_ENGINE_MODEL || path.resolve(__dirname, '../../../../shared/models/stories260K.gguf');
-  if (!fs.existsSync(file)) throw new Error(`the engine tests need the model at ${file} (or a path in INTENT_ENGINE_MODEL)`);
-  return file;
-}
+import { testModelFile } from '../shared/testModel';
 
 const alive = (pid: number | undefined) => {
   if (pid === undefined) return false;
