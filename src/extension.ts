@@ -9,10 +9,13 @@ import { EditFeature } from './vscode/edit/editFeature';
 import { createLog } from './vscode/log';
 import { ReportFeature } from './vscode/report';
 import { ApiKeyStore } from './vscode/secrets';
+import { Services } from './vscode/services';
 import { StatusBar } from './vscode/statusBar';
 
 /** What activate() returns: used by the integration tests. */
 export interface IntentCompleteApi {
+  /** What ghost text and Edit Selection share: index, context, filter, endpoint. */
+  services: Services;
   ghost: GhostText;
   status: StatusBar;
   quality: QualityLog;
@@ -30,15 +33,16 @@ export function activate(context: vscode.ExtensionContext): IntentCompleteApi | 
     const keys = new ApiKeyStore(context.secrets);
     const status = new StatusBar();
     const quality = new QualityLog();
-    const ghost = new GhostText(config, keys, status, quality, log);
-    context.subscriptions.push(config, keys, status, ghost, ...registerCommands({ config, keys, ghost, status, state: context.globalState, showLog: () => log.show() }));
-    const edit = new EditFeature({ config, keys, quality, log, state: context.globalState, filter: ghost.filter, context: ghost.context });
+    const services = new Services(config, keys, log);
+    const ghost = new GhostText(services, status, quality);
+    context.subscriptions.push(config, keys, status, services, ghost, ...registerCommands({ services, ghost, status, state: context.globalState, showLog: () => log.show() }));
+    const edit = new EditFeature({ services, quality, state: context.globalState });
     context.subscriptions.push(edit);
     const report = new ReportFeature({ context, quality, onShown: ghost.onShown, settings: () => config.settings, apiKey: () => keys.get(), log });
     context.subscriptions.push(report);
     void offerLocalServer(config, context, log);
     log.info('Intent Complete activated');
-    return { ghost, status, quality, edit, report };
+    return { services, ghost, status, quality, edit, report };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     log.error(`activation failed: ${e instanceof Error ? e.stack : msg}`);

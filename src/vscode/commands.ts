@@ -2,17 +2,15 @@
 import * as vscode from 'vscode';
 import { isHttpUrl } from '../core/config';
 import { ModelClient } from '../core/model/client';
-import type { Config } from './config';
 import { detectLocalServers, modelFit, pickModel } from './firstRun';
 import type { GhostText } from './ghostText';
-import type { ApiKeyStore } from './secrets';
+import type { Services } from './services';
 import { clockTime, type StatusBar } from './statusBar';
 import { COMMANDS, SNOOZE_MINUTES, statusMenuItems } from './statusMenu';
 import { keepSnooze, keptSnooze, type SnoozeState } from './snooze';
 
 export interface CommandDeps {
-  config: Config;
-  keys: ApiKeyStore;
+  services: Services;
   ghost: GhostText;
   status: StatusBar;
   /** Where a snooze's end is kept across reloads (the extension's globalState; snooze.ts says why). */
@@ -42,19 +40,19 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
               ignoreFocusOut: true,
             });
       if (key === undefined) return;
-      if (key.trim() === '') await d.keys.clear();
-      else await d.keys.set(key.trim());
-      await d.ghost.rebuildClient();
+      if (key.trim() === '') await d.services.keys.clear();
+      else await d.services.keys.set(key.trim());
+      await d.services.endpoint.rebuild();
       void vscode.window.showInformationMessage(key.trim() ? 'Intent Complete: API key saved.' : 'Intent Complete: API key cleared.');
     }),
     reg('intentComplete.clearApiKey', async () => {
-      await d.keys.clear();
-      await d.ghost.rebuildClient();
+      await d.services.keys.clear();
+      await d.services.endpoint.rebuild();
       void vscode.window.showInformationMessage('Intent Complete: API key cleared.');
     }),
-    reg('intentComplete.enable', () => d.config.update('enable', true)),
-    reg('intentComplete.disable', () => d.config.update('enable', false)),
-    reg('intentComplete.toggle', () => d.config.update('enable', !d.config.settings.enable)),
+    reg('intentComplete.enable', () => d.services.config.update('enable', true)),
+    reg('intentComplete.disable', () => d.services.config.update('enable', false)),
+    reg('intentComplete.toggle', () => d.services.config.update('enable', !d.services.config.settings.enable)),
     reg('intentComplete.showLog', () => d.showLog()),
     reg('intentComplete.trigger', () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
     reg('intentComplete.configureEndpoint', () => configureEndpoint(d)),
@@ -71,7 +69,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
 
 /** The status bar item's menu (statusMenu.ts decides what it offers). */
 async function showStatusMenu(d: CommandDeps): Promise<void> {
-  const s = d.config.settings;
+  const s = d.services.config.settings;
   const languageId = vscode.window.activeTextEditor?.document.languageId;
   const items = statusMenuItems(
     {
@@ -82,7 +80,7 @@ async function showStatusMenu(d: CommandDeps): Promise<void> {
       status: d.status.current.kind,
       snoozedUntil: d.ghost.snoozedUntil,
       language: languageId ? { id: languageId, enabled: d.ghost.enabledFor(languageId) } : undefined,
-      hasApiKey: Boolean(await d.keys.get()),
+      hasApiKey: Boolean(await d.services.keys.get()),
     },
     clockTime,
   );
@@ -112,7 +110,7 @@ function restoreSnooze(d: CommandDeps): void {
 async function setLanguage(d: CommandDeps, id: unknown, on: boolean): Promise<void> {
   const languageId = typeof id === 'string' ? id : vscode.window.activeTextEditor?.document.languageId;
   if (!languageId) return;
-  await d.config.update('languages', { ...d.config.settings.languages, [languageId]: on });
+  await d.services.config.update('languages', { ...d.services.config.settings.languages, [languageId]: on });
 }
 
 async function configureEndpoint(d: CommandDeps): Promise<void> {
@@ -132,7 +130,7 @@ async function configureEndpoint(d: CommandDeps): Promise<void> {
   if (!endpoint) {
     endpoint = await vscode.window.showInputBox({
       title: 'Intent Complete: endpoint base URL',
-      value: d.config.settings.endpoint || 'http://127.0.0.1:11434/v1',
+      value: d.services.config.settings.endpoint || 'http://127.0.0.1:11434/v1',
       validateInput: (v) => (isHttpUrl(v.trim()) ? undefined : 'An http:// or https:// URL'),
       ignoreFocusOut: true,
     });
@@ -140,7 +138,7 @@ async function configureEndpoint(d: CommandDeps): Promise<void> {
   }
   let models = pick.models;
   if (!models) {
-    const r = await new ModelClient({ endpoint, apiKey: await d.keys.get() }).listModels(3000);
+    const r = await new ModelClient({ endpoint, apiKey: await d.services.keys.get() }).listModels(3000);
     models = r.ok ? r.models : [];
     if (!r.ok) void vscode.window.showWarningMessage(`Intent Complete: could not list models at ${endpoint}: ${r.error.message}`);
   }
@@ -151,10 +149,10 @@ async function configureEndpoint(d: CommandDeps): Promise<void> {
     const items = usable.map((m) => ({ label: m, description: modelFit(m).why }));
     model = (await vscode.window.showQuickPick(items, { title: 'Intent Complete: model', placeHolder: 'Base code models that fill in the middle come first' }))?.label;
   } else {
-    model = await vscode.window.showInputBox({ title: 'Intent Complete: model name', value: d.config.settings.model, ignoreFocusOut: true });
+    model = await vscode.window.showInputBox({ title: 'Intent Complete: model name', value: d.services.config.settings.model, ignoreFocusOut: true });
   }
   if (!model) return;
-  await d.config.update('endpoint', endpoint.trim());
-  await d.config.update('model', model.trim());
+  await d.services.config.update('endpoint', endpoint.trim());
+  await d.services.config.update('model', model.trim());
   void vscode.window.showInformationMessage(`Intent Complete: using ${model} at ${endpoint}.`);
 }

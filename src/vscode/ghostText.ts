@@ -1,60 +1,32 @@
 /**
- * Wires the core pipeline to VS Code: builds the stages from settings, registers the inline
- * completion provider, keeps the status bar true, and tells the person once (not per keystroke)
- * when the endpoint is down.
+ * Ghost text: the completion pipeline over the shared services (services.ts), the inline
+ * completion provider, snooze, and a status bar that says what the endpoint and the filter do.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CompletionCache } from '../core/cache/completionCache';
 import { isEnabledFor, type Settings } from '../core/config';
-import { ContextEngine } from '../core/context/engine';
 import { exclusionReason } from '../core/workspace/exclusion';
-import { ConsistencyFilter } from '../core/filter/consistency';
-import { IndexKnowledge } from '../core/filter/indexKnowledge';
-import { DependencyKnowledge } from '../core/filter/workspaceKnowledge';
-import { ModelClient } from '../core/model/client';
-import { EndpointHealth, RecoveryProbe, type HealthState } from '../core/model/health';
 import { CompletionPipeline } from '../core/pipeline';
 import type { QualityLog } from '../core/stats/events';
 import type { ShownSuggestion } from '../core/stats/lifecycle';
 import type { CompletionOutcome, CompletionRequest, Logger, ModelErrorInfo } from '../core/types';
-import type { ApiKeyStore } from './secrets';
 import type { Config } from './config';
+import { isOutage } from './endpoint';
 import { ACCEPT_COMMAND, InlineProvider } from './inlineProvider';
+import type { Services } from './services';
 import type { StatusBar } from './statusBar';
-import { outageActions } from './statusMenu';
-import { WorkspaceIndex } from './workspaceIndex';
 
 /** How long the status shows that the filter held a suggestion back, ms. */
 export const FILTERED_SIGN_MS = 4000;
 
-/** How long one background probe of an unreachable endpoint may take, ms. */
-const RECOVERY_PROBE_TIMEOUT_MS = 2000;
-
 export class GhostText implements vscode.Disposable {
   readonly cache = new CompletionCache();
-  readonly health = new EndpointHealth();
-  /** While the endpoint is unreachable: asks in the background whether it is back (status without typing). */
-  readonly recovery = new RecoveryProbe(
-    (signal) => this.endpointAnswers(signal),
-    () => this.health.success(),
-  );
-  /** The consistency filter, shared with Edit Selection. */
-  readonly filter: ConsistencyFilter;
-  /** The context engine (outlines, related code), shared with Edit Selection. */
-  readonly context: ContextEngine;
   readonly pipeline: CompletionPipeline;
   /** The inline completion provider (integration tests call it directly). */
   readonly provider: InlineProvider;
-  /** The workspace symbol index, related-context source and ignore rules. */
-  readonly workspaceIndex: WorkspaceIndex;
-  private client: ModelClient | undefined;
-  private apiKey: string | undefined;
-  /** The endpoint and model the client was built for: other settings changes keep what its probe found. */
-  private clientKey: string | undefined;
+  private readonly config: Config;
+  private readonly log: Logger;
   private readonly disposables: vscode.Disposable[] = [];
-  /** The endpoint-down message is shown once per outage, not per keystroke. */
-  private toldAboutOutage = false;
   private pending = 0;
   private seq = 0;
   private lastShown: { id: string; uri: string; text: string } | undefined;
@@ -67,45 +39,19 @@ export class GhostText implements vscode.Disposable {
   readonly onShown = this.shown.event;
 
   constructor(
-    private readonly config: Config,
-    private readonly keys: ApiKeyStore,
+    private readonly services: Services,
     private readonly status: StatusBar,
     private readonly quality: QualityLog,
-    private readonly log: Logger,
   ) {
-    const folder = () => vscode.workspace.workspaceFolders?.[0];
-    const workspace = (this.workspaceIndex = new WorkspaceIndex(log));
-    this.disposables.push(workspace);
-    const context = (this.context = new ContextEngine({
-      relativePath: (req: CompletionRequest) => (req.doc.fsPath && workspace.relativePath(req.doc.fsPath)) || path.basename(req.doc.fsPath ?? req.doc.uri),
-      repoName: folder()?.name ?? 'workspace',
-      index: workspace.index,
-      trees: workspace.trees,
-      editorState: () => workspace.editorState(),
-      isExcluded: (p) => workspace.isExcluded(p),
-    }));
-    // The consistency filter knows the workspace through the same symbol index (kept current by
-    // WorkspaceIndex, unsaved editor text included) plus the manifests and dependencies' declarations.
-    const filter = (this.filter = new ConsistencyFilter());
-    const root = folder()?.uri.scheme === 'file' ? folder()?.uri.fsPath : undefined;
-    if (root) {
-      // Created before the index's first build parses anything, so it gets every tree of it.
-      const k = new IndexKnowledge(workspace.index, root);
-      this.disposables.push({ dispose: () => k.dispose() });
-      void workspace.ready.then(
-        () => {
-          k.setDependencies(DependencyKnowledge.read(root));
-          filter.setKnowledge(k);
-        },
-        (e: unknown) => log.warn(`filter: workspace knowledge failed: ${e instanceof Error ? e.message : String(e)}`),
-      );
-    }
+    const { config, endpoint, log } = services;
+    this.config = config;
+    this.log = log;
     this.pipeline = new CompletionPipeline({
-      context,
+      context: services.context,
       cache: this.cache,
-      filter,
-      health: this.health,
-      client: () => this.client,
+      filter: services.filter,
+      health: endpoint.health,
+      client: () => endpoint.client,
       log,
     });
     const provider = (this.provider = new InlineProvider(
@@ -123,60 +69,12 @@ export class GhostText implements vscode.Disposable {
       vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
       provider,
       vscode.commands.registerCommand(ACCEPT_COMMAND, (arg: AcceptedArg) => this.onAccepted(arg)),
-      config.onDidChange(() => this.rebuildClient()),
-      keys.onDidChange(() => this.rebuildClient()),
+      // Any settings change may change what a suggestion would be; another client makes them stale.
+      config.onDidChange(() => this.cache.clear()),
+      endpoint.onDidRebuild(() => this.cache.clear()),
+      endpoint.onDidChange(() => this.refreshStatus()),
     );
-    const unsubscribe = this.health.onChange((h) => this.onHealth(h));
-    this.disposables.push({ dispose: unsubscribe });
-    void this.rebuildClient();
-  }
-
-  /** Rebuilds the endpoint client after a settings or key change, and resets the health state. */
-  async rebuildClient(): Promise<void> {
-    const s = this.config.settings;
-    const apiKey = await this.keys.get();
-    const key = `${s.endpoint}\n${s.model}`;
-    // A settings change that leaves the endpoint, model and key alone keeps the client and what its probe found.
-    if (this.client && key === this.clientKey && apiKey === this.apiKey) {
-      this.cache.clear();
-      this.refreshStatus();
-      return;
-    }
-    this.apiKey = apiKey;
-    this.clientKey = key;
-    // Another endpoint: whatever the old one's probe finds no longer matters.
-    this.recovery.stop();
-    this.client = s.endpoint ? new ModelClient({ endpoint: s.endpoint, apiKey }) : undefined;
-    this.cache.clear();
-    this.health.reset();
-    this.toldAboutOutage = false;
     this.refreshStatus();
-    this.probeServer();
-  }
-
-  /**
-   * Finds out what server the endpoint is and how to talk to it (model/server.ts, model/route.ts);
-   * the log and the status bar say what was found. Until it answers, requests go by the model's
-   * name alone. Run again after an outage (the server may have been swapped).
-   */
-  private probeServer(again = false): void {
-    const client = this.client;
-    const s = this.config.settings;
-    if (!client || !s.model) return;
-    void client.probe(s.model, again).then((info) => {
-      if (client !== this.client) return;
-      if (!info.reached) return this.log.info(`${s.endpoint}: nothing answered the server probe; asking again when the endpoint answers`);
-      const route = client.route(this.config.settings);
-      this.log.info(`endpoint: ${route.describe}${route.note ? ` (${route.note})` : ''}`);
-      if (route.unusable) this.log.warn(route.unusable);
-      this.refreshStatus();
-    });
-  }
-
-  /** What the status bar says of the endpoint: the route's one line once known. */
-  private describeEndpoint(): string | undefined {
-    const s = this.config.settings;
-    return this.client?.known ? this.client.route(s).describe : undefined;
   }
 
   /** When a snooze ends (ms since the epoch), or undefined when ghost text is not snoozed. */
@@ -206,13 +104,13 @@ export class GhostText implements vscode.Disposable {
     if (!s.enable) return this.status.set({ kind: 'disabled', reason: 'turned off in settings' });
     if (!s.endpoint || !s.model) return this.status.set({ kind: 'not-configured' });
     if (this.snooze) return this.status.set({ kind: 'snoozed', until: this.snooze.until });
-    const h = this.health.current;
-    const route = this.client?.known ? this.client.route(s) : undefined;
+    const h = this.services.endpoint.health.current;
+    const route = this.services.endpoint.route(s);
     if (route?.unusable) return this.status.set({ kind: 'error', reason: route.unusable });
     if (h.kind === 'healthy') {
       if (this.pending > 0) return this.status.set({ kind: 'requesting', model: s.model });
       if (this.filtered) return this.status.set({ kind: 'filtered', model: s.model, unknown: this.filtered.unknown });
-      return this.status.set({ kind: 'ready', model: s.model, detail: this.describeEndpoint() });
+      return this.status.set({ kind: 'ready', model: s.model, detail: route?.describe });
     }
     this.status.set(errorStatus(h.error, h.retryAt));
   }
@@ -222,7 +120,7 @@ export class GhostText implements vscode.Disposable {
     if (doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-scm' || doc.uri.scheme === 'comment') return false;
     const p = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.path;
     if (doc.getText().length > 1024 * 1024) return false;
-    if (this.workspaceIndex.isIgnoredDocument(doc.uri)) return false;
+    if (this.services.workspaceIndex.isIgnoredDocument(doc.uri)) return false;
     return exclusionReason(p, doc.lineCount > 200 ? doc.getText(new vscode.Range(0, 0, 200, 0)) : doc.getText()) === undefined;
   }
 
@@ -266,7 +164,7 @@ export class GhostText implements vscode.Disposable {
       this.lastShown = { id, uri: req.doc.uri, text: at.text };
       this.shown.fire({ id, uri: req.doc.uri, offset: at.offset, text: at.text });
     }
-    if (o.error && o.error.kind !== 'cancelled') this.maybeTellOutage(o.error);
+    if (o.error && o.error.kind !== 'cancelled') this.services.endpoint.tellOutage(o.error);
     this.refreshStatus();
   }
 
@@ -299,51 +197,6 @@ export class GhostText implements vscode.Disposable {
     }
   }
 
-  /**
-   * The background probe: does the endpoint answer at all (its model list)? Any answer but a 5xx
-   * means the server is up again; what a request then gets is for the request to say.
-   */
-  private async endpointAnswers(signal: AbortSignal): Promise<boolean> {
-    const client = this.client;
-    if (!client) return false;
-    const r = await client.listModels(RECOVERY_PROBE_TIMEOUT_MS, signal);
-    if (client !== this.client) return false;
-    if (r.ok) return true;
-    return r.error.kind === 'auth' || (r.error.kind === 'http' && (r.error.status ?? 500) < 500);
-  }
-
-  private onHealth(h: HealthState): void {
-    // Probe in the background exactly while the status says unreachable.
-    if (h.kind !== 'healthy' && errorStatus(h.error, h.retryAt).kind === 'unreachable') this.recovery.start();
-    else this.recovery.stop();
-    if (h.kind === 'healthy') {
-      const wasOut = this.toldAboutOutage;
-      if (wasOut) this.log.info('endpoint reachable again');
-      // Back after an outage, or the first probe found nothing: find out again what answers there.
-      if (wasOut || !this.client?.known) this.probeServer(true);
-      this.toldAboutOutage = false;
-    }
-    this.refreshStatus();
-  }
-
-  private maybeTellOutage(e: ModelErrorInfo): void {
-    if (this.toldAboutOutage) return;
-    if (e.kind !== 'unreachable' && e.kind !== 'auth' && !(e.kind === 'http' && (e.status === 404 || (e.status ?? 0) >= 500))) return;
-    this.toldAboutOutage = true;
-    const s = this.config.settings;
-    const fix =
-      e.kind === 'auth'
-        ? 'Set the API key with "Intent Complete: Set API Key".'
-        : e.kind === 'unreachable'
-          ? `Start your model server or change intentComplete.endpoint (now ${s.endpoint}).`
-          : 'Check intentComplete.endpoint and intentComplete.model.';
-    void vscode.window.showWarningMessage(`Intent Complete: ${e.message}. ${fix}`, ...outageActions(e.kind)).then((choice) => {
-      if (choice === 'Configure Endpoint') void vscode.commands.executeCommand('intentComplete.configureEndpoint');
-      else if (choice === 'Set API Key') void vscode.commands.executeCommand('intentComplete.setApiKey');
-      else if (choice === 'Show Log') void vscode.commands.executeCommand('intentComplete.showLog');
-    });
-  }
-
   /** Settings as seen by this service (tests). */
   get settings(): Settings {
     return this.config.settings;
@@ -354,7 +207,6 @@ export class GhostText implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.recovery.stop();
     if (this.snooze) clearTimeout(this.snooze.timer);
     this.clearFiltered();
     for (const d of this.disposables) d.dispose();
@@ -371,8 +223,7 @@ interface AcceptedArg {
 
 function errorStatus(e: ModelErrorInfo, retryAt: number): import('./statusBar').StatusState {
   if (e.kind === 'rate-limited') return { kind: 'rate-limited', reason: e.message, retryAt };
-  // A 4xx is the server answering "not like this": an error to read, not an outage.
-  if (e.kind === 'http' && e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 404) return { kind: 'error', reason: e.message };
-  if (e.kind === 'unreachable' || e.kind === 'http' || e.kind === 'timeout') return { kind: 'unreachable', reason: e.message, retryAt };
+  // A 4xx is the server answering "not like this": an error to read, not an outage (isOutage).
+  if (isOutage(e)) return { kind: 'unreachable', reason: e.message, retryAt };
   return { kind: 'error', reason: e.message };
 }

@@ -331,6 +331,35 @@ describe('edit selection (Ctrl+I) in a real VS Code', function () {
     assert.equal(server.completionRequests.length, n);
   });
 
+  it('shares the endpoint and its health with ghost text: a failed edit marks it down, an answer marks it back, a refused key is not asked again', async () => {
+    const health = api.services.endpoint.health;
+    const e = await open(SOURCE);
+    selectLine(e, 1);
+    server.enqueue({ text: '', fault: { kind: 'status', status: 503 } });
+    assert.equal((await run('intentComplete.editSelection', { instruction: 'x' })).status, 'failed');
+    assert.notEqual(health.current.kind, 'healthy', 'the 503 an edit got is the endpoint health ghost text reads');
+    assert.equal(api.status.current.kind, 'disabled', 'ghost text is off in these tests; its status stays what it is');
+    // Only the edit's own answer may bring it back here, not the background probe.
+    api.services.endpoint.recovery.stop();
+    selectLine(e, 1);
+    server.enqueue({ text: '```ts\n  return b + a;\n```' });
+    assert.equal((await run('intentComplete.editSelection', { instruction: 'swap' })).status, 'pending');
+    assert.equal(health.current.kind, 'healthy', 'an edit that got an answer tells the shared health the endpoint is back');
+    await run('intentComplete.edit.reject');
+    selectLine(e, 1);
+    server.enqueue({ text: '', fault: { kind: 'status', status: 401 } });
+    assert.equal((await run('intentComplete.editSelection', { instruction: 'x' })).status, 'failed');
+    const sent = server.completionRequests.length;
+    selectLine(e, 1);
+    const again = await run('intentComplete.editSelection', { instruction: 'x' });
+    assert.equal(again.status, 'failed');
+    assert.match((again as { message: string }).message, /Set API Key/);
+    assert.equal(server.completionRequests.length, sent, 'a key the endpoint refused is not sent again');
+    await vscode.commands.executeCommand('intentComplete.setApiKey', 'another-key');
+    await vscode.commands.executeCommand('intentComplete.clearApiKey');
+    assert.equal(health.current.kind, 'healthy', 'a new key starts the endpoint afresh');
+  });
+
   it('cancel during the request stops it and changes nothing', async () => {
     const e = await open(SOURCE);
     selectLine(e, 1);

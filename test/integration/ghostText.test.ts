@@ -294,7 +294,7 @@ describe('ghost text (real VS Code, test endpoint)', function () {
     // No keystroke, no trigger, no settings change from here on.
     await waitFor(() => a.status.current.kind === 'ready', 8000, `ready status (now ${JSON.stringify(a.status.current)})`);
     assert.ok(Date.now() - upAt < 8000);
-    assert.equal(a.ghost.recovery.running, false, 'the background probe goes on after the endpoint is back');
+    assert.equal(a.services.endpoint.recovery.running, false, 'the background probe goes on after the endpoint is back');
     assert.ok(
       server.requests.some((r) => r.path === '/v1/models'),
       'no probe reached the endpoint',

@@ -79,14 +79,14 @@ describe('request path in the VS Code host', function () {
     server.reset();
     server.respond({ text: 'return sum;\n' });
     // Fresh client, cache and health for each case.
-    await api.ghost.rebuildClient();
+    await api.services.endpoint.rebuild();
     messages.length = 0;
   });
 
   it('shows the model answer as ghost text, and the trigger command reaches the endpoint', async () => {
     assert.equal(await suggest(), 'return sum;');
     assert.equal(server.completionRequests.length, 1);
-    await api.ghost.rebuildClient();
+    await api.services.endpoint.rebuild();
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
     await until(() => server.completionRequests.length >= 2, 8000, 'request from editor.action.inlineSuggest.trigger');
   });
@@ -95,14 +95,14 @@ describe('request path in the VS Code host', function () {
     server.fault({ kind: 'hang' });
     await config().update('timeoutMs', 600, vscode.ConfigurationTarget.Global);
     await until(() => api.ghost.settings.timeoutMs === 600, 8000, 'deadline setting applied');
-    await api.ghost.rebuildClient();
+    await api.services.endpoint.rebuild();
     const t0 = Date.now();
     const shown = await suggest();
     const took = Date.now() - t0;
     await config().update('timeoutMs', 4000, vscode.ConfigurationTarget.Global);
     assert.equal(shown, undefined);
     assert.ok(took >= 550 && took < 5000, `took ${took} ms`);
-    assert.equal(api.ghost.health.current.kind, 'healthy');
+    assert.equal(api.services.endpoint.health.current.kind, 'healthy');
     assert.ok(['ready', 'requesting'].includes(api.status.current.kind), `status ${api.status.current.kind}`);
     await until(() => server.completionRequests.every((r) => r.aborted || r.finished), 3000, 'hung request closed');
   });
@@ -133,13 +133,13 @@ describe('request path in the VS Code host', function () {
     let shown: string | undefined;
     await until(async () => (shown = await suggest()) !== undefined, 30_000, 'recovery');
     assert.equal(shown, 'return sum;');
-    assert.equal(api.ghost.health.current.kind, 'healthy');
+    assert.equal(api.services.endpoint.health.current.kind, 'healthy');
   });
 
   it('hot streak: after the first line is accepted, the next line is offered with no request', async () => {
     await config().update('multiline', 'never', vscode.ConfigurationTarget.Global);
     await until(() => api.ghost.settings.multiline === 'never', 8000, 'multiline setting applied');
-    await api.ghost.rebuildClient();
+    await api.services.endpoint.rebuild();
     const line1 = 'const doubled = sum * 2;';
     server.respond({ text: `${line1}\n  return doubled;\n}\n` });
     const editor = vscode.window.activeTextEditor;

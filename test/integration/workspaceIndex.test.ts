@@ -63,7 +63,7 @@ describe('workspace index (real VS Code, test endpoint)', function () {
 
   /** Waits until the index holds `name` with (or without, when `present` is false) a declaration of `symbol`. */
   async function indexed(name: string, symbol: string, present = true): Promise<void> {
-    const ix = (await api()).ghost.workspaceIndex.index;
+    const ix = (await api()).services.workspaceIndex.index;
     const p = rel(name);
     await waitFor(() => ix.declarations(symbol).some((d) => d.path === p) === present, 10000, `${p} ${present ? 'to declare' : 'to stop declaring'} ${symbol} in the index`);
   }
@@ -78,7 +78,7 @@ describe('workspace index (real VS Code, test endpoint)', function () {
     server.respond({ text: '1, 2);' });
     await setSettings({ endpoint: server.url, model: 'qwen2.5-coder-test', timeoutMs: 10000 });
     const a = await api();
-    await a.ghost.workspaceIndex.ready;
+    await a.services.workspaceIndex.ready;
   });
   after(async () => {
     await revertAll();
@@ -104,7 +104,7 @@ describe('workspace index (real VS Code, test endpoint)', function () {
     // Changed on disk (no editor): the next prompt has the new signature, not the old one.
     write('geometry.ts', 'export function computeWidgetArea(depthOfWidget: number): number {\n  return depthOfWidget;\n}\n');
     await waitFor(
-      () => (async () => (await api()).ghost.workspaceIndex.index.file(rel('geometry.ts'))?.text.includes('depthOfWidget'))(),
+      () => (async () => (await api()).services.workspaceIndex.index.file(rel('geometry.ts'))?.text.includes('depthOfWidget'))(),
       10000,
       'the disk change to reach the index',
     );
@@ -143,7 +143,7 @@ describe('workspace index (real VS Code, test endpoint)', function () {
       e.replace(new vscode.Range(0, 0, doc.lineCount, 0), 'export function convertUnitsNow(unsavedParamInEditor: number): number {\n  return unsavedParamInEditor;\n}\n'),
     );
     assert.ok(doc.isDirty);
-    const ix = (await api()).ghost.workspaceIndex.index;
+    const ix = (await api()).services.workspaceIndex.index;
     await waitFor(() => ix.file(rel('units.ts'))?.text.includes('unsavedParamInEditor'), 10000, 'the unsaved text to reach the index');
     // A watcher event for the file (e.g. touched on disk) must not bring the disk text back while the editor is open.
     write('units.ts', 'export function convertUnitsNow(savedParamOnDisk: string): string {\n  return savedParamOnDisk;\n}\n');
@@ -163,7 +163,7 @@ describe('workspace index (real VS Code, test endpoint)', function () {
     await revertAll();
 
     fs.writeFileSync(path.join(root, '.aiignore'), '# test\nwsindex/private/\n');
-    const wi = (await api()).ghost.workspaceIndex;
+    const wi = (await api()).services.workspaceIndex;
     await waitFor(() => wi.isExcluded(rel('private/vault.ts')), 10000, 'the .aiignore to apply');
     server.reset();
     server.respond({ text: '1, 2);' });

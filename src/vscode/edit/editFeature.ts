@@ -10,24 +10,16 @@ import * as vscode from 'vscode';
 import { checkBudget } from '../../core/edit/budget';
 import { diffLines, splitLines, toHunks } from '../../core/edit/diff';
 import { unknownNames } from '../../core/edit/names';
-import { buildEditPrompt, type EditRound } from '../../core/edit/prompt';
-import { requestEdit } from '../../core/edit/request';
 import { selectionTarget, targetAt } from '../../core/edit/target';
-import type { ConsistencyFilter } from '../../core/filter/consistency';
-import type { ContextEngine } from '../../core/context/engine';
-import { renderSymbols } from '../../core/lang/outline';
-import type { Snippet } from '../../core/types';
-import { ModelClient } from '../../core/model/client';
 import type { EditEvent, QualityLog } from '../../core/stats/events';
-import type { Logger } from '../../core/types';
-import type { Config } from '../config';
-import type { ApiKeyStore } from '../secrets';
 import { DiffReview, PROPOSAL_SCHEME } from './diffReview';
 import { InlineReview } from './inlineReview';
 import { askInstruction, instructionHistory, rememberInstruction } from './instructionInput';
-import { outlineOf } from './outline';
 import { unknownWarning, type PendingProposal, type Review } from './proposal';
+import { editPrompt, sendEdit } from './send';
 import { RangeTracker } from './tracker';
+import type { Services } from '../services';
+import type { EditRound } from '../../core/edit/prompt';
 
 export const EDIT_COMMAND = 'intentComplete.editSelection';
 const PENDING_KEY = 'intentComplete.editPending';
@@ -40,16 +32,11 @@ export type EditResult =
   | { status: 'failed' | 'cancelled' | 'discarded'; message: string };
 
 export interface EditDeps {
-  config: Config;
-  keys: ApiKeyStore;
+  /** What ghost text uses too: the filter (names judged alike), the context engine, the endpoint and its health. */
+  services: Services;
   quality: QualityLog;
-  log: Logger;
   /** Where the instruction history is kept (globalState). */
   state: vscode.Memento;
-  /** The same filter ghost text uses (with the workspace's knowledge), so both judge names alike. */
-  filter: ConsistencyFilter;
-  /** The context engine ghost text uses: the file's tree-sitter outline and related code. */
-  context?: ContextEngine;
 }
 
 interface Session {
@@ -90,7 +77,7 @@ export class EditFeature implements vscode.Disposable {
           return await fn(arg);
         } catch (e) {
           const msg = e instanceof Error ? e.message : String(e);
-          d.log.error(`${id} failed: ${e instanceof Error ? e.stack : msg}`);
+          d.services.log.error(`${id} failed: ${e instanceof Error ? e.stack : msg}`);
           void vscode.window.showErrorMessage(`Intent Complete: the edit failed: ${msg}`);
           return { status: 'failed', message: msg } satisfies EditResult;
         }
@@ -139,7 +126,7 @@ export class EditFeature implements vscode.Disposable {
     if (!editor) return this.tell('info', 'open a file and select the code to edit.', 'nothing');
     const doc = editor.document;
     if (isReadOnly(doc)) return this.tell('info', `${shortName(doc)} is read-only; there is nothing to edit.`, 'nothing');
-    const s = this.d.config.settings;
+    const s = this.d.services.config.settings;
     const model = s.editModel || s.model;
     if (!s.endpoint || !model) {
       void vscode.window
@@ -215,13 +202,7 @@ export class EditFeature implements vscode.Disposable {
       }));
     if (!instruction || !instruction.trim() || this.session !== s || !s.pending) return { status: 'nothing', message: 'no instruction' };
     const previous = s.pending;
-    this.record(
-      'refined',
-      s.latencyMs,
-      previous.unknown.map((u) => u.name),
-      s.model,
-      s.doc.languageId,
-    );
+    this.recordFor(s, 'refined', previous.unknown);
     await rememberInstruction(this.d.state, instruction.trim());
     s.rounds.push({ instruction: s.instruction, proposal: previous.proposal });
     s.instruction = instruction.trim();
@@ -240,13 +221,7 @@ export class EditFeature implements vscode.Disposable {
       if (!applied.intact) return this.discard(s, 'the code under review changed');
       await this.hide(s, true);
       this.endSession(s);
-      this.record(
-        'accepted',
-        s.latencyMs,
-        p.unknown.map((u) => u.name),
-        s.model,
-        s.doc.languageId,
-      );
+      this.recordFor(s, 'accepted', p.unknown);
       return { status: 'accepted' };
     }
     const range = s.tracker.vscodeRange;
@@ -259,22 +234,10 @@ export class EditFeature implements vscode.Disposable {
     const ok = await vscode.workspace.applyEdit(edit);
     this.endSession(s);
     if (!ok) {
-      this.record(
-        'failed',
-        s.latencyMs,
-        p.unknown.map((u) => u.name),
-        s.model,
-        s.doc.languageId,
-      );
+      this.recordFor(s, 'failed', p.unknown);
       return this.tell('error', `could not apply the edit to ${shortName(s.doc)} (is it read-only?).`, 'failed');
     }
-    this.record(
-      'accepted',
-      s.latencyMs,
-      p.unknown.map((u) => u.name),
-      s.model,
-      s.doc.languageId,
-    );
+    this.recordFor(s, 'accepted', p.unknown);
     return { status: 'accepted' };
   }
 
@@ -284,71 +247,20 @@ export class EditFeature implements vscode.Disposable {
     return { status: 'rejected' };
   }
 
-  /** The context engine's view at the region: the file's tree-sitter outline and related code. */
-  private engineContext(doc: vscode.TextDocument, text: string, offset: number, relPath: string): { outline?: string; related: Snippet[] } {
-    const engine = this.d.context;
-    if (!engine) return { related: [] };
-    try {
-      const pos = doc.positionAt(offset);
-      const req = {
-        doc: { uri: doc.uri.toString(), fsPath: doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined, languageId: doc.languageId, text, version: doc.version },
-        cursor: { line: pos.line, character: pos.character, offset },
-        explicit: true,
-      };
-      const symbols = engine.currentOutline(req, relPath).symbols;
-      const outline = symbols.length ? renderSymbols(symbols, doc.languageId).slice(0, 4000) : undefined;
-      return { outline, related: engine.preview(req, this.d.config.settings).snippets };
-    } catch (e) {
-      this.d.log.warn(`edit: context engine failed: ${e instanceof Error ? e.message : String(e)}`);
-      return { related: [] };
-    }
-  }
-
   /** Sends the request for the session's current instruction and starts the review. */
   private async run(s: Session, previous?: PendingProposal): Promise<EditResult> {
     const range = s.tracker.range;
     if (!range) return this.discard(s, 'the code changed');
-    const settings = this.d.config.settings;
+    const settings = this.d.services.config.settings;
     const text = s.doc.getText();
     const budget = checkBudget(settings.contextBudget, s.original.length);
     if (!budget.ok) return this.fail(s, budget.message);
-    const relPath = vscode.workspace.asRelativePath(s.doc.uri);
-    const fromEngine = this.engineContext(s.doc, text, range.start, relPath);
-    const prompt = buildEditPrompt({
-      languageId: s.doc.languageId,
-      path: relPath,
-      text,
-      range,
-      instruction: s.instruction,
-      outline: fromEngine.outline ?? (await outlineOf(s.doc)),
-      related: fromEngine.related,
-      budget: budget.budget,
-      history: s.rounds,
-    });
-    const client = new ModelClient({ endpoint: settings.endpoint, apiKey: await this.d.keys.get() });
+    const ask = { doc: s.doc, text, range, instruction: s.instruction, rounds: s.rounds, model: s.model, budget: budget.budget };
+    const prompt = await editPrompt(this.d.services, ask);
     const ac = new AbortController();
     this.requesting = ac;
     void vscode.commands.executeCommand('setContext', REQUESTING_KEY, true);
-    const answer = await vscode.window
-      .withProgress({ location: vscode.ProgressLocation.Notification, title: 'Intent Complete: editing', cancellable: true }, (progress, token) => {
-        token.onCancellationRequested(() => ac.abort());
-        let lines = 0;
-        return requestEdit(client, prompt, s.original, {
-          model: s.model,
-          timeoutMs: settings.editTimeoutMs,
-          maxTokens: budget.budget.maxTokens,
-          signal: ac.signal,
-          onPartial: (t) => {
-            const n = t.split('\n').length;
-            if (n !== lines) progress.report({ message: `${n} line${n === 1 ? '' : 's'} received (Esc to cancel)` });
-            lines = n;
-          },
-        });
-      })
-      .then(
-        (a) => a,
-        (e: unknown) => ({ ok: false as const, error: { kind: 'bad-response' as const, message: String(e) }, message: `Intent Complete: the edit failed: ${String(e)}`, ms: 0 }),
-      );
+    const answer = await sendEdit(this.d.services, prompt, s.original, ask, ac.signal, () => ac.abort());
     this.requesting = undefined;
     void vscode.commands.executeCommand('setContext', REQUESTING_KEY, false);
     s.latencyMs = answer.ms;
@@ -361,27 +273,27 @@ export class EditFeature implements vscode.Disposable {
         return this.review(s, previous);
       }
       if (answer.error.kind === 'cancelled') {
-        this.record('cancelled', answer.ms, [], s.model, s.doc.languageId);
+        this.recordFor(s, 'cancelled');
         this.endSession(s);
         vscode.window.setStatusBarMessage('Intent Complete: edit cancelled', 3000);
         return { status: 'cancelled', message: answer.message };
       }
-      this.d.log.warn(`edit failed: ${answer.error.kind}: ${answer.error.message}`);
+      this.d.services.log.warn(`edit failed: ${answer.error.kind}: ${answer.error.message}`);
       return this.fail(s, answer.message);
     }
     const now = s.tracker.range;
     if (!now || s.doc.getText(new vscode.Range(s.doc.positionAt(now.start), s.doc.positionAt(now.end))) !== s.original) {
       return this.discard(s, 'the code changed while the edit was being made');
     }
-    if (s.tracker.moved) this.d.log.info('edit: the document changed outside the region during the request; the proposal was rebased');
-    const unknown = unknownNames(this.d.filter, answer.proposal, {
+    if (s.tracker.moved) this.d.services.log.info('edit: the document changed outside the region during the request; the proposal was rebased');
+    const unknown = unknownNames(this.d.services.filter, answer.proposal, {
       before: s.doc.getText().slice(0, now.start),
       original: s.original,
       after: s.doc.getText().slice(now.end),
       languageId: s.doc.languageId,
       docPath: s.doc.uri.scheme === 'file' ? s.doc.uri.fsPath : undefined,
     });
-    if (unknown.length) this.d.log.info(`edit proposal names unknown: ${unknown.map((u) => u.name).join(', ')}`);
+    if (unknown.length) this.d.services.log.info(`edit proposal names unknown: ${unknown.map((u) => u.name).join(', ')}`);
     const pending: PendingProposal = {
       id: s.id * 1000 + s.rounds.length,
       doc: s.doc,
@@ -396,7 +308,7 @@ export class EditFeature implements vscode.Disposable {
   }
 
   private async review(s: Session, p: PendingProposal): Promise<EditResult> {
-    s.review = this.d.config.settings.editReview === 'diffEditor' ? this.diff : this.inline;
+    s.review = this.d.services.config.settings.editReview === 'diffEditor' ? this.diff : this.inline;
     if (s.review === this.inline) {
       const editor = vscode.window.visibleTextEditors.find((e) => e.document === s.doc);
       if (!editor) await vscode.window.showTextDocument(s.doc, { preview: false });
@@ -439,13 +351,7 @@ export class EditFeature implements vscode.Disposable {
   private async endChanged(s: Session, undone: boolean): Promise<void> {
     const p = s.pending;
     if (!p) return;
-    this.record(
-      undone ? 'rejected' : 'accepted',
-      s.latencyMs,
-      p.unknown.map((u) => u.name),
-      s.model,
-      s.doc.languageId,
-    );
+    this.recordFor(s, undone ? 'rejected' : 'accepted', p.unknown);
     this.endSession(s);
     await this.hide(s, true);
     if (!undone) vscode.window.setStatusBarMessage('Intent Complete: the proposal stays as you changed it (Ctrl+Z undoes)', 4000);
@@ -453,7 +359,7 @@ export class EditFeature implements vscode.Disposable {
 
   private async discard(s: Session, why: string): Promise<EditResult> {
     const message = `Intent Complete: ${why}; the proposal was discarded and nothing was applied. Run Edit Selection again.`;
-    this.record('failed', s.latencyMs, s.pending?.unknown.map((u) => u.name) ?? [], s.model, s.doc.languageId);
+    this.recordFor(s, 'failed', s.pending?.unknown);
     await this.hide(s);
     this.endSession(s);
     void vscode.window.showWarningMessage(message);
@@ -461,7 +367,7 @@ export class EditFeature implements vscode.Disposable {
   }
 
   private async fail(s: Session, message: string): Promise<EditResult> {
-    this.record('failed', s.latencyMs, [], s.model, s.doc.languageId);
+    this.recordFor(s, 'failed');
     await this.hide(s);
     this.endSession(s);
     void vscode.window.showErrorMessage(message);
@@ -471,14 +377,7 @@ export class EditFeature implements vscode.Disposable {
   private async finish(outcome: 'rejected'): Promise<void> {
     const s = this.session;
     if (!s) return;
-    if (s.pending)
-      this.record(
-        outcome,
-        s.latencyMs,
-        s.pending.unknown.map((u) => u.name),
-        s.model,
-        s.doc.languageId,
-      );
+    if (s.pending) this.recordFor(s, outcome, s.pending.unknown);
     const back = await this.hide(s);
     this.endSession(s);
     if (!back) void vscode.window.showWarningMessage(`Intent Complete: the proposal in ${shortName(s.doc)} was changed, so it was left as it is; Ctrl+Z undoes it.`);
@@ -506,6 +405,17 @@ export class EditFeature implements vscode.Disposable {
   private endSession(s: Session): void {
     s.tracker.dispose();
     if (this.session === s) this.session = undefined;
+  }
+
+  /** Records the session's outcome with the names its proposal left unknown. */
+  private recordFor(s: Session, outcome: EditEvent['outcome'], unknown: readonly { name: string }[] = []): void {
+    this.record(
+      outcome,
+      s.latencyMs,
+      unknown.map((u) => u.name),
+      s.model,
+      s.doc.languageId,
+    );
   }
 
   private record(outcome: EditEvent['outcome'], latencyMs: number, unknown: string[], model: string, language: string): void {
