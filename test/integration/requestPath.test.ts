@@ -75,18 +75,24 @@ describe('request path in the VS Code host', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  /** A client for the current settings, and nothing cached from an earlier case. */
+  async function fresh(): Promise<void> {
+    await api.services.endpoint.rebuild();
+    api.ghost.cache.clear();
+  }
+
   beforeEach(async () => {
     server.reset();
     server.respond({ text: 'return sum;\n' });
     // Fresh client, cache and health for each case.
-    await api.services.endpoint.rebuild();
+    await fresh();
     messages.length = 0;
   });
 
   it('shows the model answer as ghost text, and the trigger command reaches the endpoint', async () => {
     assert.equal(await suggest(), 'return sum;');
     assert.equal(server.completionRequests.length, 1);
-    await api.services.endpoint.rebuild();
+    await fresh();
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
     await until(() => server.completionRequests.length >= 2, 8000, 'request from editor.action.inlineSuggest.trigger');
   });
@@ -95,7 +101,7 @@ describe('request path in the VS Code host', function () {
     server.fault({ kind: 'hang' });
     await config().update('timeoutMs', 600, vscode.ConfigurationTarget.Global);
     await until(() => api.ghost.settings.timeoutMs === 600, 8000, 'deadline setting applied');
-    await api.services.endpoint.rebuild();
+    await fresh();
     const t0 = Date.now();
     const shown = await suggest();
     const took = Date.now() - t0;
@@ -139,7 +145,7 @@ describe('request path in the VS Code host', function () {
   it('hot streak: after the first line is accepted, the next line is offered with no request', async () => {
     await config().update('multiline', 'never', vscode.ConfigurationTarget.Global);
     await until(() => api.ghost.settings.multiline === 'never', 8000, 'multiline setting applied');
-    await api.services.endpoint.rebuild();
+    await fresh();
     const line1 = 'const doubled = sum * 2;';
     server.respond({ text: `${line1}\n  return doubled;\n}\n` });
     const editor = vscode.window.activeTextEditor;
