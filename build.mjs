@@ -1,4 +1,4 @@
-// Bundles the extension and the CLI with esbuild into dist/, and copies the wasm files they load.
+// Bundles the extension, the engine's worker and the CLI with esbuild into dist/, and copies the wasm files they load.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,6 +33,8 @@ const common = {
 const contexts = await Promise.all([
   esbuild.context({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.context({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['vscode'] }),
+  // The built-in engine's process (forked by src/engine/supervisor.ts, which finds it beside the extension bundle).
+  esbuild.context({ ...common, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/worker.js' }),
 ]);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

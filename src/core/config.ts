@@ -4,6 +4,7 @@
  * flags) go through `normalizeSettings`, which never throws: a malformed value falls back to the
  * default and is reported in `problems`.
  */
+import * as path from 'node:path';
 
 /** How requests are sent (model/transports): one value per way of talking to a server. */
 export const API_STYLES = ['auto', 'completions', 'chat', 'llamacpp-infill', 'ollama', 'mistral-fim'] as const;
@@ -72,6 +73,16 @@ export interface Settings {
   editKeybinding: boolean;
   /** Keep the text of suggestions in the local quality log (never sent anywhere). */
   recordCode: boolean;
+  /** Ghost text (and Edit Selection) use the built-in engine instead of `endpoint`. */
+  'localEngine.enabled': boolean;
+  /** The built-in engine's model: a catalogue id (src/engine/catalogue.ts). */
+  'localEngine.model': string;
+  /** An absolute path to a .gguf file; overrides `localEngine.model`. Empty: the catalogue model. */
+  'localEngine.modelFile': string;
+  /** CPU threads of the built-in engine; 0 = chosen from the machine's cores. */
+  'localEngine.threads': number;
+  /** Unload the built-in engine's model after this many idle minutes; 0 = never. */
+  'localEngine.idleUnloadMinutes': number;
 }
 
 export const DEFAULTS: Readonly<Settings> = Object.freeze({
@@ -93,7 +104,25 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
   editReview: 'inline',
   editKeybinding: true,
   recordCode: false,
+  'localEngine.enabled': false,
+  // The catalogue's DEFAULT_MODEL_ID (the core does not import the engine; a unit test checks they agree).
+  'localEngine.model': 'qwen2.5-coder-1.5b-q8_0',
+  'localEngine.modelFile': '',
+  'localEngine.threads': 0,
+  'localEngine.idleUnloadMinutes': 15,
 });
+
+/**
+ * The built-in engine's settings: machine-scoped (package.json), read from the user's own settings
+ * only, as a repository must not choose what runs or loads on this machine.
+ */
+export const LOCAL_ENGINE_KEYS: readonly (keyof Settings)[] = [
+  'localEngine.enabled',
+  'localEngine.model',
+  'localEngine.modelFile',
+  'localEngine.threads',
+  'localEngine.idleUnloadMinutes',
+];
 
 /** Settings a repository's own .vscode/settings.json must never set (they decide where code goes). */
 export const MACHINE_ONLY_KEYS: readonly (keyof Settings)[] = ['endpoint', 'model', 'editModel', 'apiStyle'];
@@ -111,6 +140,9 @@ const RANGES: Partial<Record<keyof Settings, [number, number]>> = {
   contextBudget: [128, 32768],
   maxLines: [1, 200],
   editTimeoutMs: [1000, 600000],
+  'localEngine.threads': [0, 256],
+  // A week: an engine that should stay loaded longer is one that should never unload (0).
+  'localEngine.idleUnloadMinutes': [0, 10080],
 };
 
 export interface NormalizedSettings {
@@ -142,6 +174,8 @@ export function normalizeSettings(raw: Record<string, unknown>): NormalizedSetti
       if (typeof value !== 'string') bad('expected a string');
       else if (allowed && !allowed.includes(value)) bad(`expected one of ${allowed.join(', ')}`);
       else if (key === 'endpoint' && value.trim() !== '' && !isHttpUrl(value.trim())) bad('expected an http(s) URL');
+      else if (key === 'localEngine.modelFile' && modelFileProblem(value.trim())) bad(modelFileProblem(value.trim())!);
+      else if (key === 'localEngine.model' && !/^[\w.-]+$/.test(value.trim())) bad('expected a model id of the catalogue, e.g. qwen2.5-coder-1.5b-q8_0');
       else out[key] = value.trim();
     } else if (key === 'languages') {
       if (typeof value === 'object' && !Array.isArray(value)) {
@@ -155,6 +189,19 @@ export function normalizeSettings(raw: Record<string, unknown>): NormalizedSetti
     }
   }
   return { settings: out as unknown as Settings, problems };
+}
+
+/** What is wrong with a `localEngine.modelFile` value (undefined: nothing; empty is allowed). */
+export function modelFileProblem(file: string): string | undefined {
+  if (file === '') return undefined;
+  if (!isAbsolute(file)) return 'expected an absolute path to a .gguf file';
+  if (!/\.gguf$/i.test(file)) return 'expected a file ending in .gguf';
+  return undefined;
+}
+
+/** Absolute on this machine's own terms or on the other's (a Windows path read on Linux and back). */
+function isAbsolute(p: string): boolean {
+  return path.posix.isAbsolute(p) || path.win32.isAbsolute(p);
 }
 
 export function isHttpUrl(s: string): boolean {

@@ -6,6 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { newToken } from './server';
 import { TOKEN_ENV, WORKER_ENV, workerArgv, type ReadyLine, type WorkerArgs } from './worker';
@@ -40,9 +41,16 @@ const DEFAULT_MAX_RESTARTS = 5;
 const STABLE_MS = 60_000;
 const STOP_GRACE_MS = 3000;
 
-/** The worker entry: tsc output has worker.js beside this file; in a bundle, the bundle itself (started with IC_ENGINE_WORKER=1). */
+/**
+ * The worker entry: tsc output has worker.js beside this file; in a bundle, the worker bundle beside
+ * it (dist/worker.js: the extension's bundle requires `vscode` and cannot run alone), else the bundle
+ * itself (the CLI's, started with IC_ENGINE_WORKER=1).
+ */
 export function defaultWorkerEntry(): string {
-  return path.basename(__filename, path.extname(__filename)) === 'supervisor' ? path.join(__dirname, `worker${path.extname(__filename)}`) : __filename;
+  const ext = path.extname(__filename);
+  if (path.basename(__filename, ext) === 'supervisor') return path.join(__dirname, `worker${ext}`);
+  const beside = path.join(__dirname, `worker${ext}`);
+  return existsSync(beside) ? beside : __filename;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Reads `intentComplete.*` into one typed Settings object and reports malformed values once. */
 import * as vscode from 'vscode';
-import { DEFAULTS, MACHINE_ONLY_KEYS, normalizeSettings, type Settings } from '../core/config';
+import { DEFAULTS, LOCAL_ENGINE_KEYS, MACHINE_ONLY_KEYS, normalizeSettings, type Settings } from '../core/config';
 import type { Logger } from '../core/types';
 
 export const SECTION = 'intentComplete';
@@ -34,8 +34,8 @@ export class Config implements vscode.Disposable {
     const cfg = vscode.workspace.getConfiguration(SECTION);
     const raw: Record<string, unknown> = {};
     for (const key of Object.keys(DEFAULTS) as (keyof Settings)[]) {
-      if (MACHINE_ONLY_KEYS.includes(key)) {
-        // Only the user's own settings decide where code is sent; a workspace value is ignored.
+      if (MACHINE_ONLY_KEYS.includes(key) || LOCAL_ENGINE_KEYS.includes(key)) {
+        // Only the user's own settings decide where code is sent and what runs on this machine; a workspace value is ignored.
         const i = cfg.inspect(key);
         raw[key] = i?.globalValue;
       } else {

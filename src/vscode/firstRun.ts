@@ -1,6 +1,7 @@
 /**
  * First run with no endpoint configured: look for a local server on its default port (Ollama,
- * llama.cpp server, LM Studio, vLLM) and offer it. Only 127.0.0.1 is probed; nothing is sent.
+ * llama.cpp server, LM Studio, vLLM) and offer it, next to running a model on this machine (the
+ * built-in engine). Only 127.0.0.1 is probed; nothing is sent.
  */
 import { ModelClient } from '../core/model/client';
 import { familyFor, isEmbeddingModel, looksBase } from '../core/model/families';
@@ -52,4 +53,31 @@ export function modelFit(model: string): { score: number; why: string } {
 export function pickModel(models: string[]): string | undefined {
   const usable = models.filter((m) => modelFit(m).score >= 0);
   return [...usable].sort((a, b) => modelFit(b).score - modelFit(a).score)[0];
+}
+
+/** The first-run notice's buttons. */
+export const FIRST_RUN_ACTIONS = {
+  useFound: 'Use It',
+  chooseServer: 'Choose…',
+  runLocal: 'Run a Model on This Machine',
+  useServer: 'Use My Server',
+} as const;
+
+/**
+ * The first-run notice with no endpoint configured: a local server that answered, with its best
+ * model, or none; either way a model on this machine is offered next to one's own server.
+ */
+export function firstRunOffer(found: { server: LocalServer; model: string } | undefined): { text: string; actions: string[] } {
+  const A = FIRST_RUN_ACTIONS;
+  if (found) {
+    const { server, model } = found;
+    return {
+      text: `Intent Complete: found ${server.name} at ${server.endpoint}. Use it with model ${model}? It ${modelFit(model).why}.`,
+      actions: [A.useFound, A.chooseServer, A.runLocal],
+    };
+  }
+  return {
+    text: 'Intent Complete needs a model to suggest code. Run one on this machine (the built-in engine; you choose the model, and it downloads only then), or use your own server (Ollama, llama.cpp, LM Studio, vLLM or a hosted API)?',
+    actions: [A.runLocal, A.useServer],
+  };
 }

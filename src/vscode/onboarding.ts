@@ -1,38 +1,44 @@
 /**
- * First run: with no endpoint configured, offer a local server if one answers on its default port.
+ * First run: with no endpoint configured (and the built-in engine off), offer a local server if one
+ * answers on its default port, and always a model on this machine next to one's own server.
  * Once per machine (globalState, not synced): the offer is made once, taken or not.
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/types';
 import type { Config } from './config';
-import { detectLocalServers, FIRST_RUN_TIMEOUT_MS, modelFit, pickModel } from './firstRun';
+import { detectLocalServers, FIRST_RUN_ACTIONS, FIRST_RUN_TIMEOUT_MS, firstRunOffer, pickModel } from './firstRun';
+import { COMMANDS } from './statusMenu';
 
 const ASKED = 'intentComplete.offeredLocalServer';
 
+/** Nothing to offer: an endpoint or the built-in engine is set up. */
+function setUp(config: Config): boolean {
+  return Boolean(config.settings.endpoint) || config.settings['localEngine.enabled'];
+}
+
 export async function offerLocalServer(config: Config, context: vscode.ExtensionContext, log: Logger): Promise<void> {
   try {
-    if (config.settings.endpoint) return;
+    if (setUp(config)) return;
     if (context.globalState.get<boolean>(ASKED)) return;
     const started = Date.now();
     const found = (await detectLocalServers(FIRST_RUN_TIMEOUT_MS)).filter((f) => pickModel(f.models) !== undefined);
     log.info(`first run: ${found.length ? found.map((f) => f.endpoint).join(', ') : 'no local server'} answered (${Date.now() - started} ms)`);
     // Set up meanwhile (Configure Endpoint, settings sync): nothing to offer.
-    if (found.length === 0 || config.settings.endpoint) return;
-    const f = found[0];
-    const model = pickModel(f.models)!;
+    if (setUp(config)) return;
+    const server = found[0];
+    const model = server ? pickModel(server.models) : undefined;
     await context.globalState.update(ASKED, true);
-    const choice = await vscode.window.showInformationMessage(
-      `Intent Complete: found ${f.name} at ${f.endpoint}. Use it with model ${model}? It ${modelFit(model).why}.`,
-      'Use It',
-      'Choose…',
-    );
-    if (choice === 'Use It') {
-      await config.update('endpoint', f.endpoint);
+    const offer = firstRunOffer(server && model ? { server, model } : undefined);
+    const choice = await vscode.window.showInformationMessage(offer.text, ...offer.actions);
+    if (choice === FIRST_RUN_ACTIONS.useFound && server && model) {
+      await config.update('endpoint', server.endpoint);
       await config.update('model', model);
-    } else if (choice === 'Choose…') {
-      await vscode.commands.executeCommand('intentComplete.configureEndpoint');
+    } else if (choice === FIRST_RUN_ACTIONS.chooseServer || choice === FIRST_RUN_ACTIONS.useServer) {
+      await vscode.commands.executeCommand(COMMANDS.configure);
+    } else if (choice === FIRST_RUN_ACTIONS.runLocal) {
+      await vscode.commands.executeCommand(COMMANDS.runLocal);
     }
   } catch (e) {
-    log.warn(`local server detection failed: ${String(e)}`);
+    log.warn(`first-run offer failed: ${String(e)}`);
   }
 }

@@ -1,5 +1,6 @@
 /** One status bar item showing the extension's state; clicking it offers the actions. */
 import * as vscode from 'vscode';
+import type { EngineView } from './localEngine/manager';
 import { snoozeLeft } from './snooze';
 
 /** While snoozed, the time left is redrawn this often, ms. */
@@ -17,7 +18,9 @@ export type StatusState =
   | { kind: 'not-configured' }
   | { kind: 'unreachable'; reason: string; retryAt?: number }
   | { kind: 'rate-limited'; reason: string; retryAt?: number }
-  | { kind: 'error'; reason: string };
+  | { kind: 'error'; reason: string }
+  /** The built-in engine (localEngine/manager.ts): loading, ready, busy, downloading, failed… */
+  | ({ kind: 'engine' } & EngineView);
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -94,6 +97,13 @@ export class StatusBar implements vscode.Disposable {
         this.item.tooltip = `${base}: ${s.reason}`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         break;
+      case 'engine': {
+        const look = engineLook(s);
+        this.item.text = look.text;
+        this.item.tooltip = `${base}: ${look.tooltip}`;
+        if (look.background) this.item.backgroundColor = new vscode.ThemeColor(look.background);
+        break;
+      }
     }
     this.item.accessibilityInformation = { label: typeof this.item.tooltip === 'string' ? this.item.tooltip : base };
   }
@@ -102,6 +112,41 @@ export class StatusBar implements vscode.Disposable {
     clearInterval(this.tick);
     this.item.dispose();
     this.emitter.dispose();
+  }
+}
+
+/** How the status item shows the built-in engine (text, tooltip, background colour id). */
+export function engineLook(v: EngineView): { text: string; tooltip: string; background?: string } {
+  const model = v.model ?? 'the model';
+  const threads = v.threads ? `, ${v.threads} threads` : '';
+  if (v.busy && (v.phase === 'ready' || v.phase === 'idle')) return { text: '$(loading~spin) IC', tooltip: `built-in engine answering (${model}${threads})…` };
+  switch (v.phase) {
+    case 'loading':
+      return { text: '$(loading~spin) IC: loading', tooltip: `built-in engine loading ${model}…` };
+    case 'ready':
+      return { text: '$(sparkle) IC', tooltip: `ready (built-in engine: ${model}${threads})` };
+    case 'idle':
+      return { text: '$(sparkle) IC', tooltip: `built-in engine (${model}): not loaded now; it loads on the next completion` };
+    case 'downloading':
+      return { text: `$(cloud-download) IC: ${v.percent === undefined ? 'downloading' : `${v.percent}%`}`, tooltip: `downloading ${model} for the built-in engine` };
+    case 'restarting':
+      return { text: '$(loading~spin) IC: restarting', tooltip: `the built-in engine stopped; restarting it (${model})`, background: 'statusBarItem.warningBackground' };
+    case 'needs-model':
+      return {
+        text: '$(cloud-download) IC: model needed',
+        tooltip: `${v.reason ?? 'the model is not downloaded'}. Click to choose or download a model.`,
+        background: 'statusBarItem.warningBackground',
+      };
+    case 'invalid':
+      return { text: '$(warning) IC: model file', tooltip: v.reason ?? 'the model file cannot be used', background: 'statusBarItem.warningBackground' };
+    case 'failed':
+      return {
+        text: '$(error) IC: engine failed',
+        tooltip: `the built-in engine kept stopping (${v.reason ?? model}). Click to restart it or see the log.`,
+        background: 'statusBarItem.errorBackground',
+      };
+    case 'off':
+      return { text: '$(sparkle) IC', tooltip: 'built-in engine off' };
   }
 }
 

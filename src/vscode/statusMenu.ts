@@ -1,7 +1,8 @@
 /**
  * What the status bar item's menu offers, by the extension's state (no `vscode` here: the menu is
- * data, commands.ts shows it). Not configured: setting up comes first. Configured: pausing ghost
- * text for a while or for this language, the report, the log, then the set-up entries.
+ * data, commands.ts shows it). Not configured: setting up comes first (a model on this machine, or
+ * one's own server). Configured: pausing ghost text for a while or for this language, the report,
+ * what runs the model (endpoint or built-in engine), the log, then the settings.
  */
 
 /** Snooze lengths the menu offers, in minutes. */
@@ -9,6 +10,9 @@ export const SNOOZE_MINUTES = [15, 60] as const;
 
 export const COMMANDS = {
   configure: 'intentComplete.configureEndpoint',
+  runLocal: 'intentComplete.runLocalModel',
+  restartEngine: 'intentComplete.restartLocalEngine',
+  stopLocal: 'intentComplete.stopLocalEngine',
   snooze: 'intentComplete.snooze',
   resume: 'intentComplete.resume',
   enable: 'intentComplete.enable',
@@ -36,6 +40,8 @@ export interface MenuState {
   /** The active editor's language, and whether ghost text is on for it. */
   language?: { id: string; enabled: boolean };
   hasApiKey: boolean;
+  /** The built-in engine: on (intentComplete.localEngine.enabled), its model and phase (localEngine/manager.ts). */
+  localEngine?: { enabled: boolean; model: string; phase: string };
 }
 
 export interface MenuItem {
@@ -46,14 +52,39 @@ export interface MenuItem {
 }
 
 export function statusMenuItems(s: MenuState, formatTime: (ms: number) => string): MenuItem[] {
-  const configure: MenuItem = { label: '$(plug) Configure endpoint…', description: s.configured ? `${s.endpoint} · ${s.model}` : 'not configured', command: COMMANDS.configure };
+  const local = s.localEngine?.enabled ? s.localEngine : undefined;
+  const configured = s.configured || local !== undefined;
   const tail: MenuItem[] = [
-    ...keyItems(s),
+    ...(local ? [] : keyItems(s)),
     { label: '$(output) Show log', command: COMMANDS.log },
     { label: '$(gear) Open settings', command: COMMANDS.settings, args: ['intentComplete'] },
   ];
-  if (!s.configured) return [configure, ...tail];
-  return [...pauseItems(s, formatTime), { label: '$(graph) Open quality report', command: COMMANDS.report }, configure, ...tail];
+  if (!configured) return [...setUpItems(), ...tail];
+  return [...pauseItems(s, formatTime), { label: '$(graph) Open quality report', command: COMMANDS.report }, ...modelItems(s), ...tail];
+}
+
+/** Nothing set up: the two ways to get ghost text, a model on this machine first. */
+function setUpItems(): MenuItem[] {
+  return [
+    { label: '$(vm) Run a model on this machine', description: 'built-in engine; you choose and download a model', command: COMMANDS.runLocal },
+    { label: '$(plug) Use my server…', description: 'Ollama, llama.cpp, LM Studio, vLLM or any OpenAI-compatible API', command: COMMANDS.configure },
+  ];
+}
+
+/** Set up: what runs the model now, and the way to change it. */
+function modelItems(s: MenuState): MenuItem[] {
+  const local = s.localEngine;
+  if (!local?.enabled) {
+    return [
+      { label: '$(plug) Configure endpoint…', description: `${s.endpoint} · ${s.model}`, command: COMMANDS.configure },
+      { label: '$(vm) Run a model on this machine instead', command: COMMANDS.runLocal },
+    ];
+  }
+  return [
+    { label: '$(vm) Built-in engine: choose the model…', description: `${local.model} · ${local.phase}`, command: COMMANDS.runLocal },
+    { label: '$(debug-restart) Restart the built-in engine', command: COMMANDS.restartEngine },
+    { label: '$(plug) Use my server instead…', description: 'stops the built-in engine', command: COMMANDS.stopLocal },
+  ];
 }
 
 /** Snooze or resume, on or off, and on or off for the active editor's language. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TestOpenAIServer } from '../server/openaiServer';
-import { detectLocalServers, FIRST_RUN_TIMEOUT_MS, modelFit, pickModel } from '../../src/vscode/firstRun';
+import { detectLocalServers, FIRST_RUN_ACTIONS, FIRST_RUN_TIMEOUT_MS, firstRunOffer, modelFit, pickModel } from '../../src/vscode/firstRun';
 
 /** Holds the thread as the extension host's start does (the workspace index parsing every file). */
 function busy(ms: number): void {
@@ -61,5 +61,15 @@ describe('first run: local server detection', () => {
     } finally {
       await up.stop();
     }
+  });
+
+  it("the first-run notice: with no server found it still offers a model on this machine and one's own server", () => {
+    const none = firstRunOffer(undefined);
+    assert.deepEqual(none.actions, [FIRST_RUN_ACTIONS.runLocal, FIRST_RUN_ACTIONS.useServer]);
+    assert.equal(FIRST_RUN_ACTIONS.runLocal, 'Run a Model on This Machine');
+    assert.match(none.text, /downloads only then/);
+    const found = firstRunOffer({ server: { name: 'Ollama', endpoint: 'http://127.0.0.1:11434/v1', models: ['qwen2.5-coder:1.5b-base'] }, model: 'qwen2.5-coder:1.5b-base' });
+    assert.deepEqual(found.actions, [FIRST_RUN_ACTIONS.useFound, FIRST_RUN_ACTIONS.chooseServer, FIRST_RUN_ACTIONS.runLocal]);
+    assert.match(found.text, /found Ollama at http:\/\/127\.0\.0\.1:11434\/v1\. Use it with model qwen2\.5-coder:1\.5b-base\?/);
   });
 });

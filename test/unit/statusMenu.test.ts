@@ -17,9 +17,12 @@ const time = (ms: number) => `T${ms}`;
 const commands = (s: MenuState) => statusMenuItems(s, time).map((i) => i.command);
 
 describe('status menu', () => {
-  it('not configured: Configure Endpoint comes first, and nothing that needs an endpoint is offered', () => {
-    const got = commands({ ...READY, configured: false, endpoint: '', model: '', status: 'not-configured' });
-    assert.equal(got[0], COMMANDS.configure);
+  it("not configured: a model on this machine, then one's own server, and nothing that needs an endpoint", () => {
+    const items = statusMenuItems({ ...READY, configured: false, endpoint: '', model: '', status: 'not-configured' }, time);
+    const got = items.map((i) => i.command);
+    assert.deepEqual(got.slice(0, 2), [COMMANDS.runLocal, COMMANDS.configure]);
+    assert.match(items[0].label, /Run a model on this machine/);
+    assert.match(items[1].label, /Use my server/);
     for (const c of [COMMANDS.snooze, COMMANDS.report, COMMANDS.setKey, COMMANDS.disableLanguage]) assert.ok(!got.includes(c), c);
     assert.ok(got.includes(COMMANDS.log));
   });
@@ -53,10 +56,29 @@ describe('status menu', () => {
     assert.ok(commands({ ...READY, status: 'error' }).includes(COMMANDS.setKey));
   });
 
+  it('the built-in engine on: configured without an endpoint; its model, restart and the way back to a server; no API key', () => {
+    const engine = { ...READY, configured: false, endpoint: '', model: '', localEngine: { enabled: true, model: 'stories260K', phase: 'ready' } };
+    const items = statusMenuItems(engine, time);
+    const got = items.map((i) => i.command);
+    for (const c of [COMMANDS.snooze, COMMANDS.report, COMMANDS.runLocal, COMMANDS.restartEngine, COMMANDS.stopLocal]) assert.ok(got.includes(c), c);
+    assert.ok(!got.includes(COMMANDS.setKey));
+    assert.match(items.find((i) => i.command === COMMANDS.runLocal)?.description ?? '', /stories260K · ready/);
+    // Off, with an endpoint: the engine is offered as the other way.
+    assert.ok(commands({ ...READY, localEngine: { enabled: false, model: 'x', phase: 'off' } }).includes(COMMANDS.runLocal));
+  });
+
   it('every command it offers is registered in package.json (or is VS Code’s own)', () => {
     const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
     const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
-    const offered = new Set([READY, { ...READY, snoozedUntil: 1, hasApiKey: true }, { ...READY, enabled: false }].flatMap(commands));
+    const offered = new Set(
+      [
+        READY,
+        { ...READY, snoozedUntil: 1, hasApiKey: true },
+        { ...READY, enabled: false },
+        { ...READY, configured: false },
+        { ...READY, localEngine: { enabled: true, model: 'm', phase: 'ready' } },
+      ].flatMap(commands),
+    );
     for (const c of offered) assert.ok(contributed.has(c) || c.startsWith('workbench.'), c);
   });
 
