@@ -171,7 +171,7 @@ export class CompletionPipeline {
     // not at all for a request that was cancelled meanwhile.
     const overlap = text.length <= PREPARE_OVERLAP_MAX_CHARS;
     const prepare = setTimeout(() => signal?.aborted || !overlap || this.deps.filter.prepare(text, req.doc.languageId, req.cursor.offset), PREPARE_AFTER_MS);
-    let result = await this.ask(client, route, prompt, settings, docPrefix, keyParts, signal, hooks);
+    let result = await this.ask(client, route, prompt, settings, req.doc.uri, docPrefix, keyParts, signal, hooks);
     if (!result.ok && result.error.styleRefused && !signal?.aborted) {
       // The server turned this style down: once, at once, the next style the route offers.
       const next = this.routed(given);
@@ -180,7 +180,7 @@ export class CompletionPipeline {
         ({ settings, route } = next);
         prompt = this.deps.context.build(req, settings);
         keyParts = this.cacheKey(req, settings);
-        result = await this.ask(client, next.route, prompt, settings, docPrefix, keyParts, signal, hooks);
+        result = await this.ask(client, next.route, prompt, settings, req.doc.uri, docPrefix, keyParts, signal, hooks);
       }
     }
     clearTimeout(prepare);
@@ -212,6 +212,7 @@ export class CompletionPipeline {
     route: Route,
     prompt: BuiltPrompt,
     settings: Settings,
+    document: string,
     docPrefix: string,
     keyParts: CacheKeyParts,
     signal: AbortSignal | undefined,
@@ -224,6 +225,8 @@ export class CompletionPipeline {
       maxTokens: prompt.multiline ? settings.maxTokens : Math.min(settings.maxTokens, 64),
       timeoutMs: settings.timeoutMs,
       signal,
+      // The built-in engine keeps this document's KV state (only servers whose route says so get it).
+      document,
       onPartial: hooks.onPartial,
       // Read only until the suggestion is decided: end of line, or the block closed / line cap.
       decide: earlyStopRule({ multiline: prompt.multiline, maxLines: settings.maxLines, lineBefore: docPrefix.slice(docPrefix.lastIndexOf('\n') + 1) }),

@@ -2,9 +2,10 @@
  * The engine's OpenAI-compatible HTTP API, on 127.0.0.1 only, every request with
  * `Authorization: Bearer <token>` (401 otherwise, compared in constant time):
  *   GET  /health               {"status":"ok", model, …}
- *   GET  /v1/models            the one model, with its context size and whether it has FIM tokens and a chat template
+ *   GET  /v1/models            the one model, owned_by "intent-complete" (what the pipeline's probe knows this engine by),
+ *                              with its context size and whether it has FIM tokens and a chat template
  *   POST /v1/completions       prompt, suffix (FIM models), max_tokens, temperature, top_p, stop, seed, stream (SSE)
- *   POST /v1/chat/completions  messages, rendered by the model's chat template (404 when it has none)
+ *   POST /v1/chat/completions  messages, rendered by the model's chat template (400, code `no_chat_template`, when it has none)
  *   GET  /intent/stats         every request's figures, and how many are being answered (benchmarks)
  * The document a request is of (its KV sequence) is the body's `intent_document`, else the
  * `x-intent-document` header, else the body's `user`; none: one shared sequence. Each answer's
@@ -14,9 +15,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ENGINE_DOCUMENT_HEADER, ENGINE_OWNER } from '../core/model/documentId';
 import type { CompletionInput, Engine, RequestFigures } from './engine';
 
-export const DOCUMENT_HEADER = 'x-intent-document';
+export const DOCUMENT_HEADER = ENGINE_DOCUMENT_HEADER;
 export const LOOPBACK = '127.0.0.1';
 /** Request bodies larger than this are refused (a prompt is a few hundred KB at most). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -89,7 +91,7 @@ function modelList(engine: Engine) {
         id: i.id,
         object: 'model',
         created: 0,
-        owned_by: 'intent-complete',
+        owned_by: ENGINE_OWNER,
         meta: { context_size: i.contextSize, train_context_size: i.trainContextSize, fim: i.fim, chat: i.chat },
       },
     ],
@@ -98,9 +100,17 @@ function modelList(engine: Engine) {
 
 type Json = Record<string, unknown>;
 
+/** The error code of a chat request to a model without a chat template. */
+const NO_CHAT_TEMPLATE = 'no_chat_template';
+
 async function generate(engine: Engine, chat: boolean, body: Json, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const input = await toInput(engine, chat, body, req);
-  if (typeof input === 'string') return sendJson(res, chat && input.includes('chat template') ? 404 : 400, { error: { message: input, type: 'invalid_request_error' } });
+  if (input === NO_CHAT_TEMPLATE) {
+    // The route exists (not 404: that would read as a wrong base URL); this model cannot take it.
+    const message = `the model ${engine.info.id} has no chat template, so it does not support chat: use a model that can chat, or /v1/completions`;
+    return sendJson(res, 400, { error: { message, type: 'invalid_request_error', code: NO_CHAT_TEMPLATE } });
+  }
+  if (typeof input === 'string') return sendJson(res, 400, { error: { message: input, type: 'invalid_request_error' } });
   const abort = new AbortController();
   // The client closing the connection (or aborting the request) stops generation.
   res.on('close', () => {
@@ -171,7 +181,7 @@ async function toInput(engine: Engine, chat: boolean, b: Json, req: http.Incomin
       return o && typeof o.role === 'string' && typeof o.content === 'string' ? [{ role: o.role, content: o.content }] : [];
     });
     const rendered = await engine.renderChat(messages);
-    if (!rendered) return `${engine.info.id} has no chat template: use /v1/completions`;
+    if (!rendered) return NO_CHAT_TEMPLATE;
     return { ...common, prompt: rendered.prompt, chat: true, stop: [...stop, ...rendered.stop] };
   }
   const prompt = Array.isArray(b.prompt) && typeof b.prompt[0] === 'string' ? (b.prompt[0] as string) : b.prompt;

@@ -183,9 +183,9 @@ describe('engine: a real GGUF model behind the OpenAI-compatible API', function 
     assert.ok(b.intent.evaluated_tokens < b.intent.prompt_tokens / 4, JSON.stringify(b.intent));
   });
 
-  it('answers chat completions with 404 when the model has no chat template', async () => {
+  it('answers chat completions with 400 when the model has no chat template', async () => {
     const a = await request(`${server.url}/chat/completions`, { body: { messages: [{ role: 'user', content: 'hi' }] } });
-    assert.equal(a.status, 404);
+    assert.equal(a.status, 400);
     assert.match(a.body, /no chat template/);
   });
 

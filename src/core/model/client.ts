@@ -10,6 +10,7 @@ import type { Settings } from '../config';
 import { normalizeBaseUrl } from '../config';
 import type { BuiltPrompt, Candidate, ModelErrorInfo } from '../types';
 import { restoreControlTokens } from './families';
+import { documentId, ENGINE_DOCUMENT_HEADER } from './documentId';
 import { deadlineController, normalizingFetch, toModelError } from './http';
 import { chooseRoute, styleKey, type Route } from './route';
 import { probeServer, serverRoot, type ServerInfo } from './server';
@@ -62,6 +63,11 @@ export interface GenerateOptions {
   stream?: boolean;
   /** Extra body fields (llama.cpp cache_prompt, n_predict, …). */
   extraBody?: Record<string, unknown>;
+  /**
+   * The URI of the document the prompt is of. Sent on (as an opaque id) only where the route says
+   * the server keeps per-document state (`perDocument`: the built-in engine); never elsewhere.
+   */
+  document?: string;
 }
 
 export type GenerateResult = { ok: true; candidates: Candidate[]; ms: number; firstTokenMs?: number } | { ok: false; error: ModelErrorInfo; ms: number; partial?: string };
@@ -173,6 +179,12 @@ export class ModelClient {
     return this.send(TRANSPORTS[opts.api], prompt, opts);
   }
 
+  /** This session's headers, and the document's id where the route keeps per-document state. */
+  private requestHeaders(route: Route, document: string | undefined): Record<string, string> | undefined {
+    if (!route.perDocument || document === undefined) return this.headers;
+    return { [ENGINE_DOCUMENT_HEADER]: documentId(document), ...this.headers };
+  }
+
   private async send(transport: Transport, prompt: BuiltPrompt, opts: GenerateOptions): Promise<GenerateResult> {
     const started = Date.now();
     const { controller, cleanup } = deadlineController(opts.timeoutMs, opts.signal);
@@ -198,7 +210,7 @@ export class ModelClient {
         stop: stop.length > 0 ? stop : undefined,
         opts: { model: opts.model, maxTokens: opts.maxTokens, temperature: opts.temperature ?? 0.1, n, stream, extraBody: opts.extraBody },
         // Our deadline (http.ts deadlineController) decides; the package's own timer only backs it up.
-        reqOpts: { signal: controller.signal, timeout: 2 * opts.timeoutMs + PACKAGE_TIMEOUT_SLACK_MS, maxRetries: 0, headers: this.headers },
+        reqOpts: { signal: controller.signal, timeout: 2 * opts.timeoutMs + PACKAGE_TIMEOUT_SLACK_MS, maxRetries: 0, headers: this.requestHeaders(route, opts.document) },
         out,
       });
       const firstTokenMs = out.firstTokenAt !== undefined ? out.firstTokenAt - started : undefined;

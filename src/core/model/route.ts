@@ -21,6 +21,11 @@ export interface Route {
   warmup?: 'llamacpp' | 'ollama';
   /** Ollama: the model thinks by default; ask it not to. */
   noThink?: boolean;
+  /**
+   * The built-in engine: each request names its document (an opaque id, model/documentId.ts) so
+   * the engine keeps that document's KV state. Never set for any other server.
+   */
+  perDocument?: boolean;
   /** One line for the status bar and the log: "Ollama 0.12.3 · qwen2.5-coder:7b · FIM through /api/generate raw (Qwen2.5-Coder)". */
   describe: string;
   /** Why this path, when it is a fallback (unknown family, a style turned down). */
@@ -64,6 +69,7 @@ export function chooseRoute(settings: Settings, server: ServerInfo | undefined, 
     stopCap: stopCap(server, pick),
     warmup: warmupFor(server, pick),
     noThink: server?.kind === 'ollama' && (server.model.capabilities?.includes('thinking') ?? false) ? true : undefined,
+    perDocument: server?.kind === 'intent-complete' ? true : undefined,
     describe: `${label} · ${model} · ${how}`,
     note: notes.length ? notes.join('; ') : undefined,
     unusable: unusable ? `${model} is an embedding model: choose a code model that generates text` : undefined,
@@ -105,6 +111,15 @@ function candidates(settings: Settings, server: ServerInfo | undefined, family: 
       return [{ api: 'completions', template: 'suffix', path: '/beta/completions' }, chat];
     case 'openai':
       return [chat];
+    case 'intent-complete': {
+      // The engine reads FIM sentinels in the prompt as tokens; with FIM tokens but no known
+      // family it applies the model's own (the `suffix` field); without them, the prefix alone.
+      // Chat only with a chat template.
+      const raw = server.model.fim === false ? [] : fim('completions');
+      const own: Candidate[] = server.model.fim ? [{ api: 'completions', template: 'suffix' }] : [];
+      const canChat = server.model.chat !== false;
+      return dedupe([...(canChat ? chatFirst : []), ...raw, ...own, { api: 'completions', template: 'plain' }, ...(canChat ? [chat] : [])]);
+    }
     default:
       // vLLM, SGLang, LM Studio, any other OpenAI-compatible server: the FIM string in the prompt,
       // never the `suffix` field (vLLM and llama.cpp refuse it). A hosted FIM model's own route
@@ -190,6 +205,7 @@ function stopCap(server: ServerInfo | undefined, c: Candidate): number | undefin
     case 'lmstudio':
     case 'ollama':
     case 'mistral':
+    case 'intent-complete':
       return undefined;
     case 'deepseek':
       return DEEPSEEK_STOP_CAP;

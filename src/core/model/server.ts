@@ -8,12 +8,15 @@
  *   LM Studio  GET /api/v0/models (type llm / embeddings)
  *   vLLM       GET /v1/models owned_by "vllm" (GET /version for its version)
  *   Mistral / DeepSeek  /v1/models owned_by "mistralai" / "deepseek" (also when reached by another host)
+ *   the built-in engine  /v1/models owned_by "intent-complete" (src/engine/server.ts), its card's
+ *              `meta` saying whether the model has FIM tokens and a chat template
  * Nothing of the user's code is sent; every probe has its own short deadline; never throws.
  */
 import type OpenAI from 'openai';
+import { ENGINE_OWNER } from './documentId';
 import { deadlineController, toModelError } from './http';
 
-export type ServerKind = 'llamacpp' | 'ollama' | 'vllm' | 'sglang' | 'lmstudio' | 'mistral' | 'deepseek' | 'openai' | 'openai-compatible';
+export type ServerKind = 'llamacpp' | 'ollama' | 'vllm' | 'sglang' | 'lmstudio' | 'mistral' | 'deepseek' | 'openai' | 'intent-complete' | 'openai-compatible';
 
 export interface ModelFacts {
   /** The server lists the model (undefined: it lists none, or was not asked). */
@@ -24,8 +27,10 @@ export interface ModelFacts {
   capabilities?: string[];
   /** Ollama: the model's architecture family (qwen2, starcoder2, llama…). */
   family?: string;
-  /** Mistral: the model card says it fills in the middle. */
+  /** Mistral, the built-in engine: the model card says it fills in the middle. */
   fim?: boolean;
+  /** The built-in engine: the model has a chat template (false: it cannot chat). */
+  chat?: boolean;
   /** The server says the model makes embeddings. */
   embedding?: boolean;
 }
@@ -60,6 +65,7 @@ const LABELS: Record<ServerKind, string> = {
   mistral: 'Mistral API',
   deepseek: 'DeepSeek API',
   openai: 'OpenAI API',
+  'intent-complete': 'built-in engine',
   'openai-compatible': 'OpenAI-compatible server',
 };
 
@@ -80,6 +86,12 @@ export function isLocalHost(host: string): boolean {
     h === '0.0.0.0' ||
     h === 'host.docker.internal'
   );
+}
+
+/** This machine's own addresses only (the built-in engine listens on nothing else). */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\./.test(h);
 }
 
 /** The server root: native routes (llama.cpp /props, Ollama /api, DeepSeek /beta) are not under /v1. */
@@ -190,6 +202,8 @@ export async function probeServer(http: OpenAI, o: ProbeOptions): Promise<Server
     const v = await get(`${root}/version`);
     return info('vllm', listed, true, str(obj(v.ok ? v.json : undefined)?.version));
   }
+  // The engine listens on 127.0.0.1 only: elsewhere a card saying so is some other server's.
+  if (owners.has(ENGINE_OWNER) && isLoopback(host)) return info('intent-complete', listed, true);
   if (owners.has('llamacpp')) return info('llamacpp', { ...listed, infill: await probeInfill(http, root, o) }, true);
   if (owners.has('mistralai')) return info('mistral', listed, true);
   if (owners.has('deepseek')) return info('deepseek', listed, true);
@@ -204,8 +218,17 @@ function listedFacts(json: unknown, model: string): ModelFacts {
   const m = list.find((x) => x.id === model || obj(x.card)?.aliases === model || (Array.isArray(x.card.aliases) && x.card.aliases.includes(model)));
   if (!m) return { listed: false };
   const caps = obj(m.card.capabilities);
+  if (m.owner === ENGINE_OWNER) return { listed: true, ...engineFacts(obj(m.card.meta)) };
   const fim = caps && typeof caps.completion_fim === 'boolean' ? caps.completion_fim : undefined;
   return { listed: true, ...(fim !== undefined ? { fim } : {}) };
+}
+
+/** The built-in engine's card: `meta.fim` and `meta.chat` (src/engine/server.ts modelList). */
+function engineFacts(meta: Json | undefined): ModelFacts {
+  const facts: ModelFacts = {};
+  if (typeof meta?.fim === 'boolean') facts.fim = meta.fim;
+  if (typeof meta?.chat === 'boolean') facts.chat = meta.chat;
+  return facts;
 }
 
 /** llama.cpp: whether /infill takes a request for this model (501 when it has no FIM tokens). */
