@@ -72,6 +72,21 @@ const UNIVERSAL_MEMBERS: Record<Family, string[]> = {
   java: words('equals hashCode toString getClass wait notify notifyAll'),
   other: [],
 };
+/**
+ * Rust: the standard library's derivable traits and the methods a derive gives a type (a derive
+ * of another crate's trait, `Serialize`, is not listed: its type stays open).
+ */
+const RUST_DERIVABLE: Record<string, string[]> = {
+  Debug: ['fmt'],
+  Clone: ['clone', 'clone_from'],
+  Copy: [],
+  PartialEq: ['eq', 'ne'],
+  Eq: [],
+  PartialOrd: ['partial_cmp', 'lt', 'le', 'gt', 'ge'],
+  Ord: ['cmp', 'max', 'min', 'clamp'],
+  Hash: ['hash'],
+  Default: ['default'],
+};
 const UNIVERSAL_MEMBER_SETS = Object.fromEntries(Object.entries(UNIVERSAL_MEMBERS).map(([k, v]) => [k, new Set(v)])) as Record<Family, Set<string>>;
 
 class Builtins {
@@ -131,6 +146,12 @@ class Builtins {
       this.javaTypesCache.set(name, t);
     }
     return t;
+  }
+
+  /** Rust: the methods a derive of a standard derivable trait gives (`PartialEq` → eq, ne), else undefined. */
+  rustDerivable(name: string): ReadonlySet<string> | undefined {
+    const m = Object.prototype.hasOwnProperty.call(RUST_DERIVABLE, name) ? RUST_DERIVABLE[name] : undefined;
+    return m ? new Set(m) : undefined;
   }
 
   /** The classes of a JDK package generated/jdk.json covers (`java.util`), else undefined. */

@@ -34,6 +34,8 @@ export function fillFromOutline(facts: FileFacts, tree: Tree, text: string): voi
     for (const m of s.members) {
       t.members.add(m.name);
       if (m.typeName && m.kind === 'field') t.memberTypes.set(m.name, m.typeName);
+      const written = m.kind === 'field' ? fieldTypeText(m.signature, m.name, facts.languageId) : undefined;
+      if (written) (facts.fieldTypes ??= new Map()).set(`${s.name}.${m.name}`, written);
     }
     for (const b of s.heritage) if (!t.bases.includes(b)) t.bases.push(b);
     for (const d of derives.get(s.name) ?? []) if (!t.bases.includes(d)) t.bases.push(d);
@@ -107,4 +109,16 @@ function rustImpls(facts: FileFacts, root: SyntaxNode): void {
     }
   };
   items(root);
+}
+
+/** A field's type as its declaration writes it: Rust `pub name: T,`, Java `private final T name = …;`. */
+function fieldTypeText(signature: string, name: string, languageId: string): string | undefined {
+  const n = name.replace(/\$/g, '\\$');
+  const m =
+    languageId === 'rust'
+      ? new RegExp(String.raw`^(?:pub(?:\([^)]*\))?\s+)?${n}\s*:\s*(.+?)\s*,?$`).exec(signature)
+      : languageId === 'java'
+        ? new RegExp(String.raw`(?:^|\s)((?:[\w$.]+)(?:\s*<.*>)?(?:\s*\[\])*)\s+${n}\s*(?:[=;]|$)`).exec(signature)
+        : null;
+  return m?.[1];
 }

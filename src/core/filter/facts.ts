@@ -56,6 +56,8 @@ export interface FileFacts {
   reexports: string[];
   /** Return types of the file's top-level functions, as written (`load` → `Promise<LibModule>`). */
   returnTypes: Map<string, string>;
+  /** Go, Rust and Java: fields' types as written, generics included (`Bank.accounts` → `HashMap<u64, Account>`). */
+  fieldTypes?: Map<string, string>;
   /** Type aliases of a value's type (`type LibModule = typeof Lib`: LibModule → Lib). */
   typeofAliases: Map<string, string>;
   /** Exports we cannot list (CommonJS `exports`, `export =`). */

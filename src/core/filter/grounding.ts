@@ -9,6 +9,8 @@ import type { FilterInput } from './consistency';
 import type { FileFacts } from './extract';
 import type { WorkspaceKnowledge } from './knowledge';
 import type { TypeResolver } from './resolve';
+import { derefType } from './generics';
+import { inferReceiver } from './receiverTypes';
 import { CLOSED_TYPE_FAMILIES, declaredTypeOf } from './scan';
 import type { Ref, SuggestionFacts } from './suggestion';
 
@@ -154,7 +156,9 @@ function scannedMemberKnown(ref: Ref, ctx: GroundingContext): boolean {
   if (doc.tokens.has(ref.name) || s.introduced.has(ref.name)) return true;
   // Rust: only types this document declares are resolved (resolve.ts finds no workspace Rust type).
   if (!CLOSED_TYPE_FAMILIES.has(input.languageId) && family !== 'rust') return true;
-  const typeName = declaredTypeOf(input.docPrefix, ref.receiver, input.languageId);
+  // Rust and Java: the receiver's nearest declaration, its type followed through std/JDK generics.
+  const inferred = inferReceiver(ref, ctx);
+  const typeName = inferred.found ? (inferred.type ? derefType(inferred.type, family).name : undefined) : declaredTypeOf(input.docPrefix, ref.receiver, input.languageId);
   const resolved = typeName ? resolver.typeFromText(typeName) : undefined;
   if (!resolved) return true;
   const members = resolver.membersOf(resolved.shapes, resolved.name);

@@ -289,6 +289,10 @@ export class TypeResolver {
       if (bt) return [builtinShape(last, bt.members, bt.bases)];
     }
     if (this.family === 'python' && PY_BASES[last]) return [builtinShape(last, new Set(PY_BASES[last]), [])];
+    if (this.family === 'rust') {
+      const derived = builtins.rustDerivable(last);
+      if (derived) return [builtinShape(last, derived, [])];
+    }
     if (this.family === 'java') {
       const jt = builtins.javaType(last);
       if (jt) return [builtinShape(last, jt.members, jt.bases)];

@@ -11,7 +11,7 @@ const SCAN_IDENT = /(\.\s*|::)?(?<![\w$\u00C0-\uFFFF])([A-Za-z_$\u00C0-\uFFFF][\
 /** Declarations every language here spells with a keyword. */
 const KEYWORD_DECLARATION = /\b(?:const|let|var|val|function|class|def|fn|func|type|struct|enum|interface|trait|record|mod)\s+(?:mut\s+)?([A-Za-z_$][\w$]*)/g;
 /** `'a` not closed as a char literal (`'q'`): a Rust lifetime or label. */
-const RUST_LIFETIME = /'[A-Za-z_]\w*(?!['\w])/g;
+export const RUST_LIFETIME = /'[A-Za-z_]\w*(?!['\w])/g;
 /** A wildcard (`_`, `__`) binds nothing and names nothing. */
 const WILDCARD = /^_+$/;
 const NAME_LIST = String.raw`[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*`;
@@ -52,7 +52,8 @@ export function scanSuggestion(lineBefore: string, text: string, languageId: str
   const kw = keywordsFor(languageId);
   // Rust lifetimes and loop labels (`'a`, `'static`, `'outer:`) name nothing, and their quote is not a char literal's.
   const source = languageId === 'rust' ? (lineBefore + text).replace(RUST_LIFETIME, (m) => ' '.repeat(m.length)) : lineBefore + text;
-  const code = stripStringsAndComments(source, languageId);
+  const code = stripStringsAndComments(source, languageId, { keepLength: true });
+  out.scanned = code;
   const boundary = lineBefore.length;
   for (const m of code.matchAll(KEYWORD_DECLARATION)) out.introduced.add(m[1]);
   for (const re of DECLARATIONS[languageId] ?? []) {
@@ -73,14 +74,14 @@ export function scanSuggestion(lineBefore: string, text: string, languageId: str
     if (m[1]) {
       const before = code.slice(0, m.index!);
       const recv = /([A-Za-z_$][\w$]*)\s*$/.exec(before);
-      out.refs.push({ name, kind: 'member', receiver: recv?.[1], line });
-    } else out.refs.push({ name, kind: 'free', line });
+      out.refs.push({ name, kind: 'member', receiver: recv?.[1], line, at: m.index! + m[0].length - name.length });
+    } else out.refs.push({ name, kind: 'free', line, at: m.index! + m[0].length - name.length });
   }
   return out;
 }
 
 /** Type arguments, nested up to three levels (`<String, List<Map<K, V>>>`), never across a declaration. */
-const JAVA_GENERICS = String.raw`<(?:[^<>;{}()=]|<(?:[^<>;{}()=]|<[^<>;{}()=]*>)*>)*>`;
+export const JAVA_GENERICS = String.raw`<(?:[^<>;{}()=]|<(?:[^<>;{}()=]|<[^<>;{}()=]*>)*>)*>`;
 
 /** Types a member list can be trusted for: a Go struct's fields and methods, a Java class's members. */
 export const CLOSED_TYPE_FAMILIES = new Set(['go', 'java']);

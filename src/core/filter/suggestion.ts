@@ -21,7 +21,7 @@ export interface Ref {
   receiver?: string;
   /** 0-based line of the suggestion it is on. */
   line: number;
-  /** Offset in the analysed text (line before the cursor + suggestion; Python: dedented). */
+  /** Offset in the analysed text (line before the cursor + suggestion; Python: dedented; Go, Rust, Java: in `scanned`). */
   at?: number;
 }
 
@@ -36,6 +36,8 @@ export interface SuggestionFacts {
   origins?: Map<string, string>;
   /** The element parameter of a callback given to an array method, with the array as written (`i` → `this.items` in `this.items.find((i) => …)`). */
   elements?: Map<string, string>;
+  /** Go, Rust, Java: the line before the cursor and the suggestion as scanned (strings and comments blanked, lengths kept). */
+  scanned?: string;
 }
 
 /** Analyses `lineBefore + text`; only names that reach past `lineBefore` are reported. */
