@@ -19,7 +19,7 @@ import { builtins, familyOf } from '../core/filter/builtins';
 import { ConsistencyFilter, type FilterInput } from '../core/filter/consistency';
 import { TypeResolver } from '../core/filter/resolve';
 import { IndexKnowledge } from '../core/filter/indexKnowledge';
-import { languageForPath } from '../core/lang/parser';
+import { languageForPath } from '../core/lang/languageIds';
 
 export type InventedKind = 'abbreviation' | 'synonym' | 'number' | 'case' | 'suffix';
 

@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULTS, normalizeBaseUrl, type Settings } from '../core/config';
 import { listWorkspaceFiles, readTextFile } from '../core/workspace/workspaceFiles';
+import { languageForPath, SOURCE_EXTENSIONS } from '../core/lang/languageIds';
 import { candidateLines, isSampleableSource, seededRandom } from '../core/eval/holes';
 import { startChildOracle, startInProcessOracle, type OracleDump, type OracleHandle, type OracleHitView } from '../bench/oracleProcess';
 import OpenAI from 'openai';
@@ -45,19 +46,6 @@ import {
  * running a small code model on a GPU). Time spent waiting for the tokens of a line is the model's.
  */
 export const DEFAULT_TOKEN_MS = 4;
-
-const LANGUAGES: Record<string, string> = {
-  '.ts': 'typescript',
-  '.tsx': 'typescriptreact',
-  '.js': 'javascript',
-  '.mjs': 'javascript',
-  '.cjs': 'javascript',
-  '.jsx': 'javascriptreact',
-  '.py': 'python',
-  '.go': 'go',
-  '.rs': 'rust',
-  '.java': 'java',
-};
 
 export interface TypingBenchOptions {
   repo: string;
@@ -157,8 +145,7 @@ export interface TypingBenchReport {
 /** Picks `files` regions of `lines` lines to retype, seeded. */
 export function planReplay(o: TypingBenchOptions): TypingPlan[] {
   const rand = seededRandom(o.seed);
-  const exts = new Set(Object.keys(LANGUAGES));
-  const candidates = listWorkspaceFiles(o.repo, { extensions: exts }).filter((f) => isSampleableSource(f.path) && f.size > 200);
+  const candidates = listWorkspaceFiles(o.repo, { extensions: SOURCE_EXTENSIONS }).filter((f) => isSampleableSource(f.path) && f.size > 200);
   // Seeded shuffle, then the first files that have a region to type.
   const order = candidates
     .map((f) => ({ f, r: rand() }))
@@ -169,7 +156,7 @@ export function planReplay(o: TypingBenchOptions): TypingPlan[] {
     if (plans.length >= o.files) break;
     const text = readTextFile(f.absPath);
     if (!text || text.includes('\r')) continue;
-    const languageId = LANGUAGES[path.extname(f.path).toLowerCase()];
+    const languageId = languageForPath(f.path)!;
     const lines = candidateLines(text, languageId);
     if (lines.length < 4) continue;
     const pick = lines[Math.floor(rand() * (lines.length - 1))];

@@ -19,8 +19,7 @@ import { makeHoleDocument } from '../core/eval/holes';
 import { judgeAsIs } from '../core/filter/asIs';
 import { ConsistencyFilter } from '../core/filter/consistency';
 import { IndexKnowledge } from '../core/filter/indexKnowledge';
-import { vscodeLanguageId } from '../core/lang/languageIds';
-import { languageForPath } from '../core/lang/parser';
+import { languageForPath, vscodeLanguageId } from '../core/lang/languageIds';
 
 export interface FilterCliIo {
   out: (s: string) => void;

@@ -13,7 +13,7 @@ import { SymbolIndex } from '../core/workspace/symbolIndex';
 import { WorkspaceIgnore } from '../core/workspace/workspaceFiles';
 import { isSecretPath } from '../core/workspace/exclusion';
 import { makeHoleDocument } from '../core/eval/holes';
-import { languageForPath } from '../core/lang/parser';
+import { languageForPath } from '../core/lang/languageIds';
 
 export interface CliIo {
   out: (s: string) => void;

@@ -7,41 +7,10 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { GRAMMAR_FOR_LANGUAGE } from './languageIds';
 
-/** VS Code language id → grammar name (tree-sitter-<name>.wasm). */
-export const GRAMMAR_FOR_LANGUAGE: Readonly<Record<string, string>> = {
-  typescript: 'typescript',
-  typescriptreact: 'tsx',
-  javascript: 'javascript',
-  javascriptreact: 'javascript',
-  python: 'python',
-  go: 'go',
-  rust: 'rust',
-  java: 'java',
-};
-
-/** File extension → VS Code language id, for files read from disk (CLI, workspace index). */
-export const LANGUAGE_FOR_EXTENSION: Readonly<Record<string, string>> = {
-  '.ts': 'typescript',
-  '.mts': 'typescript',
-  '.cts': 'typescript',
-  '.tsx': 'typescriptreact',
-  '.js': 'javascript',
-  '.mjs': 'javascript',
-  '.cjs': 'javascript',
-  '.jsx': 'javascriptreact',
-  '.py': 'python',
-  '.pyi': 'python',
-  '.go': 'go',
-  '.rs': 'rust',
-  '.java': 'java',
-  '.md': 'markdown',
-  '.txt': 'plaintext',
-};
-
-export function languageForPath(p: string): string | undefined {
-  return LANGUAGE_FOR_EXTENSION[path.extname(p).toLowerCase()];
-}
+// The grammar for each language and the language of each extension: one table, languageIds.ts.
+export { GRAMMAR_FOR_LANGUAGE, LANGUAGE_FOR_EXTENSION, languageForPath } from './languageIds';
 
 export function hasGrammar(languageId: string): boolean {
   return languageId in GRAMMAR_FOR_LANGUAGE;

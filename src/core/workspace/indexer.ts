@@ -4,12 +4,13 @@
  * them in small batches, yielding to the event loop between batches so typing never stalls.
  */
 import { listWorkspaceFiles, readTextFile, type WorkspaceFile } from './workspaceFiles';
-import { getParser, languageForPath } from '../lang/parser';
+import { getParser } from '../lang/parser';
+import { languageForPath, SOURCE_EXTENSIONS } from '../lang/languageIds';
 import { OUTLINE_LANGUAGES } from '../lang/outline';
 import type { SymbolIndex } from './symbolIndex';
 
-/** File extensions whose outlines we understand. */
-export const SOURCE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.py', '.pyi', '.go', '.rs', '.java']);
+/** The extensions the index lists (from the language table), for the editor's file watcher too. */
+export { SOURCE_EXTENSIONS };
 
 export interface IndexProgress {
   done: number;

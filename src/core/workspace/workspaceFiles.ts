@@ -97,7 +97,7 @@ export interface WorkspaceFile {
 }
 
 /** Lists the files of a workspace that may be read, skipping what must not be. */
-export function listWorkspaceFiles(root: string, opts: { maxFiles?: number; extensions?: Set<string> } = {}): WorkspaceFile[] {
+export function listWorkspaceFiles(root: string, opts: { maxFiles?: number; extensions?: ReadonlySet<string> } = {}): WorkspaceFile[] {
   const rules = new WorkspaceIgnore(root);
   const out: WorkspaceFile[] = [];
   const max = opts.maxFiles ?? 20000;
