@@ -7,22 +7,51 @@ export const SECTION = 'intentComplete';
 
 export class Config implements vscode.Disposable {
   private current: Settings;
+  private raw: Settings;
   private readonly emitter = new vscode.EventEmitter<Settings>();
   readonly onDidChange = this.emitter.event;
   private readonly sub: vscode.Disposable;
   private lastProblems = '';
+  /** The built-in engine's endpoint while it runs (localEngine.enabled): what `endpoint` and `model` are in effect. */
+  private engine: { endpoint: string; model: string } | undefined;
 
   constructor(private readonly log: Logger) {
-    this.current = this.read();
+    this.raw = this.read();
+    this.current = this.withEngine(this.raw);
     this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
-      this.current = this.read();
+      this.raw = this.read();
+      this.current = this.withEngine(this.raw);
       this.emitter.fire(this.current);
     });
   }
 
   get settings(): Settings {
     return this.current;
+  }
+
+  /**
+   * The built-in engine is running at `ep` (undefined: not running). While localEngine.enabled, the
+   * settings in effect have its URL and served model as `endpoint` and `model` (empty while it is
+   * not running: ghost text never falls back to intentComplete.endpoint), and no separate edit model.
+   */
+  useEngine(ep: { endpoint: string; model: string } | undefined): void {
+    if (ep?.endpoint === this.engine?.endpoint && ep?.model === this.engine?.model) return;
+    this.engine = ep && { endpoint: ep.endpoint, model: ep.model };
+    const next = this.withEngine(this.raw);
+    if (JSON.stringify(next) === JSON.stringify(this.current)) return;
+    this.current = next;
+    this.emitter.fire(this.current);
+  }
+
+  /** The settings as written (without the engine's endpoint in effect). */
+  get written(): Settings {
+    return this.raw;
+  }
+
+  private withEngine(s: Settings): Settings {
+    if (!s['localEngine.enabled']) return s;
+    return { ...s, endpoint: this.engine?.endpoint ?? '', model: this.engine?.model ?? '', editModel: '' };
   }
 
   /** Writes a user (global) setting. */

@@ -229,6 +229,27 @@ describe('built-in engine manager (scripted supervisor)', () => {
     assert.deepEqual([...new Set(views.map((v) => v.phase))], ['loading', 'ready']);
   });
 
+  it('a request that finds no engine starts it without waiting; the endpoint is in effect only while ready', async () => {
+    const e = make();
+    assert.deepEqual(e.status(), { kind: 'engine', phase: 'idle', busy: false, model: 'tiny', threads: undefined, pid: undefined });
+    e.wanted();
+    e.wanted();
+    await until(() => sups.length === 1 && sups[0].state === 'loading');
+    assert.equal(e.current, undefined);
+    assert.equal(e.status()?.phase, 'loading');
+    sups[0].ready();
+    await until(() => e.current !== undefined);
+    assert.equal(sups.length, 1);
+    assert.equal(e.apiKey, 'tok');
+    assert.equal(e.status(), undefined, 'ready: the endpoint status speaks');
+    // Unloaded after the idle period (the supervisor stops its child): no endpoint in effect, the next request loads it again.
+    await sups[0].stop();
+    assert.equal(e.current, undefined);
+    assert.equal(e.status()?.phase, 'idle');
+    e.wanted();
+    await until(() => sups[0].state === 'loading');
+  });
+
   it('an aborted wait gives up at once; the engine goes on loading', async () => {
     const e = make();
     const ac = new AbortController();

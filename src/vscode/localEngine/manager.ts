@@ -11,7 +11,7 @@ import type { Logger } from '../../core/types';
 import type { CatalogueEntry } from '../../engine/catalogue';
 import { checkLocalModelFile, type LocalModelCheck } from '../../engine/ggufFile';
 import { EngineSupervisor, type EngineEndpoint, type EngineState, type SupervisorOptions } from '../../engine/supervisor';
-import { planRun, sameRun, type EngineRun } from './run';
+import { planRun, sameRun, servedModelName, type EngineRun } from './run';
 
 /** What the engine is doing, as the status bar shows it. */
 export type EnginePhase =
@@ -114,7 +114,8 @@ class Emitter<T> {
 export class LocalEngine {
   private sup: SupervisorLike | undefined;
   private run: EngineRun | undefined;
-  private ready: EngineEndpoint['ready'] | undefined;
+  /** The running engine's endpoint, once a request got it (cleared when the engine stops or restarts). */
+  private ep: EngineEndpoint | undefined;
   private inFlight = 0;
   private download: { percent?: number } | undefined;
   /** The model file that failed its check, and why: not tried again until the settings change or Restart. */
@@ -144,8 +145,29 @@ export class LocalEngine {
     return this.sup?.pid;
   }
 
+  /** The endpoint while the engine is ready (undefined while it loads, restarts or is stopped). */
+  get current(): LocalEndpoint | undefined {
+    return this.enabled && this.ep && this.sup?.state === 'ready' ? toLocal(this.ep) : undefined;
+  }
+
+  /** The engine's bearer token while it is ready and enabled (the key requests to it carry). */
+  get apiKey(): string | undefined {
+    return this.current?.apiKey;
+  }
+
+  /**
+   * A request wants the engine (and found none ready): start it, without waiting. The request
+   * itself gets nothing; the status says loading, and the next request finds the engine ready.
+   */
+  wanted(): void {
+    if (!this.enabled || this.current || this.starting) return;
+    // Loading or restarting already; or waiting for the person (Restart, another file, the download).
+    if (['loading', 'restarting', 'failed', 'invalid', 'downloading'].includes(this.view().phase)) return;
+    void this.endpoint();
+  }
+
   view(): EngineView {
-    const base = { busy: this.inFlight > 0, model: this.ready?.model ?? this.run?.model, threads: this.ready?.threads, pid: this.sup?.pid };
+    const base = { busy: this.inFlight > 0, model: this.ep?.ready.model ?? this.run?.model ?? this.plannedModel(), threads: this.ep?.ready.threads, pid: this.sup?.pid };
     if (!this.enabled) return { ...base, phase: 'off', busy: false };
     if (this.download) return { ...base, phase: 'downloading', percent: this.download.percent };
     if (this.invalid) return { ...base, phase: 'invalid', reason: this.invalid.reason };
@@ -167,15 +189,26 @@ export class LocalEngine {
     try {
       const ep = await abortable(sup.acquire(), signal);
       if (sup !== this.sup) return undefined;
-      if (this.ready !== ep.ready) {
-        this.ready = ep.ready;
+      if (this.ep !== ep) {
+        this.ep = ep;
         this.fire();
       }
-      return { endpoint: ep.url, apiKey: ep.token, model: ep.ready.model, chat: ep.ready.chat, fim: ep.ready.fim };
+      return toLocal(ep);
     } catch (e) {
       if (!signal?.aborted) this.d.log.warn(`built-in engine: ${errText(e)}`);
       return undefined;
     }
+  }
+
+  /**
+   * What the status bar shows of the engine: its own state while it is not serving (idle, loading,
+   * restarting, downloading, a model needed, failed). Undefined when off or ready: the endpoint's
+   * status (ready, busy, filtered or what a request found) says the rest.
+   */
+  status(): ({ kind: 'engine' } & EngineView) | undefined {
+    const v = this.view();
+    if (v.phase === 'off' || (v.phase === 'ready' && this.current)) return undefined;
+    return { kind: 'engine', ...v };
   }
 
   /**
@@ -241,7 +274,7 @@ export class LocalEngine {
     const sup = this.sup;
     this.sup = undefined;
     this.run = undefined;
-    this.ready = undefined;
+    this.ep = undefined;
     this.starting = undefined;
     if (!sup) return;
     await sup.stop().catch((e: unknown) => this.d.log.warn(`built-in engine: stopping failed: ${errText(e)}`));
@@ -253,6 +286,12 @@ export class LocalEngine {
     await this.stopEngine();
     this.changed.clear();
     this.notices.clear();
+  }
+
+  /** The model the settings name, before any engine ran (for the status). */
+  private plannedModel(): string {
+    const s = this.d.settings();
+    return s['localEngine.modelFile'] ? servedModelName(s['localEngine.modelFile']) : s['localEngine.model'];
   }
 
   private plan() {
@@ -298,7 +337,7 @@ export class LocalEngine {
     sup.on('log', (m) => this.d.log.info(`built-in engine: ${m}`));
     sup.on('state', () => {
       if (sup !== this.sup) return;
-      if (sup.state !== 'ready') this.ready = undefined;
+      if (sup.state !== 'ready') this.ep = undefined;
       this.fire();
     });
     sup.on('failed', (e) => {
@@ -325,6 +364,10 @@ export class LocalEngine {
   private fire(): void {
     this.changed.fire(this.view());
   }
+}
+
+function toLocal(ep: EngineEndpoint): LocalEndpoint {
+  return { endpoint: ep.url, apiKey: ep.token, model: ep.ready.model, chat: ep.ready.chat, fim: ep.ready.fim };
 }
 
 /** What Edit Selection says when the engine's model has no chat template. */

@@ -19,6 +19,8 @@ export interface LocalEngineConfig {
   readonly settings: Settings;
   readonly onDidChange: vscode.Event<Settings>;
   update<K extends keyof Settings>(key: K, value: Settings[K] | undefined): Promise<void>;
+  /** The engine's endpoint in effect (config.ts). */
+  useEngine(ep: { endpoint: string; model: string } | undefined): void;
 }
 
 export interface LocalEngineFeatureDeps {
@@ -40,6 +42,8 @@ export class LocalEngineFeature implements vscode.Disposable {
     this.disposables.push(
       d.config.onDidChange(() => void this.engine.settingsChanged()),
       this.engine.onNotice((n) => void this.tell(n)),
+      // Ready: its URL and model are the endpoint in effect; stopped or restarting: none (requests start it).
+      this.engine.onDidChangeState(() => d.config.useEngine(this.engine.current)),
       vscode.commands.registerCommand(COMMANDS.runLocal, () => guard(d.log, () => this.chooseModel())),
       vscode.commands.registerCommand(COMMANDS.restartEngine, () => guard(d.log, () => this.restart())),
       vscode.commands.registerCommand(COMMANDS.stopLocal, () => guard(d.log, () => this.stopUsing())),
