@@ -6,68 +6,23 @@
  * (when known) are checked before it is renamed into place in one step. Every failure is a value
  * with a sentence for the person; nothing throws. Nothing downloads unless this is called.
  *
- * Plain node:http/https rather than fetch: the editor's proxy support hooks these modules, and the
- * response stream gives backpressure into the file and a clear error when the connection is cut.
+ * The HTTP side is downloadHttp.ts, the `.part` file and its metadata partFile.ts.
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CatalogueEntry } from './catalogue';
 import { fileSize, readGgufHeader, sha256File } from './ggufFile';
+import { headerInt, headerText, httpError, parseContentRange, request, strongEtag } from './downloadHttp';
+import type { DownloadError, DownloadErrorKind, DownloadOptions, DownloadResult, DownloadTarget } from './downloadTypes';
+import { pathsFor, readMeta, writeMeta, type PartMeta, type Paths } from './partFile';
 
-export interface DownloadTarget {
-  url: string;
-  fileName: string;
-  /** Lower-case hex; the download is refused (and removed) when the file's differs. */
-  sha256?: string;
-  /** Exact size in bytes, when known ahead. */
-  sizeBytes?: number;
-}
-
-export interface DownloadProgress {
-  /** Bytes in the `.part` file so far (those of earlier attempts included). */
-  bytes: number;
-  /** The whole file's size, when the server said it. */
-  total?: number;
-  /** Of this call's transfer, bytes per second. */
-  bytesPerSecond: number;
-  /** Bytes already there when this transfer began (a resumed download). */
-  resumedFrom: number;
-  phase: 'downloading' | 'verifying';
-}
-
-export interface DownloadOptions {
-  onProgress?: (p: DownloadProgress) => void;
-  signal?: AbortSignal;
-  /** Attempts after a cut connection or a network error within this call (default DEFAULT_RETRIES). */
-  retries?: number;
-  /** Wait before retry n is n times this (default DEFAULT_RETRY_DELAY_MS). */
-  retryDelayMs?: number;
-  /** Least time between two progress reports (default PROGRESS_INTERVAL_MS). */
-  progressIntervalMs?: number;
-  /** No data for this long ends the attempt as a network error (default STALL_TIMEOUT_MS). */
-  stallTimeoutMs?: number;
-}
-
-export type DownloadErrorKind = 'busy' | 'aborted' | 'network' | 'http' | 'redirect' | 'disk-full' | 'file-system' | 'size' | 'not-gguf' | 'checksum';
-
-export interface DownloadError {
-  kind: DownloadErrorKind;
-  /** A sentence for the person: what happened and what to do. */
-  message: string;
-  status?: number;
-  /** The partial file kept for a later resume (absent when it was removed). */
-  partFile?: string;
-}
-
-export type DownloadResult =
-  { ok: true; file: string; bytes: number; sha256: string; verifiedChecksum: boolean; resumed: boolean; alreadyPresent: boolean } | { ok: false; error: DownloadError };
+export type { DownloadError, DownloadErrorKind, DownloadOptions, DownloadProgress, DownloadResult, DownloadTarget } from './downloadTypes';
 
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_RETRY_DELAY_MS = 1000;
@@ -77,7 +32,6 @@ export const STALL_TIMEOUT_MS = 30_000;
 export const MAX_REDIRECTS = 10;
 /** Restarts from zero within one call (a server ignoring Range, a changed file) before giving up. */
 const MAX_RESTARTS = 2;
-const USER_AGENT = 'intent-complete (model download)';
 
 /** A catalogue entry as something to download. */
 export function catalogueTarget(e: CatalogueEntry): DownloadTarget {
@@ -124,25 +78,6 @@ async function downloadInto(target: DownloadTarget, destDir: string, paths: Path
     // Every expected failure is returned above; this is the net under an unexpected one.
     return fail('file-system', `The download stopped: ${errText(e)}`, { partFile: paths.part });
   }
-}
-
-interface Paths {
-  final: string;
-  part: string;
-  /** What the server said of the file (validator, length), to resume only the same file. */
-  meta: string;
-}
-
-function pathsFor(destDir: string, fileName: string): Paths {
-  const final = path.resolve(destDir, fileName);
-  return { final, part: `${final}.part`, meta: `${final}.part.json` };
-}
-
-interface PartMeta {
-  url: string;
-  /** Which version of the file the part holds: Hugging Face's X-Linked-Etag (its sha256), else a strong ETag. */
-  identity?: string;
-  total?: number;
 }
 
 /** A complete, valid file already in place is not downloaded again. */
@@ -416,72 +351,6 @@ class Download {
     await fs.rm(this.paths.part, { force: true }).catch(() => undefined);
     await fs.rm(this.paths.meta, { force: true }).catch(() => undefined);
   }
-}
-
-/**
- * One GET, with a Range from `offset` when there is something to resume. No If-Range: a CDN's ETag
- * can differ between signed addresses of the same file, so the version is compared here instead.
- */
-function request(url: string, offset: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const get = u.protocol === 'https:' ? https.get : u.protocol === 'http:' ? http.get : undefined;
-    if (!get) return reject(new Error(`the address ${url} is not http or https`));
-    const headers: http.OutgoingHttpHeaders = { 'user-agent': USER_AGENT, 'accept-encoding': 'identity' };
-    if (offset > 0) headers.range = `bytes=${offset}-`;
-    const req = get(u, { headers, signal }, resolve);
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer for ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
-  });
-}
-
-function httpError(status: number, statusMessage: string | undefined, url: string, part: string, bytes: number): DownloadError {
-  const host = new URL(url).host;
-  const why =
-    status === 401 || status === 403
-      ? 'it refused access (the model may require accepting its licence on its page, or the address is wrong)'
-      : status === 404
-        ? 'it has no such file (the model may have been moved or renamed)'
-        : status === 429
-          ? 'it asked us to slow down; try again in a few minutes'
-          : status >= 500
-            ? 'it had a problem; try again later'
-            : 'the request failed';
-  return { kind: 'http', status, message: `${host} answered ${status}${statusMessage ? ` ${statusMessage}` : ''}: ${why}.`, partFile: bytes > 0 ? part : undefined };
-}
-
-function parseContentRange(v: string | undefined): { start?: number; end?: number; total?: number } | undefined {
-  const m = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(v?.trim() ?? '');
-  if (!m) return undefined;
-  const num = (s: string | undefined) => (s === undefined || s === '*' ? undefined : Number(s));
-  return { start: num(m[1]), end: num(m[2]), total: num(m[3]) };
-}
-
-function headerText(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function headerInt(v: string | undefined): number | undefined {
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
-}
-
-/** A strong ETag only: a weak one does not promise the same bytes. */
-function strongEtag(res: http.IncomingMessage): string | undefined {
-  const etag = res.headers.etag;
-  return etag && !etag.startsWith('W/') ? etag : undefined;
-}
-
-async function readMeta(file: string): Promise<PartMeta | undefined> {
-  try {
-    const m = JSON.parse(await fs.readFile(file, 'utf8')) as PartMeta;
-    return typeof m.url === 'string' ? m : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function writeMeta(file: string, meta: PartMeta): Promise<void> {
-  await fs.writeFile(file, JSON.stringify(meta)).catch(() => undefined);
 }
 
 function isDiskFull(e: unknown): boolean {
