@@ -11,9 +11,10 @@ import { COMMANDS } from './statusMenu';
 
 const ASKED = 'intentComplete.offeredLocalServer';
 
-/** Nothing to offer: an endpoint or the built-in engine is set up. */
+/** Nothing to offer: an endpoint or the built-in engine is set up, or ghost text is turned off. */
 function setUp(config: Config): boolean {
-  return Boolean(config.settings.endpoint) || config.settings['localEngine.enabled'];
+  const s = config.settings;
+  return Boolean(s.endpoint) || s['localEngine.enabled'] || !s.enable;
 }
 
 export async function offerLocalServer(config: Config, context: vscode.ExtensionContext, log: Logger): Promise<void> {
