@@ -107,8 +107,13 @@ export class LocalEngineFeature implements vscode.Disposable {
     }
     const n = downloadNotice(entry.label, result.error);
     this.d.log.warn(`download of ${entry.id}: ${result.error.kind}: ${result.error.message}`);
-    const show = n.severity === 'info' ? vscode.window.showInformationMessage : n.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-    const choice = await show(n.text, ...(n.retry ? ['Retry', 'Show Log'] : []));
+    const actions = n.retry ? ['Retry', 'Show Log'] : [];
+    const choice =
+      n.severity === 'info'
+        ? await vscode.window.showInformationMessage(n.text, ...actions)
+        : n.severity === 'warning'
+          ? await vscode.window.showWarningMessage(n.text, ...actions)
+          : await vscode.window.showErrorMessage(n.text, ...actions);
     if (choice === 'Show Log') this.d.showLog();
     return choice === 'Retry' ? this.download(entry) : false;
   }
