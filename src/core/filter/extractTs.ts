@@ -36,6 +36,7 @@ export class TsExtractor {
           const spec = stringValue(source);
           const star = !s.namedChildren.some((c) => c?.type === 'export_clause' || c?.type === 'namespace_export');
           if (spec !== undefined && star) this.f.reexports.push(spec);
+          if (spec !== undefined) this.namedReexports(s, spec);
           for (const c of s.namedChildren) if (c?.type === 'namespace_export') add(c.namedChildren.find((x) => x?.type === 'identifier')?.text);
         }
         if (/^export\s*=/.test(s.text)) this.f.openExports = true;
@@ -293,6 +294,18 @@ export class TsExtractor {
       }
     }
     for (const c of n.namedChildren.filter(isNode)) this.walk(c, cls);
+  }
+
+  /** `export { a, b as c } from 'm'`: each exported name with the name it has in m. */
+  private namedReexports(s: SyntaxNode, spec: string): void {
+    for (const c of s.namedChildren) {
+      if (c?.type !== 'export_clause') continue;
+      for (const sp of c.namedChildren.filter(isNode)) {
+        const name = sp.childForFieldName('name')?.text;
+        const alias = sp.childForFieldName('alias')?.text ?? name;
+        if (name && alias) (this.f.namedReexports ??= new Map()).set(alias, { module: spec, imported: name });
+      }
+    }
   }
 
   private bind(name: string, type: string, at: SyntaxNode, param = false, into = this.f.bindings): void {

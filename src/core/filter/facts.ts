@@ -54,6 +54,8 @@ export interface FileFacts {
   parsed: boolean;
   /** `export * from 'm'` modules, whose exports are this file's too. */
   reexports: string[];
+  /** Names re-exported from another module by name (`export { Node as SyntaxNode } from 'm'` → SyntaxNode: m's Node). */
+  namedReexports?: Map<string, { module: string; imported: string }>;
   /** Return types of the file's top-level functions, as written (`load` → `Promise<LibModule>`). */
   returnTypes: Map<string, string>;
   /** Go, Rust and Java: fields' types as written, generics included (`Bank.accounts` → `HashMap<u64, Account>`). */

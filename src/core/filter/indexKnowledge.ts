@@ -317,6 +317,18 @@ export class IndexKnowledge implements WorkspaceKnowledge {
     return this.deps.declaredPackages.has(packageName(module));
   }
 
+  reexportOf(module: string, name: string, fromFile: string): { module: string; imported: string; file: string } | undefined {
+    if (!module.startsWith('.')) return undefined;
+    const file = this.resolveFile(module, fromFile);
+    const rel = this.rel(file);
+    const facts = rel ? this.factsOf(rel) : undefined;
+    if (!file || !facts || facts.types.has(name)) return undefined;
+    const named = facts.namedReexports?.get(name);
+    if (named) return { ...named, file };
+    const imp = facts.exported.has(name) ? facts.imports.find((i) => i.local === name && i.imported !== '*') : undefined;
+    return imp ? { module: imp.module, imported: imp.imported, file } : undefined;
+  }
+
   /** The file (absolute) a relative specifier names: an indexed file first, else one on disk. */
   resolveFile(module: string, fromFile: string): string | undefined {
     const key = path.dirname(fromFile) + '\0' + module;

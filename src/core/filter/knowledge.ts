@@ -39,6 +39,11 @@ export interface WorkspaceKnowledge {
    * declarations, a runtime module): what it exports has names we know. Absent: as `resolvesModule`.
    */
   hasModuleDeclarations?(module: string, fromFile: string | undefined, languageId: string): boolean;
+  /**
+   * Where a workspace module gets an export it does not declare: `export { X as name } from 'm'`, or
+   * `import { X as name } from 'm'; export { name }` (m as written there, and that file).
+   */
+  reexportOf?(module: string, name: string, fromFile: string): { module: string; imported: string; file: string } | undefined;
 }
 
 /** Knows nothing beyond the document (no workspace open). */

@@ -166,17 +166,32 @@ export class TypeResolver {
 
   private importedFromUnresolved(name: string): boolean {
     const imp = this.doc.imports.find((i) => i.local === name);
-    return !!imp && this.unresolvedModule(imp.module);
+    if (!imp) return false;
+    if (this.unresolvedModule(imp.module)) return true;
+    // A name a workspace module re-exports from a module nothing here resolves: that name alone
+    // is an open world (the module's own declarations stay checked).
+    return this.family === 'ts' && !!this.docPath && imp.imported !== '*' && this.reexportedFromUnresolved(imp.module, imp.imported, this.docPath);
   }
 
-  private unresolvedModule(module: string): boolean {
+  /** Whether `name` of workspace module `module` is, through its chain of re-exports, a name of an unresolved module. */
+  private reexportedFromUnresolved(module: string, name: string, fromFile: string): boolean {
+    for (let i = 0; i < MAX_ORIGIN_DEPTH; i++) {
+      const r = this.ws.reexportOf?.(module, name, fromFile);
+      if (!r) return false;
+      if (this.unresolvedModule(r.module, r.file)) return true;
+      [module, name, fromFile] = [r.module, r.imported, r.file];
+    }
+    return false;
+  }
+
+  private unresolvedModule(module: string, fromFile = this.docPath): boolean {
     // A data module (`./table.json`) resolves to a file, but the index holds no names of its
     // content: its keys are an open world as a package's members are.
     if (this.family === 'ts' && DATA_MODULE.test(module)) return true;
     if (this.family === 'ts' && builtins.isNodeModule(module)) return false;
     if (this.family === 'python' && builtins.isPythonStdlib(module.split('.')[0])) return false;
     const ws = this.ws;
-    return ws.hasModuleDeclarations ? !ws.hasModuleDeclarations(module, this.docPath, this.doc.languageId) : !ws.resolvesModule(module, this.docPath, this.doc.languageId);
+    return ws.hasModuleDeclarations ? !ws.hasModuleDeclarations(module, fromFile, this.doc.languageId) : !ws.resolvesModule(module, fromFile, this.doc.languageId);
   }
 
   /** The type the innermost class body (Rust: impl block) around `cursor` declares. */
