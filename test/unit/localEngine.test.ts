@@ -13,7 +13,7 @@ import type { Logger } from '../../src/core/types';
 import { CATALOGUE, DEFAULT_MODEL_ID } from '../../src/engine/catalogue';
 import type { DownloadErrorKind } from '../../src/engine/download';
 import type { EngineEndpoint, EngineState, SupervisorOptions } from '../../src/engine/supervisor';
-import { LocalEngine, editNeedsChat, type EngineNotice, type EngineView, type SupervisorLike } from '../../src/vscode/localEngine/manager';
+import { LocalEngine, NO_ENGINE, editNeedsChat, type EngineNotice, type EngineView, type SupervisorLike } from '../../src/vscode/localEngine/manager';
 import { downloadNotice, modelPickItems, progressLine } from '../../src/vscode/localEngine/picker';
 import { engineThreads, planRun, servedModelName } from '../../src/vscode/localEngine/run';
 import { testModelFile } from '../shared/testModel';
@@ -294,6 +294,23 @@ describe('built-in engine manager (scripted supervisor)', () => {
     current = { ...current, 'localEngine.modelFile': '/m/tiny.gguf' };
     await e.settingsChanged();
     assert.equal(e.view().phase, 'idle');
+  });
+
+  it('an installation without the engine (the universal package) says so instead of starting', async () => {
+    const e = new LocalEngine({
+      settings: () => current,
+      modelsDir: '/store',
+      log: quiet,
+      workerEntry: '/nowhere/dist/worker.js',
+      checkFile: async (file) => ({ ok: true, file, bytes: 1, header: {} as never }),
+    });
+    current = settings({ 'localEngine.enabled': true, 'localEngine.modelFile': '/m/tiny.gguf' });
+    const told: EngineNotice[] = [];
+    e.onNotice((n) => told.push(n));
+    assert.equal(await e.endpoint(), undefined);
+    assert.equal(e.view().phase, 'invalid');
+    assert.equal(e.view().reason, NO_ENGINE);
+    assert.deepEqual(told, [{ kind: 'invalid', message: NO_ENGINE }]);
   });
 
   it('a catalogue model not downloaded: needs-model, one notice to download it, nothing started', async () => {

@@ -88,6 +88,10 @@ export interface LocalEngineDeps {
   cores?: number;
 }
 
+/** The universal package carries no engine (scripts/packageTarget.mjs builds the ones that do). */
+export const NO_ENGINE =
+  'this installation of Intent Complete has no built-in engine (the package for every platform leaves it out); install the package for your platform, or use your own server';
+
 type Listener<T> = (value: T) => void;
 
 /** A minimal event: `on(listener)` returns something to dispose (the shape of vscode.Event). */
@@ -324,8 +328,10 @@ export class LocalEngine {
   private async create(run: EngineRun): Promise<SupervisorLike | undefined> {
     if (this.sup) await this.stopEngine();
     const check = await (this.d.checkFile ?? checkLocalModelFile)(run.modelFile);
-    if (!check.ok) {
-      this.invalid = { file: run.modelFile, reason: `${run.modelFile} cannot be used: ${check.reason}` };
+    const entry = this.d.workerEntry;
+    const reason = !check.ok ? `${run.modelFile} cannot be used: ${check.reason}` : entry && !fs.existsSync(entry) ? NO_ENGINE : undefined;
+    if (reason) {
+      this.invalid = { file: run.modelFile, reason };
       this.d.log.warn(`built-in engine: ${this.invalid.reason}`);
       this.noticeOnce({ kind: 'invalid', message: this.invalid.reason });
       this.fire();

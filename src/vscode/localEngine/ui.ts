@@ -5,6 +5,7 @@
  * cannot be used), and the engine following the settings.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Settings } from '../../core/config';
 import type { Logger } from '../../core/types';
@@ -38,7 +39,9 @@ export class LocalEngineFeature implements vscode.Disposable {
 
   constructor(private readonly d: LocalEngineFeatureDeps) {
     this.modelsDir = vscode.Uri.joinPath(d.context.globalStorageUri, 'models').fsPath;
-    this.engine = new LocalEngine({ settings: () => d.config.settings, modelsDir: this.modelsDir, log: d.log });
+    // The worker bundle beside the extension's (build.mjs); absent from the universal package.
+    const workerEntry = path.join(d.context.extensionPath, 'dist', 'worker.js');
+    this.engine = new LocalEngine({ settings: () => d.config.settings, modelsDir: this.modelsDir, log: d.log, workerEntry });
     this.disposables.push(
       d.config.onDidChange(() => void this.engine.settingsChanged()),
       this.engine.onNotice((n) => void this.tell(n)),
