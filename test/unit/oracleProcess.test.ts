@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { startChildOracle, type OracleHandle } from '../../src/bench/oracleProcess';
 import { SESSION_HEADER } from '../../src/bench/oracle';
-import { modelMsOf } from '../../src/cli/benchTyping';
+import { modelMsOf } from '../../src/cli/benchTypingReport';
 
 const TEXT = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
 const START = TEXT.indexOf('  return');
