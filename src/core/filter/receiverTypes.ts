@@ -23,12 +23,27 @@ export interface ReceiverScope {
   selfType?: string;
   /** A field's type as written (`accounts` of `Bank` → `HashMap<u64, Account>`). */
   fieldType(typeName: string, field: string): string | undefined;
+  /** Declarations already read (`name@offset`). */
+  seen?: Map<string, Declaration | undefined>;
 }
 
 /** How much of the document before the cursor's line is read for declarations. */
-const WINDOW_CHARS = 6000;
+const WINDOW_CHARS = 4000;
 /** The scanned code before each suggestion's use, built once per suggestion. */
 const codeBefore = new WeakMap<SuggestionFacts, string>();
+/** The last document prefix read (candidates of one request share it). */
+let lastPrefix: { prefix: string; languageId: string; code: string } | undefined;
+
+/** The document before the cursor's line, strings and comments blanked (lengths kept), within the window. */
+function prefixCode(docPrefix: string, languageId: string): string {
+  const lineStart = docPrefix.lastIndexOf('\n') + 1;
+  const from = Math.max(0, docPrefix.lastIndexOf('\n', lineStart - WINDOW_CHARS) + 1);
+  const prefix = docPrefix.slice(from, lineStart);
+  if (lastPrefix && lastPrefix.languageId === languageId && lastPrefix.prefix === prefix) return lastPrefix.code;
+  const text = languageId === 'rust' ? prefix.replace(RUST_LIFETIME, (m) => ' '.repeat(m.length)) : prefix;
+  lastPrefix = { prefix, languageId, code: stripStringsAndComments(text, languageId, { keepLength: true }) };
+  return lastPrefix.code;
+}
 
 /**
  * A Rust or Java member's receiver, typed from the code before its use. `found` false: no
@@ -40,11 +55,7 @@ export function inferReceiver(ref: Ref, ctx: GroundingContext): { found: boolean
   if ((family !== 'rust' && family !== 'java') || !ref.receiver || s.scanned === undefined || ref.at === undefined) return { found: false };
   let code = codeBefore.get(s);
   if (code === undefined) {
-    const lineStart = input.docPrefix.lastIndexOf('\n') + 1;
-    const from = Math.max(0, input.docPrefix.lastIndexOf('\n', lineStart - WINDOW_CHARS) + 1);
-    let prefix = input.docPrefix.slice(from, lineStart);
-    if (family === 'rust') prefix = prefix.replace(RUST_LIFETIME, (m) => ' '.repeat(m.length));
-    code = stripStringsAndComments(prefix, input.languageId, { keepLength: true }) + s.scanned;
+    code = prefixCode(input.docPrefix, input.languageId) + s.scanned;
     codeBefore.set(s, code);
   }
   const at = code.length - s.scanned.length + ref.at;
@@ -59,7 +70,7 @@ export function inferReceiver(ref: Ref, ctx: GroundingContext): { found: boolean
         ?.shapes.map((t) => t.memberTypes.get(field))
         .find(Boolean),
   };
-  if (ref.receiver !== 'self' && ref.receiver !== 'this' && !nearestDeclaration(code.slice(0, at), ref.receiver, family)) return { found: false };
+  if (ref.receiver !== 'self' && ref.receiver !== 'this' && !declarationOf(sc, ref.receiver, at)) return { found: false };
   return { found: true, type: typeOfName(sc, ref.receiver, at) };
 }
 
@@ -73,9 +84,9 @@ const IDENT = /[A-Za-z_$][\w$]*/y;
 export function typeOfName(sc: ReceiverScope, name: string, at: number, depth = 0): GType | undefined {
   if (depth > MAX_DEPTH || !/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
   if ((name === 'self' && sc.family === 'rust') || (name === 'this' && sc.family === 'java')) return sc.selfType ? { name: sc.selfType, args: [] } : undefined;
-  const before = sc.code.slice(0, at);
-  const decl = nearestDeclaration(before, name, sc.family);
+  const decl = declarationOf(sc, name, at);
   if (!decl) return undefined;
+  const before = sc.code.slice(0, at);
   switch (decl.kind) {
     case 'typed':
       return parseType(typeTextAt(before, decl.end, sc.family));
@@ -101,6 +112,14 @@ interface Declaration {
   end: number;
   /** A closure parameter's index in its list. */
   param: number;
+}
+
+/** The declaration of `name` nearest before `at`, read once per scope. */
+function declarationOf(sc: ReceiverScope, name: string, at: number): Declaration | undefined {
+  const key = `${name}@${at}`;
+  sc.seen ??= new Map();
+  if (!sc.seen.has(key)) sc.seen.set(key, nearestDeclaration(sc.code.slice(0, at), name, sc.family));
+  return sc.seen.get(key);
 }
 
 /** The last declaration of `name` in `code`, by the language's shapes. */
