@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox -- [--workspace DIR] [--port N] [--fresh] [--set key=json]…`
+ * `npm run sandbox -- [--model-file FILE] [--workspace DIR] [--port N] [--fresh] [--set key=json]…`
  *
  * Starts code-server (VS Code 1.100.3 in the browser) on 127.0.0.1 with the built extension
  * installed, prints the URL, and runs until Ctrl+C (or SIGTERM), then stops it.
@@ -8,9 +8,13 @@
  *   .vscode-test/sandbox/user-data between runs; --fresh starts from nothing.
  * - --set intentComplete.endpoint='"http://127.0.0.1:11434/v1"' writes a user setting (the value
  *   is JSON; a bare word is taken as a string).
+ * - --model-file FILE runs ghost text on the built-in engine with that GGUF model (no server, no
+ *   download): it writes the user settings intentComplete.localEngine.enabled (true) and
+ *   intentComplete.localEngine.modelFile (the file's absolute path).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkLocalModelFile } from '../../src/engine/ggufFile';
 import { REPO_ROOT, VSCODE_TEST_DIR, startCodeServer, type SettingValue, type UserSettings } from './codeServer';
 
 interface Args {
@@ -18,10 +22,16 @@ interface Args {
   port?: number;
   fresh: boolean;
   settings: UserSettings;
+  /** A GGUF model for the built-in engine (absolute). */
+  modelFile?: string;
 }
 
+/** The user settings that turn the built-in engine on with a model file (src/vscode/localEngine reads them). */
+export const LOCAL_ENGINE_ENABLED = 'intentComplete.localEngine.enabled';
+export const LOCAL_ENGINE_MODEL_FILE = 'intentComplete.localEngine.modelFile';
+
 function usage(): never {
-  process.stderr.write('usage: npm run sandbox -- [--workspace DIR] [--port N] [--fresh] [--set key=json]...\n');
+  process.stderr.write('usage: npm run sandbox -- [--model-file FILE] [--workspace DIR] [--port N] [--fresh] [--set key=json]...\n');
   process.exit(2);
 }
 
@@ -38,6 +48,7 @@ function parseArgs(argv: readonly string[]): Args {
     };
     if (a === '--workspace' || a.startsWith('--workspace=')) args.workspace = path.resolve(cwd, value());
     else if (a === '--port' || a.startsWith('--port=')) args.port = Number(value());
+    else if (a === '--model-file' || a.startsWith('--model-file=')) args.modelFile = path.resolve(cwd, value());
     else if (a === '--fresh') args.fresh = true;
     else if (a === '--set') {
       const kv = argv[++i] ?? usage();
@@ -64,6 +75,12 @@ function parseArgs(argv: readonly string[]): Args {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('not built: run npm run build');
+  if (args.modelFile) {
+    const check = await checkLocalModelFile(args.modelFile);
+    if (!check.ok) throw new Error(`--model-file ${args.modelFile}: ${check.reason}`);
+    args.settings[LOCAL_ENGINE_ENABLED] = true;
+    args.settings[LOCAL_ENGINE_MODEL_FILE] = args.modelFile;
+  }
   const home = path.join(VSCODE_TEST_DIR, 'sandbox');
   const userDataDir = path.join(home, 'user-data');
   if (args.fresh) fs.rmSync(userDataDir, { recursive: true, force: true });
@@ -91,6 +108,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(
     `\nIntent Complete sandbox (VS Code in the browser, code-server) is running:\n\n  ${server.url}\n\n` +
+      (args.modelFile ? `model:      ${args.modelFile} (built-in engine)\n` : '') +
       `workspace:  ${workspaceDir}\nuser data:  ${userDataDir} (settings kept between runs; --fresh to reset)\n` +
       `logs:       ${server.logDir}\nPress Ctrl+C to stop.\n`,
   );
