@@ -7,7 +7,6 @@
  * parameter, a field, `self`/`this`, a typed local) through generics.ts's std/JDK tables. Undefined
  * whenever a step is not known: the receiver is then an open world.
  */
-import { stripStringsAndComments } from '../lang/identifiers';
 import type { Family } from './builtins';
 import { closureParam, derefType, known, loopElement, memberResult, parseType, type GType } from './generics';
 import type { GroundingContext } from './grounding';
@@ -41,9 +40,16 @@ function prefixCode(docPrefix: string, languageId: string): string {
   const prefix = docPrefix.slice(from, lineStart);
   if (lastPrefix && lastPrefix.languageId === languageId && lastPrefix.prefix === prefix) return lastPrefix.code;
   const text = languageId === 'rust' ? prefix.replace(RUST_LIFETIME, (m) => ' '.repeat(m.length)) : prefix;
-  lastPrefix = { prefix, languageId, code: stripStringsAndComments(text, languageId, { keepLength: true }) };
+  lastPrefix = { prefix, languageId, code: text.replace(LITERALS, (m) => m.replace(/[^\n]/g, ' ')) };
   return lastPrefix.code;
 }
+
+/**
+ * Comments, strings and char literals of Rust and Java, blanked by one regular expression (a
+ * character loop over the whole window costs milliseconds per keystroke); text blocks and raw
+ * strings are read as runs of plain strings, which at worst leaves a declaration unread.
+ */
+const LITERALS = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\\n]|\\[^'\n]{1,10})'/g;
 
 /**
  * A Rust or Java member's receiver, typed from the code before its use. `found` false: no
@@ -53,6 +59,11 @@ function prefixCode(docPrefix: string, languageId: string): string {
 export function inferReceiver(ref: Ref, ctx: GroundingContext): { found: boolean; type?: GType } {
   const { s, input, family, doc, resolver } = ctx;
   if ((family !== 'rust' && family !== 'java') || !ref.receiver || s.scanned === undefined || ref.at === undefined) return { found: false };
+  // A path (`Type::f`, `module::f`) names no value.
+  if (/::\s*$/.test(s.scanned.slice(Math.max(0, ref.at - 4), ref.at))) return { found: false };
+  const self = ref.receiver === 'self' || ref.receiver === 'this';
+  // Blanking literals costs more than reading: the raw text is read first for a declaration at all.
+  if (!self && !codeBefore.has(s) && !mayDeclare(input.docPrefix, s.scanned, ref.receiver, family)) return { found: false };
   let code = codeBefore.get(s);
   if (code === undefined) {
     code = prefixCode(input.docPrefix, input.languageId) + s.scanned;
@@ -70,8 +81,15 @@ export function inferReceiver(ref: Ref, ctx: GroundingContext): { found: boolean
         ?.shapes.map((t) => t.memberTypes.get(field))
         .find(Boolean),
   };
-  if (ref.receiver !== 'self' && ref.receiver !== 'this' && !declarationOf(sc, ref.receiver, at)) return { found: false };
+  if (!self && !declarationOf(sc, ref.receiver, at)) return { found: false };
   return { found: true, type: typeOfName(sc, ref.receiver, at) };
+}
+
+/** Whether the window before the use (literals not blanked) has any declaration shape of `name`. */
+function mayDeclare(docPrefix: string, scanned: string, name: string, family: Family): boolean {
+  const lineStart = docPrefix.lastIndexOf('\n') + 1;
+  const from = Math.max(0, docPrefix.lastIndexOf('\n', lineStart - WINDOW_CHARS) + 1);
+  return nearestDeclaration(docPrefix.slice(from, lineStart) + scanned, name, family) !== undefined;
 }
 
 /** How many declarations and chains are followed back from one receiver. */
