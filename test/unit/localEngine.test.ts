@@ -353,14 +353,15 @@ describe('built-in engine manager (scripted supervisor)', () => {
     await until(() => sups.length === 1);
     sups[0].ready(false);
     const r = await p;
-    assert.ok(!r.ok);
+    assert.ok(r && !r.ok);
     assert.equal(r.message, editNeedsChat('tiny'));
     assert.match(r.message, /instruct model/);
     const chat = make();
     const q = chat.forEdit();
     await until(() => sups.length === 1);
     sups[0].ready(true);
-    assert.ok((await q).ok);
+    assert.ok((await q)?.ok);
+    assert.equal(await make({ 'localEngine.enabled': false }).forEdit(), undefined);
   });
 });
 

@@ -218,8 +218,10 @@ export class LocalEngine {
   /**
    * The endpoint for Edit Selection: the engine's, when its model has a chat template; else what
    * model it needs, as a sentence (not an error: the engine is fine, the model cannot chat).
+   * Undefined when the engine is off (edits go to intentComplete.endpoint).
    */
-  async forEdit(signal?: AbortSignal): Promise<{ ok: true; endpoint: LocalEndpoint } | { ok: false; message: string }> {
+  async forEdit(signal?: AbortSignal): Promise<{ ok: true; endpoint: LocalEndpoint } | { ok: false; message: string } | undefined> {
+    if (!this.enabled) return undefined;
     const ep = await this.endpoint(signal);
     if (!ep) return { ok: false, message: `the built-in engine is not ready (${this.view().reason ?? this.view().phase}); see the status bar item` };
     if (!ep.chat) return { ok: false, message: editNeedsChat(ep.model) };

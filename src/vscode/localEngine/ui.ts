@@ -14,7 +14,7 @@ import { catalogueTarget, downloadModel, downloadState, type DownloadResult } fr
 import { checkLocalModelFile } from '../../engine/ggufFile';
 import { COMMANDS } from '../statusMenu';
 import { LocalEngine, type EngineNotice } from './manager';
-import { downloadNotice, modelPickItems, progressLine, type ModelPickItem } from './picker';
+import { downloadNotice, modelPickItems, progressLine, type DownloadNotice, type ModelPickItem } from './picker';
 
 export interface LocalEngineConfig {
   readonly settings: Settings;
@@ -68,13 +68,20 @@ export class LocalEngineFeature implements vscode.Disposable {
     if (pick.choice.kind === 'file') return this.useFileOnDisk();
     const entry = pick.choice.entry;
     if (!downloaded.has(entry.id) && !(await this.download(entry))) return false;
-    await this.d.config.update('localEngine.modelFile', undefined);
-    await this.d.config.update('localEngine.model', entry.id);
-    await this.use(entry.label);
+    await this.useCatalogue(entry);
     return true;
   }
 
-  /** Downloads a catalogue model with progress in a cancellable notification; true when it is in place. */
+  private async useCatalogue(entry: CatalogueEntry): Promise<void> {
+    await this.d.config.update('localEngine.modelFile', undefined);
+    await this.d.config.update('localEngine.model', entry.id);
+    await this.use(entry.label);
+  }
+
+  /**
+   * Downloads a catalogue model with progress in a cancellable notification; true when it is in
+   * place. A failure is told (with Retry where trying again can help) without waiting for the answer.
+   */
   async download(entry: CatalogueEntry): Promise<boolean> {
     const target = catalogueTarget(entry);
     const before = await downloadState(target, this.modelsDir);
@@ -110,6 +117,12 @@ export class LocalEngineFeature implements vscode.Disposable {
     }
     const n = downloadNotice(entry.label, result.error);
     this.d.log.warn(`download of ${entry.id}: ${result.error.kind}: ${result.error.message}`);
+    void this.explain(n, entry);
+    return false;
+  }
+
+  /** A download's end told; Retry downloads again and, when it succeeds, uses the model. */
+  private async explain(n: DownloadNotice, entry: CatalogueEntry): Promise<void> {
     const actions = n.retry ? ['Retry', 'Show Log'] : [];
     const choice =
       n.severity === 'info'
@@ -118,7 +131,7 @@ export class LocalEngineFeature implements vscode.Disposable {
           ? await vscode.window.showWarningMessage(n.text, ...actions)
           : await vscode.window.showErrorMessage(n.text, ...actions);
     if (choice === 'Show Log') this.d.showLog();
-    return choice === 'Retry' ? this.download(entry) : false;
+    else if (choice === 'Retry' && (await this.download(entry))) await this.useCatalogue(entry);
   }
 
   /** "Use a GGUF file on disk…": an open dialog; the file's GGUF header is checked before it is used. */
@@ -189,7 +202,7 @@ export class LocalEngineFeature implements vscode.Disposable {
           'Download',
           'Choose Another…',
         );
-        if (c === 'Download' && (await this.download(e))) await this.engine.settingsChanged();
+        if (c === 'Download' && (await this.download(e))) await this.useCatalogue(e);
         else if (c === 'Choose Another…') await this.chooseModel();
         return;
       }
