@@ -19,7 +19,7 @@ export type StatusState =
   | { kind: 'unreachable'; reason: string; retryAt?: number }
   | { kind: 'rate-limited'; reason: string; retryAt?: number }
   | { kind: 'error'; reason: string }
-  /** The built-in engine (localEngine/manager.ts): loading, ready, busy, downloading, failed… */
+  /** The built-in engine (localEngine/manager.ts) while it is not serving: loading, downloading, failed… */
   | ({ kind: 'engine' } & EngineView);
 
 export class StatusBar implements vscode.Disposable {
@@ -119,7 +119,6 @@ export class StatusBar implements vscode.Disposable {
 export function engineLook(v: EngineView): { text: string; tooltip: string; background?: string } {
   const model = v.model ?? 'the model';
   const threads = v.threads ? `, ${v.threads} threads` : '';
-  if (v.busy && (v.phase === 'ready' || v.phase === 'idle')) return { text: '$(loading~spin) IC', tooltip: `built-in engine answering (${model}${threads})…` };
   switch (v.phase) {
     case 'loading':
       return { text: '$(loading~spin) IC: loading', tooltip: `built-in engine loading ${model}…` };

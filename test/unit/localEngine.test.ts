@@ -207,7 +207,7 @@ describe('built-in engine manager (scripted supervisor)', () => {
     assert.equal(e.view().phase, 'off');
   });
 
-  it('starts on first need, once for two first requests; loading then ready, busy while a request is in flight', async () => {
+  it('starts on first need, once for two first requests; loading then ready', async () => {
     const e = make();
     assert.equal(e.view().phase, 'idle');
     const a = e.endpoint();
@@ -222,16 +222,12 @@ describe('built-in engine manager (scripted supervisor)', () => {
     assert.equal(sups[0].options.threads, 1);
     assert.equal(sups[0].options.idleMs, 15 * 60_000);
     assert.equal(e.view().phase, 'ready');
-    e.requestStarted();
-    assert.equal(e.view().busy, true);
-    e.requestEnded();
-    assert.equal(e.view().busy, false);
     assert.deepEqual([...new Set(views.map((v) => v.phase))], ['loading', 'ready']);
   });
 
   it('a request that finds no engine starts it without waiting; the endpoint is in effect only while ready', async () => {
     const e = make();
-    assert.deepEqual(e.status(), { kind: 'engine', phase: 'idle', busy: false, model: 'tiny', threads: undefined, pid: undefined });
+    assert.deepEqual(e.status(), { kind: 'engine', phase: 'idle', model: 'tiny', threads: undefined, pid: undefined });
     e.wanted();
     e.wanted();
     await until(() => sups.length === 1 && sups[0].state === 'loading');

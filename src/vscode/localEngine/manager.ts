@@ -2,7 +2,8 @@
  * The built-in engine as the extension uses it: starts the engine's supervisor (a child process,
  * src/engine/supervisor.ts) on first need, hands its endpoint (URL, bearer token, served model) to
  * whoever asks, stops it when disabled or disposed, runs it again when its settings change, and
- * says what it is doing (loading, ready, busy, downloading, failed) for the status bar.
+ * says what it is doing (loading, ready, downloading, failed) for the status bar (busy, a request
+ * in flight, is ghost text's own requesting state).
  * No `vscode` here: the notices it raises are shown by ui.ts.
  */
 import * as fs from 'node:fs';
@@ -32,8 +33,6 @@ export type EnginePhase =
 
 export interface EngineView {
   phase: EnginePhase;
-  /** A request is in flight. */
-  busy: boolean;
   /** The served model name (when known). */
   model?: string;
   /** Downloading: per cent done (undefined while the size is unknown). */
@@ -120,7 +119,6 @@ export class LocalEngine {
   private run: EngineRun | undefined;
   /** The running engine's endpoint, once a request got it (cleared when the engine stops or restarts). */
   private ep: EngineEndpoint | undefined;
-  private inFlight = 0;
   private download: { percent?: number } | undefined;
   /** The model file that failed its check, and why: not tried again until the settings change or Restart. */
   private invalid: { file: string; reason: string } | undefined;
@@ -171,8 +169,8 @@ export class LocalEngine {
   }
 
   view(): EngineView {
-    const base = { busy: this.inFlight > 0, model: this.ep?.ready.model ?? this.run?.model ?? this.plannedModel(), threads: this.ep?.ready.threads, pid: this.sup?.pid };
-    if (!this.enabled) return { ...base, phase: 'off', busy: false };
+    const base = { model: this.ep?.ready.model ?? this.run?.model ?? this.plannedModel(), threads: this.ep?.ready.threads, pid: this.sup?.pid };
+    if (!this.enabled) return { ...base, phase: 'off' };
     if (this.download) return { ...base, phase: 'downloading', percent: this.download.percent };
     if (this.invalid) return { ...base, phase: 'invalid', reason: this.invalid.reason };
     if (this.missing) return { ...base, phase: 'needs-model', model: this.missing.id, reason: `${this.missing.label} is not downloaded yet` };
@@ -226,17 +224,6 @@ export class LocalEngine {
     if (!ep) return { ok: false, message: `the built-in engine is not ready (${this.view().reason ?? this.view().phase}); see the status bar item` };
     if (!ep.chat) return { ok: false, message: editNeedsChat(ep.model) };
     return { ok: true, endpoint: ep };
-  }
-
-  /** A request to the engine began / ended (the status shows busy meanwhile). */
-  requestStarted(): void {
-    this.inFlight++;
-    if (this.inFlight === 1) this.fire();
-  }
-
-  requestEnded(): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
-    if (this.inFlight === 0) this.fire();
   }
 
   /** A download's progress (percent, or undefined when unknown); `done` ends it. */
