@@ -134,6 +134,12 @@ public class Library {
       assert.deepEqual(verdictOf(doc, 'for (Map.Entry<String, Book> e : byIsbn.entrySet()) {\n            e.getValue().getTitle();\n        }', 'java'), KEPT);
     });
 
+    it('an array local has length and clone, and nothing invented', () => {
+      const doc = library.replace('return books.stream()\n                |', 'Book[] shelf = books.toArray(new Book[0]);\n        var copy = shelf;\n        |');
+      assert.deepEqual(verdictOf(doc, 'int n = copy.length + copy.clone().length;', 'java'), KEPT);
+      assertCaught(verdictOf(doc, 'int n = copy.size();', 'java'), 'size');
+    });
+
     it('is open after map() to whatever the lambda returns', () => {
       assert.deepEqual(verdictOf(library, '.map(b -> b.getTitle()).filter(t -> t.whatever()).findFirst();', 'java'), KEPT);
     });

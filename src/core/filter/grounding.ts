@@ -158,12 +158,17 @@ function scannedMemberKnown(ref: Ref, ctx: GroundingContext): boolean {
   if (!CLOSED_TYPE_FAMILIES.has(input.languageId) && family !== 'rust') return true;
   // Rust and Java: the receiver's nearest declaration, its type followed through std/JDK generics.
   const inferred = inferReceiver(ref, ctx);
+  // An array (`T[]`, Rust `[T]`): Java's has `length` and `clone` beyond Object's; a Rust slice's methods are not listed.
+  if (inferred.type && derefType(inferred.type, family).name === '[]') return family !== 'java' || JAVA_ARRAY_MEMBERS.has(ref.name);
   const typeName = inferred.found ? (inferred.type ? derefType(inferred.type, family).name : undefined) : declaredTypeOf(input.docPrefix, ref.receiver, input.languageId);
   const resolved = typeName ? resolver.typeFromText(typeName) : undefined;
   if (!resolved) return true;
   const members = resolver.membersOf(resolved.shapes, resolved.name);
   return members.open || !!members.unknownBase || members.members.has(ref.name) || declaredApart(ref.name, family, ws, input.docPath);
 }
+
+/** Members of every Java array besides those of Object (universal members). */
+const JAVA_ARRAY_MEMBERS = new Set(['length', 'clone']);
 
 /**
  * Go methods and Rust impls may be declared in other files than their type: a member the type's
