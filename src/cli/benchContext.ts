@@ -31,7 +31,7 @@ import { SymbolIndex } from '../core/workspace/symbolIndex';
 import { templateFor } from '../core/context/templates';
 import { makeHoleDocument, sampleHoles, type HoleCase } from '../core/eval/holes';
 import { declaredInRange } from '../core/eval/declared';
-import { IDENT, codeMask, targetIdentifiers } from '../core/lang/identifiers';
+import { codeMask, identifierSet, targetIdentifiers } from '../core/lang/identifiers';
 import { OUTLINE_LANGUAGES } from '../core/lang/outline';
 import { getParser, parserIfReady } from '../core/lang/parser';
 import type { CliIo } from './prompt';
@@ -83,12 +83,6 @@ export interface ContextBenchReport {
 
 const KINDS = ['ours', 'prefixOnly', 'jaccardNeighbors'] as const;
 type Kind = (typeof KINDS)[number];
-
-function tokens(s: string): Set<string> {
-  const out = new Set<string>();
-  for (const m of s.matchAll(IDENT)) out.add(m[0]);
-  return out;
-}
 
 function lineCountOk(text: string, min?: number, max?: number): boolean {
   if (min === undefined && max === undefined) return true;
@@ -217,7 +211,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
   let crossDeclared = 0;
   // Which files hold a name (as an identifier token): for crossFileCeiling.
   const holders = new Map<string, number>();
-  const fileTokens = files.map((f) => tokens(f.text));
+  const fileTokens = files.map((f) => identifierSet(f.text));
   for (const set of fileTokens) for (const t of set) holders.set(t, (holders.get(t) ?? 0) + 1);
   const tokensOf = new Map(files.map((f, i) => [f.path, fileTokens[i]]));
   const replay = o.replayHoles ?? 40;
@@ -236,7 +230,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
     const declared = tree ? declaredInRange(tree.rootNode, hole.offset, hole.offset + hole.groundTruth.length) : new Set<string>();
     tree?.delete();
     const targetIds = targetIdentifiers(masked.slice(hole.offset, hole.offset + hole.groundTruth.length), f.languageId).filter((t) => !declared.has(t));
-    const docTokens = tokens(hole.text);
+    const docTokens = identifierSet(hole.text);
     const cross = targetIds.filter((t) => !docTokens.has(t));
     targets += targetIds.length;
     crossTargets += cross.length;
@@ -294,7 +288,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
       const chars = p.prompt.length + (p.suffix?.length ?? 0);
       if (chars > budgetChars) throw new Error(`${kind} prompt over budget: ${chars} > ${budgetChars} (${h.file}:${h.line})`);
       acc[kind].tokens.push(chars / CHARS_PER_TOKEN);
-      const have = tokens(promptText);
+      const have = identifierSet(promptText);
       acc[kind].hit += targetIds.filter((t) => have.has(t)).length;
       acc[kind].crossHit += cross.filter((t) => have.has(t)).length;
       acc[kind].declHit += crossDecl.filter((t) => have.has(t)).length;
@@ -310,7 +304,7 @@ export async function benchContext(o: ContextBenchOptions): Promise<ContextBench
           const decls = index.declarations(m).filter((d) => d.path !== h.file);
           if (!decls.length) return '';
           const items = (engine as unknown as { lastSelection?: { items: { key: string; text: string }[] } }).lastSelection?.items ?? [];
-          const r = items.findIndex((it) => tokens(it.text).has(m));
+          const r = items.findIndex((it) => identifierSet(it.text).has(m));
           if (r >= 0) {
             const shown = (engine as unknown as { shown: Map<string, { pieces: { key: string }[] }> }).shown.get(f.absPath)?.pieces ?? [];
             const keys = new Set(shown.map((x) => x.key));

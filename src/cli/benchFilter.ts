@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { listWorkspaceFiles, readTextFile } from '../core/workspace/workspaceFiles';
 import { makeHoleDocument, sampleHoles, seededRandom } from '../core/eval/holes';
-import { identifiersOf, targetIdentifiers } from '../core/lang/identifiers';
+import { identifiersOf, isIdentifier, targetIdentifiers, wholeNamePattern } from '../core/lang/identifiers';
 import { builtins, familyOf } from '../core/filter/builtins';
 import { ConsistencyFilter, type FilterInput } from '../core/filter/consistency';
 import { TypeResolver } from '../core/filter/resolve';
@@ -158,7 +158,7 @@ export function inventedVariants(name: string, kind: InventedKind): string[] {
       for (const s of ['Async', 'Sync', 'Impl', 'Helper', 'Internal', 'List', 'Map', 'Data', 'Info', '2']) out.push(name + s);
       break;
   }
-  return [...new Set(out)].filter((v) => v !== name && /^[A-Za-z_$][\w$]*$/.test(v));
+  return [...new Set(out)].filter((v) => v !== name && isIdentifier(v));
 }
 
 function quantile(xs: number[], q: number): number {
@@ -168,13 +168,12 @@ function quantile(xs: number[], q: number): number {
 }
 
 function replaceWord(text: string, from: string, to: string): string | undefined {
-  const re = new RegExp(`(?<![\\w$])${from.replace(/\$/g, '\\$')}(?![\\w$])`);
-  const m = re.exec(text);
+  const m = wholeNamePattern(from).exec(text);
   return m ? text.slice(0, m.index) + to + text.slice(m.index + from.length) : undefined;
 }
 
 function hasWord(text: string, w: string): boolean {
-  return new RegExp(`(?<![\\w$])${w.replace(/\$/g, '\\$')}(?![\\w$])`).test(text);
+  return wholeNamePattern(w).test(text);
 }
 
 export async function benchFilter(opts: { repo: string; holes: number; seed: number; language: string; repeat?: number }): Promise<FilterBenchReport> {

@@ -1,14 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chooseWindows, IDF_WEIGHT, jaccard, tokenSet, topWindows, type Window } from '../../src/core/context/similar';
+import { chooseWindows, IDF_WEIGHT, jaccard, topWindows, type Window } from '../../src/core/context/similar';
+import { windowTokenSet } from '../../src/core/lang/identifiers';
 
 /** The definition, computed the slow way: every window's token set built from scratch. */
 function naiveTopWindows(query: string, files: { path: string; text: string }[], W: number, stride: number, k: number, idf = false): Window[] {
-  const q = tokenSet(query);
+  const q = windowTokenSet(query);
   // With idf: Σ weight over the intersection / Σ weight over the union, a token's weight from how many files hold it.
   const holders = new Map<string, number>();
-  for (const f of files) for (const t of tokenSet(f.text)) holders.set(t, (holders.get(t) ?? 0) + 1);
+  for (const f of files) for (const t of windowTokenSet(f.text)) holders.set(t, (holders.get(t) ?? 0) + 1);
   const w = (t: string) => (idf ? IDF_WEIGHT(files.length, holders.get(t) ?? 0) : 1);
   const weighted = (a: Set<string>, b: Set<string>) => {
     if (!a.size || !b.size) return 0;
@@ -22,7 +23,7 @@ function naiveTopWindows(query: string, files: { path: string; text: string }[],
   };
   const all: Window[] = [];
   for (const f of files) {
-    const lines = f.text.split('\n').map((l) => tokenSet(l));
+    const lines = f.text.split('\n').map((l) => windowTokenSet(l));
     for (let start = 0; start < Math.max(1, lines.length - W + stride); start += stride) {
       const end = Math.min(lines.length, start + W);
       const set = new Set<string>();
@@ -122,11 +123,11 @@ describe('context/similar topWindows (sliding window)', () => {
   it('choosing among thousands of windows (only the best few sorted) gives what sorting them all gives', () => {
     // Every window of this repo's sources, with scores from a real query, ties included.
     const all: Window[] = [];
-    const query = tokenSet(files[0].text.split('\n').slice(0, 60).join('\n'));
+    const query = windowTokenSet(files[0].text.split('\n').slice(0, 60).join('\n'));
     for (const f of files) {
       const lines = f.text.split('\n');
       for (let start = 0; start < lines.length; start++) {
-        const set = tokenSet(lines.slice(start, start + 20).join('\n'));
+        const set = windowTokenSet(lines.slice(start, start + 20).join('\n'));
         all.push({ path: f.path, startLine: start, endLine: Math.min(lines.length, start + 20), text: '', score: Math.round(jaccard(query, set) * 50) / 50 });
       }
     }

@@ -1,5 +1,5 @@
 /** Import and export lists (`import {` … `} from 'm'`): the module's declarations the list does not name yet. */
-import { codeMask } from '../lang/identifiers';
+import { codeMask, identifierSet, identifierTokens } from '../lang/identifiers';
 import type { Outline, OutlineSymbol } from '../lang/outline';
 import { withReexports } from './reexports';
 import type { SymbolIndex } from '../workspace/symbolIndex';
@@ -71,7 +71,7 @@ export function listCandidates(
   const list = enclosingList(input.text, input.cursorLine, input.linePrefix);
   if (!list) return [];
   const files = withReexports(index, index.resolver.resolve(input.currentPath, list.module, input.languageId), new Set([input.currentPath]));
-  const inDoc = new Set(input.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const inDoc = identifierSet(input.text);
   const all: { path: string; symbol: OutlineSymbol; order: number }[] = [];
   for (const f of files) {
     if (excluded(f)) continue;
@@ -82,7 +82,7 @@ export function listCandidates(
   const bound = new Set(input.outline.imports.flatMap((im) => im.bindings.map((b) => b.local)));
   const declared = new Set(input.outline.symbols.map((s) => s.name));
   const listed = new Set([...list.before, ...list.after]);
-  const usedInOrder = codeMask(input.text, input.languageId).match(/[A-Za-z_$][\w$]*/g) ?? [];
+  const usedInOrder = identifierTokens(codeMask(input.text, input.languageId));
   const used = new Set(usedInOrder);
   const unbound = (n: string) => used.has(n) && !bound.has(n) && !declared.has(n) && !listed.has(n);
   const seen = new Set<string>();

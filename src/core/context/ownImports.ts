@@ -5,6 +5,7 @@
  * `import {` … `} from './x'` is shown on one line with its names, less the names the window (or
  * the suffix) shows anyway, and clipped with `…` when it is still too long.
  */
+import { identifierTokens } from '../lang/identifiers';
 
 /** `line` with its trailing comment cut off and string contents kept (quotes tracked). */
 function stripComment(line: string, languageId: string): string {
@@ -166,7 +167,7 @@ export function shareImports(stmts: readonly string[], visible: ReadonlySet<stri
     }
     return lo;
   });
-  const hasFirst = stmts.map((s) => (s.match(/[A-Za-z_$][\w$]*/g) ?? []).some((n) => !visible.has(n) && first(n)));
+  const hasFirst = stmts.map((s) => identifierTokens(s).some((n) => !visible.has(n) && first(n)));
   const order = stmts.map((_, i) => i).sort((a, b) => Number(hasFirst[b]) - Number(hasFirst[a]) || floors[a] - floors[b] || a - b);
   let fit = 0;
   for (let used = 0; fit < order.length && (used += floors[order[fit]] + 1) <= room; fit++);

@@ -1,4 +1,5 @@
 /** The current file's own outline: its imports and the declarations the prompt's window does not show. */
+import { identifierSet, identifierTokens } from '../lang/identifiers';
 import type { LocalDeclaration } from '../lang/locals';
 import { renderSymbol, type Outline, type OutlineSymbol } from '../lang/outline';
 import { importStatementAt, importWithout, shareImports } from './ownImports';
@@ -44,7 +45,7 @@ export function ownOutline(
   }
   const importLines = [...new Set(outline.imports.map((i) => i.line))].filter((l) => l < startLine).sort((a, b) => a - b);
   // Names the window and the suffix show anyway are left out of the import lists.
-  const visible = new Set(shown.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const visible = identifierSet(shown);
   const stmts: string[] = [];
   const importRows = new Set<number>();
   let skipTo = -1;
@@ -59,7 +60,7 @@ export function ownOutline(
   // The lines each name occurs on, import statements left out.
   const occurs = new Map<string, number[]>();
   lines.forEach((l, r) => {
-    if (!importRows.has(r)) for (const w of l.match(/[A-Za-z_$][\w$]*/g) ?? []) (occurs.get(w) ?? occurs.set(w, []).get(w)!).push(r);
+    if (!importRows.has(r)) for (const w of identifierTokens(l)) (occurs.get(w) ?? occurs.set(w, []).get(w)!).push(r);
   });
   // Half the outline's room for the imports. A name the file imports but uses nowhere else is likely
   // what is about to be typed (an import written or added first, a use being retyped): clipped

@@ -4,18 +4,11 @@
  * jaccardNeighbors baseline and, for names the index cannot define (library APIs), by the engine.
  */
 import type { CompletionRequest } from '../types';
+import { windowTokenSet } from '../lang/identifiers';
 import { codeLines, countLines } from './prefixView';
 import type { Piece } from './sticky';
 import type { SymbolIndex } from '../workspace/symbolIndex';
 import type { FimTemplate } from './templates';
-
-const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
-
-export function tokenSet(text: string): Set<string> {
-  const s = new Set<string>();
-  for (const m of text.matchAll(IDENT)) s.add(m[0]);
-  return s;
-}
 
 export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
@@ -64,7 +57,7 @@ function lineTokenIds(p: string, text: string): LineTokens {
   const ids: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     starts[i] = ids.length;
-    for (const t of tokenSet(lines[i])) ids.push(tokenId(t));
+    for (const t of windowTokenSet(lines[i])) ids.push(tokenId(t));
   }
   starts[lines.length] = ids.length;
   const entry = { text, ids: Int32Array.from(ids), starts, vocab: Int32Array.from(new Set(ids)) };
@@ -113,7 +106,7 @@ export function topWindows(
     cachedIds = 0;
   }
   const perFile = files.map((f) => lineTokenIds(f.path, f.text));
-  const q = tokenSet(query);
+  const q = windowTokenSet(query);
   for (const t of q) tokenId(t);
   const inQuery = new Uint8Array(tokenIds.size);
   for (const t of q) inQuery[tokenIds.get(t)!] = 1;

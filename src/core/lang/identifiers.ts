@@ -126,18 +126,60 @@ export function stripStringsAndComments(code: string, languageId: string, opts: 
 }
 
 /**
- * An identifier token: a name not starting inside another token, so the digits and letters of a
- * number literal (`0x1f`, `1e5`, `10n`) are not read as names (`x1f`, `e5`, `n`).
+ * An identifier token: ASCII letters, digits, `_` and `$` (JavaScript's), and every character from
+ * U+00C0 up (names in other scripts: `größe`, `変数`), not starting with a digit nor inside another
+ * token, so the digits and letters of a number literal (`0x1f`, `1e5`, `10n`) are not read as names
+ * (`x1f`, `e5`, `n`). The one tokenizer of names: the context (ranking, import lists, own
+ * outline), the benchmarks' targets and the evaluation read names with it; the similar-code
+ * windows keep a variant of their own (WINDOW_TOKEN, below).
  */
 export const IDENT = /(?<![A-Za-z0-9_$\u00C0-\uFFFF])[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*/g;
+
+/** A character that can be part of a name (IDENT's), as a character class body. */
+const NAME_CHAR = 'A-Za-z0-9_$\\u00C0-\\uFFFF';
+const ONE_IDENT = /^[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*$/;
+
+/** Identifier tokens of text, in order, repeats kept (strings, comments and keywords not removed). */
+export function identifierTokens(text: string): string[] {
+  return text.match(IDENT) ?? [];
+}
+
+/** The distinct identifier tokens of text, added to `into` when one is given. */
+export function identifierSet(text: string, into = new Set<string>()): Set<string> {
+  for (const m of text.matchAll(IDENT)) into.add(m[0]);
+  return into;
+}
+
+/** Whether `s` is exactly one identifier token. */
+export function isIdentifier(s: string): boolean {
+  return ONE_IDENT.test(s);
+}
+
+/** A pattern matching `name` where it stands as a whole name, not inside a longer one. */
+export function wholeNamePattern(name: string, flags = ''): RegExp {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![${NAME_CHAR}])${escaped}(?![${NAME_CHAR}])`, flags);
+}
+
+/**
+ * The similar-code windows' token: an ASCII name read anywhere in the raw text, inside a number
+ * literal too (`1e5` gives `e5`). Kept apart from IDENT: with IDENT the windows ranked a little
+ * worse (docs/benchmarks.md, "One identifier tokenizer").
+ */
+const WINDOW_TOKEN = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+
+/** The distinct window tokens of text (WINDOW_TOKEN). */
+export function windowTokenSet(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(WINDOW_TOKEN)) out.add(m[0]);
+  return out;
+}
 
 /** Identifier tokens of code, in order, keywords dropped. */
 export function identifiersOf(code: string, languageId: string): string[] {
   const kw = keywordsFor(languageId);
   const out: string[] = [];
-  for (const m of stripStringsAndComments(code, languageId).matchAll(IDENT)) {
-    if (!kw.has(m[0]) && !/^\d/.test(m[0])) out.push(m[0]);
-  }
+  for (const name of identifierTokens(stripStringsAndComments(code, languageId))) if (!kw.has(name)) out.push(name);
   return out;
 }
 
