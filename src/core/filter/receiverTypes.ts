@@ -58,9 +58,10 @@ const LITERALS = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\]|\\[\s\S])*"|'(?:[
  */
 export function inferReceiver(ref: Ref, ctx: GroundingContext): { found: boolean; type?: GType } {
   const { s, input, family, doc, resolver } = ctx;
-  if ((family !== 'rust' && family !== 'java') || !ref.receiver || s.scanned === undefined || ref.at === undefined) return { found: false };
+  if ((family !== 'rust' && family !== 'java') || !ref.receiver || s.scanned === undefined || ref.scannedAt === undefined) return { found: false };
   // A path (`Type::f`, `module::f`) names no value.
-  if (/::\s*$/.test(s.scanned.slice(Math.max(0, ref.at - 4), ref.at))) return { found: false };
+  const use = ref.scannedAt;
+  if (/::\s*$/.test(s.scanned.slice(Math.max(0, use - 4), use))) return { found: false };
   const self = ref.receiver === 'self' || ref.receiver === 'this';
   // Blanking literals costs more than reading: the raw text is read first for a declaration at all.
   if (!self && !codeBefore.has(s) && !mayDeclare(input.docPrefix, s.scanned, ref.receiver, family)) return { found: false };
@@ -69,7 +70,7 @@ export function inferReceiver(ref: Ref, ctx: GroundingContext): { found: boolean
     code = prefixCode(input.docPrefix, input.languageId) + s.scanned;
     codeBefore.set(s, code);
   }
-  const at = code.length - s.scanned.length + ref.at;
+  const at = code.length - s.scanned.length + use;
   const sc: ReceiverScope = {
     code,
     family,

@@ -74,8 +74,8 @@ export function scanSuggestion(lineBefore: string, text: string, languageId: str
     if (m[1]) {
       const before = code.slice(0, m.index!);
       const recv = /([A-Za-z_$][\w$]*)\s*$/.exec(before);
-      out.refs.push({ name, kind: 'member', receiver: recv?.[1], line, at: m.index! + m[0].length - name.length });
-    } else out.refs.push({ name, kind: 'free', line, at: m.index! + m[0].length - name.length });
+      out.refs.push({ name, kind: 'member', receiver: recv?.[1], line, scannedAt: m.index! + m[0].length - name.length });
+    } else out.refs.push({ name, kind: 'free', line, scannedAt: m.index! + m[0].length - name.length });
   }
   return out;
 }

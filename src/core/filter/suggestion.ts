@@ -21,8 +21,10 @@ export interface Ref {
   receiver?: string;
   /** 0-based line of the suggestion it is on. */
   line: number;
-  /** Offset in the analysed text (line before the cursor + suggestion; Python: dedented; Go, Rust, Java: in `scanned`). */
+  /** Offset in the analysed text (line before the cursor + suggestion; Python: dedented). */
   at?: number;
+  /** Go, Rust, Java (read without a parse): offset of the name in SuggestionFacts.scanned. */
+  scannedAt?: number;
 }
 
 export interface SuggestionFacts {
