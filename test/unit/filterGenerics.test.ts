@@ -95,6 +95,12 @@ impl Bank {
       assert.deepEqual(verdictOf(bank, 'for (k, v) in self.accounts.iter() { v.credit(*k as i64); }', 'rust'), KEPT);
     });
 
+    it('a pattern that binds the name again shadows the older declaration (its type is not followed)', () => {
+      const text = 'let pairs: Vec<(u64, String)> = Vec::new();\n        for (id, account) in pairs {\n            account.push_str("!");\n        }';
+      assert.deepEqual(verdictOf(bank, text, 'rust'), KEPT);
+      assert.deepEqual(verdictOf(bank, 'match self.log.first() {\n            Some(account) => account.balance,\n            None => 0,\n        };', 'rust'), KEPT);
+    });
+
     it('a type with a derive of another crate stays open', () => {
       const doc = bank.replace('#[derive(Debug, Clone, PartialEq)]', '#[derive(Debug, Serialize)]');
       assert.deepEqual(verdictOf(doc, 'account.serialize_field();', 'rust'), KEPT);
@@ -132,6 +138,12 @@ public class Library {
       assertCaught(verdictOf(doc, 'var found = Optional.ofNullable(byIsbn.get("x"));\n        byIsbn.forEach((k, v) -> v.getTitel());', 'java'), 'getTitel');
       assert.deepEqual(verdictOf(doc, 'var b = byIsbn.get("x");\n        return Optional.of(b.getTitle());', 'java'), KEPT);
       assert.deepEqual(verdictOf(doc, 'for (Map.Entry<String, Book> e : byIsbn.entrySet()) {\n            e.getValue().getTitle();\n        }', 'java'), KEPT);
+    });
+
+    it('types a switch pattern binding (`case Book b ->`), not as a lambda parameter', () => {
+      const doc = library.replace('return books.stream()\n                |', 'Object o = books.get(0);\n        |');
+      assertCaught(verdictOf(doc, 'String t = switch (o) { case Book b -> b.getAuthor(); default -> ""; };', 'java'), 'getAuthor');
+      assert.deepEqual(verdictOf(doc, 'String t = switch (o) { case Book b -> b.getTitle(); default -> ""; };', 'java'), KEPT);
     });
 
     it('an array local has length and clone, and nothing invented', () => {

@@ -121,11 +121,13 @@ export function typeOfName(sc: ReceiverScope, name: string, at: number, depth = 
     }
     case 'closure':
       return closureParamType(sc, before, decl.start, decl.param, depth);
+    case 'opaque':
+      return undefined;
   }
 }
 
 interface Declaration {
-  kind: 'typed' | 'value' | 'loop' | 'some' | 'closure';
+  kind: 'typed' | 'value' | 'loop' | 'some' | 'closure' | 'opaque';
   /** Where the declaration starts; `end`: where its type or value starts. */
   start: number;
   end: number;
@@ -147,6 +149,16 @@ function nearestDeclaration(code: string, name: string, family: Family): Declara
   const shapes: [Declaration['kind'], RegExp][] =
     family === 'rust'
       ? [
+          // Patterns that bind the name without a type we follow (`let (a, b) =`, `for (i, a) in`,
+          // `if let Some((k, a)) =`, a match arm `Ok(a) =>`): they shadow older declarations. First,
+          // so a shape below that ends at the same place reads the type instead.
+          [
+            'opaque',
+            new RegExp(
+              String.raw`\b(?:let|for)\s+[^=;{:]*?\b${n}\b[^=;{:]*?(?:=|\bin\b)|\b(?:if|while)\s+let\s+[^=;{]*?\b${n}\b[^=;{]*?=|(?:^|[{,])\s*[^,{}=>;]*?\b${n}\b[^,{}=>;]*?=>`,
+              'gm',
+            ),
+          ],
           ['typed', new RegExp(String.raw`\blet\s+(?:mut\s+)?${n}\s*:(?!:)\s*`, 'g')],
           ['value', new RegExp(String.raw`\blet\s+(?:mut\s+)?${n}\s*=(?!=)\s*`, 'g')],
           ['typed', new RegExp(String.raw`(?:[(,]|^)\s*(?:mut\s+)?${n}\s*:(?!:)\s*`, 'gm')],
@@ -156,10 +168,12 @@ function nearestDeclaration(code: string, name: string, family: Family): Declara
         ]
       : family === 'java'
         ? [
-            ['typed', new RegExp(String.raw`(?<![\w$.])(?=[A-Z])[\w.]+(?:${JAVA_GENERICS})?(?:\[\])*\s+${n}\s*(?=[=;:,)])`, 'g')],
+            // A parameter, local, field, catch, for-each or pattern (`instanceof Book b &&`, `case Book b ->`).
+            ['typed', new RegExp(String.raw`(?<![\w$.])(?=[A-Z])[\w.]+(?:${JAVA_GENERICS})?(?:\[\])*\s+${n}\s*(?=[=;:,)&|-])`, 'g')],
             ['value', new RegExp(String.raw`\bvar\s+${n}\s*=(?!=)\s*`, 'g')],
             ['loop', new RegExp(String.raw`\(\s*(?:final\s+)?var\s+${n}\s*:\s*`, 'g')],
-            ['closure', new RegExp(String.raw`(?:\(([^()]*)\)|\b([A-Za-z_$][\w$]*))\s*->`, 'g')],
+            // Lambda parameters (not a switch pattern's binding: `case Book b ->`).
+            ['closure', new RegExp(String.raw`(?:\(([^()]*)\)|(?<!\bcase\s+[\w$.<>[\], ]*)\b([A-Za-z_$][\w$]*))\s*->`, 'g')],
           ]
         : [];
   // The declaration that ends nearest the use wins.
@@ -170,8 +184,17 @@ function nearestDeclaration(code: string, name: string, family: Family): Declara
       const start = m.index!;
       const end = start + m[0].length;
       if (end < bestEnd) continue;
-      const param = kind === 'closure' ? closureParams(m[1] ?? m[2] ?? '').indexOf(name) : 0;
-      if (param < 0) continue;
+      let param = 0;
+      if (kind === 'closure') {
+        const list = m[1] ?? m[2] ?? '';
+        param = closureParams(list).indexOf(name);
+        // A pattern parameter that binds the name (`|(k, v)|`) shadows older declarations, untyped.
+        if (param < 0 && new RegExp(String.raw`(?<![\w$])${n}(?![\w$])`).test(list)) {
+          bestEnd = end;
+          best = { kind: 'opaque', start, end, param: 0 };
+        }
+        if (param < 0) continue;
+      }
       bestEnd = end;
       // Rust: a closure from its first `|` (the match may begin at the call's parenthesis); Java: a
       // typed declaration from its type.
@@ -197,7 +220,7 @@ function closureParams(list: string): string[] {
 
 /** The type text starting at `i` (Java: before the name; Rust: after `:`), up to where a declaration's type ends. */
 function typeTextAt(code: string, i: number, family: Family): string {
-  const ends = family === 'java' ? /[=;,{|\n:]/ : /[=;,{|\n]/;
+  const ends = family === 'java' ? /[=;,{|\n:&-]/ : /[=;,{|\n]/;
   let depth = 0;
   let j = i;
   for (; j < code.length; j++) {
