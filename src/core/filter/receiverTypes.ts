@@ -143,6 +143,9 @@ function declarationOf(sc: ReceiverScope, name: string, at: number): Declaration
   return sc.seen.get(key);
 }
 
+/** Java: the text before `x ->` on its line when x is a switch pattern's binding (`case Book b ->`). */
+const SWITCH_PATTERN = /\bcase\s+[\w$.<>[\], ]*$/;
+
 /** The last declaration of `name` in `code`, by the language's shapes. */
 function nearestDeclaration(code: string, name: string, family: Family): Declaration | undefined {
   const n = name.replace(/\$/g, '\\$');
@@ -155,7 +158,7 @@ function nearestDeclaration(code: string, name: string, family: Family): Declara
           [
             'opaque',
             new RegExp(
-              String.raw`\b(?:let|for)\s+[^=;{:]*?\b${n}\b[^=;{:]*?(?:=|\bin\b)|\b(?:if|while)\s+let\s+[^=;{]*?\b${n}\b[^=;{]*?=|(?:^|[{,])\s*[^,{}=>;]*?\b${n}\b[^,{}=>;]*?=>`,
+              String.raw`\b(?:let|for)\s+[^=;{:\n]*?\b${n}\b[^=;{:\n]*?(?:=|\bin\b)|\b(?:if|while)\s+let\s+[^=;{\n]*?\b${n}\b[^=;{\n]*?=|(?:^|[{,])[ \t]*[^,{}=>;\n]*?\b${n}\b[^,{}=>;\n]*?=>`,
               'gm',
             ),
           ],
@@ -172,8 +175,8 @@ function nearestDeclaration(code: string, name: string, family: Family): Declara
             ['typed', new RegExp(String.raw`(?<![\w$.])(?=[A-Z])[\w.]+(?:${JAVA_GENERICS})?(?:\[\])*\s+${n}\s*(?=[=;:,)&|-])`, 'g')],
             ['value', new RegExp(String.raw`\bvar\s+${n}\s*=(?!=)\s*`, 'g')],
             ['loop', new RegExp(String.raw`\(\s*(?:final\s+)?var\s+${n}\s*:\s*`, 'g')],
-            // Lambda parameters (not a switch pattern's binding: `case Book b ->`).
-            ['closure', new RegExp(String.raw`(?:\(([^()]*)\)|(?<!\bcase\s+[\w$.<>[\], ]*)\b([A-Za-z_$][\w$]*))\s*->`, 'g')],
+            // Lambda parameters (a switch pattern's binding, `case Book b ->`, is skipped below).
+            ['closure', new RegExp(String.raw`(?:\(([^()]*)\)|\b([A-Za-z_$][\w$]*))\s*->`, 'g')],
           ]
         : [];
   // The declaration that ends nearest the use wins.
@@ -187,6 +190,7 @@ function nearestDeclaration(code: string, name: string, family: Family): Declara
       let param = 0;
       if (kind === 'closure') {
         const list = m[1] ?? m[2] ?? '';
+        if (m[2] !== undefined && SWITCH_PATTERN.test(code.slice(code.lastIndexOf('\n', start) + 1, start))) continue;
         param = closureParams(list).indexOf(name);
         // A pattern parameter that binds the name (`|(k, v)|`) shadows older declarations, untyped.
         if (param < 0 && new RegExp(String.raw`(?<![\w$])${n}(?![\w$])`).test(list)) {
