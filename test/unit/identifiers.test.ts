@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { cursorTargets, typeOfVariable } from '../../src/core/context/cursorTargets';
+import { bareTypeName } from '../../src/core/lang/outline/nodes';
 import { identifierSet, identifierTokens, isIdentifier, wholeNamePattern, windowTokenSet } from '../../src/core/lang/identifiers';
 
 describe('lang/identifiers: the one tokenizer of names', () => {
@@ -28,5 +30,12 @@ describe('lang/identifiers: the one tokenizer of names', () => {
 
   it("keeps the similar-code windows' own token: ASCII names read anywhere, inside numbers too", () => {
     assert.deepEqual([...windowTokenSet('x = 1e5 + größe')], ['x', 'e5', 'gr', 'e']);
+  });
+
+  it('reads the same names in shapes of code: receivers, callees, `new` and type names', () => {
+    assert.deepEqual(cursorTargets('größe.wert'), { receiver: 'größe', receiverChain: ['größe'], callee: undefined });
+    assert.equal(cursorTargets('  zähler(a, ').callee, 'zähler');
+    assert.equal(typeOfVariable('const w = new Wärme();', 'w'), 'Wärme');
+    assert.equal(bareTypeName("&'a mut paket::Größe<T>"), 'Größe');
   });
 });

@@ -1,5 +1,13 @@
 /** What the cursor is working with: the receiver chain and callee on its line, the call it is an argument of, a variable's declared type. */
+import { NAME, NAME_CHARS } from '../lang/identifiers';
 import type { Declaration } from '../workspace/symbolIndex';
+
+/** The name before an opening parenthesis, type arguments allowed between: `foo<T>(`. */
+const CALLEE_BEFORE_PAREN = new RegExp(String.raw`(${NAME})\s*(?:<[^<>()]*>)?\s*$`);
+/** A chain of receivers before the member being typed: `a.b().c.` (also `::`, `->`). */
+const RECEIVER_CHAIN = new RegExp(String.raw`((?:${NAME}\s*(?:\(\s*\))?\s*(?:\.|::|->)\s*)+)[${NAME_CHARS}]*$`);
+/** The name the text ends with. */
+const NAME_AT_END = new RegExp(String.raw`(${NAME})\s*$`);
 
 /** Lines searched upwards for the call the cursor is an argument of. */
 const CALL_LINES = 30;
@@ -33,7 +41,7 @@ export function enclosingCall(text: string, cursorLine: number, linePrefix: stri
       if (c === '(') {
         // Opened on the cursor line: the callee is cursorTargets' (and would change as the line is typed).
         if (i >= src.length - linePrefix.length) return undefined;
-        const m = /([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*$/.exec(src.slice(Math.max(0, i - 200), i));
+        const m = CALLEE_BEFORE_PAREN.exec(src.slice(Math.max(0, i - 200), i));
         return m && !/^(if|for|while|switch|catch|function|return|typeof|await)$/.test(m[1]) ? { callee: m[1], argIndex: commas } : undefined;
       }
       const before = /(\S)\s*$/.exec(src.slice(Math.max(0, i - 80), i))?.[1];
@@ -84,7 +92,7 @@ export function parameterTypes(decls: readonly Declaration[], argIndex: number, 
 
 /** Receiver of a member access and callee of a call at the end of the text before the cursor. */
 export function cursorTargets(linePrefix: string): { receiver?: string; receiverChain: string[]; callee?: string } {
-  const recv = /((?:[A-Za-z_$][\w$]*\s*(?:\(\s*\))?\s*(?:\.|::|->)\s*)+)[A-Za-z_$\w]*$/.exec(linePrefix);
+  const recv = RECEIVER_CHAIN.exec(linePrefix);
   let receiverChain: string[] = [];
   if (recv)
     receiverChain = recv[1]
@@ -99,7 +107,7 @@ export function cursorTargets(linePrefix: string): { receiver?: string; receiver
     if (c === ')') depth++;
     else if (c === '(') {
       if (depth === 0) {
-        const m = /([A-Za-z_$][\w$]*)\s*$/.exec(linePrefix.slice(0, i));
+        const m = NAME_AT_END.exec(linePrefix.slice(0, i));
         callee = m?.[1];
         break;
       }
@@ -114,7 +122,7 @@ export function typeOfVariable(text: string, name: string): string | undefined {
   const esc = name.replace(/[$]/g, '\\$');
   const res = [
     new RegExp(`\\b${esc}\\??\\s*:\\s*(?:readonly\\s+)?([A-Z][\\w$]*)`),
-    new RegExp(`\\b${esc}\\s*=\\s*(?:await\\s+)?new\\s+([A-Za-z_$][\\w$]*)`),
+    new RegExp(`\\b${esc}\\s*=\\s*(?:await\\s+)?new\\s+(${NAME})`),
     new RegExp(`\\b${esc}\\s*:?=\\s*&?([A-Z][\\w]*)\\s*\\{`),
     new RegExp(`\\b([A-Z][\\w$]*)(?:<[^>]*>)?\\s+${esc}\\s*[=;,)]`),
   ];

@@ -1,8 +1,11 @@
 /** Import and export lists (`import {` … `} from 'm'`): the module's declarations the list does not name yet. */
-import { codeMask, identifierSet, identifierTokens } from '../lang/identifiers';
+import { codeMask, identifierSet, identifierTokens, NAME } from '../lang/identifiers';
 import type { Outline, OutlineSymbol } from '../lang/outline';
 import { withReexports } from './reexports';
 import type { SymbolIndex } from '../workspace/symbolIndex';
+
+/** The exported name of an import/export list entry: `type X`, `X as Y` → X. */
+const LISTED_NAME = new RegExp(String.raw`^\s*(?:type\s+)?(${NAME})`);
 
 /** Score of the best declaration offered for an import/export list (then halved per rank), and how many. */
 const LIST_WEIGHT = 6;
@@ -48,7 +51,7 @@ export function enclosingList(text: string, cursorLine: number, linePrefix: stri
       .replace(/\/\/.*$/gm, '')
       .replace(/\/\*[\s\S]*?\*\/|^\s*\*.*$/gm, '')
       .split(',')
-      .map((e) => /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)/.exec(e)?.[1])
+      .map((e) => LISTED_NAME.exec(e)?.[1])
       .filter((n): n is string => !!n);
   const before = names(lines[open].slice(col) + '\n' + lines.slice(open + 1, cursorLine).join('\n') + '\n' + linePrefix);
   const after = names(lines.slice(cursorLine + 1, close).join('\n') + '\n' + /^([^{}]*)\}/.exec(lines[close])![1]);

@@ -3,7 +3,7 @@
  * the names themselves: declarations in related files named like them (similarNamed) and the
  * declared types of the variables among them (scopeTypes). Both feed related.ts's ranking.
  */
-import { identifiersOf } from '../lang/identifiers';
+import { identifiersOf, NAME } from '../lang/identifiers';
 import type { Outline, OutlineSymbol } from '../lang/outline';
 import type { SymbolIndex } from '../workspace/symbolIndex';
 import { typeOfVariable } from './cursorTargets';
@@ -175,7 +175,7 @@ export function scopeTypes(input: { text: string; cursorLine: number; languageId
     let ty = localTypes.get(n) ?? typeOfVariable(scope, n);
     if (!ty) {
       // An alias: `const ws = this.knowledge;` → the type of `knowledge`.
-      const a = new RegExp(`\\b${n.replace(/[$]/g, '\\$')}\\s*=\\s*(?:this\\.|self\\.)?([A-Za-z_$][\\w$]*)\\s*[;\\n]`).exec(scope);
+      const a = new RegExp(`\\b${n.replace(/[$]/g, '\\$')}\\s*=\\s*(?:this\\.|self\\.)?(${NAME})\\s*[;\\n]`).exec(scope);
       if (a && a[1] !== n) ty = localTypes.get(a[1]) ?? typeOfVariable(scope, a[1]);
     }
     if (!ty || ty === n || kw.has(ty)) continue;

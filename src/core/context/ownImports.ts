@@ -5,7 +5,12 @@
  * `import {` … `} from './x'` is shown on one line with its names, less the names the window (or
  * the suffix) shows anyway, and clipped with `…` when it is still too long.
  */
-import { identifierTokens } from '../lang/identifiers';
+import { identifierTokens, NAME, NAME_CHARS } from '../lang/identifiers';
+
+/** An import list item: names, `::`, `.` and spaces only. */
+const PLAIN_ITEM = new RegExp(String.raw`^[${NAME_CHARS}:.\s]+$`);
+/** The name an item ends with. */
+const LAST_NAME = new RegExp(String.raw`(${NAME})\s*$`);
 
 /** `line` with its trailing comment cut off and string contents kept (quotes tracked). */
 function stripComment(line: string, languageId: string): string {
@@ -74,8 +79,8 @@ export function importStatementAt(lines: readonly string[], line: number, last: 
 
 /** The name an import list item binds: `type X` → X, `X as Y` → Y, `a::b` → b; undefined for anything else (`*`, nested lists). */
 function boundName(item: string): string | undefined {
-  if (!/^[\w$:.\s]+$/.test(item)) return undefined;
-  const m = /([A-Za-z_$][\w$]*)\s*$/.exec(item);
+  if (!PLAIN_ITEM.test(item)) return undefined;
+  const m = LAST_NAME.exec(item);
   return m?.[1];
 }
 

@@ -135,9 +135,14 @@ export function stripStringsAndComments(code: string, languageId: string, opts: 
  */
 export const IDENT = /(?<![A-Za-z0-9_$\u00C0-\uFFFF])[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*/g;
 
-/** A character that can be part of a name (IDENT's), as a character class body. */
-const NAME_CHAR = 'A-Za-z0-9_$\\u00C0-\\uFFFF';
-const ONE_IDENT = /^[A-Za-z_$\u00C0-\uFFFF][A-Za-z0-9_$\u00C0-\uFFFF]*$/;
+/** The characters of a name (IDENT's), as the body of a character class: `[${NAME_CHARS}]`. */
+export const NAME_CHARS = 'A-Za-z0-9_$\\u00C0-\\uFFFF';
+/**
+ * A name (IDENT without its look-behind) as regular expression source, for patterns that capture a
+ * name in a shape of code: `new\s+(${NAME})`, `exports\.(${NAME})`.
+ */
+export const NAME = `[A-Za-z_$\\u00C0-\\uFFFF][${NAME_CHARS}]*`;
+const ONE_IDENT = new RegExp(`^${NAME}$`);
 
 /** Identifier tokens of text, in order, repeats kept (strings, comments and keywords not removed). */
 export function identifierTokens(text: string): string[] {
@@ -158,7 +163,7 @@ export function isIdentifier(s: string): boolean {
 /** A pattern matching `name` where it stands as a whole name, not inside a longer one. */
 export function wholeNamePattern(name: string, flags = ''): RegExp {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![${NAME_CHAR}])${escaped}(?![${NAME_CHAR}])`, flags);
+  return new RegExp(`(?<![${NAME_CHARS}])${escaped}(?![${NAME_CHARS}])`, flags);
 }
 
 /**

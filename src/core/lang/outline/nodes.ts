@@ -1,4 +1,5 @@
 /** Shared tree-walking helpers of the per-language outline walks. */
+import { NAME } from '../identifiers';
 import type { SyntaxNode } from '../parser';
 import { type SymbolKind, type OutlineSymbol, type OutlineImport } from './types';
 
@@ -31,12 +32,15 @@ export function initializerTypeName(value: SyntaxNode | null | undefined): strin
   return undefined;
 }
 
+/** A type expression's qualifiers (`pkg.`, `a::b::`) and then its name, after leading `&*[]`. */
+const BARE_TYPE_NAME = new RegExp(String.raw`^[&*\[\]\s]*(?:${NAME}\s*(?:\.|::)\s*)*(${NAME})`);
+
 /** The leading bare type name of a type expression: `Promise<Foo[]>` → 'Promise', `*pkg.T` → 'T', `: Foo` → 'Foo'. */
 export function bareTypeName(t: string | undefined): string | undefined {
   if (!t) return undefined;
   // Leading modifiers, references and pointers: `readonly T[]`, `&'a mut T`, `*T`, `[]T`, `[4]T`, `dyn T`, `impl T`.
   const s = t.replace(/^(?:[\s:]+|(?:readonly|const|mut|dyn|impl)\s+|&(?:'\w+\s*)?|\*|\[\d*\])+/, '');
-  const m = /^[&*\[\]\s]*(?:[A-Za-z_$][\w$]*\s*(?:\.|::)\s*)*([A-Za-z_$][\w$]*)/.exec(s);
+  const m = BARE_TYPE_NAME.exec(s);
   return m ? m[1] : undefined;
 }
 

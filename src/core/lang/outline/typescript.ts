@@ -1,7 +1,11 @@
 /** Outline of TypeScript, JavaScript and their JSX forms. */
+import { NAME } from '../identifiers';
 import type { SyntaxNode } from '../parser';
 import { type SymbolKind, type OutlineSymbol, type ImportBinding } from './types';
 import { collapse, sigUpTo, initializerTypeName, bareTypeName, bareNames, sym, stringValue, field, kids, type Acc } from './nodes';
+
+/** `exports.x` / `module.exports.x`: a CommonJS export named x. */
+const COMMONJS_EXPORT = new RegExp(String.raw`^(?:module\.)?exports\.(${NAME})$`);
 
 /** Longest signature kept for a type alias that is a union without object parts (its values). */
 const UNION_SIGNATURE_MAX = 1200;
@@ -328,7 +332,7 @@ function tsStatement(node: SyntaxNode, text: string, acc: Acc, out: OutlineSymbo
       // CommonJS: module.exports = …, exports.x = …
       if (e.type === 'assignment_expression') {
         const left = field(e, 'left')?.text ?? '';
-        const m = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
+        const m = COMMONJS_EXPORT.exec(left);
         if (m) {
           acc.exports.add(m[1]);
           const v = field(e, 'right');
