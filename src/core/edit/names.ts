@@ -9,6 +9,7 @@
  */
 import type { FilterInput } from '../filter/consistency';
 import type { FilterResult } from '../types';
+import { NAME, wholeNamePattern } from '../lang/identifiers';
 
 /** The part of ConsistencyFilter edits use. */
 export interface NameFilter {
@@ -79,25 +80,20 @@ function trailingBlank(lines: readonly string[]): number {
 /** The first line from `from` on that names one of `names` (the line the filter objected to). */
 function findLine(lines: readonly string[], from: number, names: readonly string[]): number {
   for (let i = Math.min(from, lines.length - 1); i < lines.length; i++) {
-    if (names.some((n) => new RegExp(`(?<![\\w$])${escape(n)}(?![\\w$])`).test(lines[i]))) return i;
+    if (names.some((n) => wholeNamePattern(n).test(lines[i]))) return i;
   }
   return Math.min(from, lines.length - 1);
-}
-
-function escape(name: string): string {
-  return name.replace(/[$.*+?^()[\]{}|\\]/g, '\\$&');
 }
 
 /** Names the proposal declares anywhere (a helper used above its definition is not invented). */
 function declaredIn(text: string): Set<string> {
   const out = new Set<string>();
-  const decl = /\b(?:function\*?|class|def|const|let|var|fn|func|type|interface|struct|enum|trait)\s+([A-Za-z_$][\w$]*)/g;
+  const decl = new RegExp(`\\b(?:function\\*?|class|def|const|let|var|fn|func|type|interface|struct|enum|trait)\\s+(${NAME})`, 'g');
   for (const m of text.matchAll(decl)) out.add(m[1]);
   return out;
 }
 
 function wordIndex(line: string, name: string): number {
-  const re = new RegExp(`(?<![\\w$])${escape(name)}(?![\\w$])`);
-  const m = re.exec(line);
+  const m = wholeNamePattern(name).exec(line);
   return m ? m.index : Math.max(0, line.indexOf(name));
 }

@@ -9,7 +9,7 @@
  * - identifier F1: over identifier *sets*, 2·tp / (2·tp + fp + fn), 0 when both are empty.
  * Identifiers come from src/core/lang/identifiers.ts (strings and comments removed, keywords dropped).
  */
-import { IDENT, identifiersOf, stripStringsAndComments } from '../lang/identifiers';
+import { identifierSet, identifiersOf, stripStringsAndComments } from '../lang/identifiers';
 
 /** Length of the longest common subsequence of two strings (UTF-16 units), O(|a|·|b|) time, O(|b|) space. */
 export function lcsLength(a: string, b: string): number {
@@ -131,8 +131,7 @@ export function unknownNames(suggestion: string, languageId: string, known: Read
 
 /** Identifier tokens of any source text (for a repository's name set), keywords not removed. */
 export function namesIn(code: string, languageId: string, into: Set<string> = new Set()): Set<string> {
-  for (const m of stripStringsAndComments(code, languageId).matchAll(IDENT)) into.add(m[0]);
-  return into;
+  return identifierSet(stripStringsAndComments(code, languageId), into);
 }
 
 /**

@@ -8,6 +8,7 @@
  * Accept leaves it as it is.
  */
 import * as vscode from 'vscode';
+import { wholeNamePattern } from '../../core/lang/identifiers';
 import type { Hunk } from '../../core/edit/diff';
 import { PendingEdit } from './pendingEdit';
 import type { PendingProposal, Review } from './proposal';
@@ -135,7 +136,7 @@ function decorations(p: PendingProposal, base: number): { inserted: vscode.Decor
   const inserted: vscode.DecorationOptions[] = [];
   const removed: vscode.DecorationOptions[] = [];
   const unknown: vscode.DecorationOptions[] = [];
-  const names = p.unknown.map((u) => new RegExp(`(?<![\\w$])${u.name.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g'));
+  const names = p.unknown.map((u) => wholeNamePattern(u.name, 'g'));
   const last = p.doc.lineCount - 1;
   for (const h of p.hunks) {
     const hover = hoverOf(p, h);
