@@ -21,6 +21,14 @@ describe('lang/languageIds: one table of extensions', () => {
     for (const l of OUTLINE_LANGUAGES) assert.ok(GRAMMAR_FOR_LANGUAGE[l], `${l} has an outline but no grammar`);
   });
 
+  it('the build ships exactly the grammars the table names (build.mjs copies their wasm files)', () => {
+    const build = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'build.mjs'), 'utf8');
+    const list = /export const GRAMMARS = \[([^\]]*)\]/.exec(build);
+    assert.ok(list, 'build.mjs lists GRAMMARS');
+    const shipped = [...list[1].matchAll(/'([^']+)'/g)].map((m) => m[1]).sort();
+    assert.deepEqual(shipped, [...new Set(Object.values(GRAMMAR_FOR_LANGUAGE))].sort());
+  });
+
   it('reads from disk only the rows marked so: the index takes parsed source, not every extension VS Code names', () => {
     assert.deepEqual([...SOURCE_EXTENSIONS].sort(), ['.cjs', '.cts', '.go', '.java', '.js', '.jsx', '.mjs', '.mts', '.py', '.pyi', '.rs', '.ts', '.tsx']);
     assert.equal(languageForPath('src/a.MTS'), 'typescript');
