@@ -9,6 +9,7 @@ import { EditFeature } from './vscode/edit/editFeature';
 import { createLog } from './vscode/log';
 import { ReportFeature } from './vscode/report';
 import { ApiKeyStore } from './vscode/secrets';
+import { LocalEngineFeature } from './vscode/localEngine/ui';
 import { Services } from './vscode/services';
 import { StatusBar } from './vscode/statusBar';
 
@@ -23,6 +24,8 @@ export interface IntentCompleteApi {
   report: ReportFeature;
   /** Edit Selection (Ctrl+I): the pending proposal, for tests. */
   edit: EditFeature;
+  /** The built-in engine: its manager, model choice and downloads. */
+  localEngine: LocalEngineFeature;
 }
 
 export function activate(context: vscode.ExtensionContext): IntentCompleteApi | undefined {
@@ -33,7 +36,9 @@ export function activate(context: vscode.ExtensionContext): IntentCompleteApi | 
     const keys = new ApiKeyStore(context.secrets);
     const status = new StatusBar();
     const quality = new QualityLog();
-    const services = new Services(config, keys, log);
+    const localEngine = new LocalEngineFeature({ context, config, log, showLog: () => log.show() });
+    context.subscriptions.push(localEngine);
+    const services = new Services(config, keys, log, localEngine.engine);
     const ghost = new GhostText(services, status, quality);
     context.subscriptions.push(config, keys, status, services, ghost, ...registerCommands({ services, ghost, status, state: context.globalState, showLog: () => log.show() }));
     const edit = new EditFeature({ services, quality, state: context.globalState });
@@ -42,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): IntentCompleteApi | 
     context.subscriptions.push(report);
     void offerLocalServer(config, context, log);
     log.info('Intent Complete activated');
-    return { services, ghost, status, quality, edit, report };
+    return { services, ghost, status, quality, edit, report, localEngine };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     log.error(`activation failed: ${e instanceof Error ? e.stack : msg}`);

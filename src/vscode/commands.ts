@@ -81,6 +81,7 @@ async function showStatusMenu(d: CommandDeps): Promise<void> {
       snoozedUntil: d.ghost.snoozedUntil,
       language: languageId ? { id: languageId, enabled: d.ghost.enabledFor(languageId) } : undefined,
       hasApiKey: Boolean(await d.services.keys.get()),
+      localEngine: d.services.local && { enabled: d.services.local.enabled, model: d.services.local.view().model ?? '', phase: d.services.local.view().phase },
     },
     clockTime,
   );
@@ -130,7 +131,7 @@ async function configureEndpoint(d: CommandDeps): Promise<void> {
   if (!endpoint) {
     endpoint = await vscode.window.showInputBox({
       title: 'Intent Complete: endpoint base URL',
-      value: d.services.config.settings.endpoint || 'http://127.0.0.1:11434/v1',
+      value: d.services.config.written.endpoint || 'http://127.0.0.1:11434/v1',
       validateInput: (v) => (isHttpUrl(v.trim()) ? undefined : 'An http:// or https:// URL'),
       ignoreFocusOut: true,
     });
@@ -149,10 +150,12 @@ async function configureEndpoint(d: CommandDeps): Promise<void> {
     const items = usable.map((m) => ({ label: m, description: modelFit(m).why }));
     model = (await vscode.window.showQuickPick(items, { title: 'Intent Complete: model', placeHolder: 'Base code models that fill in the middle come first' }))?.label;
   } else {
-    model = await vscode.window.showInputBox({ title: 'Intent Complete: model name', value: d.services.config.settings.model, ignoreFocusOut: true });
+    model = await vscode.window.showInputBox({ title: 'Intent Complete: model name', value: d.services.config.written.model, ignoreFocusOut: true });
   }
   if (!model) return;
   await d.services.config.update('endpoint', endpoint.trim());
   await d.services.config.update('model', model.trim());
+  // One's own server instead of the built-in engine.
+  if (d.services.config.settings['localEngine.enabled']) await d.services.config.update('localEngine.enabled', false);
   void vscode.window.showInformationMessage(`Intent Complete: using ${model} at ${endpoint}.`);
 }

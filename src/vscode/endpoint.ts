@@ -12,6 +12,7 @@ import type { Settings } from '../core/config';
 import type { Logger, ModelErrorInfo } from '../core/types';
 import type { ApiKeyStore } from './secrets';
 import type { Config } from './config';
+import type { LocalEngine } from './localEngine/manager';
 import { outageActions } from './statusMenu';
 
 /** How long one background probe of an unreachable endpoint may take, ms. */
@@ -42,7 +43,9 @@ export class Endpoint implements vscode.Disposable {
     private readonly config: Config,
     private readonly keys: ApiKeyStore,
     private readonly log: Logger,
+    private readonly local?: LocalEngine,
   ) {
+    if (local) this.disposables.push(local.onDidChangeState(() => this.changed.fire()));
     this.disposables.push(
       config.onDidChange(() => void this.rebuild()),
       keys.onDidChange(() => void this.rebuild()),
@@ -54,6 +57,8 @@ export class Endpoint implements vscode.Disposable {
 
   /** The client for the configured endpoint, or undefined when none is configured. */
   get client(): ModelClient | undefined {
+    // The built-in engine starts on first need: a request that finds it not running starts it.
+    if (!this.current) this.local?.wanted();
     return this.current;
   }
 
@@ -65,7 +70,8 @@ export class Endpoint implements vscode.Disposable {
   /** Rebuilds the client after a settings or key change, and resets the health state. */
   async rebuild(): Promise<void> {
     const s = this.config.settings;
-    const apiKey = await this.keys.get();
+    // The built-in engine's requests carry its own token (config.ts puts its URL and model in effect).
+    const apiKey = this.local?.apiKey ?? (await this.keys.get());
     const key = `${s.endpoint}\n${s.model}`;
     // A settings change that leaves the endpoint, model and key alone keeps the client and what its probe found.
     if (this.current && key === this.clientKey && apiKey === this.apiKey) return this.changed.fire();

@@ -102,6 +102,8 @@ export class GhostText implements vscode.Disposable {
   refreshStatus(): void {
     const s = this.config.settings;
     if (!s.enable) return this.status.set({ kind: 'disabled', reason: 'turned off in settings' });
+    const engine = this.services.local?.status();
+    if (engine) return this.status.set(this.snooze ? { kind: 'snoozed', until: this.snooze.until } : engine);
     if (!s.endpoint || !s.model) return this.status.set({ kind: 'not-configured' });
     if (this.snooze) return this.status.set({ kind: 'snoozed', until: this.snooze.until });
     const h = this.services.endpoint.health.current;

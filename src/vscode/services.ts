@@ -13,6 +13,7 @@ import { DependencyKnowledge } from '../core/filter/workspaceKnowledge';
 import type { CompletionRequest, Logger } from '../core/types';
 import type { Config } from './config';
 import { Endpoint } from './endpoint';
+import type { LocalEngine } from './localEngine/manager';
 import type { ApiKeyStore } from './secrets';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -31,10 +32,12 @@ export class Services implements vscode.Disposable {
     readonly config: Config,
     readonly keys: ApiKeyStore,
     readonly log: Logger,
+    /** The built-in engine (localEngine.enabled: the endpoint is its). */
+    readonly local?: LocalEngine,
   ) {
     const folder = () => vscode.workspace.workspaceFolders?.[0];
     const workspace = (this.workspaceIndex = new WorkspaceIndex(log));
-    this.endpoint = new Endpoint(config, keys, log);
+    this.endpoint = new Endpoint(config, keys, log, local);
     this.disposables.push(workspace, this.endpoint);
     this.context = new ContextEngine({
       relativePath: (req: CompletionRequest) => (req.doc.fsPath && workspace.relativePath(req.doc.fsPath)) || path.basename(req.doc.fsPath ?? req.doc.uri),

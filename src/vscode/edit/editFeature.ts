@@ -126,6 +126,9 @@ export class EditFeature implements vscode.Disposable {
     if (!editor) return this.tell('info', 'open a file and select the code to edit.', 'nothing');
     const doc = editor.document;
     if (isReadOnly(doc)) return this.tell('info', `${shortName(doc)} is read-only; there is nothing to edit.`, 'nothing');
+    // The built-in engine edits when its model can chat; else it says which model it needs.
+    const engine = await this.d.services.local?.forEdit();
+    if (engine && !engine.ok) return this.tell('info', engine.message, 'nothing');
     const s = this.d.services.config.settings;
     const model = s.editModel || s.model;
     if (!s.endpoint || !model) {
