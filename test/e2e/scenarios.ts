@@ -10,6 +10,7 @@ import { snoozeReloadScenario } from './snooze.e2e';
 import { workbenchScenario } from './workbench.e2e';
 import { reportScenario } from './report.e2e';
 import { editLongProposalScenario, editSelectionScenario, editTracesScenario } from './editSelection.e2e';
+import { localEngineScenario } from './localEngine.e2e';
 
 export const SCENARIOS: readonly Scenario[] = [
   workbenchScenario,
@@ -21,4 +22,5 @@ export const SCENARIOS: readonly Scenario[] = [
   editTracesScenario,
   editLongProposalScenario,
   reportScenario,
+  localEngineScenario,
 ];
