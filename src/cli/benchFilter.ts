@@ -16,7 +16,8 @@ import { listWorkspaceFiles, readTextFile } from '../core/workspace/workspaceFil
 import { makeHoleDocument, sampleHoles, seededRandom } from '../core/eval/holes';
 import { identifiersOf, isIdentifier, targetIdentifiers, wholeNamePattern } from '../core/lang/identifiers';
 import { builtins, familyOf } from '../core/filter/builtins';
-import { ConsistencyFilter, type FilterInput } from '../core/filter/consistency';
+import { ConsistencyFilter } from '../core/filter/consistency';
+import type { FilterInput } from '../core/filter/types';
 import { TypeResolver } from '../core/filter/resolve';
 import { IndexKnowledge } from '../core/filter/indexKnowledge';
 import { languageForPath } from '../core/lang/languageIds';

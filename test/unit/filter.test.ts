@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConsistencyFilter, type FilterInput } from '../../src/core/filter/consistency';
+import { ConsistencyFilter } from '../../src/core/filter/consistency';
+import type { FilterInput } from '../../src/core/filter/types';
 import { IndexKnowledge } from '../../src/core/filter/indexKnowledge';
 import { preloadAll } from '../../src/core/lang/parser';
 

@@ -5,7 +5,8 @@
  * leaves a string open).
  */
 import * as assert from 'node:assert/strict';
-import { ConsistencyFilter, type FilterInput } from '../../src/core/filter/consistency';
+import { ConsistencyFilter } from '../../src/core/filter/consistency';
+import type { FilterInput } from '../../src/core/filter/types';
 import { blankLiterals, literalState } from '../../src/core/filter/literals';
 import { preloadAll } from '../../src/core/lang/parser';
 

@@ -7,7 +7,7 @@
  * line it objects to, so the proposal is walked in rounds: one call when nothing is unknown, one more
  * per objectionable line, so every unknown name is found with its place, not only the first.
  */
-import type { FilterInput } from '../filter/consistency';
+import type { FilterInput } from '../filter/types';
 import type { FilterResult } from '../types';
 import { NAME, wholeNamePattern } from '../lang/identifiers';
 

@@ -3,7 +3,8 @@
  * what the model decided, and the CLI (`filter --as-is`, filter/asIs.ts) on a recorded answer, so
  * both judge a suggestion the same way.
  */
-import type { ConsistencyFilter, FilterInput } from './consistency';
+import type { ConsistencyFilter } from './consistency';
+import type { FilterInput } from './types';
 import type { FilterResult } from '../types';
 
 /** Where the answer is shown and how: everything of a filter input but its text. */

@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import type { FilterResult } from '../types';
-import type { FilterInput } from './consistency';
+import type { FilterInput } from './types';
 import type { FileFacts } from './extract';
-import type { SuggestionFacts } from './suggestion';
+import type { SuggestionFacts } from './facts';
 
 /** Import lines for the workspace exports the kept lines use. */
 export function autoImport(imports: Map<string, string>, keptLines: number, s: SuggestionFacts, doc: FileFacts, input: FilterInput): Pick<FilterResult, 'additionalEdits'> {

@@ -20,21 +20,9 @@ import { noWorkspace, type WorkspaceKnowledge } from './knowledge';
 import { blankLiterals, closingQuote, literalEnd, literalState, PROSE_KINDS } from './literals';
 import { checkProse } from './prose';
 import { TypeResolver } from './resolve';
-import { analyzeSuggestion, type SuggestionFacts } from './suggestion';
-
-export interface FilterInput {
-  /** Raw model output. */
-  text: string;
-  /** The whole current document text before and after the cursor. */
-  docPrefix: string;
-  docSuffix: string;
-  languageId: string;
-  stop: readonly string[];
-  multiline: boolean;
-  maxLines: number;
-  /** Absolute path of the document: auto-import paths, and the index leaves the on-disk file out. */
-  docPath?: string;
-}
+import { analyzeSuggestion } from './suggestion';
+import type { SuggestionFacts } from './facts';
+import type { FilterInput } from './types';
 
 /** A result with what ranking needs. */
 export interface CheckedCandidate extends FilterResult {

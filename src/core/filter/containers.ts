@@ -3,19 +3,7 @@
  * literals, code blocks, strings, templates, JSX), and the lookup of the containers around an
  * offset.
  */
-import type { FileFacts } from './facts';
-
-/**
- * `template`: the text of a template literal; `substitution`: a `${…}` in one; `jsx`: a JSX
- * element's children (text and tags); `jsxtag`: the attributes of a JSX opening tag.
- */
-export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string' | 'template' | 'substitution' | 'exports' | 'imports' | 'params' | 'jsx' | 'jsxtag';
-
-export interface Container {
-  kind: ContainerKind;
-  start: number;
-  end: number;
-}
+import type { Container, ContainerKind, FileFacts } from './facts';
 
 /** Containers sorted by start (ties in the order found), each with the index of its parent. */
 interface ContainerIndex {

@@ -17,7 +17,8 @@ import { TsExtractor } from './extractTs';
 /** Families whose documents' types come from their outline. */
 const OUTLINED: ReadonlySet<Family> = new Set(['go', 'rust', 'java']);
 
-export { containerAt, containersAt, type Container, type ContainerKind } from './containers';
+export { containerAt, containersAt } from './containers';
+export type { Container, ContainerKind } from './facts';
 export { tokensOf, type Binding, type ClassRange, type FileFacts, type ImportFact, type MutableShape } from './facts';
 export { isNode, typeText } from './treeNodes';
 

@@ -6,7 +6,8 @@
 import type { SyntaxNode } from '../lang/parser';
 import { CONTAINER_KINDS } from './containers';
 import { shape, type FileFacts, type MutableShape } from './facts';
-import { isNode, newType, scopeOf, stringValue, stripQuotes, typeText } from './treeNodes';
+import { stringValue } from '../lang/outline/nodes';
+import { isNode, newType, scopeOf, stripQuotes, typeText } from './treeNodes';
 
 export class TsExtractor {
   constructor(private readonly f: FileFacts) {}

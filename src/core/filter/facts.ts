@@ -1,10 +1,52 @@
 /**
  * The facts the filter reads from one file or document, and the small helpers that build them: its
- * identifiers, declarations, type shapes, imports, typed bindings, classes and containers. The
- * per-language extractors (extractTs.ts, extractPy.ts) fill them from a tree-sitter parse.
+ * identifiers, declarations, type shapes, imports, typed bindings, classes and containers (the
+ * per-language extractors fill them from a tree-sitter parse); and what a suggestion names
+ * (SuggestionFacts, filled by suggestion.ts and scan.ts).
  */
-import type { Container } from './containers';
 import type { TypeShape } from './knowledge';
+
+/**
+ * `template`: the text of a template literal; `substitution`: a `${…}` in one; `jsx`: a JSX
+ * element's children (text and tags); `jsxtag`: the attributes of a JSX opening tag.
+ */
+export type ContainerKind = 'class' | 'interface' | 'object' | 'code' | 'string' | 'template' | 'substitution' | 'exports' | 'imports' | 'params' | 'jsx' | 'jsxtag';
+
+export interface Container {
+  kind: ContainerKind;
+  start: number;
+  end: number;
+}
+
+export type RefKind = 'free' | 'member' | 'type' | 'module' | 'imported';
+
+export interface Ref {
+  name: string;
+  kind: RefKind;
+  /** For members: the receiver expression as written (`this`, `this.store`, `options`). */
+  receiver?: string;
+  /** 0-based line of the suggestion it is on. */
+  line: number;
+  /** Offset in the analysed text (line before the cursor + suggestion; Python: dedented). */
+  at?: number;
+  /** Go, Rust, Java (read without a parse): offset of the name in SuggestionFacts.scanned. */
+  scannedAt?: number;
+}
+
+export interface SuggestionFacts {
+  refs: Ref[];
+  introduced: Set<string>;
+  /** Members the suggestion assigns (`this.x = …`, `self.x = …`): it declares them. */
+  assignedMembers: Set<string>;
+  parseErrors: number;
+  parsed: boolean;
+  /** Parameters of callbacks the suggestion passes to a call, with the origin of that call's function (see FileFacts.origins). */
+  origins?: Map<string, string>;
+  /** The element parameter of a callback given to an array method, with the array as written (`i` → `this.items` in `this.items.find((i) => …)`). */
+  elements?: Map<string, string>;
+  /** Go, Rust, Java: the line before the cursor and the suggestion as scanned (strings and comments blanked, lengths kept). */
+  scanned?: string;
+}
 
 export interface ImportFact {
   /** The local name it binds. */

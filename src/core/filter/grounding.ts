@@ -5,26 +5,14 @@
  */
 import * as path from 'node:path';
 import { builtins, type Family } from './builtins';
-import type { FilterInput } from './consistency';
 import type { FileFacts } from './extract';
+import type { GroundingContext } from './types';
 import type { WorkspaceKnowledge } from './knowledge';
 import type { TypeResolver } from './resolve';
 import { derefType } from './generics';
 import { inferReceiver } from './receiverTypes';
 import { CLOSED_TYPE_FAMILIES, declaredTypeOf } from './scan';
-import type { Ref, SuggestionFacts } from './suggestion';
-
-/** What a reference is checked against: the suggestion, the document at the cursor, the workspace. */
-export interface GroundingContext {
-  s: SuggestionFacts;
-  doc: FileFacts;
-  resolver: TypeResolver;
-  ws: WorkspaceKnowledge;
-  family: Family;
-  /** The input the document's analysis was read for (its prefix ends at `cursor`). */
-  input: FilterInput;
-  cursor: number;
-}
+import type { Ref, SuggestionFacts } from './facts';
 
 /** true: known; a string: known as that workspace file's export (needs an import); false: unknown. */
 export function refKnown(ref: Ref, ctx: GroundingContext): boolean | string {

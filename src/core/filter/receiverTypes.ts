@@ -9,9 +9,9 @@
  */
 import type { Family } from './builtins';
 import { closureParam, derefType, known, loopElement, memberResult, parseType, type GType } from './generics';
-import type { GroundingContext } from './grounding';
+import type { GroundingContext } from './types';
 import { JAVA_GENERICS, RUST_LIFETIME } from './scan';
-import type { Ref, SuggestionFacts } from './suggestion';
+import type { Ref, SuggestionFacts } from './facts';
 
 /** What the reading needs besides the code. */
 export interface ReceiverScope {

@@ -5,7 +5,7 @@
  * lambda and closure parameters — so a line that declares and uses a name is not taken to invent it.
  */
 import { keywordsFor, stripStringsAndComments } from '../lang/identifiers';
-import type { SuggestionFacts } from './suggestion';
+import type { SuggestionFacts } from './facts';
 
 const SCAN_IDENT = /(\.\s*|::)?(?<![\w$\u00C0-\uFFFF])([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)/g;
 /** Declarations every language here spells with a keyword. */

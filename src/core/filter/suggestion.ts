@@ -7,40 +7,12 @@
 import { stripStringsAndComments } from '../lang/identifiers';
 import type { TreeCursor } from 'web-tree-sitter';
 import { parserIfReady, type SyntaxNode } from '../lang/parser';
+import { tsPatternNames } from '../lang/outline/typescript';
 import { familyOf } from './builtins';
-import { closersFor, isNode } from './extract';
+import { closersFor } from './extract';
 import { calleeOrigin, callbackParams } from './extractTs';
 import { scanSuggestion } from './scan';
-
-export type RefKind = 'free' | 'member' | 'type' | 'module' | 'imported';
-
-export interface Ref {
-  name: string;
-  kind: RefKind;
-  /** For members: the receiver expression as written (`this`, `this.store`, `options`). */
-  receiver?: string;
-  /** 0-based line of the suggestion it is on. */
-  line: number;
-  /** Offset in the analysed text (line before the cursor + suggestion; Python: dedented). */
-  at?: number;
-  /** Go, Rust, Java (read without a parse): offset of the name in SuggestionFacts.scanned. */
-  scannedAt?: number;
-}
-
-export interface SuggestionFacts {
-  refs: Ref[];
-  introduced: Set<string>;
-  /** Members the suggestion assigns (`this.x = …`, `self.x = …`): it declares them. */
-  assignedMembers: Set<string>;
-  parseErrors: number;
-  parsed: boolean;
-  /** Parameters of callbacks the suggestion passes to a call, with the origin of that call's function (see FileFacts.origins). */
-  origins?: Map<string, string>;
-  /** The element parameter of a callback given to an array method, with the array as written (`i` → `this.items` in `this.items.find((i) => …)`). */
-  elements?: Map<string, string>;
-  /** Go, Rust, Java: the line before the cursor and the suggestion as scanned (strings and comments blanked, lengths kept). */
-  scanned?: string;
-}
+import type { SuggestionFacts } from './facts';
 
 /** Analyses `lineBefore + text`; only names that reach past `lineBefore` are reported. */
 const WRAPPERS: Record<string, [string, string]> = {
@@ -303,27 +275,6 @@ function pyLeaf(l: Leaf, out: SuggestionFacts): void {
   }
   if ((p === 'function_definition' || p === 'class_definition') && f === 'name') return;
   out.refs.push({ name: l.text, kind: 'free', line: l.line, at: l.start });
-}
-
-/** Names a TypeScript/JavaScript pattern binds. */
-function tsPatternNames(n: SyntaxNode | null): string[] {
-  if (!n) return [];
-  switch (n.type) {
-    case 'identifier':
-    case 'shorthand_property_identifier_pattern':
-      return [n.text];
-    case 'pair_pattern':
-      return tsPatternNames(n.childForFieldName('value'));
-    case 'object_pattern':
-    case 'array_pattern':
-    case 'rest_pattern':
-      return n.namedChildren.filter(isNode).flatMap(tsPatternNames);
-    case 'assignment_pattern':
-    case 'object_assignment_pattern':
-      return tsPatternNames(n.childForFieldName('left'));
-    default:
-      return [];
-  }
 }
 
 /** Array methods whose callback's first parameter is an element (`reduce`: its second). */

@@ -43,11 +43,6 @@ export function newType(n: SyntaxNode | null): string | undefined {
   return c && (c.type === 'identifier' || c.type === 'member_expression') ? `new:${c.text}` : undefined;
 }
 
-export function stringValue(n: SyntaxNode): string | undefined {
-  const t = n.text;
-  return /^(['"`]).*\1$/s.test(t) ? t.slice(1, -1) : undefined;
-}
-
 export function stripQuotes(s: string): string {
   return /^(['"]).*\1$/.test(s) ? s.slice(1, -1) : s;
 }

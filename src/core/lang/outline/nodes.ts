@@ -75,11 +75,10 @@ export function sym(name: string, kind: SymbolKind, node: SyntaxNode, signature:
   };
 }
 
+/** The text inside a quoted string literal (`'x'`, `"x"`, `` `x` ``); undefined for anything else. */
 export function stringValue(node: SyntaxNode | null | undefined): string | undefined {
-  if (!node) return undefined;
-  const t = node.text;
-  const m = /^[`'"](.*)[`'"]$/s.exec(t);
-  return m ? m[1] : t;
+  const t = node?.text;
+  return t !== undefined && /^(['"`]).*\1$/s.test(t) ? t.slice(1, -1) : undefined;
 }
 
 /** Field ids by name, per grammar (`childForFieldName` looks the name up in the grammar's field list on every call). */

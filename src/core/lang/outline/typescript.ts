@@ -227,22 +227,25 @@ function tsObjectMembers(obj: SyntaxNode, text: string): OutlineSymbol[] {
   return out;
 }
 
-function tsPatternNames(n: SyntaxNode): string[] {
-  if (n.type === 'identifier') return [n.text];
-  const out: string[] = [];
-  const walk = (x: SyntaxNode) => {
-    for (const c of x.namedChildren) {
-      if (!c) continue;
-      if (c.type === 'shorthand_property_identifier_pattern' || c.type === 'identifier') out.push(c.text);
-      else if (c.type === 'pair_pattern') {
-        const v = field(c, 'value');
-        if (v?.type === 'identifier') out.push(v.text);
-        else if (v) walk(v);
-      } else walk(c);
-    }
-  };
-  walk(n);
-  return out;
+/** Names a TypeScript/JavaScript binding pattern binds (default values and keys are not names it binds). */
+export function tsPatternNames(n: SyntaxNode | null): string[] {
+  if (!n) return [];
+  switch (n.type) {
+    case 'identifier':
+    case 'shorthand_property_identifier_pattern':
+      return [n.text];
+    case 'pair_pattern':
+      return tsPatternNames(field(n, 'value'));
+    case 'object_pattern':
+    case 'array_pattern':
+    case 'rest_pattern':
+      return n.namedChildren.flatMap(tsPatternNames);
+    case 'assignment_pattern':
+    case 'object_assignment_pattern':
+      return tsPatternNames(field(n, 'left'));
+    default:
+      return [];
+  }
 }
 
 function tsStatement(node: SyntaxNode, text: string, acc: Acc, out: OutlineSymbol[], inNamespace = false): void {
