@@ -4,7 +4,7 @@
 // llama.cpp binary (@node-llama-cpp/<platform>, CPU build; Metal on Apple silicon). The universal
 // .vsix (`npm run package`) stays without the engine.
 //
-// Each target is staged in out/vsix-stage/<target>/: the extension's files, a package.json whose
+// Each target is staged in out/vsix-stage/<target>/ (removed once packaged): the extension's files, a package.json whose
 // only dependency is node-llama-cpp (so vsce's `npm list` walks just that tree), and node_modules
 // copied from this checkout without other platforms' binaries, type declarations, source maps or
 // llama.cpp's source bundle (the engine never builds: `build: 'never'`). A platform's binary
@@ -146,7 +146,12 @@ export function packageTarget(target) {
   const out = vsixFor(target);
   fs.rmSync(out, { force: true });
   const vsce = path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--target', target, '--allow-missing-repository', '--out', out], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    execFileSync(process.execPath, [vsce, 'package', '--target', target, '--allow-missing-repository', '--out', out], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });
+  } finally {
+    // The stage holds a copy of node-llama-cpp's tree (about 50 MB): not kept once packaged.
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
   const mb = (fs.statSync(out).size / 1024 / 1024).toFixed(1);
   console.log(`${path.basename(out)}: ${mb} MB (${platform} binary), ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return out;
