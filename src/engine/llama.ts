@@ -42,7 +42,7 @@ export interface LlamaRuntimeOptions {
 export async function getRuntime(o: LlamaRuntimeOptions): Promise<NodeLlamaCpp.Llama> {
   const m = await loadLlamaModule();
   return m.getLlama({
-    gpu: o.gpu ? 'auto' : false,
+    gpu: gpuOption(process.platform, process.arch, o.gpu === true),
     build: 'never',
     usePrebuiltBinaries: true,
     progressLogs: false,
@@ -50,4 +50,15 @@ export async function getRuntime(o: LlamaRuntimeOptions): Promise<NodeLlamaCpp.L
     maxThreads: o.threads,
     logLevel: m.LlamaLogLevel.error,
   });
+}
+
+/**
+ * What getLlama is asked for. Apple silicon's only prebuilt binary is the Metal one
+ * (@node-llama-cpp/mac-arm64-metal): node-llama-cpp picks it only for `gpu: 'metal'` (its
+ * dist/bindings/utils/compileLLamaCpp.js), so asking for the CPU there finds no binary at all.
+ * Elsewhere the CPU build unless a GPU is asked for.
+ */
+export function gpuOption(platform: string, arch: string, wantGpu: boolean): 'auto' | 'metal' | false {
+  if (platform === 'darwin' && arch === 'arm64') return 'metal';
+  return wantGpu ? 'auto' : false;
 }

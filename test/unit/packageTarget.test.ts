@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { targetVsixProblems } from '../host/checkPackage';
+import { gpuOption } from '../../src/engine/llama';
 
 const MANIFEST = '<Identity Language="en-US" Id="intent-complete" Version="0.1.0" Publisher="intent-complete" TargetPlatform="linux-x64"/>';
 
@@ -63,5 +64,15 @@ describe('package check: a platform target .vsix (the built-in engine)', () => {
   it('keeps the universal rules outside the engine (no CLI bundle) and wants the target in the manifest', () => {
     const p = problems({ ...GOOD, 'extension/dist/cli.js': '', 'extension.vsixmanifest': MANIFEST.replace(' TargetPlatform="linux-x64"', '') });
     assert.deepEqual(p, ['extension/dist/cli.js: the CLI bundle', 'extension.vsixmanifest: not marked TargetPlatform="linux-x64"']);
+  });
+});
+
+describe('engine runtime: the binary each platform package carries is the one asked for', () => {
+  it('asks for Metal on Apple silicon (its only prebuilt binary), the CPU build elsewhere unless a GPU is wanted', () => {
+    assert.equal(gpuOption('darwin', 'arm64', false), 'metal');
+    assert.equal(gpuOption('darwin', 'x64', false), false);
+    assert.equal(gpuOption('linux', 'x64', false), false);
+    assert.equal(gpuOption('win32', 'x64', false), false);
+    assert.equal(gpuOption('linux', 'x64', true), 'auto');
   });
 });
