@@ -32,6 +32,8 @@ export class GhostText implements vscode.Disposable {
   private lastShown: { id: string; uri: string; text: string } | undefined;
   /** Ghost text is snoozed until this time (ms since the epoch); the timer ends the snooze. */
   private snooze: { until: number; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** A request found the built-in engine not running yet (it starts on that request): ask again once it serves. */
+  private awaitingEngine: string | undefined;
   /** The filter just held a suggestion back: the status says so for a moment (FILTERED_SIGN_MS). */
   private filtered: { unknown: string[]; timer: ReturnType<typeof setTimeout> } | undefined;
   private readonly shown = new vscode.EventEmitter<ShownSuggestion>();
@@ -71,10 +73,26 @@ export class GhostText implements vscode.Disposable {
       vscode.commands.registerCommand(ACCEPT_COMMAND, (arg: AcceptedArg) => this.onAccepted(arg)),
       // Any settings change may change what a suggestion would be; another client makes them stale.
       config.onDidChange(() => this.cache.clear()),
-      endpoint.onDidRebuild(() => this.cache.clear()),
+      endpoint.onDidRebuild(() => this.onRebuild()),
       endpoint.onDidChange(() => this.refreshStatus()),
     );
     this.refreshStatus();
+  }
+
+  /**
+   * A new client: what was cached from the old one is stale. When it is the built-in engine that a
+   * request just started, that request got nothing: ghost text asks again at the cursor, so the
+   * first suggestion does not wait for another keystroke.
+   */
+  private onRebuild(): void {
+    this.cache.clear();
+    const uri = this.awaitingEngine;
+    if (!uri || !this.services.local?.current || !this.services.endpoint.client) return;
+    this.awaitingEngine = undefined;
+    // Only where that request was made, and only if ghost text may still be shown there.
+    const doc = vscode.window.activeTextEditor?.document;
+    if (doc?.uri.toString() !== uri || this.snooze || !this.config.settings.enable) return;
+    void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
   }
 
   /** When a snooze ends (ms since the epoch), or undefined when ghost text is not snoozed. */
@@ -166,6 +184,7 @@ export class GhostText implements vscode.Disposable {
       this.lastShown = { id, uri: req.doc.uri, text: at.text };
       this.shown.fire({ id, uri: req.doc.uri, offset: at.offset, text: at.text });
     }
+    if (o.error?.kind === 'not-configured' && this.services.local?.enabled) this.awaitingEngine = req.doc.uri;
     if (o.error && o.error.kind !== 'cancelled') this.services.endpoint.tellOutage(o.error);
     this.refreshStatus();
   }
