@@ -4,6 +4,7 @@
  * per-language extractors fill them from a tree-sitter parse); and what a suggestion names
  * (SuggestionFacts, filled by suggestion.ts and scan.ts).
  */
+import { identifierSet } from '../lang/identifiers';
 import type { TypeShape } from './knowledge';
 
 /**
@@ -121,11 +122,9 @@ export interface MutableShape extends TypeShape {
   open: boolean;
 }
 
-const IDENT = /[A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*/g;
-
+/** The names in a text (lang/identifiers.ts's one tokenizer). */
 export function tokensOf(text: string, into = new Set<string>()): Set<string> {
-  for (const m of text.matchAll(IDENT)) into.add(m[0]);
-  return into;
+  return identifierSet(text, into);
 }
 
 export function emptyFacts(languageId: string, text: string): FileFacts {

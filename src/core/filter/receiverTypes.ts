@@ -7,6 +7,7 @@
  * parameter, a field, `self`/`this`, a typed local) through generics.ts's std/JDK tables. Undefined
  * whenever a step is not known: the receiver is then an open world.
  */
+import { isIdentifier, NAME } from '../lang/identifiers';
 import type { Family } from './builtins';
 import { closureParam, derefType, known, loopElement, memberResult, parseType, type GType } from './generics';
 import type { GroundingContext } from './types';
@@ -97,11 +98,11 @@ function mayDeclare(docPrefix: string, scanned: string, name: string, family: Fa
 const MAX_DEPTH = 6;
 /** Methods that give a value of the receiver's own type. */
 const SAME_TYPE: Partial<Record<Family, Set<string>>> = { rust: new Set(['clone', 'to_owned', 'borrow', 'borrow_mut', 'as_ref', 'as_mut']) };
-const IDENT = /[A-Za-z_$][\w$]*/y;
+const IDENT = new RegExp(NAME, 'y');
 
 /** The type of `name` at offset `at` of the scope's code, or undefined when it cannot be followed. */
 export function typeOfName(sc: ReceiverScope, name: string, at: number, depth = 0): GType | undefined {
-  if (depth > MAX_DEPTH || !/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
+  if (depth > MAX_DEPTH || !isIdentifier(name)) return undefined;
   if ((name === 'self' && sc.family === 'rust') || (name === 'this' && sc.family === 'java')) return sc.selfType ? { name: sc.selfType, args: [] } : undefined;
   const decl = declarationOf(sc, name, at);
   if (!decl) return undefined;

@@ -4,12 +4,13 @@
  * by each language's declaration shapes — parameters, fields, locals, loop and pattern variables,
  * lambda and closure parameters — so a line that declares and uses a name is not taken to invent it.
  */
-import { keywordsFor, stripStringsAndComments } from '../lang/identifiers';
+import { keywordsFor, NAME, NAME_CHARS, stripStringsAndComments } from '../lang/identifiers';
 import type { SuggestionFacts } from './facts';
 
-const SCAN_IDENT = /(\.\s*|::)?(?<![\w$\u00C0-\uFFFF])([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)/g;
+/** A name (lang/identifiers.ts's), with the `.` or `::` before it when it is a member or a path's part. */
+const SCAN_IDENT = new RegExp(String.raw`(\.\s*|::)?(?<![${NAME_CHARS}])(${NAME})`, 'g');
 /** Declarations every language here spells with a keyword. */
-const KEYWORD_DECLARATION = /\b(?:const|let|var|val|function|class|def|fn|func|type|struct|enum|interface|trait|record|mod)\s+(?:mut\s+)?([A-Za-z_$][\w$]*)/g;
+const KEYWORD_DECLARATION = new RegExp(String.raw`\b(?:const|let|var|val|function|class|def|fn|func|type|struct|enum|interface|trait|record|mod)\s+(?:mut\s+)?(${NAME})`, 'g');
 /** `'a` not closed as a char literal (`'q'`): a Rust lifetime or label. */
 export const RUST_LIFETIME = /'[A-Za-z_]\w*(?!['\w])/g;
 /** A wildcard (`_`, `__`) binds nothing and names nothing. */

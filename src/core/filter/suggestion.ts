@@ -4,7 +4,7 @@
  * introduces itself (parameters, locals, loop variables, destructuring, object keys, labels).
  * Without a grammar (Go, Rust, Java), reads it by tokens and declaration shapes (scan.ts).
  */
-import { stripStringsAndComments } from '../lang/identifiers';
+import { NAME, stripStringsAndComments } from '../lang/identifiers';
 import type { TreeCursor } from 'web-tree-sitter';
 import { parserIfReady, type SyntaxNode } from '../lang/parser';
 import { tsPatternNames } from '../lang/outline/typescript';
@@ -32,7 +32,7 @@ const WRAPPERS: Record<string, [string, string]> = {
 /** Names the wrappers add. */
 const WRAPPER_NAMES = new Set(['__o', '__C', '__I', '__m', '__f', '__x', '__T']);
 /** Declarations a snippet may leave unfinished (`export type X =`, `type F<T> = Pick<`) or write outside their type (`infer U,`): their names are its own. */
-const TS_DECLARES = /\b(?:type|interface|class|enum|namespace|infer|function\*?)\s+([A-Za-z_$][\w$]*)|\[\s*([A-Za-z_$][\w$]*)\s+in\s/g;
+const TS_DECLARES = new RegExp(String.raw`\b(?:type|interface|class|enum|namespace|infer|function\*?)\s+(${NAME})|\[\s*(${NAME})\s+in\s`, 'g');
 
 /** A snippet with no identifier character and no quote can name nothing. */
 const NAMES_NOTHING = /^[^\w$'"`\u0080-\uFFFF]*$/;
