@@ -11,6 +11,7 @@ import { isIdentifier, NAME } from '../lang/identifiers';
 import type { Family } from './builtins';
 import { closureParam, derefType, known, loopElement, memberResult, parseType, type GType } from './generics';
 import type { GroundingContext } from './types';
+import { splitTop } from './resolve';
 import { JAVA_GENERICS, RUST_LIFETIME } from './scan';
 import type { Ref, SuggestionFacts } from './facts';
 
@@ -426,22 +427,4 @@ function chainStart(code: string, end: number): number {
     else if (code.slice(i - 2, i) === '::') i -= 2;
     else return at;
   }
-}
-
-/** Splits at `sep` outside brackets. */
-function splitTop(t: string, sep: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i];
-    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
-    else if (c === '>' || c === ')' || c === ']' || c === '}') depth--;
-    else if (c === sep && depth === 0) {
-      out.push(t.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(t.slice(start));
-  return out;
 }

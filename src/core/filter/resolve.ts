@@ -388,8 +388,8 @@ export function stripGenerics(t: string): string {
   return (lt >= 0 ? t.slice(0, lt) : t).trim();
 }
 
-/** Splits at `sep` outside brackets. */
-function splitTop(t: string, sep: string): string[] {
+/** Splits a type's text at `sep` outside brackets (`<>`, `()`, `[]`, `{}`). */
+export function splitTop(t: string, sep: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
