@@ -162,6 +162,20 @@ describe('built-in engine (real VS Code, real model in a child process)', functi
     assert.notEqual(a.ghost.settings.endpoint, url);
     assert.equal(local.current, undefined);
   });
+
+  it('Edit Selection starts an engine that is not running (under a notification), then says which model it needs', async () => {
+    const a = await api();
+    const local = await engine();
+    await setSettings({ 'localEngine.enabled': true });
+    assert.equal(local.pid, undefined, 'the engine runs before anything asked for it');
+    const editor = await openDoc(STORY, 'markdown');
+    editor.selection = new vscode.Selection(0, 0, 0, 16);
+    const r = await a.edit.editSelection('make it shorter');
+    assert.equal(r.status, 'nothing');
+    assert.equal(r.message, editNeedsChat('stories260K'));
+    assert.ok(alive(local.pid), 'the edit did not start the engine');
+    assert.equal(editor.document.getText(), STORY);
+  });
 });
 
 /** Serves one file with Range support; the first response can be cut after half of it. */

@@ -19,6 +19,7 @@ import { unknownWarning, type PendingProposal, type Review } from './proposal';
 import { editPrompt, sendEdit } from './send';
 import { RangeTracker } from './tracker';
 import type { Services } from '../services';
+import type { LocalEngine } from '../localEngine/manager';
 import type { EditRound } from '../../core/edit/prompt';
 
 export const EDIT_COMMAND = 'intentComplete.editSelection';
@@ -127,7 +128,8 @@ export class EditFeature implements vscode.Disposable {
     const doc = editor.document;
     if (isReadOnly(doc)) return this.tell('info', `${shortName(doc)} is read-only; there is nothing to edit.`, 'nothing');
     // The built-in engine edits when its model can chat; else it says which model it needs.
-    const engine = await this.d.services.local?.forEdit();
+    const engine = await this.engineForEdit();
+    if (engine === 'cancelled') return { status: 'cancelled', message: 'cancelled while the built-in engine started' };
     if (engine && !engine.ok) return this.tell('info', engine.message, 'nothing');
     const s = this.d.services.config.settings;
     const model = s.editModel || s.model;
@@ -191,6 +193,25 @@ export class EditFeature implements vscode.Disposable {
     } finally {
       for (const e of vscode.window.visibleTextEditors) if (e.document === doc) e.setDecorations(this.highlight, []);
     }
+  }
+
+  /** The built-in engine for this edit; while it starts, a cancellable notification says so. */
+  private async engineForEdit(): Promise<Awaited<ReturnType<LocalEngine['forEdit']>> | 'cancelled'> {
+    const local = this.d.services.local;
+    if (!local?.enabled || local.current) return local?.forEdit();
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Intent Complete: starting the built-in engine', cancellable: true },
+      async (_progress, token) => {
+        const ac = new AbortController();
+        const sub = token.onCancellationRequested(() => ac.abort());
+        try {
+          const r = await local.forEdit(ac.signal);
+          return ac.signal.aborted ? 'cancelled' : r;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
   }
 
   async refine(instructionArg: string | undefined): Promise<EditResult> {
