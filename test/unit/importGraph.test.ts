@@ -19,9 +19,13 @@ describe('import graph', () => {
     fs.writeFileSync(path.join(dir, 'c.ts'), "import { x } from './d';\nexport const y = x;\n");
     fs.mkdirSync(path.join(dir, 'd'));
     fs.writeFileSync(path.join(dir, 'd', 'index.ts'), 'export const x = 1;\n');
-    const g = importGraph(dir);
-    assert.deepEqual(g.get('c.ts'), ['d/index.ts']);
-    assert.deepEqual(importCycles(g), [['a.ts', 'b.ts', 'a.ts']]);
+    try {
+      const g = importGraph(dir);
+      assert.deepEqual(g.get('c.ts'), ['d/index.ts']);
+      assert.deepEqual(importCycles(g), [['a.ts', 'b.ts', 'a.ts']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('src/ has no import cycle', () => {

@@ -3,11 +3,15 @@
  * imports (ES and `require`), classes, interfaces, aliases and enums with their members and member
  * types, typed bindings with their scopes, containers and parse errors.
  */
+import { NAME, NAME_CHARS } from '../lang/identifiers';
 import type { SyntaxNode } from '../lang/parser';
 import { CONTAINER_KINDS } from './containers';
 import { shape, type FileFacts, type MutableShape } from './facts';
 import { stringValue } from '../lang/outline/nodes';
 import { isNode, newType, scopeOf, stripQuotes, typeText } from './treeNodes';
+
+/** The names `module.exports = { a, b: c }` and `exports.x = …` export. */
+const CJS_EXPORTED = new RegExp(String.raw`exports\.(${NAME})|(?<![${NAME_CHARS}])(${NAME})(?![${NAME_CHARS}])(?=\s*[,}:])`, 'g');
 
 export class TsExtractor {
   constructor(private readonly f: FileFacts) {}
@@ -75,7 +79,7 @@ export class TsExtractor {
       case 'expression_statement': {
         // module.exports = { a, b } / exports.x = …
         const t = s.text;
-        if (/^(module\.)?exports\b/.test(t)) for (const m of t.matchAll(/exports\.([A-Za-z_$][\w$]*)|\b([A-Za-z_$][\w$]*)\b(?=\s*[,}:])/g)) add(m[1] ?? m[2]);
+        if (/^(module\.)?exports\b/.test(t)) for (const m of t.matchAll(CJS_EXPORTED)) add(m[1] ?? m[2]);
         break;
       }
     }

@@ -7,7 +7,11 @@
  * (`map` to whatever the closure returns), a tuple — is unknown: the caller treats it as an open
  * world, never as a closed one.
  */
+import { NAME } from '../lang/identifiers';
 import type { Family } from './builtins';
+
+/** A type's name as written, with its path (`std::collections::HashMap`, `java.util.List`). */
+const PATH_NAME = new RegExp(String.raw`^${NAME}(?:\s*(?:::|\.)\s*${NAME})*`);
 
 /** A type as written, parsed: `HashMap<u64, Account>` → HashMap of [u64, Account]. */
 export interface GType {
@@ -287,7 +291,7 @@ function readType(p: { s: string; i: number }): GType | undefined {
     p.i++;
     t = UNKNOWN;
   } else {
-    const m = /^[A-Za-z_$][\w$]*(?:\s*(?:::|\.)\s*[A-Za-z_$][\w$]*)*/.exec(p.s.slice(p.i));
+    const m = PATH_NAME.exec(p.s.slice(p.i));
     if (!m) return undefined;
     p.i += m[0].length;
     const name = m[0].split(/::|\./).pop()!.trim();

@@ -7,7 +7,7 @@
  * parameter, a field, `self`/`this`, a typed local) through generics.ts's std/JDK tables. Undefined
  * whenever a step is not known: the receiver is then an open world.
  */
-import { isIdentifier, NAME } from '../lang/identifiers';
+import { isIdentifier, NAME, NAME_CHARS } from '../lang/identifiers';
 import type { Family } from './builtins';
 import { closureParam, derefType, known, loopElement, memberResult, parseType, type GType } from './generics';
 import type { GroundingContext } from './types';
@@ -100,6 +100,12 @@ const MAX_DEPTH = 6;
 /** Methods that give a value of the receiver's own type. */
 const SAME_TYPE: Partial<Record<Family, Set<string>>> = { rust: new Set(['clone', 'to_owned', 'borrow', 'borrow_mut', 'as_ref', 'as_mut']) };
 const IDENT = new RegExp(NAME, 'y');
+/** A parameter's name after its type and modifiers (`final List<Book> books`, `mut acc`). */
+const PARAMETER_NAME = new RegExp(String.raw`^(?:final\s+)?(?:[\w$.]+(?:<[^>]*>)?(?:\[\])*\s+)?(${NAME})$`);
+/** Java's `Type name`: the type is all but the last word. */
+const JAVA_TYPE_BEFORE_NAME = new RegExp(String.raw`^([\s\S]*?)\s+${NAME}$`);
+/** The method name of `.name(` before an argument list. */
+const METHOD_BEFORE_PAREN = new RegExp(String.raw`\.\s*(${NAME})\s*$`);
 
 /** The type of `name` at offset `at` of the scope's code, or undefined when it cannot be followed. */
 export function typeOfName(sc: ReceiverScope, name: string, at: number, depth = 0): GType | undefined {
@@ -178,7 +184,7 @@ function nearestDeclaration(code: string, name: string, family: Family): Declara
             ['value', new RegExp(String.raw`\bvar\s+${n}\s*=(?!=)\s*`, 'g')],
             ['loop', new RegExp(String.raw`\(\s*(?:final\s+)?var\s+${n}\s*:\s*`, 'g')],
             // Lambda parameters (a switch pattern's binding, `case Book b ->`, is skipped below).
-            ['closure', new RegExp(String.raw`(?:\(([^()]*)\)|\b([A-Za-z_$][\w$]*))\s*->`, 'g')],
+            ['closure', new RegExp(String.raw`(?:\(([^()]*)\)|(?<![${NAME_CHARS}])(${NAME}))\s*->`, 'g')],
           ]
         : [];
   // The declaration that ends nearest the use wins.
@@ -219,7 +225,7 @@ function closureParams(list: string): string[] {
       .replace(/^&\s*/, '')
       .replace(/^mut\s+/, '')
       .replace(/\s*:(?!:)[\s\S]*$/, '');
-    const words = /^(?:final\s+)?(?:[\w$.]+(?:<[^>]*>)?(?:\[\])*\s+)?([A-Za-z_$][\w$]*)$/.exec(t);
+    const words = PARAMETER_NAME.exec(t);
     return words ? words[1] : '';
   });
 }
@@ -239,7 +245,7 @@ function typeTextAt(code: string, i: number, family: Family): string {
   }
   const text = code.slice(i, j).trim();
   // Java: `Type name`: the type is all but the last word.
-  const java = family === 'java' ? /^([\s\S]*?)\s+[A-Za-z_$][\w$]*$/.exec(text) : null;
+  const java = family === 'java' ? JAVA_TYPE_BEFORE_NAME.exec(text) : null;
   return java ? java[1] : text;
 }
 
@@ -390,7 +396,7 @@ function closureParamType(sc: ReceiverScope, code: string, start: number, param:
     else if (c === ';' && d === 0) return undefined;
   }
   if (k < 0 || code[k] !== '(') return undefined;
-  const head = /\.\s*([A-Za-z_$][\w$]*)\s*$/.exec(code.slice(Math.max(0, k - 200), k));
+  const head = METHOD_BEFORE_PAREN.exec(code.slice(Math.max(0, k - 200), k));
   if (!head) return undefined;
   const dot = k - head[0].length;
   const recvStart = chainStart(code, dot);

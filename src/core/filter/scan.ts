@@ -9,6 +9,8 @@ import type { SuggestionFacts } from './facts';
 
 /** A name (lang/identifiers.ts's), with the `.` or `::` before it when it is a member or a path's part. */
 const SCAN_IDENT = new RegExp(String.raw`(\.\s*|::)?(?<![${NAME_CHARS}])(${NAME})`, 'g');
+/** The name a text ends with (a member's receiver before its `.`). */
+const TRAILING_NAME = new RegExp(String.raw`(${NAME})\s*$`);
 /** Declarations every language here spells with a keyword. */
 const KEYWORD_DECLARATION = new RegExp(String.raw`\b(?:const|let|var|val|function|class|def|fn|func|type|struct|enum|interface|trait|record|mod)\s+(?:mut\s+)?(${NAME})`, 'g');
 /** `'a` not closed as a char literal (`'q'`): a Rust lifetime or label. */
@@ -74,7 +76,7 @@ export function scanSuggestion(lineBefore: string, text: string, languageId: str
     if (end <= boundary || kw.has(name) || /^\d/.test(name) || WILDCARD.test(name)) continue;
     if (m[1]) {
       const before = code.slice(0, m.index!);
-      const recv = /([A-Za-z_$][\w$]*)\s*$/.exec(before);
+      const recv = TRAILING_NAME.exec(before);
       out.refs.push({ name, kind: 'member', receiver: recv?.[1], line, scannedAt: m.index! + m[0].length - name.length });
     } else out.refs.push({ name, kind: 'free', line, scannedAt: m.index! + m[0].length - name.length });
   }

@@ -7,12 +7,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { NAME } from '../lang/identifiers';
 import { listWorkspaceFiles, readTextFile } from '../workspace/workspaceFiles';
 import { extractFacts, tokensOf } from './extract';
 import type { TypeShape } from './knowledge';
 
 /** `declare module 'x'` in a declaration file: x has declarations. */
 const DECLARED_MODULE = /\bdeclare\s+module\s+['"]([^'"]+)['"]/g;
+/** A type a declaration file declares (`interface X`, `class X`, `type X`). */
+const DECLARED_TYPE = new RegExp(String.raw`\b(?:interface|class|type)\s+(${NAME})`, 'g');
 /** Per dependency, at most this much declaration text is read. */
 const DEP_BYTES = 4 * 1024 * 1024;
 const DEPS_TOTAL_BYTES = 48 * 1024 * 1024;
@@ -127,7 +130,7 @@ export class DependencyKnowledge {
             total += text.length;
             tokensOf(text, this.depTokens);
             for (const m of text.matchAll(DECLARED_MODULE)) this.declaredPackages.add(m[1]);
-            for (const m of text.matchAll(/\b(?:interface|class|type)\s+([A-Za-z_$][\w$]*)/g)) {
+            for (const m of text.matchAll(DECLARED_TYPE)) {
               const list = this.depTypeFiles.get(m[1]) ?? [];
               if (!list.includes(p)) list.push(p);
               this.depTypeFiles.set(m[1], list);
