@@ -20,6 +20,7 @@ import type { RequestFigures } from '../engine/engine';
 import { DOCUMENT_HEADER } from '../engine/server';
 import { EngineSupervisor, type EngineEndpoint } from '../engine/supervisor';
 import { planReplay, DEFAULT_TOKEN_MS } from './benchTyping';
+import { targetsLine } from './benchTypingReport';
 
 export interface EngineBenchOptions {
   modelFile: string;
@@ -243,11 +244,5 @@ export function formatEngineReport(r: EngineBenchReport): string {
   let out = `bench engine: ${r.model}, ${r.threads} thread(s), context ${r.contextSize}, ${r.files.length} files of ${r.repo}, seed ${r.seed}\n`;
   out += `${''.padEnd(w)}  ${'ours'.padStart(14)}  ${'noReuse'.padStart(14)}\n`;
   for (const [label, f] of rows) out += `${label.padEnd(w)}  ${f(r.results.ours).padStart(14)}  ${f(r.results.noReuse).padStart(14)}\n`;
-  out +=
-    'targets: ' +
-    Object.entries(r.targets)
-      .map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`)
-      .join(', ') +
-    '\n';
-  return out;
+  return out + targetsLine(r.targets);
 }

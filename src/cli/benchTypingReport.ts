@@ -256,13 +256,7 @@ export function formatReport(r: TypingBenchReport): string {
   for (const c of cells) out += line(c);
   const f = r.libraryFloorMs;
   out += `floor: the openai package alone, same server and prompts, to its first token (${f.requests} requests): overhead p50 / p95 ${fmt(f.overheadMs.p50, 2)} / ${fmt(f.overheadMs.p95, 2)} ms\n`;
-  out +=
-    'targets: ' +
-    Object.entries(r.targets)
-      .map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`)
-      .join(', ') +
-    '\n';
-  return out;
+  return out + targetsLine(r.targets);
 }
 
 function pct(x: number): string {
@@ -271,4 +265,11 @@ function pct(x: number): string {
 
 function fmt(x: number, d = 0): string {
   return Number.isFinite(x) ? x.toFixed(d) : '-';
+}
+
+/** A benchmark's targets as one line: each `ok` or `MISSED`. */
+export function targetsLine(targets: Record<string, boolean>): string {
+  return `targets: ${Object.entries(targets)
+    .map(([k, v]) => `${k} ${v ? 'ok' : 'MISSED'}`)
+    .join(', ')}\n`;
 }
